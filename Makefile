@@ -1,0 +1,25 @@
+# codev: `make test` and `make demo` each set everything up on a fresh machine.
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+
+.PHONY: setup test test-fast demo bench clean
+
+setup: $(VENV)/.setup-done
+
+$(VENV)/.setup-done: pyproject.toml scripts/setup.sh
+	VENV=$(VENV) bash scripts/setup.sh
+
+test: setup
+	$(BIN)/python -m pytest -q tests
+
+demo: setup
+	$(BIN)/codev demo --out runs/demo
+
+bench: setup
+	$(BIN)/python bench/verify_throughput.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

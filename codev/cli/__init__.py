@@ -1,0 +1,52 @@
+"""The single `codev` command. Each subcommand lives in its own module and registers itself here."""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+# subcommand name -> module under codev.cli that defines `register(subparsers)` and `run(args) -> int`
+SUBCOMMANDS = {
+    "verify": "verify_cmd",
+    "tbgen": "tbgen_cmd",
+    "eval": "eval_cmd",
+    "doctor": "doctor_cmd",
+    "demo": "demo_cmd",
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="codev", description=__doc__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in SUBCOMMANDS.items():
+        try:
+            module = import_module(f"codev.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"codev.cli.{module_name}":
+                continue  # subcommand not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"codev {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

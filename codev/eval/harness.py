@@ -1,0 +1,175 @@
+"""Build the files each official flow compiles and run them under Icarus in the sandbox.
+
+One function per flow, each mirroring the upstream commands (see ../shared/benchmarks/MANIFEST.md):
+same flags, same file layout, same time bounds. Every answer is untrusted code, so every tool call
+goes through testbench_gen.sandbox.run_limited in a private directory.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from testbench_gen.sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
+
+from . import rules
+from .benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+
+IVERILOG_VE_FLAGS = ["-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb"]
+LOG_EXCERPT_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Wall-clock bounds in seconds. Defaults are the official ones."""
+
+    compile_s: float = 60.0  # iverilog (upstream has none; a pathological answer must not hang us)
+    verilogeval_v1_s: float = 30.0  # execution.py: compile + simulate together
+    verilogeval_v2_s: float = 30.0  # Makefile: `timeout 30` around the simulation
+    rtllm_s: float = 60.0  # MANIFEST: 60 s bound on vvp
+
+    def scaled_to(self, sim_s: float) -> "Bounds":
+        return Bounds(self.compile_s, sim_s, sim_s, sim_s)
+
+
+@dataclass
+class Scored:
+    verdict: str
+    code: str  # benchmark-specific detail (rules.Outcome.code)
+    log: str  # excerpt of the tool output, temp paths removed
+    seconds: float
+
+
+def _limits(seconds: float) -> Limits:
+    # read back everything the file limit allows: the pass line comes last
+    return Limits(wall_seconds=max(seconds, 1.0), output_bytes=64 << 20)
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    if len(text) <= LOG_EXCERPT_CHARS:
+        return text
+    half = LOG_EXCERPT_CHARS // 2
+    return text[:half] + "\n[...]\n" + text[-half:]
+
+
+_HEADER_END = re.compile(r"\)\s*;[ \t]*\n?")
+
+
+def strip_module_header(code: str, top: str) -> str | None:
+    """Body of module `top` (after its `);`), other modules appended; None if `top` is not defined.
+
+    VerilogEval v1 (and CodeV-R1's --remove_head) puts the benchmark's own header in front of the answer,
+    so an answer that repeats the header must lose it, and modules written before it must move after it.
+    """
+    decl = re.search(rf"\bmodule\s+{re.escape(top)}\b", code)
+    if not decl:
+        return None
+    depth, i = 0, decl.end()
+    while i < len(code):  # find the `;` that closes the header, skipping parenthesised port lists
+        ch = code[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth == 0:
+            break
+        i += 1
+    end = i + 1
+    if end < len(code) and code[end] == "\n":
+        end += 1
+    before = code[: decl.start()].strip()
+    return code[end:] + ("\n" + before + "\n" if before else "")
+
+
+def answer_source(problem: Problem, code: str) -> str:
+    """The answer file exactly as the official flow would write it for this extracted code."""
+    if problem.rule == VERILOGEVAL_V1_RULE:
+        body = strip_module_header(code, problem.top)
+        return problem.header + "\n" + (code if body is None else body)
+    if problem.header and not re.search(rf"^\s*module\s+{problem.top}\b", code, re.M):
+        # sv-generate (code-complete): no module TopModule in the response -> prepend the interface
+        return problem.header + "\n" + code
+    return code
+
+
+def score(problem: Problem, code: str | None, bounds: Bounds = Bounds()) -> Scored:
+    """Score one extracted answer against the problem's own testbench with its official rule."""
+    if code is None or not code.strip():
+        return Scored(rules.NO_CODE, "", "no Verilog found in the response", 0.0)
+    source = answer_source(problem, code)
+    with sandbox_dir(prefix="codev-eval-") as work:
+        if problem.rule == VERILOGEVAL_V1_RULE:
+            return _run_verilogeval_v1(problem, source, work, bounds)
+        if problem.rule == RTLLM_RULE:
+            return _run_rtllm(problem, source, work, bounds)
+        return _run_verilogeval_v2(problem, source, work, bounds)
+
+
+def _compile(argv: list[str], work: Path, bounds: Bounds) -> RunResult:
+    return run_limited(argv, work, _limits(bounds.compile_s))
+
+
+def _run_verilogeval_v1(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+    name = f"{problem.id}.sv"
+    (work / name).write_text(problem.testbench + "\n" + source, encoding="utf-8")
+    comp = _compile(["iverilog", *IVERILOG_VE_FLAGS, "-o", "test.vvp", name], work, bounds)
+    stdout, stderr, seconds, timed_out = comp.stdout, comp.stderr, comp.seconds, comp.timed_out
+    compile_ok = comp.ok and (work / "test.vvp").exists()
+    if compile_ok:
+        left = bounds.verilogeval_v1_s - comp.seconds
+        sim = run_limited(["vvp", "-n", "test.vvp"], work, _limits(left))
+        stdout, stderr = stdout + sim.stdout, stderr + sim.stderr
+        seconds += sim.seconds
+        timed_out = sim.timed_out
+    outcome = rules.verilogeval_v1(compile_ok, stdout, stderr, timed_out)
+    log = clean_paths(stdout + ("\n[stderr]\n" + stderr if stderr else ""), work)
+    return Scored(outcome.verdict, outcome.code, _excerpt(log), seconds)
+
+
+def _run_verilogeval_v2(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+    stem = f"{problem.id}_sample01"
+    (work / f"{stem}.sv").write_text(source, encoding="utf-8")
+    (work / f"{problem.id}_test.sv").write_text(problem.testbench, encoding="utf-8")
+    (work / f"{problem.id}_ref.sv").write_text(problem.support, encoding="utf-8")
+    files = [f"{stem}.sv", f"{problem.id}_test.sv", f"{problem.id}_ref.sv"]
+    comp = _compile(["iverilog", *IVERILOG_VE_FLAGS, "-o", stem, *files], work, bounds)
+    log, seconds, timed_out = comp.stdout + comp.stderr, comp.seconds, False
+    compile_ok = comp.ok and (work / stem).exists()
+    if compile_ok:
+        sim = run_limited(["vvp", stem], work, _limits(bounds.verilogeval_v2_s))
+        log += sim.stdout + sim.stderr
+        seconds += sim.seconds
+        if sim.timed_out:  # the Makefile appends this line when `timeout` fires
+            log += "\nTIMEOUT\n"
+            timed_out = True
+    outcome = rules.verilogeval_v2(compile_ok, log, source, timed_out)
+    return Scored(outcome.verdict, outcome.code, _excerpt(clean_paths(log, work)), seconds)
+
+
+def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+    design = work / "design"
+    if problem.data_dir is not None:
+        shutil.copytree(problem.data_dir, design)
+    else:
+        design.mkdir()
+    (design / "testbench.v").write_text(problem.testbench, encoding="utf-8")
+    answer = f"{problem.id}.v"
+    (design / answer).write_text(source, encoding="utf-8")
+    # mirrors `vcs -sverilog +v2k -timescale=1ns/1ns`
+    (design / "cmd.f").write_text("+timescale+1ns/1ns\n", encoding="utf-8")
+    comp = _compile(
+        ["iverilog", "-g2012", "-c", "cmd.f", "-o", "simv.vvp", answer, "testbench.v"], design, bounds
+    )
+    log, seconds, timed_out = comp.stdout + comp.stderr, comp.seconds, False
+    compile_ok = comp.ok and (design / "simv.vvp").exists()
+    output = ""
+    if compile_ok:
+        sim = run_limited(["vvp", "-n", "simv.vvp"], design, _limits(bounds.rtllm_s))
+        output = sim.stdout + sim.stderr
+        log += output
+        seconds += sim.seconds
+        timed_out = sim.timed_out
+    outcome = rules.rtllm(compile_ok, output, timed_out)
+    return Scored(outcome.verdict, outcome.code, _excerpt(clean_paths(log, design)), seconds)

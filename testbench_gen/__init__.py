@@ -1,0 +1,14 @@
+"""testbench_gen: is a candidate Verilog module functionally equivalent to a golden one?
+
+The checker behind codev's reward, data filter and evaluation second opinion. No ML dependencies.
+"""
+from .checker import CheckOptions, GoldenRun, InvalidGolden, check, prepare_golden
+from .infer import InterfaceError, infer_interface
+from .interface import Clock, Interface, Port, Reset
+from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+
+__all__ = [
+    "check", "CheckOptions", "InvalidGolden", "GoldenRun", "prepare_golden",
+    "infer_interface", "InterfaceError", "Interface", "Port", "Clock", "Reset",
+    "Verdict", "VerdictKind", "Counterexample", "OutputValue",
+]

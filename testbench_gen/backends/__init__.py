@@ -1,0 +1,17 @@
+"""Simulator backends: look one up by name."""
+from __future__ import annotations
+
+from .base import SimulatorBackend
+from .icarus import IcarusBackend
+
+BACKENDS: dict[str, type[SimulatorBackend]] = {"icarus": IcarusBackend}
+
+
+def get_backend(name: str = "icarus") -> SimulatorBackend:
+    try:
+        return BACKENDS[name]()
+    except KeyError:
+        raise ValueError(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})") from None
+
+
+__all__ = ["SimulatorBackend", "IcarusBackend", "BACKENDS", "get_backend"]

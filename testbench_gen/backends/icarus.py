@@ -1,0 +1,49 @@
+"""Icarus Verilog (iverilog 11 and 12): compile to a vvp file, run it with vvp."""
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+from ..sandbox import Limits, RunResult, run_limited
+from .base import SimulatorBackend
+
+VVP_FILE = "sim.vvp"
+
+
+class IcarusBackend(SimulatorBackend):
+    name = "icarus"
+    executables = ("iverilog", "vvp")
+
+    def __init__(self, iverilog: str | None = None, vvp: str | None = None, generation: str = "2012"):
+        # CODEV_IVERILOG / CODEV_VVP may carry extra flags, e.g. "iverilog -B /opt/ivl" for an
+        # unpacked .deb on a machine without root
+        self.iverilog = shlex.split(iverilog or os.environ.get("CODEV_IVERILOG", "iverilog"))
+        self.vvp = shlex.split(vvp or os.environ.get("CODEV_VVP", "vvp"))
+        self.executables = (self.iverilog[0], self.vvp[0])
+        self.generation = generation
+
+    def version(self) -> str:
+        return _version(tuple(self.iverilog))
+
+    def compile(self, workdir: Path, sources: list[Path], top: str | None, limits: Limits) -> RunResult:
+        argv = [*self.iverilog, f"-g{self.generation}", "-o", VVP_FILE]
+        if top:
+            argv += ["-s", top]
+        argv += [str(Path(s).name if Path(s).parent == Path(workdir) else s) for s in sources]
+        return run_limited(argv, workdir, limits)
+
+    def simulate(self, workdir: Path, limits: Limits) -> RunResult:
+        return run_limited([*self.vvp, "-n", VVP_FILE], workdir, limits)
+
+
+@functools.lru_cache(maxsize=8)
+def _version(iverilog: tuple[str, ...]) -> str:
+    try:
+        out = subprocess.run([*iverilog, "-V"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    first = out.splitlines()[0] if out else ""
+    return first.replace("Icarus Verilog version ", "").strip()

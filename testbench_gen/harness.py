@@ -1,0 +1,252 @@
+"""Render the Verilog testbenches: one that records the golden's outputs, one that compares candidates.
+
+Time grid, 1 ns units, step k spans [10k, 10k+10):
+  10k+j   clock j takes its value for this step (j = 0..4: clocks never share an instant)
+  10k+5   sample A (clocked designs): outputs after the edges, before the inputs change
+  10k+6   resets and data inputs take their new values, away from every clock edge
+  10k+9   sample B: outputs with the new inputs settled
+The golden runs alone and writes one line per sample (4-state binary, `expected.bin`); candidates run
+together in one simulation and are compared against that trace. The golden never shares a simulation
+with candidates, so no candidate can reach it. Every testbench identifier carries a per-run secret
+token, and results go to a file the testbench opens: a candidate can neither name the testbench nor
+forge its results (it may print whatever it likes on stdout; nobody reads that).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .interface import Interface, Port
+from .stimulus import Stimulus
+
+STIM_FILE = "stimulus.hex"
+EXPECTED_FILE = "expected.bin"
+MAX_CLOCK_OFFSET = 4
+
+
+@dataclass(frozen=True)
+class SamplePlan:
+    steps: int
+    per_step: int  # 2 for clocked designs (A and B), 1 for combinational ones (B only)
+
+    @property
+    def samples(self) -> int:
+        return self.steps * self.per_step
+
+    def step_of(self, sample: int) -> int:
+        return sample // self.per_step
+
+    def time_of(self, sample: int) -> int:
+        step, phase = divmod(sample, self.per_step)
+        return 10 * step + (9 if phase == self.per_step - 1 else 5)
+
+
+def sample_plan(iface: Interface, stim: Stimulus) -> SamplePlan:
+    return SamplePlan(steps=len(stim.rows), per_step=2 if iface.clocks else 1)
+
+
+def compared_ports(iface: Interface) -> list[Port]:
+    return [p for p in iface.ports if p.direction != "input"]
+
+
+def output_width(iface: Interface) -> int:
+    return sum(p.width for p in compared_ports(iface))
+
+
+def _vec(width: int) -> str:
+    return f"[{width - 1}:0] " if width > 1 else ""
+
+
+def _column_slices(stim: Stimulus) -> dict[str, str]:
+    total = stim.total_width
+    slices, hi = {}, total - 1
+    for name, w in zip(stim.columns, stim.widths):
+        lo = hi - w + 1
+        slices[name] = f"[{hi}:{lo}]" if w > 1 else f"[{hi}]"
+        hi = lo - 1
+    return slices
+
+
+def _output_slices(iface: Interface) -> list[tuple[Port, int, int]]:
+    out, hi = [], output_width(iface) - 1
+    for p in compared_ports(iface):
+        lo = hi - p.width + 1
+        out.append((p, hi, lo))
+        hi = lo - 1
+    return out
+
+
+def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str) -> str:
+    conns = []
+    for p in iface.ports:
+        sig = f"in_{token}_{p.name}" if p.direction == "input" else f"{prefix}_{token}_{p.name}"
+        conns.append(f".{p.name}({sig})")
+    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n"
+
+
+def _drive_block(iface: Interface, stim: Stimulus, token: str, sample_a: str, sample_b: str) -> str:
+    """The per-step body: clocks at +j, sample A at +5, inputs at +6, sample B at +9."""
+    slices = _column_slices(stim)
+    row = f"row_{token}"
+    lines = []
+    elapsed = 0
+    for j, clock in enumerate(iface.clocks):
+        offset = min(j, MAX_CLOCK_OFFSET)
+        if offset > elapsed:
+            lines.append(f"      #{offset - elapsed};")
+            elapsed = offset
+        lines.append(f"      in_{token}_{clock.name} = {row}{slices[clock.name]};")
+    if iface.clocks:
+        lines.append(f"      #{5 - elapsed};")
+        lines.append(sample_a)
+        lines.append("      #1;")
+    else:
+        lines.append("      #6;")
+    for name in stim.columns:
+        if name not in iface.clock_names:
+            lines.append(f"      in_{token}_{name} = {row}{slices[name]};")
+    lines.append("      #3;")
+    lines.append(sample_b)
+    lines.append("      #1;")
+    return "\n".join(lines)
+
+
+def _load(array: str, fmt: str, filename: str, lines: list[str] | None) -> str:
+    """Fill a memory from a file, or (standalone testbenches) from literals in the source."""
+    if lines is None:
+        return f'    $readmem{fmt}("{filename}", {array});'
+    base = "h" if fmt == "h" else "b"
+    return "\n".join(f"    {array}[{i}] = '{base}{v};" for i, v in enumerate(lines))
+
+
+def _common_decls(iface: Interface, stim: Stimulus, token: str) -> str:
+    lines = [f"  reg [{stim.total_width - 1}:0] stim_{token} [0:{len(stim.rows) - 1}];",
+             f"  reg [{stim.total_width - 1}:0] row_{token};",
+             f"  integer step_{token}, sample_{token}, fd_{token};"]
+    for p in iface.inputs:
+        lines.append(f"  reg {_vec(p.width)}in_{token}_{p.name};")
+    return "\n".join(lines) + "\n"
+
+
+def render_golden_harness(iface: Interface, stim: Stimulus, golden_module: str, token: str,
+                          trace_file: str = EXPECTED_FILE) -> str:
+    """Testbench that drives the golden and writes its outputs at every sample point."""
+    outs = compared_ports(iface)
+    cat = "{" + ", ".join(f"g_{token}_{p.name}" for p in outs) + "}"
+    sample = f"      $fdisplay(fd_{token}, \"%b\", {cat}); sample_{token} = sample_{token} + 1;"
+    body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token)]
+    for p in outs:
+        body.append(f"  wire {_vec(p.width)}g_{token}_{p.name};")
+    body.append(_instance(golden_module, f"u_{token}_golden", iface, "g", token))
+    body.append(f"""  initial begin
+    $readmemh("{STIM_FILE}", stim_{token});
+    fd_{token} = $fopen("{trace_file}", "w");
+    sample_{token} = 0;
+    for (step_{token} = 0; step_{token} < {len(stim.rows)}; step_{token} = step_{token} + 1) begin
+      row_{token} = stim_{token}[step_{token}];
+{_drive_block(iface, stim, token, sample if iface.clocks else "", sample)}
+    end
+    $fclose(fd_{token});
+    $finish;
+  end
+endmodule
+""")
+    return "\n".join(body)
+
+
+def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[str], token: str,
+                           results_file: str | None, stop_when_all_fail: bool = True,
+                           x_in_golden_matches_anything: bool = True,
+                           embedded_expected: list[str] | None = None) -> str:
+    """Testbench that drives every candidate module and compares each with the golden's trace.
+
+    results_file=None writes the result lines to stdout; embedded_expected (the golden's trace)
+    makes the testbench a single self-contained file (replays, `codev tbgen`).
+    """
+    embed = embedded_expected is not None
+    plan = sample_plan(iface, stim)
+    outs = compared_ports(iface)
+    ow = output_width(iface)
+    slices = _output_slices(iface)
+    n = len(candidates)
+    t = token
+    lines = [f"`timescale 1ns/1ps", f"module codev_tb_{t};", _common_decls(iface, stim, t)]
+    lines.append(f"  reg [{ow - 1}:0] exp_{t} [0:{plan.samples - 1}];")
+    lines.append(f"  reg [{ow - 1}:0] e_{t};")
+    lines.append(f"  integer nfailed_{t}, m_{t};")
+    for c in range(n):
+        for p in outs:
+            lines.append(f"  wire {_vec(p.width)}c{c}_{t}_{p.name};")
+        lines.append(f"  integer fails_{t}_{c}, first_{t}_{c};")
+        lines.append("  integer " + ", ".join(f"cnt_{t}_{c}_{k}" for k in range(len(outs))) + ";")
+    for c, module in enumerate(candidates):
+        lines.append(_instance(module, f"u_{t}_cand{c}", iface, f"c{c}", t))
+    if x_in_golden_matches_anything:
+        differs_body = f"""    differs_{t} = 0;
+    if (a !== e) begin
+      if (^e !== 1'bx) differs_{t} = 1;
+      else for (i = 0; i < {ow}; i = i + 1)
+        if ((e[i] === 1'b0 || e[i] === 1'b1) && a[i] !== e[i]) differs_{t} = 1;
+    end"""
+    else:
+        differs_body = f"    differs_{t} = (a !== e);"
+    lines.append(f"""  function automatic differs_{t};
+    input [{ow - 1}:0] e;
+    input [{ow - 1}:0] a;
+    integer i;
+  begin
+{differs_body}
+  end
+  endfunction
+""")
+    checks = [f"      e_{t} = exp_{t}[sample_{t}];"]
+    for c in range(n):
+        checks.append(f"      m_{t} = 0;")
+        for k, (p, hi, lo) in enumerate(slices):
+            checks.append(
+                f"      if (differs_{t}(e_{t}[{hi}:{lo}], c{c}_{t}_{p.name})) "
+                f"begin m_{t} = 1; cnt_{t}_{c}_{k} = cnt_{t}_{c}_{k} + 1; end"
+            )
+        cat = "{" + ", ".join(f"c{c}_{t}_{p.name}" for p in outs) + "}"
+        checks.append(f"""      if (m_{t}) begin
+        fails_{t}_{c} = fails_{t}_{c} + 1;
+        if (first_{t}_{c} < 0) begin
+          first_{t}_{c} = sample_{t}; nfailed_{t} = nfailed_{t} + 1;
+          $fdisplay(fd_{t}, "{t} M {c} %0d %b", sample_{t}, {cat});
+        end
+      end""")
+    checks.append(f"      sample_{t} = sample_{t} + 1;")
+    if stop_when_all_fail:
+        checks.append(f"      if (nfailed_{t} == {n}) disable run_{t};")
+    check = "\n".join(checks)
+    init = [f"    nfailed_{t} = 0;"]
+    for c in range(n):
+        init.append(f"    fails_{t}_{c} = 0; first_{t}_{c} = -1;")
+        init.extend(f"    cnt_{t}_{c}_{k} = 0;" for k in range(len(outs)))
+    report = []
+    for c in range(n):
+        report.append(f"    $fdisplay(fd_{t}, \"{t} R {c} %0d %0d\", fails_{t}_{c}, first_{t}_{c});")
+        report.append(
+            f"    $fdisplay(fd_{t}, \"{t} O {c}"
+            + " %0d" * len(outs) + "\", " + ", ".join(f"cnt_{t}_{c}_{k}" for k in range(len(outs))) + ");"
+        )
+    stim_lines = stim.hex_lines() if embed else None
+    lines.append(f"""  initial begin
+{_load(f"stim_{t}", "h", STIM_FILE, stim_lines)}
+{_load(f"exp_{t}", "b", EXPECTED_FILE, embedded_expected)}
+    fd_{t} = {f'$fopen("{results_file}", "w")' if results_file else "32'h8000_0001"};
+    sample_{t} = 0;
+{chr(10).join(init)}
+    begin : run_{t}
+    for (step_{t} = 0; step_{t} < {len(stim.rows)}; step_{t} = step_{t} + 1) begin
+      row_{t} = stim_{t}[step_{t}];
+{_drive_block(iface, stim, t, check if iface.clocks else "", check)}
+    end
+    end
+{chr(10).join(report)}
+    $fdisplay(fd_{t}, "{t} END %0d", sample_{t});
+    if (fd_{t} != 32'h8000_0001) $fclose(fd_{t});
+    $finish;
+  end
+endmodule
+""")
+    return "\n".join(lines)

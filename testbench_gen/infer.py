@@ -1,0 +1,424 @@
+"""Infer a design's interface (top, ports, clocks, resets, constants) from its source with pyslang.
+
+Clocks and resets come from how the code uses a signal, not from its name: an input that appears as an
+edge in a process's event control is a clock, unless the process body tests it first (then it is an
+asynchronous reset, active at the level the edge leads to). A clocked process whose first `if` tests
+a reset-like input and assigns only constants in that branch gives a synchronous reset. Names are a
+fallback only for inputs no process uses as an edge.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyslang import DiagnosticEngine, ast, syntax
+
+from .interface import Clock, Interface, Port, Reset
+
+RESET_NAME = re.compile(r"(^|_)(a?rst|a?reset|clr|clear)(_?n|_?b|_?l)?($|_)|^a?rst|^a?reset", re.I)
+ACTIVE_LOW_NAME = re.compile(r"(_n|_b|_l|n)$|_n_|^n_?rst|^rst_?n|^reset_?n", re.I)
+MAX_CONSTANTS = 64
+
+
+class InterfaceError(Exception):
+    """The source cannot be read as a design with a usable top module (message names the problem)."""
+
+
+@dataclass
+class ParsedDesign:
+    """A pyslang compilation kept alive together with the objects that point into it."""
+
+    tree: syntax.SyntaxTree
+    compilation: ast.Compilation
+    top: ast.InstanceSymbol
+    errors: list[str]
+
+
+_DIRECTIONS = {
+    ast.ArgumentDirection.In: "input",
+    ast.ArgumentDirection.Out: "output",
+    ast.ArgumentDirection.InOut: "inout",
+}
+
+
+def parse_design(source: str, top: str | None = None, filename: str = "design.v",
+                 prefer_top: str | None = None) -> ParsedDesign:
+    """Parse and elaborate; pick the top module.
+
+    `top` must exist; `prefer_top` is used when present among the uninstantiated modules (a candidate
+    whose top carries the golden's name), otherwise a single uninstantiated module is required.
+    """
+    tree = syntax.SyntaxTree.fromText(source, filename)
+    options = ast.CompilationOptions()
+    if top:
+        options.topModules = {top}
+    bag = _bag(options)
+    compilation = ast.Compilation(bag) if bag is not None else ast.Compilation()
+    compilation.addSyntaxTree(tree)
+    root = compilation.getRoot()
+    diags = [d for d in compilation.getAllDiagnostics() if d.isError()]
+    errors = []
+    if diags:
+        report = DiagnosticEngine.reportAll(compilation.sourceManager, diags)
+        errors = [line for line in report.splitlines() if ": error:" in line]
+    tops = [i for i in root.topInstances if i.isModule]
+    if top:
+        chosen = [i for i in tops if i.name == top]
+        if not chosen:
+            names = _module_names(tree)
+            raise InterfaceError(
+                f"top module '{top}' not found (modules defined: {', '.join(names) or 'none'})"
+            )
+    else:
+        if not tops:
+            syntax_errors = [e for e in errors if "expected" in e or "syntax" in e]
+            raise InterfaceError(
+                "no module definition found" + (f": {syntax_errors[0]}" if syntax_errors else "")
+            )
+        chosen = [i for i in tops if prefer_top and i.name == prefer_top] or tops
+        if len(chosen) > 1:
+            with_ports = [i for i in chosen if len(i.body.portList) > 0]
+            chosen = with_ports if len(with_ports) == 1 else chosen
+        if len(chosen) > 1:
+            raise InterfaceError(
+                "several top-level modules ("
+                + ", ".join(i.name for i in chosen)
+                + "); name the top one explicitly"
+            )
+    return ParsedDesign(tree=tree, compilation=compilation, top=chosen[0], errors=errors)
+
+
+def _bag(options):
+    try:
+        from pyslang import Bag
+
+        return Bag([options])
+    except Exception:  # pragma: no cover - older pyslang
+        return None
+
+
+def _module_names(tree: syntax.SyntaxTree) -> list[str]:
+    names = []
+    for member in tree.root.members:
+        if member.kind == syntax.SyntaxKind.ModuleDeclaration:
+            names.append(member.header.name.valueText)
+    return names
+
+
+def infer_interface(source: str, top: str | None = None, filename: str = "design.v",
+                    prefer_top: str | None = None) -> Interface:
+    design = parse_design(source, top=top, filename=filename, prefer_top=prefer_top)
+    return interface_of(design)
+
+
+def interface_of(design: ParsedDesign) -> Interface:
+    top = design.top
+    ports: list[Port] = []
+    port_by_symbol: dict[str, str] = {}
+    for p in top.body.portList:
+        if not isinstance(p, ast.PortSymbol):
+            raise InterfaceError(f"port '{p.name}' of '{top.name}' is not a plain port (interface ports are unsupported)")
+        ptype = p.type
+        if not ptype.isIntegral:
+            raise InterfaceError(f"port '{p.name}' of '{top.name}' has type '{ptype}', which is not a bit vector")
+        ports.append(Port(
+            name=p.name,
+            direction=_DIRECTIONS.get(p.direction, "inout"),
+            width=int(ptype.bitWidth),
+            signed=bool(ptype.isSigned),
+        ))
+        if p.internalSymbol is not None:
+            port_by_symbol[_key(p.internalSymbol)] = p.name
+    if not ports:
+        raise InterfaceError(f"top module '{top.name}' has no ports")
+    walker = _UsageWalker(top, port_by_symbol)
+    top.body.visit(walker)
+    input_names = {p.name for p in ports if p.direction == "input"}
+
+    async_resets: dict[str, bool] = {}  # name -> active_high
+    clocks: dict[str, set[str]] = {}
+    for proc in walker.clocked:
+        tested = proc.first_condition_signals
+        edge_signals = proc.edges
+        if len(edge_signals) > 1:
+            for name, edge in edge_signals:
+                if name in tested and name in input_names:
+                    async_resets[name] = edge == "posedge"
+        for name, edge in edge_signals:
+            if name in async_resets or name not in input_names:
+                continue
+            clocks.setdefault(name, set()).add(edge)
+    # a signal used only as an async reset somewhere but as a plain edge elsewhere stays a reset
+    for name in async_resets:
+        clocks.pop(name, None)
+
+    sync_resets: dict[str, bool] = {}
+    for proc in walker.clocked:
+        cand = proc.sync_reset
+        if cand and cand[0] in input_names and cand[0] not in clocks and cand[0] not in async_resets:
+            name, active_high = cand
+            if RESET_NAME.search(name):
+                sync_resets.setdefault(name, active_high)
+
+    resets = [Reset(name=n, active_high=h, synchronous=False) for n, h in async_resets.items()]
+    resets += [Reset(name=n, active_high=h, synchronous=True) for n, h in sync_resets.items()]
+    known = set(async_resets) | set(sync_resets) | set(clocks)
+    for p in ports:
+        if p.direction == "input" and p.width == 1 and p.name not in known and RESET_NAME.search(p.name):
+            resets.append(Reset(name=p.name, active_high=not ACTIVE_LOW_NAME.search(p.name),
+                                synchronous=True, inferred_from="name"))
+
+    for p in ports:
+        if p.name in walker.registered:
+            p.registered = True
+
+    clock_list = [
+        Clock(name=n, edge=("both" if len(e) > 1 else next(iter(e))))
+        for n, e in sorted(clocks.items(), key=lambda kv: _port_index(ports, kv[0]))
+    ]
+    return Interface(
+        top=top.name,
+        ports=ports,
+        clocks=clock_list,
+        resets=sorted(resets, key=lambda r: _port_index(ports, r.name)),
+        parameters=_parameters(top),
+        constants=sorted(walker.constants)[:MAX_CONSTANTS],
+    )
+
+
+def _port_index(ports: list[Port], name: str) -> int:
+    return next(i for i, p in enumerate(ports) if p.name == name)
+
+
+def _parameters(top: ast.InstanceSymbol) -> dict[str, int]:
+    params = {}
+    for param in top.body.parameters:
+        try:
+            value = param.symbol.value if hasattr(param, "symbol") else param.value
+            params[param.name] = int(value.integer() if hasattr(value, "integer") else value)
+        except Exception:
+            continue
+    return params
+
+
+@dataclass
+class _ClockedProcess:
+    edges: list[tuple[str, str]]  # (top input name, "posedge"/"negedge")
+    first_condition_signals: set[str]
+    sync_reset: tuple[str, bool] | None
+
+
+class _UsageWalker:
+    """Collects clocked processes, registered outputs and integer constants of the whole hierarchy."""
+
+    def __init__(self, top: ast.InstanceSymbol, port_by_symbol: dict[str, str]):
+        self.top = top
+        self.port_by_symbol = port_by_symbol
+        self.clocked: list[_ClockedProcess] = []
+        self.registered: set[str] = set()
+        self.constants: set[int] = set()
+
+    def __call__(self, obj) -> ast.VisitAction:
+        if isinstance(obj, ast.ProceduralBlockSymbol):
+            self._procedure(obj)
+        elif isinstance(obj, ast.IntegerLiteral):
+            self._constant(obj)
+        return ast.VisitAction.Advance
+
+    # -- resolution of a signal in any instance to a top-level port name
+    def top_name(self, expr) -> str | None:
+        for _ in range(32):
+            while isinstance(expr, ast.ConversionExpression):
+                expr = expr.operand
+            if not isinstance(expr, ast.NamedValueExpression):
+                return None
+            sym = expr.symbol
+            name = self.port_by_symbol.get(_key(sym))
+            if name is not None:
+                return name
+            scope = sym.parentScope
+            body = scope.containingInstance if scope is not None else None
+            if body is None or body.parentInstance is None:
+                return None
+            inst = body.parentInstance
+            port = next((p for p in body.portList
+                         if getattr(p, "internalSymbol", None) is not None and _key(p.internalSymbol) == _key(sym)), None)
+            if port is None:
+                return None
+            conn = inst.getPortConnection(port)
+            if conn is None or conn.expression is None:
+                return None
+            expr = conn.expression
+            # an output port connection is an assignment expression; an input one is the value
+            if isinstance(expr, ast.AssignmentExpression):
+                expr = expr.left
+        return None
+
+    def _constant(self, lit) -> None:
+        try:
+            value = int(lit.value)
+        except Exception:
+            return
+        if 0 <= value < (1 << 64):
+            self.constants.add(value)
+
+    def _procedure(self, proc) -> None:
+        stmt = proc.body
+        if not isinstance(stmt, ast.TimedStatement):
+            return
+        timing = stmt.timing
+        events = timing.events if timing.kind == ast.TimingControlKind.EventList else [timing]
+        edges = []
+        for ev in events:
+            if ev.kind != ast.TimingControlKind.SignalEvent:
+                continue
+            if ev.edge == ast.EdgeKind.None_:
+                continue
+            name = self.top_name(ev.expr)
+            if name is None:
+                continue
+            if ev.edge == ast.EdgeKind.PosEdge:
+                edges.append((name, "posedge"))
+            elif ev.edge == ast.EdgeKind.NegEdge:
+                edges.append((name, "negedge"))
+            elif ev.edge == ast.EdgeKind.BothEdges:
+                edges.append((name, "posedge"))
+                edges.append((name, "negedge"))
+        if not edges:
+            return
+        body = _first_statement(stmt.stmt)
+        tested: set[str] = set()
+        sync = None
+        if isinstance(body, ast.ConditionalStatement) and body.conditions:
+            cond = body.conditions[0].expr
+            polarity = self._condition_polarity(cond)
+            if polarity is not None:
+                name, active_high = polarity
+                tested.add(name)
+                if _assigns_only_constants(body.ifTrue):
+                    sync = (name, active_high)
+        self.clocked.append(_ClockedProcess(edges=edges, first_condition_signals=tested, sync_reset=sync))
+        for lhs in _assigned_symbols(stmt.stmt):
+            name = self.port_by_symbol.get(_key(lhs))
+            if name:
+                self.registered.add(name)
+
+    def _condition_polarity(self, expr) -> tuple[str, bool] | None:
+        """`rst` -> (rst, True); `!rst`, `~rst`, `rst == 0` -> (rst, False)."""
+        while isinstance(expr, ast.ConversionExpression):
+            expr = expr.operand
+        if isinstance(expr, ast.UnaryExpression) and expr.op in (ast.UnaryOperator.LogicalNot, ast.UnaryOperator.BitwiseNot):
+            inner = self._condition_polarity(expr.operand)
+            return (inner[0], not inner[1]) if inner else None
+        if isinstance(expr, ast.BinaryExpression) and expr.op in (
+            ast.BinaryOperator.Equality, ast.BinaryOperator.CaseEquality,
+            ast.BinaryOperator.Inequality, ast.BinaryOperator.CaseInequality,
+        ):
+            name = self.top_name(expr.left)
+            lit = _literal_value(expr.right)
+            if name is None or lit is None:
+                return None
+            high = lit != 0
+            if expr.op in (ast.BinaryOperator.Inequality, ast.BinaryOperator.CaseInequality):
+                high = not high
+            return name, high
+        name = self.top_name(expr)
+        return (name, True) if name else None
+
+
+def _key(symbol) -> str:
+    """pybind wrappers are not stable objects; the hierarchical path identifies a symbol."""
+    return symbol.hierarchicalPath
+
+
+def _literal_value(expr) -> int | None:
+    while isinstance(expr, ast.ConversionExpression):
+        expr = expr.operand
+    if isinstance(expr, (ast.IntegerLiteral, ast.UnbasedUnsizedIntegerLiteral)):
+        try:
+            return int(expr.value)
+        except Exception:
+            return None
+    return None
+
+
+def _first_statement(stmt):
+    while isinstance(stmt, ast.BlockStatement):
+        body = stmt.body
+        if isinstance(body, ast.StatementList):
+            items = [s for s in body.list if not isinstance(s, ast.VariableDeclStatement)]
+            if not items:
+                return None
+            stmt = items[0]
+        else:
+            stmt = body
+    return stmt
+
+
+def _statements(stmt):
+    """Every statement nested in stmt (depth first)."""
+    if stmt is None:
+        return
+    yield stmt
+    if isinstance(stmt, ast.BlockStatement):
+        yield from _statements(stmt.body)
+    elif isinstance(stmt, ast.StatementList):
+        for s in stmt.list:
+            yield from _statements(s)
+    elif isinstance(stmt, ast.ConditionalStatement):
+        yield from _statements(stmt.ifTrue)
+        yield from _statements(stmt.ifFalse)
+    elif isinstance(stmt, ast.CaseStatement):
+        for item in stmt.items:
+            yield from _statements(item.stmt)
+        yield from _statements(stmt.defaultCase)
+    elif isinstance(stmt, ast.TimedStatement):
+        yield from _statements(stmt.stmt)
+    elif hasattr(stmt, "body") and isinstance(getattr(stmt, "body"), ast.Statement):
+        yield from _statements(stmt.body)
+
+
+def _assignments(stmt):
+    for s in _statements(stmt):
+        if isinstance(s, ast.ExpressionStatement) and isinstance(s.expr, ast.AssignmentExpression):
+            yield s.expr
+
+
+def _assigns_only_constants(stmt) -> bool:
+    found = False
+    for s in _statements(stmt):
+        if isinstance(s, (ast.ConditionalStatement, ast.CaseStatement)):
+            return False
+    for assign in _assignments(stmt):
+        found = True
+        if not _is_constant(assign.right):
+            return False
+    return found
+
+
+def _is_constant(expr) -> bool:
+    while isinstance(expr, ast.ConversionExpression):
+        expr = expr.operand
+    if isinstance(expr, (ast.IntegerLiteral, ast.UnbasedUnsizedIntegerLiteral)):
+        return True
+    if isinstance(expr, ast.NamedValueExpression) and isinstance(expr.symbol, ast.ParameterSymbol):
+        return True
+    if isinstance(expr, ast.ReplicationExpression) or isinstance(expr, ast.ConcatenationExpression):
+        try:
+            return all(_is_constant(o) for o in expr.operands)
+        except Exception:
+            return False
+    return expr.constant is not None if hasattr(expr, "constant") else False
+
+
+def _assigned_symbols(stmt):
+    for assign in _assignments(stmt):
+        lhs = assign.left
+        while isinstance(lhs, (ast.ElementSelectExpression, ast.RangeSelectExpression)):
+            lhs = lhs.value
+        if isinstance(lhs, ast.NamedValueExpression):
+            yield lhs.symbol
+        elif isinstance(lhs, ast.ConcatenationExpression):
+            for op in lhs.operands:
+                if isinstance(op, ast.NamedValueExpression):
+                    yield op.symbol
