@@ -108,7 +108,8 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
     try:
         iface = infer_interface(golden, top=options.top, filename="golden.v")
     except InterfaceError as exc:
-        raise InvalidGolden(str(exc)) from None
+        message = _lone_compile_errors(golden, "golden.v", backend, options)
+        raise InvalidGolden(f"does not compile: {message}" if message else str(exc)) from None
     if not compared_ports(iface):
         raise InvalidGolden(f"top module '{iface.top}' has no outputs to compare")
     stim = build_stimulus(iface, options.stimulus_options())

@@ -6,7 +6,7 @@ Order (first rule that finds something wins; within a rule the LAST block wins, 
 2. <answer>...</answer> content;
 3. VerilogEval v2's [BEGIN] ... [DONE] markers;
 4. any closed ``` fence;
-5. the whole response, when it already looks like Verilog (a file of code, e.g. RTLLM's samples).
+5. the whole response, when it declares a module (a file of code, e.g. RTLLM's samples).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _VERILOG_FENCE = re.compile(r"```(?:verilog|systemverilog|sv|v)[ \t]*\n?([\s\S]*
 _ANSWER = re.compile(r"<answer>([\s\S]*?)</answer>", re.I)
 _BEGIN_DONE = re.compile(r"^\s*\[BEGIN\]([\s\S]*?)\[DONE\]", re.M)
 _ANY_FENCE = re.compile(r"```[^\n`]*\n([\s\S]*?)```")
-_MODULE = re.compile(r"\bmodule\b[\s\S]*\bendmodule\b")
+_MODULE = re.compile(r"^\s*module\s+\w+", re.M)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ class Scored:
     seconds: float
 
 
+def copy_tree_writable(src: Path, dst: Path) -> None:
+    """Copy a benchmark folder (possibly read-only) into a folder we may write and patch."""
+    shutil.copytree(src, dst, copy_function=shutil.copyfile)
+    for path in (dst, *dst.rglob("*")):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def _limits(seconds: float) -> Limits:
     # read back everything the file limit allows: the pass line comes last
     return Limits(wall_seconds=max(seconds, 1.0), output_bytes=64 << 20)
@@ -151,7 +158,7 @@ def _run_verilogeval_v2(problem: Problem, source: str, work: Path, bounds: Bound
 def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
     design = work / "design"
     if problem.data_dir is not None:
-        shutil.copytree(problem.data_dir, design)
+        copy_tree_writable(problem.data_dir, design)
     else:
         design.mkdir()
     (design / "testbench.v").write_text(problem.testbench, encoding="utf-8")

@@ -1,0 +1,21 @@
+"""Helpers shared by subcommands: reading user files with clear errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import UsageError
+
+
+def read_verilog(path: str, role: str) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{role} file {path}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{role} file {path}: is a directory")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{role} file {path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data[:4096]:
+        raise UsageError(f"{role} file {path}: binary data, not Verilog source")
+    return data.decode("utf-8", errors="replace")

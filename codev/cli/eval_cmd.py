@@ -1,0 +1,193 @@
+"""`codev eval`: pass@k on VerilogEval v1/v2 and RTLLM v1.1/v2 with the benchmarks' own testbenches under Icarus."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from codev.cli import UsageError
+
+BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
+
+
+def register(subparsers) -> None:
+    from codev.eval.benchmarks import BENCHMARKS
+    from codev.llm.prompts import STYLES
+
+    p = subparsers.add_parser(
+        "eval",
+        help="benchmark pass@k with the official testbenches (Icarus, sandboxed)",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all': {', '.join(BENCHMARKS)}")
+    p.add_argument(
+        "--bench-root",
+        type=Path,
+        help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in ~/.config/codev/config.yaml)",
+    )
+    p.add_argument("--out", type=Path, default=Path("runs/eval"), help="output folder (a rerun resumes in it)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--samples", type=Path, help="JSONL: task_id, completion (raw response) [, index, benchmark]")
+    src.add_argument("--references", action="store_true", help="score the benchmarks' own reference solutions")
+    src.add_argument("--model", help="local Hugging Face model folder to generate with")
+    src.add_argument("--endpoint", help="OpenAI-compatible base URL to generate with (needs --model-name)")
+    p.add_argument("--model-name", help="model name to request from --endpoint")
+    p.add_argument("--n", type=int, default=1, help="samples per problem to generate")
+    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument("--top-p", type=float, default=0.95)
+    p.add_argument("--max-tokens", type=int, default=2048)
+    p.add_argument("--prompt-style", choices=STYLES, default="official")
+    p.add_argument("--batch-size", type=int, default=8, help="prompts per forward pass (--model)")
+    p.add_argument("--concurrency", type=int, default=8, help="requests in flight (--endpoint)")
+    p.add_argument("--retries", type=int, default=5, help="retries per request on transient errors (--endpoint)")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed (--model)")
+    p.add_argument("--k", default="1,5,10", help="pass@k values")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="simulations in parallel")
+    p.add_argument("--sim-timeout", type=float, help="override the official simulation bounds (seconds; not official)")
+    p.add_argument("--problems", help="comma-separated problem ids to restrict to")
+    p.add_argument("--fixed-testbenches", action="store_true", help="also score with the documented fixes (reported separately)")
+    p.add_argument("--equivalence", action="store_true", help="second opinion: our equivalence checker against the reference")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)
+
+
+def resolve_bench_root(arg: Path | None) -> Path:
+    if arg is not None:
+        root = arg
+    elif os.environ.get(BENCH_ROOT_ENV):
+        root = Path(os.environ[BENCH_ROOT_ENV])
+    else:
+        root = _config_bench_root()
+        if root is None:
+            raise UsageError(f"no benchmark folder: pass --bench-root DIR or set ${BENCH_ROOT_ENV}")
+    if not root.is_dir():
+        raise UsageError(f"{root}: benchmark folder not found")
+    return root
+
+
+def _config_bench_root() -> Path | None:
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    path = base / "codev" / "config.yaml"
+    if not path.is_file():
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML ({exc})") from None
+    value = data.get("bench_root") if isinstance(data, dict) else None
+    return Path(value).expanduser() if value else None
+
+
+def _parse_k(text: str) -> list[int]:
+    try:
+        ks = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise UsageError(f"--k {text!r}: expected comma-separated integers such as 1,5,10") from None
+    if not ks or ks[0] < 1:
+        raise UsageError(f"--k {text!r}: values must be >= 1")
+    return ks
+
+
+def _parse_benchmarks(text: str) -> list[str]:
+    from codev.eval.benchmarks import BENCHMARKS
+
+    names = list(BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown or not names:
+        raise UsageError(f"--bench: unknown benchmark {', '.join(unknown) or text!r} (known: {', '.join(BENCHMARKS)}, all)")
+    return names
+
+
+def build_config(args):
+    from codev.eval.generate import GenerationConfig
+    from codev.eval.harness import Bounds
+    from codev.eval.runner import EvalConfig
+
+    generation = None
+    if args.model or args.endpoint:
+        if args.endpoint and not args.model_name:
+            raise UsageError("--endpoint needs --model-name")
+        if args.model and not Path(args.model).is_dir():
+            raise UsageError(f"--model {args.model}: not a model folder")
+        if args.n < 1 or args.max_tokens < 1 or args.batch_size < 1 or args.concurrency < 1 or args.retries < 0:
+            raise UsageError("--n, --max-tokens, --batch-size and --concurrency must be >= 1, --retries >= 0")
+        generation = GenerationConfig(
+            backend="openai" if args.endpoint else "hf",
+            model=args.model_name if args.endpoint else str(Path(args.model).resolve()),
+            endpoint=args.endpoint,
+            n=args.n,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            max_tokens=args.max_tokens,
+            prompt_style=args.prompt_style,
+            batch_size=args.batch_size,
+            concurrency=args.concurrency,
+            retries=args.retries,
+            seed=args.seed,
+        )
+    if args.samples is not None and not args.samples.is_file():
+        raise UsageError(f"--samples {args.samples}: file not found")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be >= 1")
+    bounds = Bounds()
+    if args.sim_timeout is not None:
+        if args.sim_timeout <= 0:
+            raise UsageError("--sim-timeout must be > 0")
+        bounds = bounds.scaled_to(args.sim_timeout)
+    return EvalConfig(
+        benchmarks=_parse_benchmarks(args.bench),
+        bench_root=resolve_bench_root(args.bench_root),
+        out=args.out,
+        samples=args.samples,
+        references=args.references,
+        generation=generation,
+        ks=_parse_k(args.k),
+        jobs=args.jobs,
+        bounds=bounds,
+        fixed_testbenches=args.fixed_testbenches,
+        equivalence=args.equivalence,
+        problems={p.strip() for p in args.problems.split(",") if p.strip()} if args.problems else None,
+        progress=not args.no_progress,
+    )
+
+
+def run(args) -> int:
+    from codev.eval.benchmarks import BenchmarkError
+    from codev.eval.fixes import FixError
+    from codev.eval.generate import GenerationMismatch
+    from codev.eval.records import SamplesError
+    from codev.eval.report import CHART_FILE, REPORT_FILE, SUMMARY_FILE
+    from codev.eval.runner import RESULTS_FILE, run_eval
+    from codev.eval.tools import iverilog_version
+    from codev.llm.hf_local import LocalModelError
+    from codev.llm.openai_client import EndpointError
+
+    config = build_config(args)
+    if iverilog_version().major is None:
+        raise UsageError("iverilog not found on PATH (install Icarus Verilog 11 or 12)")
+    status = (lambda msg: None) if args.no_progress else (lambda msg: print(msg, file=sys.stderr))
+    try:
+        output = run_eval(config, on_status=status)
+    except (BenchmarkError, SamplesError, FixError, GenerationMismatch) as exc:
+        raise UsageError(str(exc)) from None
+    except (EndpointError, LocalModelError) as exc:
+        print(f"codev eval: error: {exc} (generations so far are saved in {config.out}; rerun to resume)", file=sys.stderr)
+        return 1
+    except ImportError as exc:
+        if exc.name and exc.name.startswith("testbench_gen"):
+            raise UsageError(f"--equivalence needs the equivalence checker ({exc})") from None
+        raise
+
+    ks = [f"pass@{k}" for k in config.ks]
+    print("benchmark".ljust(30) + "".join(k.rjust(10) for k in ks) + "syntax".rjust(10))
+    for name, b in output.summary["benchmarks"].items():
+        cells = ["–" if b[k] is None else f"{100 * b[k]:.2f}" for k in ks]
+        syntax = "–" if b["syntax_rate"] is None else f"{100 * b['syntax_rate']:.2f}"
+        print(name.ljust(30) + "".join(c.rjust(10) for c in cells) + syntax.rjust(10))
+    files = ", ".join(str(config.out / f) for f in (RESULTS_FILE, SUMMARY_FILE, REPORT_FILE, CHART_FILE) if (config.out / f).exists())
+    print(f"wrote {files}")
+    return 0

@@ -1,0 +1,113 @@
+"""`codev verify`: is each candidate equivalent to the golden? (the checker's CLI contract)
+
+Exit status: 0 every candidate equivalent; 1 at least one is not; 2 usage error or invalid golden;
+3 infrastructure failure (a verdict that says nothing about the candidate because the machine failed).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from testbench_gen import CheckJob, CheckOptions, InvalidGolden, Verdict, VerdictKind, check_many, prepare_golden
+
+from . import UsageError
+from .common import read_verilog
+
+
+def register(sub) -> None:
+    p = sub.add_parser("verify", help="check candidates against a golden design",
+                       description=__doc__)
+    p.add_argument("--golden", required=True, help="reference design (Verilog/SystemVerilog)")
+    p.add_argument("--candidate", action="append", required=True, help="candidate file (repeatable)")
+    p.add_argument("--top", help="golden's top module (default: the one no module instantiates)")
+    p.add_argument("--cycles", type=int, default=CheckOptions.cycles, help="clock cycles over all seeds")
+    p.add_argument("--seeds", type=int, default=CheckOptions.seeds, help="stimulus segments, each from reset")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--timeout", type=float, default=CheckOptions.timeout,
+                   help="hard cap on simulation seconds per candidate (the limit also scales with the golden's own time)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
+    p.add_argument("--backend", default="icarus", help="simulator backend")
+    p.add_argument("--strict-x", action="store_true", help="golden X bits must be matched exactly")
+    p.add_argument("--graded", action="store_true", help="simulate to the end for full mismatch rates")
+    p.add_argument("--replay-dir", help="write a standalone replay testbench per mismatching candidate here")
+    p.add_argument("--json", action="store_true", help="one JSON object per candidate per line")
+    p.set_defaults(func=run)
+
+
+def verdict_record(candidate: str, verdict: Verdict) -> dict:
+    record = {
+        "candidate": candidate,
+        "verdict": verdict.kind.value,
+        "reason": verdict.reason,
+        "seconds": round(verdict.seconds, 4),
+        "backend": verdict.backend,
+        "mismatch_rate": verdict.mismatch_rate,
+        "samples_compared": verdict.samples_compared,
+    }
+    if verdict.detail:
+        record["detail"] = verdict.detail
+    cex = verdict.counterexample
+    if cex is not None:
+        record["counterexample"] = {
+            "cycle": cex.cycle,
+            "time_ns": cex.time_ns,
+            "inputs": cex.inputs,
+            "outputs": {k: {"expected": v.expected, "actual": v.actual} for k, v in cex.outputs.items()},
+        }
+    return record
+
+
+def exit_status(verdicts: list[Verdict]) -> int:
+    if any(v.kind is VerdictKind.INFRA_ERROR for v in verdicts):
+        return 3
+    return 0 if all(v.is_equivalent for v in verdicts) else 1
+
+
+def run(args) -> int:
+    if args.cycles < 1 or args.seeds < 1 or args.jobs < 1 or args.timeout <= 0:
+        raise UsageError("--cycles, --seeds and --jobs must be positive, --timeout > 0")
+    golden = read_verilog(args.golden, "golden")
+    candidates = [read_verilog(c, "candidate") for c in args.candidate]
+    options = CheckOptions(top=args.top, cycles=args.cycles, seeds=args.seeds, seed=args.seed,
+                           timeout=args.timeout, backend=args.backend,
+                           x_matches_anything=not args.strict_x, graded=args.graded)
+    try:
+        prepare_golden(golden, options)  # fail fast, with the golden's own problem
+    except InvalidGolden as exc:
+        raise UsageError(f"golden file {args.golden}: {exc}") from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    job = CheckJob(golden, candidates, options, names=list(args.candidate))
+    verdicts = check_many([job], workers=args.jobs)[0]
+    if args.replay_dir:
+        _write_replays(Path(args.replay_dir), args.candidate, verdicts)
+    if args.json:
+        for name, v in zip(args.candidate, verdicts):
+            print(json.dumps(verdict_record(name, v)))
+    else:
+        _print_table(args.candidate, verdicts)
+    return exit_status(verdicts)
+
+
+def _write_replays(directory: Path, names: list[str], verdicts: list[Verdict]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for i, (name, v) in enumerate(zip(names, verdicts)):
+        if v.counterexample and v.counterexample.testbench:
+            (directory / f"replay_{i}_{Path(name).stem}.v").write_text(v.counterexample.testbench)
+
+
+def _print_table(names: list[str], verdicts: list[Verdict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("candidate", "verdict", "seconds", "reason"):
+        table.add_column(col)
+    colours = {VerdictKind.EQUIVALENT: "green", VerdictKind.MISMATCH: "red"}
+    for name, v in zip(names, verdicts):
+        colour = colours.get(v.kind, "yellow")
+        reason = v.reason + (f"\n{v.detail.strip()[:400]}" if v.detail else "")
+        table.add_row(name, f"[{colour}]{v.kind.value}[/]", f"{v.seconds:.3f}", reason)
+    Console(file=sys.stdout, width=160).print(table)

@@ -1,0 +1,123 @@
+"""Turn per-sample records into the numbers of summary.json: pass@k, syntax rate, flags, disagreements."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from . import rules
+from .benchmarks import Problem
+from .known_issues import BROKEN, WEAK, issues_for
+from .passk import mean_pass_at_k
+from .tools import iverilog_version, tool_versions
+
+OFFICIAL, FIXED = "official", "fixed"
+
+
+def _passk(counts: list[tuple[int, int]], ks: list[int]) -> dict[str, float | None]:
+    return {f"pass@{k}": mean_pass_at_k(counts, k) for k in ks}
+
+
+def summarize_benchmark(name: str, problems: list[Problem], records: list[dict], ks: list[int], fixed_ids: set[str]) -> dict:
+    issues = issues_for(name, iverilog_version().major)
+    by_problem: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {OFFICIAL: [], FIXED: []})
+    for r in records:
+        by_problem[r["task_id"]][r["variant"]].append(r)
+
+    per_problem: dict[str, dict] = {}
+    verdicts: Counter = Counter()
+    compiled = total = 0
+    for p in problems:
+        rows = sorted(by_problem[p.id][OFFICIAL], key=lambda r: r["index"])
+        if not rows:
+            continue
+        counts = Counter(r["verdict"] for r in rows)
+        verdicts.update(counts)
+        total += len(rows)
+        compiled += sum(1 for r in rows if r["verdict"] not in (rules.COMPILE_ERROR, rules.NO_CODE))
+        entry = {
+            "category": p.category,
+            "n": len(rows),
+            "c": counts[rules.PASS],
+            "verdicts": dict(sorted(counts.items())),
+            "details": sorted({r["detail"] for r in rows if r["detail"]}),
+        }
+        if p.id in fixed_ids:
+            entry["c_fixed"] = sum(1 for r in by_problem[p.id][FIXED] if r["verdict"] == rules.PASS)
+        if p.id in issues:
+            entry["flag"] = {"kind": issues[p.id].kind, "note": issues[p.id].note, "fixable": issues[p.id].fixable}
+        per_problem[p.id] = entry
+
+    counts = [(e["n"], e["c"]) for e in per_problem.values()]
+    categories: dict[str, dict] = {}
+    for category in sorted({e["category"] for e in per_problem.values()}):
+        cat_counts = [(e["n"], e["c"]) for e in per_problem.values() if e["category"] == category]
+        categories[category] = {"problems": len(cat_counts), **_passk(cat_counts, ks)}
+    unflagged = [(e["n"], e["c"]) for e in per_problem.values() if e.get("flag", {}).get("kind") not in (BROKEN, WEAK)]
+
+    summary = {
+        "problems": len(problems),
+        "answered": len(per_problem),
+        "samples": total,
+        **_passk(counts, ks),
+        "syntax_rate": compiled / total if total else None,
+        "verdicts": dict(sorted(verdicts.items())),
+        "categories": categories,
+        "flagged": {pid: e["flag"] for pid, e in per_problem.items() if "flag" in e},
+        "unflagged": {"problems": len(unflagged), **_passk(unflagged, ks)},
+        "per_problem": per_problem,
+    }
+    if fixed_ids:
+        fixed_counts = [(e["n"], e.get("c_fixed", e["c"])) for e in per_problem.values()]
+        summary["fixed_testbenches"] = {
+            "problems_fixed": sorted(pid for pid in fixed_ids if pid in per_problem),
+            **_passk(fixed_counts, ks),
+        }
+    equivalence = _equivalence(records)
+    if equivalence is not None:
+        summary["equivalence"] = equivalence
+    return summary
+
+
+def _equivalence(records: list[dict]) -> dict | None:
+    """Where our checker and the benchmark's testbench disagree on a sample."""
+    rows = [r for r in records if r["variant"] == OFFICIAL and "equivalence" in r]
+    if not rows:
+        return None
+    kinds: Counter = Counter()
+    disagreements = []
+    compared = 0
+    for r in rows:
+        eq = r["equivalence"]
+        kinds[eq["verdict"]] += 1
+        if not eq.get("checked") or r["verdict"] in (rules.NO_CODE, rules.TIMEOUT):
+            continue
+        compared += 1
+        tb_pass = r["verdict"] == rules.PASS
+        if tb_pass != (eq["verdict"] == "equivalent"):
+            disagreements.append(
+                {
+                    "task_id": r["task_id"],
+                    "index": r["index"],
+                    "testbench": r["verdict"],
+                    "checker": eq["verdict"],
+                    "reason": eq.get("reason", ""),
+                }
+            )
+    return {
+        "checker_verdicts": dict(sorted(kinds.items())),
+        "compared": compared,
+        "agree": compared - len(disagreements),
+        "disagreements": disagreements,
+    }
+
+
+def summarize(settings: dict, problems: list[Problem], records: list[dict], ks: list[int], fixed_keys: set) -> dict:
+    benchmarks = {}
+    for name in settings["benchmarks"]:
+        mine = [p for p in problems if p.benchmark == name]
+        fixed_ids = {pid for (bench, pid) in fixed_keys if bench == name}
+        benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids)
+    return {
+        "settings": settings,
+        "tools": {t.name: t.version for t in tool_versions()},
+        "benchmarks": benchmarks,
+    }

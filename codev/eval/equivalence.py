@@ -1,0 +1,33 @@
+"""Second opinion: our equivalence checker (testbench_gen) compares each answer with the reference.
+
+Where it disagrees with the benchmark's testbench, one of them is wrong: a weak testbench passing a
+wrong design, a racy testbench failing a right one, or a checker limitation. The report lists them.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .benchmarks import Problem
+from .harness import answer_source
+
+
+def make_checker() -> Callable[[Problem, str | None], dict]:
+    """A function (problem, extracted code) -> JSON-ready checker verdict; imports the checker once."""
+    from testbench_gen import CheckOptions, InvalidGolden, check
+
+    def run(problem: Problem, code: str | None) -> dict:
+        if code is None or not code.strip():
+            return {"verdict": "no-code", "reason": "no Verilog found in the response", "checked": False}
+        candidate = answer_source(problem, code)
+        try:
+            verdict = check(problem.reference, [candidate], CheckOptions(top=problem.top))[0]
+        except InvalidGolden as exc:
+            return {"verdict": "infra_error", "reason": f"reference unusable as golden: {exc}", "checked": False}
+        return {
+            "verdict": verdict.kind.value,
+            "reason": verdict.reason,
+            "checked": verdict.is_checked,
+            "seconds": round(verdict.seconds, 3),
+        }
+
+    return run

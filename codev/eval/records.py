@@ -1,0 +1,132 @@
+"""The run's files: answers read from --samples, and append-only JSONL stores that make reruns resume.
+
+Every line is self-describing, so a crash loses at most the sample in flight, and a rerun skips
+exactly the work whose inputs are unchanged (same answer text, same scoring setup).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+
+class SamplesError(Exception):
+    """The samples file is unreadable or inconsistent with the selected benchmarks."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    benchmark: str
+    task_id: str
+    index: int
+    completion: str  # the raw model response (or the reference, for --references)
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.benchmark, self.task_id, self.index)
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def read_samples(path: Path, known: dict[str, set[str]]) -> list[Answer]:
+    """Parse `--samples`: one JSON object per line with task_id and completion.
+
+    `benchmark` is needed only when several benchmarks are scored at once; `index` defaults to the
+    order of the task's lines. `known` maps each selected benchmark to its task ids.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SamplesError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise SamplesError(f"{path}: not UTF-8 text") from None
+    answers: list[Answer] = []
+    next_index: dict[tuple[str, str], int] = {}
+    seen: set[tuple[str, str, int]] = set()
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SamplesError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise SamplesError(f"{where}: expected a JSON object")
+        task_id, completion = row.get("task_id"), row.get("completion")
+        if not isinstance(task_id, str) or not isinstance(completion, str):
+            raise SamplesError(f"{where}: needs string fields 'task_id' and 'completion'")
+        benchmark = row.get("benchmark")
+        if benchmark is None:
+            owners = [name for name, ids in known.items() if task_id in ids]
+            if len(known) > 1 and len(owners) != 1:
+                raise SamplesError(
+                    f"{where}: task_id {task_id!r} is ambiguous or unknown across {', '.join(known)}; "
+                    "add a 'benchmark' field"
+                )
+            benchmark = owners[0] if owners else next(iter(known))
+        if benchmark not in known:
+            raise SamplesError(f"{where}: benchmark {benchmark!r} is not among the selected ({', '.join(known)})")
+        if task_id not in known[benchmark]:
+            raise SamplesError(f"{where}: task_id {task_id!r} is not a problem of {benchmark}")
+        index = row.get("index", next_index.get((benchmark, task_id), 0))
+        if not isinstance(index, int) or index < 0:
+            raise SamplesError(f"{where}: 'index' must be a non-negative integer")
+        next_index[(benchmark, task_id)] = max(next_index.get((benchmark, task_id), 0), index + 1)
+        answer = Answer(benchmark, task_id, index, completion)
+        if answer.key in seen:
+            raise SamplesError(f"{where}: duplicate sample {index} of {task_id}")
+        seen.add(answer.key)
+        answers.append(answer)
+    if not answers:
+        raise SamplesError(f"{path}: no samples")
+    return answers
+
+
+class JsonlStore:
+    """Append-only JSONL file, safe to append from worker threads; a torn last line is ignored."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def load(self) -> Iterator[dict]:
+        if not self.path.exists():
+            return
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # interrupted write
+                if isinstance(row, dict):
+                    yield row
+
+    def append(self, row: dict) -> None:
+        text = json.dumps(row, ensure_ascii=False) + "\n"
+        with self._lock:
+            self._repair_tail()
+            with open(self.path, "a", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+
+    def _repair_tail(self) -> None:
+        """Terminate a line left unfinished by a crash so the next record starts cleanly."""
+        if self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb+") as fh:
+                fh.seek(-1, 2)
+                if fh.read(1) != b"\n":
+                    fh.write(b"\n")
+
+    def rewrite(self, rows: Iterable[dict]) -> None:
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        tmp.replace(self.path)

@@ -1,0 +1,106 @@
+"""Write summary.json, report.md and the chart for a finished run."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .aggregate import summarize
+from .chart import write_chart
+
+SUMMARY_FILE, REPORT_FILE, CHART_FILE = "summary.json", "report.md", "pass_at_k.png"
+
+
+def write_outputs(config, problems, records, fixed) -> dict:
+    from .runner import config_to_json
+
+    summary = summarize(config_to_json(config), problems, records, config.ks, set(fixed))
+    out = Path(config.out)
+    (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    chart = write_chart(summary, out / CHART_FILE)
+    if chart is None:
+        (out / CHART_FILE).unlink(missing_ok=True)  # never leave a previous run's chart behind
+    (out / REPORT_FILE).write_text(render_markdown(summary, chart.name if chart else None), encoding="utf-8")
+    return summary
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.2f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(summary: dict, chart_name: str | None) -> str:
+    settings = summary["settings"]
+    ks = [f"pass@{k}" for k in settings["k"]]
+    lines = ["# codev eval report", ""]
+    lines += [f"Answers: **{settings['answers']}**" + (f" (`{settings['samples']}`)" if settings["samples"] else "") + ".", ""]
+    if not settings["official_bounds"]:
+        lines += ["**Non-official time bounds** (see settings): verdicts may differ from the official flow.", ""]
+
+    lines += ["## Results (official testbenches and pass rules)", ""]
+    rows = []
+    for name, b in summary["benchmarks"].items():
+        answered = f"{b['answered']}/{b['problems']}"
+        per = f"{b['samples'] / b['answered']:.1f}" if b["answered"] else "0"
+        rows.append([name, answered, per, *(_pct(b[k]) for k in ks), _pct(b["syntax_rate"])])
+    lines += _table(["benchmark", "problems answered", "samples/problem", *ks, "syntax %"], rows)
+    if any(b["answered"] < b["problems"] for b in summary["benchmarks"].values()):
+        lines += ["pass@k is averaged over the answered problems only.", ""]
+    if chart_name:
+        lines += [f"![pass@k]({chart_name})", ""]
+
+    for name, b in summary["benchmarks"].items():
+        lines += [f"## {name}", ""]
+        lines += ["Verdicts: " + ", ".join(f"{v} {n}" for v, n in b["verdicts"].items()), ""]
+        rows = [[cat, c["problems"], *(_pct(c[k]) for k in ks)] for cat, c in b["categories"].items()]
+        lines += _table(["category", "problems", *ks], rows)
+        if b["flagged"]:
+            lines += ["Known testbench problems (MANIFEST.md) among the answered problems:", ""]
+            rows = []
+            for pid, flag in b["flagged"].items():
+                e = b["per_problem"][pid]
+                rows.append([pid, flag["kind"], f"{e['c']}/{e['n']}", "yes" if flag["fixable"] else "", flag["note"]])
+            lines += _table(["problem", "issue", "passed", "fix available", "note"], rows)
+            u = b["unflagged"]
+            lines += [
+                f"Without the {b['answered'] - u['problems']} broken/weak problems (not an official score): "
+                + ", ".join(f"{k} {_pct(u[k])}" for k in ks),
+                "",
+            ]
+        if "fixed_testbenches" in b:
+            f = b["fixed_testbenches"]
+            lines += [
+                f"With the documented testbench fixes for {', '.join(f['problems_fixed'])} "
+                "(not comparable to official scores): " + ", ".join(f"{k} {_pct(f[k])}" for k in ks),
+                "",
+            ]
+        if "equivalence" in b:
+            eq = b["equivalence"]
+            lines += [
+                f"Second opinion (equivalence checker vs. reference): {eq['agree']}/{eq['compared']} comparable samples agree "
+                f"with the testbench; checker verdicts: " + ", ".join(f"{k} {v}" for k, v in eq["checker_verdicts"].items()) + ".",
+                "",
+            ]
+            if eq["disagreements"]:
+                rows = [[d["task_id"], d["index"], d["testbench"], d["checker"], d["reason"][:120].replace("|", "/")] for d in eq["disagreements"]]
+                lines += _table(["problem", "sample", "testbench", "checker", "checker's reason"], rows)
+        failing = [(pid, e) for pid, e in b["per_problem"].items() if e["c"] < e["n"]]
+        if failing:
+            lines += ["<details><summary>Problems with failing samples</summary>", ""]
+            rows = [
+                [pid, f"{e['c']}/{e['n']}", ", ".join(f"{v} {n}" for v, n in e["verdicts"].items()), " ".join(e["details"])[:60]]
+                for pid, e in failing
+            ]
+            lines += _table(["problem", "passed", "verdicts", "detail"], rows)
+            lines += ["</details>", ""]
+
+    lines += ["## Settings", ""]
+    rows = [[key, f"`{json.dumps(value)}`"] for key, value in settings.items()]
+    lines += _table(["setting", "value"], rows)
+    lines += ["## Tools", ""]
+    lines += _table(["tool", "version"], [[name, version] for name, version in summary["tools"].items()])
+    return "\n".join(lines)

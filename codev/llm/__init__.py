@@ -1,0 +1,1 @@
+"""Talking to models: prompt styles, an OpenAI-compatible client, local Hugging Face generation."""

@@ -1,0 +1,57 @@
+"""Fixtures for the `codev eval` tests: the benchmark folder, the installed Icarus, CLI runs."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench_root() -> Path:
+    env = os.environ.get("CODEV_BENCH_ROOT")
+    return Path(env) if env else REPO.parent / "shared" / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def bench_root() -> Path:
+    root = _bench_root()
+    if not (root / "MANIFEST.md").is_file():
+        pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def iverilog_major() -> int:
+    from codev.eval.tools import iverilog_version
+
+    if shutil.which("iverilog") is None:
+        pytest.skip("iverilog not installed")
+    major = iverilog_version().major
+    assert major is not None
+    return major
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `codev ...` in-process; returns (exit status, stdout, stderr)."""
+    from codev.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    return run
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    Path(path).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return Path(path)
