@@ -351,6 +351,9 @@ def _failed_run_verdict(sim: RunResult, budget: float, golden_run: GoldenRun,
         return Verdict(VerdictKind.REJECTED,
                        f"output flood: the candidate printed more than {options.max_output_mb} MB",
                        backend=backend.name, seconds=elapsed)
+    if sim.memory_limit_hit:
+        return Verdict(VerdictKind.REJECTED, f"exceeded the memory limit of {options.memory_mb} MB",
+                       backend=backend.name, seconds=elapsed)
     tail = (sim.stderr or sim.stdout).strip()[-400:]
     return Verdict(VerdictKind.INFRA_ERROR,
                    f"simulator ended without a result (exit status {sim.returncode})",

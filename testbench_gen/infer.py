@@ -194,10 +194,9 @@ def _parameters(top: ast.InstanceSymbol) -> dict[str, int]:
     params = {}
     for param in top.body.parameters:
         try:
-            value = param.symbol.value if hasattr(param, "symbol") else param.value
-            params[param.name] = int(value.integer() if hasattr(value, "integer") else value)
-        except Exception:
-            continue
+            params[param.name] = int(param.value.value)
+        except (AttributeError, TypeError, ValueError):
+            continue  # type parameters, reals, strings
     return params
 
 

@@ -51,9 +51,8 @@ class RunResult:
     @property
     def memory_limit_hit(self) -> bool:
         text = self.stderr.lower()
-        return self.signal in (signal.SIGSEGV, signal.SIGABRT, signal.SIGKILL) and (
-            "memory" in text or "alloc" in text or self.signal == signal.SIGKILL
-        ) or "out of memory" in text or "bad_alloc" in text
+        return self.returncode != 0 and any(
+            w in text for w in ("bad_alloc", "out of memory", "cannot allocate", "memory exhausted"))
 
 
 def _preexec(limits: Limits):

@@ -1,0 +1,101 @@
+"""Interface inference from the golden source alone."""
+import pytest
+
+from testbench_gen import InterfaceError, infer_interface
+
+from .conftest import rtllm_reference, ve2_reference
+
+
+def test_ports_widths_parameters_and_signedness():
+    iface = infer_interface("""
+module m #(parameter W = 12, parameter D = W * 2) (
+  input clk, input signed [W-1:0] a, input [D-1:0] b, output reg [W:0] y, output z);
+  always @(posedge clk) y <= a + b[W:0];
+  assign z = ^b;
+endmodule""")
+    ports = {p.name: p for p in iface.ports}
+    assert iface.top == "m"
+    assert (ports["a"].width, ports["a"].signed) == (12, True)
+    assert ports["b"].width == 24 and ports["y"].width == 13
+    assert ports["y"].registered and not ports["z"].registered
+    assert iface.parameters["W"] == 12 and iface.parameters["D"] == 24
+
+
+def test_async_reset_active_low_from_sensitivity_list():
+    iface = infer_interface("""
+module m(input ck, input nclr, input d, output reg q);
+  always @(posedge ck or negedge nclr) if (!nclr) q <= 0; else q <= d;
+endmodule""")
+    assert [(c.name, c.edge) for c in iface.clocks] == [("ck", "posedge")]
+    assert [(r.name, r.active_high, r.synchronous, r.inferred_from) for r in iface.resets] == [
+        ("nclr", False, False, "usage")]
+
+
+def test_sync_reset_active_high_and_negedge_clock():
+    iface = infer_interface("""
+module m(input c, input reset, input [3:0] d, output reg [3:0] q);
+  always @(negedge c) begin if (reset) q <= 4'd0; else q <= d; end
+endmodule""")
+    assert [(c.name, c.edge) for c in iface.clocks] == [("c", "negedge")]
+    assert [(r.name, r.active_high, r.synchronous) for r in iface.resets] == [("reset", True, True)]
+
+
+def test_enable_is_not_mistaken_for_a_reset():
+    iface = infer_interface("""
+module m(input clk, input en, input [3:0] d, output reg [3:0] q);
+  always @(posedge clk) if (en) q <= d;
+endmodule""")
+    assert iface.resets == []
+    assert [p.name for p in iface.data_inputs] == ["en", "d"]
+
+
+def test_dual_edge_clock_and_clock_through_submodule():
+    iface = infer_interface("""
+module flop(input k, input d, output reg q); always @(posedge k) q <= d; endmodule
+module top(input clock, input d, output q1, output reg q2);
+  flop u(.k(clock), .d(d), .q(q1));
+  always @(negedge clock) q2 <= d;
+endmodule""")
+    assert iface.top == "top"
+    assert [(c.name, c.edge) for c in iface.clocks] == [("clock", "both")]
+
+
+def test_two_clock_domains(benchmarks):
+    iface = infer_interface(rtllm_reference(benchmarks, "asyn_fifo"))
+    assert [c.name for c in iface.clocks] == ["wclk", "rclk"]
+    assert {(r.name, r.active_high, r.synchronous) for r in iface.resets} == {
+        ("wrstn", False, False), ("rrstn", False, False)}
+
+
+def test_reset_name_fallback_when_unused_as_edge():
+    iface = infer_interface("""
+module m(input clk, input rst_n, input d, output q);
+  reg r; always @(posedge clk) r <= d & rst_n; assign q = r;
+endmodule""")
+    assert [(r.name, r.active_high, r.inferred_from) for r in iface.resets] == [("rst_n", False, "name")]
+
+
+def test_constants_collected(benchmarks):
+    iface = infer_interface(ve2_reference(benchmarks, "Prob128_fsm_ps2"))
+    assert iface.constants  # literals the FSM compares against
+
+
+def test_systemverilog_reference_and_json_roundtrip(benchmarks):
+    from testbench_gen import Interface
+
+    iface = infer_interface(ve2_reference(benchmarks, "Prob144_conwaylife"))
+    assert iface.top == "RefModule" and iface.port("q").width == 256
+    assert Interface.from_json(iface.to_json()) == iface
+
+
+def test_top_is_the_uninstantiated_module_and_override():
+    src = "module a(input x, output y); assign y = x; endmodule\nmodule b(input x, output y); a u(x, y); endmodule"
+    assert infer_interface(src).top == "b"
+    assert infer_interface(src, top="a").top == "a"
+    with pytest.raises(InterfaceError, match="'c' not found"):
+        infer_interface(src, top="c")
+
+
+def test_several_tops_is_an_error():
+    with pytest.raises(InterfaceError, match="several top-level modules"):
+        infer_interface("module a(input x, output y); endmodule\nmodule b(input x, output y); endmodule")

@@ -1,0 +1,158 @@
+"""Candidates are hostile: each way of cheating or escaping is rejected by name or contained."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from testbench_gen import CheckOptions, VerdictKind, check
+from testbench_gen.sandbox import Limits, run_limited
+
+GOLDEN = """
+module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);
+  always @(posedge clk) if (rst) y <= 8'd0; else y <= a + b;
+endmodule
+"""
+GOOD = GOLDEN
+WRONG_BODY = "always @(posedge clk) if (rst) y <= 8'd0; else y <= a - b;"
+
+
+def cand(extra: str = "", body: str = "always @(posedge clk) if (rst) y <= 8'd0; else y <= a + b;") -> str:
+    return f"module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);\n{body}\n{extra}\nendmodule\n"
+
+
+def verdict_of(source: str, options: CheckOptions = CheckOptions(cycles=200)):
+    return check(GOLDEN, [source], options)[0]
+
+
+@pytest.mark.parametrize("construct, code", [
+    ("$finish", "initial #100 $finish;"),
+    ("$stop", "initial #100 $stop;"),
+    ("$fatal", "initial #100 $fatal(1, \"x\");"),
+    ("$exit", "initial $exit;"),
+    ("$fopen", "integer f; initial f = $fopen(\"/tmp/x\", \"w\");"),
+    ("$fwrite", "initial $fwrite(1, \"x\");"),
+    ("$fdisplay", "initial $fdisplay(1, \"x\");"),
+    ("$readmemh", "reg [7:0] m [0:1]; initial $readmemh(\"expected.bin\", m);"),
+    ("$writememh", "reg [7:0] m [0:1]; initial $writememh(\"/tmp/x\", m);"),
+    ("$dumpfile", "initial $dumpfile(\"/tmp/x.vcd\");"),
+    ("$system", "initial $system(\"touch /tmp/pwned\");"),
+    ("$value$plusargs", "integer v; initial if ($value$plusargs(\"x=%d\", v)) ;"),
+    ("`include", "`include \"/etc/passwd\""),
+    ("$root", "wire z = $root.codev_tb.fd;"),
+    ("hierarchical reference", "wire z = codev_tb.u_golden.y;"),
+    ("force", "initial force y = 8'd0;"),
+    ("release", "initial release y;"),
+    ("DPI", "import \"DPI-C\" function int system(input string cmd);"),
+])
+def test_forbidden_constructs_are_rejected_by_name(construct, code):
+    v = verdict_of(cand(code))
+    assert v.kind is VerdictKind.REJECTED, v
+    assert construct.split("$")[-1].lower() in v.reason.lower() or construct.lower() in v.reason.lower()
+
+
+def test_comments_and_strings_do_not_trigger_rejection():
+    v = verdict_of(cand('// $finish and $fopen in a comment\ninitial $display("$finish force `include");'))
+    assert v.kind is VerdictKind.EQUIVALENT, v
+
+
+def test_printing_the_pass_result_does_not_pass():
+    forged = "\n".join(
+        f'initial $display("{tok} R 0 0 -1\\n{tok} END 8000");' for tok in ("codev", "", "tb", "x")
+    ) + '\nalways @(posedge clk) $display("equivalent PASS Mismatches: 0 in 100 samples");'
+    v = verdict_of(cand(forged, body=WRONG_BODY))
+    assert v.kind is VerdictKind.MISMATCH, v
+
+
+def test_own_hierarchical_names_and_generate_blocks_are_allowed():
+    body = """
+  genvar i;
+  wire [7:0] s;
+  generate for (i = 0; i < 8; i = i + 1) begin : g
+    wire bit_i; assign bit_i = a[i] ^ b[i];
+  end endgenerate
+  wire [8:0] sum = a + b;
+  always @(posedge clk) if (rst) y <= 8'd0; else y <= sum[7:0] | (8'd0 & {g[0].bit_i, 7'd0});
+"""
+    assert verdict_of(cand(body=body)).kind is VerdictKind.EQUIVALENT
+
+
+def test_cannot_instantiate_the_golden():
+    wrapper = ("module top(input clk, input rst, input [7:0] a, input [7:0] b, output [7:0] y);\n"
+               "  top_golden g(.clk(clk), .rst(rst), .a(a), .b(b), .y(y));\nendmodule\n")
+    v = verdict_of(wrapper)
+    assert v.kind is VerdictKind.COMPILE_ERROR
+    # the golden never shares a simulation with candidates: even its exact module name is unknown
+    v2 = verdict_of(wrapper.replace("top_golden", "top"))
+    assert v2.kind is not VerdictKind.EQUIVALENT
+
+
+def test_macros_do_not_leak_between_candidates_in_a_batch():
+    defines = "`define SUM (a + b)\n" + cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= `SUM;")
+    uses = cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= `SUM;")
+    v1, v2, v3 = check(GOLDEN, [defines, uses, GOOD], CheckOptions(cycles=200))
+    assert v1.kind is VerdictKind.EQUIVALENT
+    assert v2.kind is VerdictKind.COMPILE_ERROR  # SUM is not defined for it
+    assert v3.kind is VerdictKind.EQUIVALENT
+
+
+def test_same_helper_module_names_in_one_batch_do_not_collide():
+    def with_helper(op):
+        return (f"module helper(input [7:0] p, input [7:0] q, output [7:0] r); assign r = p {op} q; endmodule\n"
+                "module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);\n"
+                "  wire [7:0] r; helper h(.p(a), .q(b), .r(r));\n"
+                "  always @(posedge clk) if (rst) y <= 8'd0; else y <= r;\nendmodule\n")
+    verdicts = check(GOLDEN, [with_helper("+"), with_helper("-"), with_helper("+")], CheckOptions(cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.EQUIVALENT]
+
+
+def test_zero_time_infinite_loop_times_out_without_poisoning_the_batch():
+    loop = cand("reg p = 1'b0, q = 1'b1; always @(p) q = ~p; always @(q) p = q; initial #3 p = 1'b1;")
+    options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
+    start = time.monotonic()
+    v_loop, v_good = check(GOLDEN, [loop, GOOD], options)
+    assert v_loop.kind is VerdictKind.TIMEOUT, v_loop
+    assert v_good.kind is VerdictKind.EQUIVALENT, v_good
+    assert time.monotonic() - start < 15
+
+
+def test_output_flood_is_rejected():
+    flood = cand('always #1 $display("%0128d", 1);')
+    v = verdict_of(flood, CheckOptions(cycles=20000, max_output_mb=1, min_timeout=20, timeout=20))
+    assert v.kind is VerdictKind.REJECTED and "output" in v.reason, v
+
+
+def test_memory_exhaustion_is_contained():
+    hog = cand("reg [1023:0] mem [0:(1<<22)-1]; integer i; initial for (i = 0; i < (1<<22); i = i + 1) mem[i] = {32{a}};")
+    v = verdict_of(hog, CheckOptions(cycles=50, memory_mb=256))
+    assert v.kind in (VerdictKind.REJECTED, VerdictKind.COMPILE_ERROR), v
+    assert "memory" in (v.reason + v.detail).lower() or v.kind is VerdictKind.COMPILE_ERROR
+
+
+def test_sandbox_kills_the_whole_process_group(tmp_path):
+    marker = tmp_path / "child.pid"
+    script = f"sleep 30 & echo $! > {marker}; sleep 30"
+    result = run_limited(["bash", "-c", script], tmp_path, Limits(wall_seconds=1))
+    assert result.timed_out
+    pid = int(marker.read_text())
+    time.sleep(0.2)
+    try:  # gone, or a zombie waiting for a container init that does not reap
+        state = open(f"/proc/{pid}/stat").read().split()[2]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z")
+
+
+def test_sandbox_limits_file_size(tmp_path):
+    result = run_limited(["bash", "-c", "head -c 5000000 /dev/zero > big"], tmp_path, Limits(file_bytes=1 << 20))
+    assert result.returncode != 0
+    assert (tmp_path / "big").stat().st_size <= 1 << 20
+
+
+def test_sandbox_runs_in_its_own_directory_with_a_clean_environment(tmp_path):
+    os.environ["CODEV_SECRET_FOR_TEST"] = "leak"
+    result = run_limited(["bash", "-c", "pwd; env"], tmp_path, Limits())
+    assert str(tmp_path) in result.stdout and "CODEV_SECRET_FOR_TEST" not in result.stdout
