@@ -33,6 +33,10 @@ class InvalidGolden(Exception):
     """The golden design cannot serve as a reference (message names the problem)."""
 
 
+class SimulatorUnavailable(Exception):
+    """The backend's tools are not installed or cannot start: nothing can be checked."""
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     top: str | None = None  # golden's top module (default: the one no other module instantiates)
@@ -91,6 +95,9 @@ def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) ->
 def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
                    backend: SimulatorBackend | None = None) -> GoldenRun:
     backend = backend or get_backend(options.backend)
+    if not backend.available():
+        raise SimulatorUnavailable(
+            f"simulator backend '{backend.name}' is not available (needs {', '.join(backend.executables)})")
     key = golden_key(golden, options, backend)
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -151,12 +158,12 @@ def _slices(iface: Interface) -> list[tuple[int, int]]:
 
 def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
           names: list[str] | None = None, backend: SimulatorBackend | None = None) -> list[Verdict]:
-    """Verdicts for each candidate, in order. Raises InvalidGolden if the golden is unusable."""
+    """Verdicts for each candidate, in order.
+
+    Raises InvalidGolden if the golden is unusable, SimulatorUnavailable if nothing can run.
+    """
     backend = backend or get_backend(options.backend)
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
-    if not backend.available():
-        reason = f"simulator backend '{backend.name}' is not installed"
-        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=backend.name) for _ in candidates]
     golden_run = prepare_golden(golden, options, backend)
     verdicts: list[Verdict | None] = [None] * len(candidates)
     survivors: list[_Item] = []

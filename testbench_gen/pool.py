@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .checker import CheckOptions, InvalidGolden, check
+from .checker import CheckOptions, InvalidGolden, SimulatorUnavailable, check
 from .verdict import Verdict, VerdictKind
 
 
@@ -46,6 +46,8 @@ def run_task(golden: str, candidates: list[str], options: CheckOptions, names: l
         return check(golden, candidates, options, names=names)
     except InvalidGolden as exc:
         return _infra(len(candidates), f"golden is invalid: {exc}", options)
+    except SimulatorUnavailable as exc:
+        return _infra(len(candidates), str(exc), options)
     except Exception as exc:  # noqa: BLE001 - a checker bug must not cost other jobs their verdicts
         return _infra(len(candidates), f"checker error: {type(exc).__name__}: {exc}", options)
 
@@ -69,8 +71,13 @@ def _tasks(jobs: list[CheckJob], workers: int) -> list[_Task]:
 
 
 def check_many(jobs: list[CheckJob], workers: int | None = None,
-               on_result: Callable[[int, int, Verdict], None] | None = None) -> list[list[Verdict]]:
-    """Verdicts per job, per candidate, in input order. on_result(job, candidate, verdict) streams them."""
+               on_result: Callable[[int, int, Verdict], None] | None = None,
+               runner: Callable[..., list[Verdict]] = run_task) -> list[list[Verdict]]:
+    """Verdicts per job, per candidate, in input order. on_result(job, candidate, verdict) streams them.
+
+    Uses worker processes (forkserver): scripts that call it need the `if __name__ == "__main__":`
+    guard. `runner` (a module-level function with run_task's signature) replaces the per-chunk work.
+    """
     workers = workers or default_workers()
     results: list[list[Verdict | None]] = [[None] * len(job.candidates) for job in jobs]
     tasks = _tasks(jobs, workers)
@@ -83,27 +90,27 @@ def check_many(jobs: list[CheckJob], workers: int | None = None,
 
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            deliver(task, run_task(task.golden, task.candidates, task.options, task.names))
+            deliver(task, runner(task.golden, task.candidates, task.options, task.names))
     else:
-        _run_in_pool(tasks, workers, deliver)
+        _run_in_pool(tasks, workers, deliver, runner)
     return [[v for v in per_job] for per_job in results]  # type: ignore[misc]
 
 
-def _run_in_pool(tasks: list[_Task], workers: int, deliver) -> None:
+def _run_in_pool(tasks: list[_Task], workers: int, deliver, runner) -> None:
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    hit = _pool_round(tasks, workers, context, deliver)
+    hit = _pool_round(tasks, workers, context, deliver, runner)
     # a dead worker takes every queued task down with it: rerun those alone to find the culprit
     for task in hit:
-        if _pool_round([task], 1, context, deliver):
+        if _pool_round([task], 1, context, deliver, runner):
             deliver(task, _infra(len(task.candidates), "checker worker crashed on this batch", task.options))
 
 
-def _pool_round(tasks: list[_Task], workers: int, context, deliver) -> list[_Task]:
+def _pool_round(tasks: list[_Task], workers: int, context, deliver, runner) -> list[_Task]:
     """Run tasks in one pool; returns those lost to a broken pool."""
     lost: list[_Task] = []
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
         futures: dict[Future, _Task] = {
-            pool.submit(run_task, t.golden, t.candidates, t.options, t.names): t for t in tasks
+            pool.submit(runner, t.golden, t.candidates, t.options, t.names): t for t in tasks
         }
         remaining = set(futures)
         while remaining:

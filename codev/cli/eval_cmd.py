@@ -97,8 +97,10 @@ def _parse_benchmarks(text: str) -> list[str]:
 
     names = list(BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in BENCHMARKS]
-    if unknown or not names:
-        raise UsageError(f"--bench: unknown benchmark {', '.join(unknown) or text!r} (known: {', '.join(BENCHMARKS)}, all)")
+    if not names:
+        raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(BENCHMARKS)}, all)")
+    if unknown:
+        raise UsageError(f"--bench: unknown benchmark {', '.join(unknown)} (known: {', '.join(BENCHMARKS)}, all)")
     return names
 
 

@@ -10,7 +10,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from testbench_gen import CheckJob, CheckOptions, InvalidGolden, Verdict, VerdictKind, check_many, prepare_golden
+from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnavailable, Verdict, VerdictKind,
+                           check_many, prepare_golden)
 
 from . import UsageError
 from .common import read_verilog
@@ -77,6 +78,9 @@ def run(args) -> int:
         prepare_golden(golden, options)  # fail fast, with the golden's own problem
     except InvalidGolden as exc:
         raise UsageError(f"golden file {args.golden}: {exc}") from None
+    except SimulatorUnavailable as exc:
+        print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
+        return 3
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     job = CheckJob(golden, candidates, options, names=list(args.candidate))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from .base import SimulatorBackend
 from .icarus import IcarusBackend
+from .verilator import VerilatorBackend
 
-BACKENDS: dict[str, type[SimulatorBackend]] = {"icarus": IcarusBackend}
+BACKENDS: dict[str, type[SimulatorBackend]] = {"icarus": IcarusBackend, "verilator": VerilatorBackend}
 
 
 def get_backend(name: str = "icarus") -> SimulatorBackend:
@@ -14,4 +15,4 @@ def get_backend(name: str = "icarus") -> SimulatorBackend:
         raise ValueError(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})") from None
 
 
-__all__ = ["SimulatorBackend", "IcarusBackend", "BACKENDS", "get_backend"]
+__all__ = ["SimulatorBackend", "IcarusBackend", "VerilatorBackend", "BACKENDS", "get_backend"]

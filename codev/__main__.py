@@ -1,0 +1,5 @@
+import sys
+
+from codev.cli import main
+
+sys.exit(main())

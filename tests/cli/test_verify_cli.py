@@ -1,0 +1,94 @@
+"""The `codev verify` / `codev tbgen` contract other tools rely on."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codev.cli import main
+
+GOLDEN = "module acc(input clk, input rst, input [3:0] d, output reg [5:0] s);\n" \
+         "  always @(posedge clk) if (rst) s <= 0; else s <= s + d;\nendmodule\n"
+WRONG = GOLDEN.replace("s + d", "s + d + 1")
+
+
+@pytest.fixture
+def files(tmp_path):
+    paths = {}
+    for name, text in {"golden.v": GOLDEN, "good.v": GOLDEN, "bad.v": WRONG, "broken.v": "module acc(input clk"}.items():
+        (tmp_path / name).write_text(text)
+        paths[name] = str(tmp_path / name)
+    return paths
+
+
+def run_cli(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_lines_in_order_with_required_fields(files, capsys):
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--candidate", files["bad.v"], "--candidate", files["broken.v"], "--json"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["candidate"] for r in rows] == [files["good.v"], files["bad.v"], files["broken.v"]]
+    assert [r["verdict"] for r in rows] == ["equivalent", "mismatch", "compile_error"]
+    for r in rows:
+        assert {"candidate", "verdict", "reason", "seconds", "backend"} <= set(r)
+    cex = rows[1]["counterexample"]
+    assert {"cycle", "inputs", "outputs"} <= set(cex)
+    assert set(cex["inputs"]) == {"clk", "rst", "d"}
+    assert all({"expected", "actual"} == set(v) for v in cex["outputs"].values())
+    assert "/tmp" not in rows[2].get("detail", "").replace(files["broken.v"], "")  # temp paths cleaned
+    assert code == 1
+
+
+def test_exit_status_zero_when_all_equivalent_and_table_output(files, capsys):
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--jobs", "2", "--cycles", "100"], capsys)
+    assert code == 0 and "equivalent" in out
+
+
+def test_usage_errors_exit_2_and_name_the_file(files, capsys):
+    code, _, err = run_cli(["verify", "--golden", "/nonexistent/g.v", "--candidate", files["good.v"]], capsys)
+    assert code == 2 and "/nonexistent/g.v" in err
+    code, _, err = run_cli(["verify", "--golden", files["broken.v"], "--candidate", files["good.v"]], capsys)
+    assert code == 2 and files["broken.v"] in err and "compile" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", "--golden", files["golden.v"]])
+    assert exc.value.code == 2
+
+
+def test_infrastructure_failure_exits_3(files, capsys, monkeypatch):
+    monkeypatch.setenv("CODEV_VVP", "/nonexistent/vvp")
+    code, out, err = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"], "--json"], capsys)
+    assert code == 3 and "infrastructure" in err and "/nonexistent/vvp" in err
+    assert out == ""  # no verdict at all rather than a wrong one
+
+
+def test_console_script_and_replay_dir(files, tmp_path):
+    exe = Path(sys.executable).with_name("codev")
+    replay = tmp_path / "replays"
+    proc = subprocess.run([str(exe), "verify", "--golden", files["golden.v"], "--candidate", files["bad.v"],
+                           "--json", "--replay-dir", str(replay)], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "mismatch"
+    (tb,) = replay.glob("*.v")
+    assert "module codev_tb_replay" in tb.read_text()
+
+
+def test_tbgen_writes_a_testbench_plain_iverilog_can_run(files, tmp_path, capsys):
+    out_dir = tmp_path / "tb"
+    code, _, _ = run_cli(["tbgen", "--golden", files["golden.v"], "-o", str(out_dir), "--cycles", "50"], capsys)
+    assert code == 0
+    iface = json.loads((out_dir / "interface.json").read_text())
+    assert iface["top"] == "acc" and iface["clocks"][0]["name"] == "clk"
+    assert iface["resets"][0]["name"] == "rst" and iface["resets"][0]["synchronous"]
+    for design, expect_fails in ((files["good.v"], "0"), (files["bad.v"], None)):
+        subprocess.run(["iverilog", "-g2012", "-o", "c.vvp", "tb_compare.v", design], cwd=out_dir, check=True)
+        out = subprocess.run(["vvp", "-n", "c.vvp"], cwd=out_dir, capture_output=True, text=True).stdout
+        fails = next(line for line in out.splitlines() if line.startswith("tbgen R 0")).split()[3]
+        assert (fails == "0") == (expect_fails == "0")
