@@ -51,7 +51,7 @@ def test_samples_reproduce_verdicts_csv(bench_root, iverilog_major, run_cli, tmp
     verdicts = Counter(r["verdict"] for r in results.values())
     assert verdicts["timeout"] == 18 and verdicts["pass"] > 150
     slowest = max(r["seconds"] for r in results.values() if r["verdict"] != "timeout")
-    assert slowest < SIM_BOUND_S / 4
+    assert slowest < SIM_BOUND_S / 2
     # only 29 of RTLLM v2's 50 designs have samples: the report says pass@k covers those
     summary = (out / "report.md").read_text()
     assert "| rtllm-v2 | 29/50 | 10.0 |" in summary and "averaged over the answered problems only" in summary

@@ -1,0 +1,51 @@
+"""--equivalence: our checker as a second opinion, and where it disagrees with the benchmark's testbench."""
+from __future__ import annotations
+
+import json
+
+from .conftest import write_jsonl
+
+CONSTANT_COMPARATOR = """```verilog
+module comparator_3bit(input [2:0] A, input [2:0] B, output A_greater, output A_equal, output A_less);
+  assign A_greater = 1'b1;
+  assign A_equal = 1'b1;
+  assign A_less = 1'b1;
+endmodule
+```"""
+RIGHT_COMPARATOR = CONSTANT_COMPARATOR.replace("= 1'b1;\n  assign A_equal = 1'b1;\n  assign A_less = 1'b1;",
+                                               "= A > B;\n  assign A_equal = A == B;\n  assign A_less = A < B;")
+
+
+def test_references_disagree_exactly_on_broken_testbenches(bench_root, iverilog_major, run_cli, tmp_path):
+    out = tmp_path / "eq"
+    status, _, stderr = run_cli(
+        "eval", "--references", "--bench", "rtllm-v2", "--bench-root", bench_root, "--out", out,
+        "--jobs", "2", "--equivalence", "--no-progress",
+    )
+    assert status == 0, stderr
+    eq = json.loads((out / "summary.json").read_text())["benchmarks"]["rtllm-v2"]["equivalence"]
+    # the reference is equivalent to itself everywhere; the testbench fails it where it is broken
+    assert eq["checker_verdicts"] == {"equivalent": 50}
+    assert sorted(d["task_id"] for d in eq["disagreements"]) == ["asyn_fifo", "clkgenerator", "radix2_div", "ring_counter"]
+    assert "Second opinion" in (out / "report.md").read_text()
+
+
+def test_weak_testbench_passing_a_wrong_design_is_caught(bench_root, iverilog_major, run_cli, tmp_path):
+    samples = write_jsonl(
+        tmp_path / "s.jsonl",
+        [{"task_id": "comparator_3bit", "completion": CONSTANT_COMPARATOR},
+         {"task_id": "comparator_3bit", "completion": RIGHT_COMPARATOR}],
+    )
+    out = tmp_path / "weak"
+    status, _, stderr = run_cli(
+        "eval", "--samples", samples, "--bench", "rtllm-v2", "--problems", "comparator_3bit", "--bench-root", bench_root,
+        "--out", out, "--equivalence", "--jobs", "2", "--no-progress",
+    )
+    assert status == 0, stderr
+    bench = json.loads((out / "summary.json").read_text())["benchmarks"]["rtllm-v2"]
+    assert bench["per_problem"]["comparator_3bit"]["c"] == 2  # the official testbench passes both
+    assert bench["flagged"]["comparator_3bit"]["kind"] == "weak"
+    eq = bench["equivalence"]
+    assert (eq["compared"], eq["agree"]) == (2, 1)
+    [d] = eq["disagreements"]
+    assert (d["index"], d["testbench"], d["checker"]) == (0, "pass", "mismatch")
