@@ -1,0 +1,236 @@
+"""Backend policies on top of check(): `auto`, `hybrid`, `formal`, `cocotb`.
+
+- auto: Icarus unless Verilator is expected to be faster. The Icarus golden run is the probe: it is
+  needed anyway when Icarus is chosen (and cached), and its duration times the number of candidates
+  estimates what Icarus would spend on the batch. Candidates whose Verilator verdict may be an
+  artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
+  are re-checked with Icarus.
+- hybrid: auto, then yosys formal on every candidate simulation calls equivalent, within a time
+  budget; a counterexample confirmed in simulation turns `equivalent` into `mismatch`.
+- formal: yosys where it applies, simulation (auto) where it does not.
+- cocotb: the Python-driven harness (backends/cocotb_backend.py).
+Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+from .backends import get_backend
+from .checker import CheckOptions, InvalidGolden, _screen, check, prepare_golden
+from .formal import FormalOptions, FormalResult, counterexample_stimulus, prove, replay
+from .infer import InterfaceError, infer_interface
+from .interface import Interface
+from .verdict import Verdict, VerdictKind
+
+STRATEGIES = ("auto", "hybrid", "formal", "cocotb")
+
+
+@dataclass(frozen=True)
+class StrategyOptions:
+    probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
+    verilator_overhead: float = 4.0  # seconds two Verilator builds cost (golden + batch), measured
+    hybrid_budget: float = 60.0  # formal seconds per check_with_strategy call
+    formal: FormalOptions = field(default_factory=FormalOptions)
+
+
+@dataclass
+class _Choice:
+    backend: str
+    why: str
+
+
+_CHOICES: "OrderedDict[str, _Choice]" = OrderedDict()
+_CHOICES_LOCK = threading.Lock()
+
+
+def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
+                        names: list[str] | None = None,
+                        strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
+    """Verdicts for options.backend in STRATEGIES (any other name goes straight to check())."""
+    names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    kind = options.backend
+    if kind == "auto":
+        return check_auto(golden, candidates, options, names, strategy)
+    if kind == "hybrid":
+        return check_hybrid(golden, candidates, options, names, strategy)
+    if kind == "formal":
+        return check_formal(golden, candidates, options, names, strategy)
+    if kind == "cocotb":
+        from .backends.cocotb_backend import check_cocotb
+
+        return check_cocotb(golden, candidates, options, names)
+    return check(golden, candidates, options, names=names)
+
+
+# ---------------------------------------------------------------- auto
+def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
+                   strategy: StrategyOptions = StrategyOptions()) -> _Choice:
+    """Icarus or Verilator for this golden and batch size (decision cached per golden)."""
+    verilator = get_backend("verilator")
+    if not verilator.available():
+        return _Choice("icarus", "Verilator not installed")
+    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
+                               n_candidates > 1)).encode()).hexdigest()
+    with _CHOICES_LOCK:
+        if key in _CHOICES:
+            return _CHOICES[key]
+    probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
+    try:
+        run = prepare_golden(golden, probe)
+    except InvalidGolden as exc:
+        if "exceeded" in str(exc):
+            choice = _Choice("verilator", f"Icarus golden run exceeded {probe.timeout:.1f} s")
+        else:
+            choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
+    else:
+        icarus_cost = run.seconds * max(1, n_candidates)
+        if icarus_cost > strategy.verilator_overhead:
+            choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator build "
+                                          f"{strategy.verilator_overhead:.1f} s")
+        else:
+            choice = _Choice("icarus", f"Icarus estimate {icarus_cost:.2f} s")
+    with _CHOICES_LOCK:
+        _CHOICES[key] = choice
+        while len(_CHOICES) > 1024:
+            _CHOICES.popitem(last=False)
+    return choice
+
+
+def _needs_icarus(verdict: Verdict) -> bool:
+    """A Verilator verdict that 2-state simulation or Verilator's stricter frontend may have caused."""
+    if verdict.kind in (VerdictKind.COMPILE_ERROR, VerdictKind.INFRA_ERROR):
+        return True
+    if verdict.kind is VerdictKind.MISMATCH:
+        cex = verdict.counterexample
+        return cex is None or not cex.outputs  # differs only at bits where the golden is X
+    return False
+
+
+def check_auto(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+               strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
+    choice = choose_backend(golden, len(candidates), options, strategy)
+    if choice.backend == "icarus":
+        return check(golden, candidates, replace(options, backend="icarus"), names=names)
+    try:
+        verdicts = check(golden, candidates, replace(options, backend="verilator"), names=names)
+    except InvalidGolden as exc:
+        fallback = check(golden, candidates, replace(options, backend="icarus"), names=names)
+        return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
+    redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
+    if redo:
+        again = check(golden, [candidates[i] for i in redo], replace(options, backend="icarus"),
+                      names=[names[i] for i in redo])
+        for i, verdict in zip(redo, again):
+            first = verdicts[i]
+            verdicts[i] = _note(verdict, f"re-checked with Icarus after Verilator said {first.kind}"
+                                         f" ({first.reason[:120]})")
+    return verdicts
+
+
+def _note(verdict: Verdict, text: str) -> Verdict:
+    verdict.reason = f"{verdict.reason}; {text}"
+    return verdict
+
+
+# ---------------------------------------------------------------- formal
+def _interfaces(golden: str, candidate: str, name: str, options: CheckOptions
+                ) -> tuple[Interface, str] | None:
+    try:
+        giface = infer_interface(golden, top=options.top, filename="golden.v")
+        ciface = infer_interface(candidate, filename=name, prefer_top=giface.top)
+    except InterfaceError:
+        return None
+    return giface, ciface.top
+
+
+def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, options: CheckOptions,
+                   strategy: StrategyOptions, timeout: float) -> tuple[Verdict | None, FormalResult]:
+    """The verdict formal reaches (None: formal cannot decide) and its raw result."""
+    found = _interfaces(golden, candidate, name, options)
+    if found is None:
+        return None, FormalResult("unsupported", "interface not inferable")
+    giface, ctop = found
+    fopts = replace(strategy.formal, timeout=timeout)
+    result = prove(golden, candidate, giface, ctop, fopts)
+    base = sim.backend + "+formal" if sim else "formal"
+    spent = sim.seconds if sim else 0.0
+    if result.status in ("proven", "bounded"):
+        reason = f"formal: {result.label} ({result.reason})"
+        if sim:
+            reason = f"{sim.reason}; {reason}"
+        return Verdict(VerdictKind.EQUIVALENT, reason, backend=base, seconds=spent + result.seconds,
+                       mismatch_rate=sim.mismatch_rate if sim else {},
+                       samples_compared=sim.samples_compared if sim else 0), result
+    if result.status == "counterexample" and fopts.replay:
+        template = prepare_golden(golden, replace(options, backend="icarus")).stimulus
+        stim = counterexample_stimulus(result.steps, template)
+        try:
+            replayed = replay(golden, candidate, name, giface, stim, replace(options, backend="icarus"))
+        except InvalidGolden as exc:
+            result.reason += f"; replay impossible: {exc}"
+            return None, result
+        if replayed.kind is VerdictKind.MISMATCH:
+            result.confirmed = True
+            cex = replayed.counterexample
+            where = f" on {', '.join(cex.outputs)} at step {cex.step}" if cex else ""
+            missed = " (simulation with random stimulus missed it)" if sim else ""
+            return Verdict(VerdictKind.MISMATCH,
+                           f"formal counterexample{missed}, confirmed by Icarus replay: differs{where}",
+                           backend=base, seconds=spent + result.seconds, counterexample=cex,
+                           samples_compared=replayed.samples_compared), result
+        result.reason += f"; not reproduced in simulation ({replayed.kind})"
+    return None, result
+
+
+def check_formal(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                 strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
+    giface = prepare_golden(golden, replace(options, backend="icarus")).interface
+    icarus = get_backend("icarus")
+    verdicts: list[Verdict | None] = [None] * len(candidates)
+    fallback: list[int] = []
+    notes: dict[int, str] = {}
+    for i, (cand, name) in enumerate(zip(candidates, names)):
+        start = time.monotonic()
+        screened = _screen(cand, name, giface, icarus, replace(options, backend="icarus"))
+        if screened is not None:
+            screened.backend, screened.seconds = "formal", time.monotonic() - start
+            verdicts[i] = screened
+            continue
+        verdict, result = formal_verdict(golden, cand, name, None, options, strategy,
+                                         strategy.formal.timeout)
+        if verdict is None:
+            fallback.append(i)
+            notes[i] = f"formal: {result.label} ({result.reason}); decided by simulation"
+        else:
+            verdicts[i] = verdict
+    if fallback:
+        sims = check_auto(golden, [candidates[i] for i in fallback], options, [names[i] for i in fallback],
+                          strategy)
+        for i, verdict in zip(fallback, sims):
+            verdicts[i] = _note(verdict, notes[i])
+    return [v for v in verdicts if v is not None]
+
+
+# ---------------------------------------------------------------- hybrid
+def check_hybrid(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                 strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
+    verdicts = check_auto(golden, candidates, options, names, strategy)
+    deadline = time.monotonic() + strategy.hybrid_budget
+    for i, sim in enumerate(verdicts):
+        if sim.kind is not VerdictKind.EQUIVALENT:
+            continue
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            _note(sim, "formal: skipped (hybrid time budget spent)")
+            continue
+        timeout = min(strategy.formal.timeout, left)
+        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, timeout)
+        if verdict is None:
+            _note(sim, f"formal: {result.label} ({result.reason})")
+        else:
+            verdicts[i] = verdict
+    return verdicts
