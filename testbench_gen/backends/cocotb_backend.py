@@ -1,0 +1,256 @@
+"""cocotb: the checker's stimulus and comparison driven from Python (cocotb's runner).
+
+Why: users who verify with cocotb can add Python stimulus (CODEV_COCOTB_USER, see cocotb_replay.py)
+and read the driver in Python. It is not the fast path: each design is built and run on its own
+(Icarus: about 0.2-0.3 s fixed cost per check).
+
+Each run (golden or candidate) happens in its own process under the sandbox's limits, with its own
+build and test directory: cocotb's runner calls sys.exit when the simulator fails and offers no
+timeout, so it never runs inside the checker's process. The golden is recorded through the same
+driver (cached), and candidate traces are compared with it in Python, X in the golden matching
+anything as in the Verilog harness.
+
+Simulators: Icarus 11/12 work. Verilator needs 5.036 or newer for cocotb 2.x (Debian's 5.006 is
+refused); CODEV_COCOTB_SIM=verilator selects it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..checker import (CheckOptions, GoldenRun, InvalidGolden, _screen, _top_by_ports,
+                       build_counterexample, prepare_golden)
+from ..harness import compared_ports
+from ..infer import InterfaceError, infer_interface
+from ..policy import prepare
+from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
+from ..verdict import Verdict, VerdictKind
+from . import get_backend
+from .base import SimulatorBackend
+
+SIM_ENV = "CODEV_COCOTB_SIM"
+MIN_VERILATOR = (5, 36)
+
+
+@dataclass
+class _Recorded:
+    trace: list[str]
+    seconds: float
+
+
+class CocotbBackend(SimulatorBackend):
+    """Availability and versions; the checking itself is check_cocotb (it drives one design)."""
+
+    name = "cocotb"
+
+    def __init__(self, simulator: str | None = None):
+        self.simulator = simulator or os.environ.get(SIM_ENV, "icarus")
+        self.sim_backend = get_backend(self.simulator)
+        self.executables = self.sim_backend.executables
+
+    def available(self) -> bool:
+        return self.unavailable_reason() == ""
+
+    def unavailable_reason(self) -> str:
+        try:
+            import cocotb  # noqa: F401
+            import cocotb_tools.runner  # noqa: F401
+        except ImportError:
+            return "cocotb is not installed (pip install 'codev[cocotb]')"
+        if not self.sim_backend.available():
+            return f"{self.simulator} is not installed"
+        if self.simulator == "verilator":
+            found = tuple(int(x) for x in re.findall(r"\d+", self.sim_backend.version())[:2])
+            if found < MIN_VERILATOR:
+                return (f"cocotb needs Verilator {MIN_VERILATOR[0]}.{MIN_VERILATOR[1]:03d}+, "
+                        f"found {self.sim_backend.version()}")
+        return ""
+
+    def version(self) -> str:
+        try:
+            import cocotb
+        except ImportError:
+            return ""
+        return f"{cocotb.__version__}/{self.simulator} {self.sim_backend.version()}"
+
+    def compile(self, workdir, sources, top, limits) -> RunResult:
+        return self.sim_backend.compile(workdir, sources, top, limits)
+
+    def simulate(self, workdir, limits) -> RunResult:
+        raise NotImplementedError("cocotb drives designs from Python: use check_cocotb()")
+
+
+_GOLDEN: "OrderedDict[str, GoldenRun]" = OrderedDict()
+_GOLDEN_LOCK = threading.Lock()
+
+
+def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
+            wall: float) -> tuple[_Recorded | None, RunResult]:
+    """Build and run one design under cocotb in a sandboxed child process; its output trace."""
+    iface, stim = run.interface, run.stimulus
+    with sandbox_dir("codev-cocotb-") as wd:
+        (wd / "design.v").write_text(source)
+        spec = {
+            "simulator": backend.simulator, "toplevel": top, "sources": [str(wd / "design.v")],
+            "columns": stim.columns, "clocks": [c.name for c in iface.clocks],
+            "outputs": [[p.name, p.width] for p in compared_ports(iface)],
+            "rows": stim.rows, "trace": str(wd / "trace.bin"),
+            "build_dir": str(wd / "build"), "test_dir": str(wd / "test"),
+        }
+        (wd / "spec.json").write_text(json.dumps(spec))
+        env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": _package_root()}
+        if os.environ.get("CODEV_COCOTB_USER"):
+            env["CODEV_COCOTB_USER"] = os.environ["CODEV_COCOTB_USER"]
+        limits = Limits(wall_seconds=wall, memory_bytes=max(options.memory_mb, 4096) << 20,
+                        file_bytes=options.max_output_mb << 20)
+        start = time.monotonic()
+        res = run_limited([sys.executable, "-m", "testbench_gen.backends.cocotb_backend",
+                           str(wd / "spec.json")], wd, limits, env=env)
+        res.seconds = time.monotonic() - start
+        res.stderr = clean_paths(res.stderr, wd)
+        res.stdout = clean_paths(res.stdout, wd)
+        trace = wd / "trace.bin"
+        if res.returncode == 0 and trace.exists():
+            return _Recorded(trace.read_text().split(), res.seconds), res
+    return None, res
+
+
+def _package_root() -> str:
+    return str(Path(__file__).resolve().parents[2])
+
+
+def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
+    base = prepare_golden(golden, replace(options, backend="icarus"))  # interface, stimulus, plan
+    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
+                               backend.version())).encode()).hexdigest()
+    with _GOLDEN_LOCK:
+        if key in _GOLDEN:
+            return _GOLDEN[key]
+    source = "`resetall\n`timescale 1ns/1ps\n" + golden
+    rec, res = _record(source, base.interface.top, base, backend, options, options.timeout)
+    if rec is None:
+        raise InvalidGolden("cocotb run of the golden failed: " + _tail(res))
+    if len(rec.trace) != base.plan.samples and not os.environ.get("CODEV_COCOTB_USER"):
+        raise InvalidGolden(f"cocotb run of the golden recorded {len(rec.trace)} of "
+                            f"{base.plan.samples} samples")
+    run = GoldenRun(base.interface, base.stimulus, base.plan, rec.trace, rec.seconds,
+                    base.never_known)
+    with _GOLDEN_LOCK:
+        _GOLDEN[key] = run
+        while len(_GOLDEN) > 64:
+            _GOLDEN.popitem(last=False)
+    return run
+
+
+def _tail(res: RunResult) -> str:
+    text = (res.stderr + "\n" + res.stdout).strip()
+    errors = [ln for ln in text.splitlines() if "error" in ln.lower()]
+    return ("\n".join(errors[-5:]) if errors else text[-400:]) or f"exit status {res.returncode}"
+
+
+def check_cocotb(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
+                 names: list[str] | None = None, simulator: str | None = None) -> list[Verdict]:
+    backend = CocotbBackend(simulator)
+    names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    label = f"cocotb-{backend.simulator}"
+    reason = backend.unavailable_reason()
+    if reason:
+        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=label) for _ in candidates]
+    run = _golden(golden, options, backend)
+    budget = min(options.timeout, max(options.min_timeout, options.timeout_factor * run.seconds))
+    verdicts = []
+    for cand, name in zip(candidates, names):
+        start = time.monotonic()
+        verdict = _screen(cand, name, run.interface, backend.sim_backend, options)
+        if verdict is None:
+            verdict = _check_one(cand, name, run, backend, options, budget)
+        verdict.backend = label
+        verdict.seconds = time.monotonic() - start
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _check_one(cand: str, name: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
+               budget: float) -> Verdict:
+    try:
+        top = infer_interface(cand, filename=name, prefer_top=run.interface.top).top
+    except InterfaceError:
+        match = _top_by_ports(cand, name, run.interface)
+        top = match.top if match else run.interface.top
+    prepared = prepare(cand, top, "cocotb", name)
+    rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options, budget)
+    if rec is None:
+        if res.timed_out:
+            return Verdict(VerdictKind.TIMEOUT, f"cocotb run exceeded {budget:.1f} s")
+        text = res.stderr + res.stdout
+        if "BUILD FAILED" in text or "syntax error" in text or "Unknown module" in text:
+            return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", detail=_tail(res))
+        return Verdict(VerdictKind.INFRA_ERROR, "cocotb run ended without a trace", detail=_tail(res))
+    return compare_traces(run, rec.trace, options)
+
+
+def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions) -> Verdict:
+    """The checker's verdict from two traces (golden X matches anything unless told otherwise)."""
+    outs = compared_ports(run.interface)
+    slices, pos = [], 0
+    for p in outs:
+        slices.append((pos, pos + p.width))
+        pos += p.width
+    counts = [0] * len(outs)
+    first, first_actual = -1, ""
+    for k, (e, a) in enumerate(zip(run.expected, actual)):
+        bad = False
+        for i, (lo, hi) in enumerate(slices):
+            es, as_ = e[lo:hi], a[lo:hi]
+            differs = (es != as_) if not options.x_matches_anything else any(
+                x in "01" and y != x for x, y in zip(es, as_))
+            if differs:
+                counts[i] += 1
+                bad = True
+        if bad and first < 0:
+            first, first_actual = k, a
+    done = min(len(run.expected), len(actual))
+    rates = {p.name: counts[i] / done if done else 0.0 for i, p in enumerate(outs)}
+    if len(actual) < len(run.expected) and first < 0:
+        return Verdict(VerdictKind.INFRA_ERROR, f"cocotb recorded {len(actual)} of {len(run.expected)} samples")
+    if first < 0:
+        return Verdict(VerdictKind.EQUIVALENT, f"matches the golden at all {done} sample points "
+                       f"({options.cycles} cycles, {options.seeds} seeds)", mismatch_rate=rates,
+                       samples_compared=done)
+    cex = build_counterexample(run, first, first_actual, options) if first < run.plan.samples else None
+    where = f" on {', '.join(cex.outputs)} at cycle {cex.cycle}" if cex else f" at user sample {first}"
+    return Verdict(VerdictKind.MISMATCH, f"differs from the golden{where}", mismatch_rate=rates,
+                   samples_compared=done, counterexample=cex)
+
+
+def _main(spec_path: str) -> int:
+    """Child process: build with cocotb's runner, run the replay test, report its outcome."""
+    from cocotb_tools.runner import get_runner
+
+    spec = json.loads(Path(spec_path).read_text())
+    runner = get_runner(spec["simulator"])
+    try:
+        runner.build(sources=spec["sources"], hdl_toplevel=spec["toplevel"], build_dir=spec["build_dir"],
+                     always=True, timescale=("1ns", "1ps"))
+    except (SystemExit, RuntimeError) as exc:  # the runner exits or raises when the compiler fails
+        print(f"BUILD FAILED ({exc})", file=sys.stderr)
+        return 3
+    try:
+        runner.test(test_module="testbench_gen.backends.cocotb_replay", hdl_toplevel=spec["toplevel"],
+                    build_dir=spec["build_dir"], test_dir=spec["test_dir"])
+    except (SystemExit, RuntimeError) as exc:
+        print(f"TEST FAILED ({exc})", file=sys.stderr)
+        return 4
+    return 0 if Path(spec["trace"]).exists() else 5
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1]))
