@@ -200,13 +200,15 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
 """)
     checks = [f"      e_{t} = exp_{t}[sample_{t}];"]
     for c in range(n):
-        checks.append(f"      m_{t} = 0;")
+        cat = "{" + ", ".join(f"c{c}_{t}_{p.name}" for p in outs) + "}"
+        # fast path: one 4-state compare of all outputs; per-output work only when it differs
+        checks.append(f"      m_{t} = 0;\n      if ({cat} !== e_{t}) begin")
         for k, (p, hi, lo) in enumerate(slices):
             checks.append(
-                f"      if (differs_{t}(e_{t}[{hi}:{lo}], c{c}_{t}_{p.name})) "
+                f"        if (differs_{t}(e_{t}[{hi}:{lo}], c{c}_{t}_{p.name})) "
                 f"begin m_{t} = 1; cnt_{t}_{c}_{k} = cnt_{t}_{c}_{k} + 1; end"
             )
-        cat = "{" + ", ".join(f"c{c}_{t}_{p.name}" for p in outs) + "}"
+        checks.append("      end")
         checks.append(f"""      if (m_{t}) begin
         fails_{t}_{c} = fails_{t}_{c} + 1;
         if (first_{t}_{c} < 0) begin

@@ -95,7 +95,7 @@ class VerilatorBackend(SimulatorBackend):
             shutil.copy2(path, obj / path.name)
             os.utime(obj / path.name)  # newer than anything make compares it with
         left = Limits(**{**limits.__dict__, "wall_seconds": max(1.0, limits.wall_seconds - verilate.seconds)})
-        build = run_limited([self.make, "-s", "-C", OBJ_DIR, "-f", f"V{top}.mk"], workdir, left)
+        build = run_limited([self.make, "-s", "-j", "2", "-C", OBJ_DIR, "-f", f"V{top}.mk"], workdir, left)
         (workdir / TOP_FILE).write_text(top)
         return replace(build, argv=argv, seconds=verilate.seconds + build.seconds,
                        stdout=verilate.stdout + build.stdout, stderr=verilate.stderr + build.stderr)
