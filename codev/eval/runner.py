@@ -1,15 +1,12 @@
 """Orchestrate one `codev eval` run: answers -> parallel scoring (resumable) -> summary, report, chart."""
 from __future__ import annotations
 
-import json
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import rules
 from .benchmarks import Problem, load_benchmark
 from .extract import extract_code
 from .fixes import Fix, apply_fixes
@@ -17,6 +14,9 @@ from .harness import Bounds, score
 from .records import Answer, JsonlStore, read_samples, sha1
 from .progress import progress_bar
 from .tools import iverilog_version
+
+if TYPE_CHECKING:
+    from .generate import GenerationConfig
 
 OFFICIAL = "official"
 FIXED = "fixed"
@@ -30,7 +30,7 @@ class EvalConfig:
     out: Path
     samples: Path | None = None  # --samples
     references: bool = False  # --references
-    generation: "object | None" = None  # codev.eval.generate.GenerationConfig
+    generation: "GenerationConfig | None" = None  # --model / --endpoint
     ks: list[int] = field(default_factory=lambda: [1, 5, 10])
     jobs: int = max(1, os.cpu_count() or 1)
     bounds: Bounds = Bounds()
@@ -156,15 +156,18 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
             todo.append(job)
     on_status(f"scoring {len(todo)} of {len(jobs)} samples ({len(jobs) - len(todo)} already in {store.path})")
 
-    lock = threading.Lock()
     with progress_bar("scoring", len(todo), config.progress) as advance, ThreadPoolExecutor(max_workers=config.jobs) as pool:
-        futures = {pool.submit(_run_job, config, job, setup, checker): job for job in todo}
-        for future in as_completed(futures):
-            record = future.result()
-            store.append(record)
-            with lock:
+        futures = [pool.submit(_run_job, config, job, setup, checker) for job in todo]
+        try:
+            for future in as_completed(futures):
+                record = future.result()
+                store.append(record)  # on disk at once: an interrupted run resumes from here
                 done[(record["benchmark"], record["task_id"], record["index"], record["variant"])] = record
-            advance()
+                advance()
+        except BaseException:
+            for future in futures:  # Ctrl-C or a bug: do not wait for the whole queue
+                future.cancel()
+            raise
 
     ordered = [done[(*job.answer.key, job.variant)] for job in jobs]
     # keep results.jsonl to exactly this run's samples, in a stable order
@@ -192,9 +195,3 @@ def config_to_json(config: EvalConfig) -> dict:
         "problems": sorted(config.problems) if config.problems else None,
     }
 
-
-def dump_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-__all__ = ["EvalConfig", "RunOutput", "run_eval", "OFFICIAL", "FIXED", "rules"]

@@ -31,16 +31,16 @@ def render_chat(tokenizer, messages: list[dict[str, str]]) -> str:
 
 def load(config: LocalModelConfig):
     import torch
+    import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     device = config.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    major, minor = (int(x) for x in transformers.__version__.split(".")[:2])
+    dtype_kw = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"  # renamed in transformers 4.56
     try:
         tokenizer = AutoTokenizer.from_pretrained(config.path, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(
-            config.path,
-            local_files_only=True,
-            dtype=torch.bfloat16 if device.startswith("cuda") else torch.float32,
-        )
+        model = AutoModelForCausalLM.from_pretrained(config.path, local_files_only=True, **{dtype_kw: dtype})
     except (OSError, ValueError) as exc:
         raise LocalModelError(f"{config.path}: cannot load model: {exc}") from None
     tokenizer.padding_side = "left"  # generation continues at the right edge of every row

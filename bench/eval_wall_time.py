@@ -1,0 +1,78 @@
+"""Wall time of `codev eval` scoring 20 samples x 156 problems of VerilogEval v2 on 2 cores.
+
+The samples are the benchmark's own references, each wrapped as a chat response (```verilog fence) and
+replicated --replicas times, so every sample goes through extraction, assembly, iverilog and vvp like
+a model's answer would. A fresh output folder is used, so nothing is resumed.
+
+    python bench/eval_wall_time.py [--bench-root DIR] [--replicas 20] [--jobs 2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from codev.cli import main as codev_main  # noqa: E402
+from codev.eval.benchmarks import load_benchmark  # noqa: E402
+from codev.eval.tools import iverilog_version  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench-root", type=Path, default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
+    parser.add_argument("--bench", default="verilogeval-v2-spec-to-rtl")
+    parser.add_argument("--replicas", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="keep the run folder here instead of a temp folder")
+    args = parser.parse_args()
+
+    problems = load_benchmark(args.bench, args.bench_root)
+    work = Path(tempfile.mkdtemp(prefix="codev-bench-"))
+    out = args.keep or work / "run"
+    if out.exists():
+        shutil.rmtree(out)
+    samples = work / "samples.jsonl"
+    with open(samples, "w") as fh:
+        for p in problems:
+            for i in range(args.replicas):
+                fh.write(json.dumps({"task_id": p.id, "index": i, "completion": f"```verilog\n{p.reference}```\n"}) + "\n")
+    n = len(problems) * args.replicas
+    start = time.perf_counter()
+    status = codev_main([
+        "eval", "--samples", str(samples), "--bench", args.bench, "--bench-root", str(args.bench_root),
+        "--out", str(out), "--jobs", str(args.jobs), "--k", "1,5,10", "--no-progress",
+    ])
+    wall = time.perf_counter() - start
+    summary = json.loads((out / "summary.json").read_text())["benchmarks"][args.bench]
+    shutil.rmtree(work, ignore_errors=True)
+    print(
+        json.dumps(
+            {
+                "benchmark": args.bench,
+                "samples": n,
+                "problems": len(problems),
+                "replicas": args.replicas,
+                "jobs": args.jobs,
+                "cpus": os.cpu_count(),
+                "iverilog": iverilog_version().version,
+                "wall_s": round(wall, 1),
+                "samples_per_s": round(n / wall, 2),
+                "pass@1": summary["pass@1"],
+                "verdicts": summary["verdicts"],
+            },
+            indent=2,
+        )
+    )
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
