@@ -74,6 +74,7 @@ class _Item:
     index: int
     name: str
     source: str
+    top: str  # the candidate's top module (original name)
 
 
 _CACHE: "OrderedDict[str, GoldenRun]" = OrderedDict()
@@ -170,11 +171,11 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
     for i, source in enumerate(candidates):
         start = time.monotonic()
         screened = _screen(source, names[i], golden_run.interface, backend, options)
-        if screened is not None:
+        if isinstance(screened, Verdict):
             screened.seconds = time.monotonic() - start
             verdicts[i] = screened
         else:
-            survivors.append(_Item(i, names[i], source))
+            survivors.append(_Item(i, names[i], source, top=screened))
     for chunk_start in range(0, len(survivors), max(1, options.batch_size)):
         chunk = survivors[chunk_start:chunk_start + options.batch_size]
         for index, verdict in _run_group(golden_run, chunk, options, backend).items():
@@ -184,7 +185,8 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
 
 # ---------------------------------------------------------------- screening
 def _screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
-            options: CheckOptions) -> Verdict | None:
+            options: CheckOptions) -> Verdict | str:
+    """A verdict for a candidate that cannot be simulated, else the name of its top module."""
     violations = scan(source)
     if violations:
         listed = ", ".join(str(v) for v in violations[:5])
@@ -205,7 +207,7 @@ def _screen(source: str, name: str, golden: Interface, backend: SimulatorBackend
     problem = interface_difference(golden, iface)
     if problem:
         return Verdict(VerdictKind.INTERFACE_MISMATCH, problem, backend=backend.name)
-    return None
+    return iface.top
 
 
 def _top_by_ports(source: str, name: str, golden: Interface) -> Interface | None:
@@ -269,8 +271,7 @@ def _run_group(golden_run: GoldenRun, items: list[_Item], options: CheckOptions,
     with sandbox_dir("codev-check-") as wd:
         modules, files, shown = [], [], {}
         for k, item in enumerate(items):
-            top = _candidate_top(item, golden_run.interface)
-            prepared = prepare(item.source, top, f"c{k}_{token}", f"cand{k}.v")
+            prepared = prepare(item.source, item.top, f"c{k}_{token}", f"cand{k}.v")
             (wd / f"cand{k}.v").write_text(prepared.text)
             (wd / f"cand{k}_end.v").write_text(prepared.trailer)
             modules.append(prepared.top)
@@ -306,14 +307,6 @@ def _run_group(golden_run: GoldenRun, items: list[_Item], options: CheckOptions,
         verdict.seconds = elapsed / len(items)
         verdicts[item.index] = verdict
     return verdicts
-
-
-def _candidate_top(item: _Item, golden: Interface) -> str:
-    try:
-        return infer_interface(item.source, filename=item.name, prefer_top=golden.top).top
-    except InterfaceError:
-        match = _top_by_ports(item.source, item.name, golden)
-        return match.top if match else golden.top
 
 
 def _isolate_compile_errors(golden_run, items, message, options, backend) -> dict[int, Verdict]:

@@ -58,8 +58,6 @@ _TOKEN = re.compile(
     re.S | re.X,
 )
 
-_DEFINITION = re.compile(r"^\s*(module|macromodule|interface|program|package|primitive|checker)\s+([A-Za-z_]\w*)")
-
 
 @dataclass(frozen=True)
 class Violation:
@@ -127,13 +125,21 @@ class PreparedSource:
     renamed: dict[str, str]  # original definition name -> new name
 
 
+_DEFINITION_KEYWORDS = {"module", "macromodule", "interface", "program", "package", "primitive", "checker"}
+
+
 def definitions(source: str) -> list[tuple[str, str]]:
     """(kind, name) of each module/package/interface/primitive the source defines."""
+    items = tokenize(source)
     defs = []
-    for line in _strip_comments_and_strings(source).splitlines():
-        m = _DEFINITION.match(line)
-        if m:
-            defs.append((m.group(1), m.group(2)))
+    for i, (kind, text, _line) in enumerate(items[:-1]):
+        if kind != "ident" or text not in _DEFINITION_KEYWORDS or (i and items[i - 1][1] in ("virtual", "::")):
+            continue
+        j = i + 1
+        if items[j][1] in ("automatic", "static") and j + 1 < len(items):
+            j += 1
+        if items[j][0] == "ident":
+            defs.append((text, items[j][1]))
     return defs
 
 
