@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from .backends import SimulatorBackend, get_backend
@@ -52,6 +52,16 @@ class CheckOptions:
     batch_size: int = 32
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
+
+    @classmethod
+    def from_mapping(cls, values: dict, source: str = "options") -> "CheckOptions":
+        """Build from a dict (a YAML recipe); unknown keys are an error naming them."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"{source}: unknown checker option(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(sorted(known))})")
+        return cls(**values)
 
     def stimulus_options(self) -> StimulusOptions:
         return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.seed)

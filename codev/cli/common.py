@@ -6,7 +6,8 @@ from pathlib import Path
 from . import UsageError
 
 
-def read_verilog(path: str, role: str) -> str:
+def read_source(path: str, role: str) -> str:
+    """A user's text file, or a UsageError naming the file and the problem."""
     p = Path(path)
     if not p.exists():
         raise UsageError(f"{role} file {path}: no such file")
@@ -17,5 +18,5 @@ def read_verilog(path: str, role: str) -> str:
     except OSError as exc:
         raise UsageError(f"{role} file {path}: cannot read ({exc.strerror})") from None
     if b"\x00" in data[:4096]:
-        raise UsageError(f"{role} file {path}: binary data, not Verilog source")
+        raise UsageError(f"{role} file {path}: binary data, not text")
     return data.decode("utf-8", errors="replace")

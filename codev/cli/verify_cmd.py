@@ -14,7 +14,7 @@ from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnava
                            check_many, prepare_golden)
 
 from . import UsageError
-from .common import read_verilog
+from .common import read_source
 
 
 def register(sub) -> None:
@@ -22,16 +22,18 @@ def register(sub) -> None:
                        description=__doc__)
     p.add_argument("--golden", required=True, help="reference design (Verilog/SystemVerilog)")
     p.add_argument("--candidate", action="append", required=True, help="candidate file (repeatable)")
+    p.add_argument("--config", help="YAML recipe with checker options (see configs/verify.yaml); flags override it")
     p.add_argument("--top", help="golden's top module (default: the one no module instantiates)")
-    p.add_argument("--cycles", type=int, default=CheckOptions.cycles, help="clock cycles over all seeds")
-    p.add_argument("--seeds", type=int, default=CheckOptions.seeds, help="stimulus segments, each from reset")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--timeout", type=float, default=CheckOptions.timeout,
-                   help="hard cap on simulation seconds per candidate (the limit also scales with the golden's own time)")
+    p.add_argument("--cycles", type=int, help=f"clock cycles over all seeds (default {CheckOptions.cycles})")
+    p.add_argument("--seeds", type=int, help=f"stimulus segments, each from reset (default {CheckOptions.seeds})")
+    p.add_argument("--seed", type=int, help="stimulus seed (default 0)")
+    p.add_argument("--timeout", type=float,
+                   help=f"hard cap on simulation seconds per candidate (default {CheckOptions.timeout:.0f}); "
+                        "the limit also scales with the golden's own time")
     p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
-    p.add_argument("--backend", default="icarus", help="simulator backend")
-    p.add_argument("--strict-x", action="store_true", help="golden X bits must be matched exactly")
-    p.add_argument("--graded", action="store_true", help="simulate to the end for full mismatch rates")
+    p.add_argument("--backend", help="simulator backend (default icarus)")
+    p.add_argument("--strict-x", action="store_true", default=None, help="golden X bits must be matched exactly")
+    p.add_argument("--graded", action="store_true", default=None, help="simulate to the end for full mismatch rates")
     p.add_argument("--replay-dir", help="write a standalone replay testbench per mismatching candidate here")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate per line")
     p.set_defaults(func=run)
@@ -66,14 +68,40 @@ def exit_status(verdicts: list[Verdict]) -> int:
     return 0 if all(v.is_equivalent for v in verdicts) else 1
 
 
+def options_from(args) -> CheckOptions:
+    """Defaults, then the YAML recipe, then the flags given on the command line."""
+    values = {}
+    if args.config:
+        values = load_config(args.config)
+    flags = {"top": args.top, "cycles": args.cycles, "seeds": args.seeds, "seed": args.seed,
+             "timeout": args.timeout, "backend": args.backend, "graded": args.graded,
+             "x_matches_anything": None if args.strict_x is None else not args.strict_x}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    try:
+        options = CheckOptions.from_mapping(values, source=args.config or "options")
+    except (TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if options.cycles < 1 or options.seeds < 1 or options.timeout <= 0 or args.jobs < 1:
+        raise UsageError("cycles, seeds and --jobs must be positive, timeout > 0")
+    return options
+
+
+def load_config(path: str) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(read_source(path, "config")) or {}
+    except yaml.YAMLError as exc:
+        raise UsageError(f"config file {path}: not valid YAML ({exc.problem if hasattr(exc, 'problem') else exc})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"config file {path}: expected a mapping of checker options")
+    return data.get("checker", data)
+
+
 def run(args) -> int:
-    if args.cycles < 1 or args.seeds < 1 or args.jobs < 1 or args.timeout <= 0:
-        raise UsageError("--cycles, --seeds and --jobs must be positive, --timeout > 0")
-    golden = read_verilog(args.golden, "golden")
-    candidates = [read_verilog(c, "candidate") for c in args.candidate]
-    options = CheckOptions(top=args.top, cycles=args.cycles, seeds=args.seeds, seed=args.seed,
-                           timeout=args.timeout, backend=args.backend,
-                           x_matches_anything=not args.strict_x, graded=args.graded)
+    options = options_from(args)
+    golden = read_source(args.golden, "golden")
+    candidates = [read_source(c, "candidate") for c in args.candidate]
     try:
         prepare_golden(golden, options)  # fail fast, with the golden's own problem
     except InvalidGolden as exc:

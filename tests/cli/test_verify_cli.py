@@ -92,3 +92,27 @@ def test_tbgen_writes_a_testbench_plain_iverilog_can_run(files, tmp_path, capsys
         out = subprocess.run(["vvp", "-n", "c.vvp"], cwd=out_dir, capture_output=True, text=True).stdout
         fails = next(line for line in out.splitlines() if line.startswith("tbgen R 0")).split()[3]
         assert (fails == "0") == (expect_fails == "0")
+
+
+def test_yaml_recipe_and_flag_override(files, tmp_path, capsys):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("checker:\n  cycles: 30\n  seeds: 1\n")
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--config", str(recipe), "--json"], capsys)
+    assert code == 0 and json.loads(out)["samples_compared"] == 30 * 4
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--config", str(recipe), "--cycles", "40", "--json"], capsys)
+    assert json.loads(out)["samples_compared"] == 40 * 4
+    recipe.write_text("checker:\n  cycels: 30\n")
+    code, _, err = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--config", str(recipe)], capsys)
+    assert code == 2 and "cycels" in err and str(recipe) in err
+
+
+def test_shipped_recipe_matches_the_defaults():
+    import yaml
+
+    from testbench_gen import CheckOptions
+
+    recipe = Path(__file__).resolve().parents[2] / "configs" / "verify.yaml"
+    assert CheckOptions.from_mapping(yaml.safe_load(recipe.read_text())["checker"]) == CheckOptions()
