@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .backends import SimulatorBackend, get_backend
@@ -474,7 +474,3 @@ def replay_testbench(golden_run: GoldenRun, last_step: int, options: CheckOption
                                   stop_when_all_fail=True,
                                   x_in_golden_matches_anything=options.x_matches_anything,
                                   embedded_expected=golden_run.expected[:samples])
-
-
-def options_to_json(options: CheckOptions) -> dict:
-    return asdict(options)

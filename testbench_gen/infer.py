@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyslang import DiagnosticEngine, ast, syntax
+from pyslang import Bag, DiagnosticEngine, ast, syntax
 
 from .interface import Clock, Interface, Port, Reset
 
@@ -52,8 +52,7 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
     options = ast.CompilationOptions()
     if top:
         options.topModules = {top}
-    bag = _bag(options)
-    compilation = ast.Compilation(bag) if bag is not None else ast.Compilation()
+    compilation = ast.Compilation(Bag([options]))
     compilation.addSyntaxTree(tree)
     root = compilation.getRoot()
     diags = [d for d in compilation.getAllDiagnostics() if d.isError()]
@@ -86,15 +85,6 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
                 + "); name the top one explicitly"
             )
     return ParsedDesign(tree=tree, compilation=compilation, top=chosen[0], errors=errors)
-
-
-def _bag(options):
-    try:
-        from pyslang import Bag
-
-        return Bag([options])
-    except Exception:  # pragma: no cover - older pyslang
-        return None
 
 
 def _module_names(tree: syntax.SyntaxTree) -> list[str]:
