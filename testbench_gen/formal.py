@@ -266,8 +266,8 @@ def counterexample_stimulus(steps: list[dict[str, int]], template: Stimulus) -> 
                     segment_starts=[0], steps_per_cycle=template.steps_per_cycle)
 
 
-def replay(golden: str, candidate: str, candidate_name: str, iface: Interface, stim: Stimulus,
-           check_options) -> "Verdict":
+def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str, iface: Interface,
+           stim: Stimulus, check_options) -> "Verdict":
     """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
     from .backends import get_backend
     from .checker import GoldenRun, InvalidGolden, _Item, _limits, _run_group
@@ -291,4 +291,4 @@ def replay(golden: str, candidate: str, candidate_name: str, iface: Interface, s
     if len(expected) != plan.samples:
         raise InvalidGolden(f"replay of the golden stopped early: {(sim.stderr or sim.stdout)[-300:]}")
     run = GoldenRun(iface, stim, plan, expected, sim.seconds)
-    return _run_group(run, [_Item(0, candidate_name, candidate)], check_options, backend)[0]
+    return _run_group(run, [_Item(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]

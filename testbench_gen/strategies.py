@@ -148,12 +148,14 @@ def _interfaces(golden: str, candidate: str, name: str, options: CheckOptions
 
 
 def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, options: CheckOptions,
-                   strategy: StrategyOptions, timeout: float) -> tuple[Verdict | None, FormalResult]:
+                   strategy: StrategyOptions, timeout: float, candidate_top: str | None = None
+                   ) -> tuple[Verdict | None, FormalResult]:
     """The verdict formal reaches (None: formal cannot decide) and its raw result."""
     found = _interfaces(golden, candidate, name, options)
     if found is None:
         return None, FormalResult("unsupported", "interface not inferable")
     giface, ctop = found
+    ctop = candidate_top or ctop
     fopts = replace(strategy.formal, timeout=timeout)
     result = prove(golden, candidate, giface, ctop, fopts)
     base = sim.backend + "+formal" if sim else "formal"
@@ -169,7 +171,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, 
         template = prepare_golden(golden, replace(options, backend="icarus")).stimulus
         stim = counterexample_stimulus(result.steps, template)
         try:
-            replayed = replay(golden, candidate, name, giface, stim, replace(options, backend="icarus"))
+            replayed = replay(golden, candidate, name, ctop, giface, stim,
+                              replace(options, backend="icarus"))
         except InvalidGolden as exc:
             result.reason += f"; replay impossible: {exc}"
             return None, result
@@ -196,12 +199,12 @@ def check_formal(golden: str, candidates: list[str], options: CheckOptions, name
     for i, (cand, name) in enumerate(zip(candidates, names)):
         start = time.monotonic()
         screened = _screen(cand, name, giface, icarus, replace(options, backend="icarus"))
-        if screened is not None:
+        if isinstance(screened, Verdict):
             screened.backend, screened.seconds = "formal", time.monotonic() - start
             verdicts[i] = screened
             continue
         verdict, result = formal_verdict(golden, cand, name, None, options, strategy,
-                                         strategy.formal.timeout)
+                                         strategy.formal.timeout, candidate_top=screened)
         if verdict is None:
             fallback.append(i)
             notes[i] = f"formal: {result.label} ({result.reason}); decided by simulation"

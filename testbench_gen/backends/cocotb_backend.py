@@ -26,10 +26,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..checker import (CheckOptions, GoldenRun, InvalidGolden, _screen, _top_by_ports,
-                       build_counterexample, prepare_golden)
+from ..checker import CheckOptions, GoldenRun, InvalidGolden, _screen, build_counterexample, prepare_golden
 from ..harness import compared_ports
-from ..infer import InterfaceError, infer_interface
 from ..policy import prepare
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 from ..verdict import Verdict, VerdictKind
@@ -169,22 +167,19 @@ def check_cocotb(golden: str, candidates: list[str], options: CheckOptions = Che
     verdicts = []
     for cand, name in zip(candidates, names):
         start = time.monotonic()
-        verdict = _screen(cand, name, run.interface, backend.sim_backend, options)
-        if verdict is None:
-            verdict = _check_one(cand, name, run, backend, options, budget)
+        screened = _screen(cand, name, run.interface, backend.sim_backend, options)
+        if isinstance(screened, Verdict):
+            verdict = screened
+        else:
+            verdict = _check_one(cand, name, screened, run, backend, options, budget)
         verdict.backend = label
         verdict.seconds = time.monotonic() - start
         verdicts.append(verdict)
     return verdicts
 
 
-def _check_one(cand: str, name: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
-               budget: float) -> Verdict:
-    try:
-        top = infer_interface(cand, filename=name, prefer_top=run.interface.top).top
-    except InterfaceError:
-        match = _top_by_ports(cand, name, run.interface)
-        top = match.top if match else run.interface.top
+def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBackend,
+               options: CheckOptions, budget: float) -> Verdict:
     prepared = prepare(cand, top, "cocotb", name)
     rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options, budget)
     if rec is None:

@@ -1,0 +1,29 @@
+"""The Ray pool returns what the local pool returns, in the same order (local Ray instance)."""
+from __future__ import annotations
+
+import pytest
+
+from testbench_gen import CheckJob, CheckOptions, VerdictKind
+
+from .conftest import COUNTER, COUNTER_BUG, XOR_EQUIV, XOR_GOLDEN
+
+ray = pytest.importorskip("ray")
+
+
+def test_ray_pool_matches_local_pool(icarus):
+    from testbench_gen.pool import check_many
+    from testbench_gen.ray_pool import check_many_ray
+
+    options = CheckOptions(cycles=300)
+    jobs = [CheckJob(COUNTER, [COUNTER_BUG, COUNTER, "module TopModule(); endmodule"], options),
+            CheckJob(XOR_GOLDEN, [XOR_EQUIV], options),
+            CheckJob("module broken(", [XOR_EQUIV], options)]
+    seen = []
+    remote = check_many_ray(jobs, address="local", on_result=lambda j, c, v: seen.append((j, c)))
+    local = check_many(jobs, workers=1)
+    assert [[v.kind for v in job] for job in remote] == [[v.kind for v in job] for job in local]
+    assert [v.kind for v in remote[0]] == [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT,
+                                           VerdictKind.INTERFACE_MISMATCH]
+    assert remote[2][0].kind is VerdictKind.INFRA_ERROR and "golden is invalid" in remote[2][0].reason
+    assert sorted(seen) == [(0, 0), (0, 1), (0, 2), (1, 0), (2, 0)]
+    assert not ray.is_initialized()  # a local instance it started is shut down

@@ -1,0 +1,56 @@
+"""auto / hybrid / formal policies: who decides, and what formal adds to simulation."""
+from __future__ import annotations
+
+from testbench_gen import CheckOptions, VerdictKind, check
+from testbench_gen.strategies import StrategyOptions, check_with_strategy, choose_backend
+
+from .conftest import COUNTER, COUNTER_BUG, XOR_EQUIV, XOR_GOLDEN, XOR_HIDDEN_BUG
+
+
+def test_auto_keeps_small_designs_on_icarus(icarus):
+    choice = choose_backend(COUNTER, 4, CheckOptions(cycles=400))
+    assert choice.backend == "icarus"
+    verdicts = check_with_strategy(COUNTER, [COUNTER, COUNTER_BUG], CheckOptions(backend="auto", cycles=400))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+    assert {v.backend for v in verdicts} == {"icarus"}
+
+
+def test_auto_moves_to_verilator_when_icarus_would_be_slower(icarus, verilator):
+    golden = COUNTER.replace("[3:0]", "[7:0]")  # distinct golden: the decision is cached per golden
+    strategy = StrategyOptions(verilator_overhead=0.0)
+    verdicts = check_with_strategy(golden, [golden, golden.replace("q + 1", "q - 1")],
+                                   CheckOptions(backend="auto", cycles=400), strategy=strategy)
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+    assert {v.backend for v in verdicts} == {"verilator"}
+
+
+def test_hybrid_removes_a_false_equivalent(icarus, yosys):
+    options = CheckOptions(cycles=400)
+    sim = check(XOR_GOLDEN, [XOR_EQUIV, XOR_HIDDEN_BUG], options)
+    assert [v.kind for v in sim] == [VerdictKind.EQUIVALENT, VerdictKind.EQUIVALENT]  # the miss
+    hybrid = check_with_strategy(XOR_GOLDEN, [XOR_EQUIV, XOR_HIDDEN_BUG],
+                                 CheckOptions(backend="hybrid", cycles=400))
+    assert [v.kind for v in hybrid] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+    assert [v.backend for v in hybrid] == ["icarus+formal", "icarus+formal"]
+    assert "formal: proven" in hybrid[0].reason
+    assert hybrid[1].counterexample.inputs["a"] == format(0x1234ABCD, "032b")
+
+
+def test_hybrid_respects_its_budget(icarus, yosys):
+    verdicts = check_with_strategy(XOR_GOLDEN, [XOR_HIDDEN_BUG], CheckOptions(backend="hybrid", cycles=400),
+                                   strategy=StrategyOptions(hybrid_budget=0.0))
+    assert verdicts[0].kind is VerdictKind.EQUIVALENT and verdicts[0].backend == "icarus"
+    assert "budget" in verdicts[0].reason
+
+
+def test_formal_falls_back_to_simulation_where_it_cannot_decide(icarus, yosys):
+    latch = "module TopModule(input a, input d, output reg q); always @* if (a) q = d; endmodule\n"
+    wrong = latch.replace("q = d", "q = ~d")
+    verdicts = check_with_strategy(latch, [latch, wrong, "module TopModule(input a); endmodule"],
+                                   CheckOptions(backend="formal", cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH,
+                                          VerdictKind.INTERFACE_MISMATCH]
+    assert verdicts[0].backend == "icarus" and "formal: unsupported (latch" in verdicts[0].reason
+    assert verdicts[2].backend == "formal"
+    proven = check_with_strategy(XOR_GOLDEN, [XOR_EQUIV], CheckOptions(backend="formal"))[0]
+    assert proven.kind is VerdictKind.EQUIVALENT and proven.backend == "formal"
