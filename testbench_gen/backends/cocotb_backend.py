@@ -35,6 +35,7 @@ from . import get_backend
 from .base import SimulatorBackend
 
 SIM_ENV = "CODEV_COCOTB_SIM"
+HERE = Path(__file__).resolve().parent
 MIN_VERILATOR = (5, 36)
 
 
@@ -104,14 +105,15 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
             "build_dir": str(wd / "build"), "test_dir": str(wd / "test"),
         }
         (wd / "spec.json").write_text(json.dumps(spec))
-        env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": _package_root()}
+        # the child imports only cocotb and the two files beside this one, not testbench_gen (pyslang)
+        env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": str(HERE)}
         if os.environ.get("CODEV_COCOTB_USER"):
             env["CODEV_COCOTB_USER"] = os.environ["CODEV_COCOTB_USER"]
         limits = Limits(wall_seconds=wall, memory_bytes=max(options.memory_mb, 4096) << 20,
                         file_bytes=options.max_output_mb << 20)
         start = time.monotonic()
-        res = run_limited([sys.executable, "-m", "testbench_gen.backends.cocotb_backend",
-                           str(wd / "spec.json")], wd, limits, env=env)
+        res = run_limited([sys.executable, str(HERE / "cocotb_run.py"), str(wd / "spec.json")], wd,
+                          limits, env=env)
         res.seconds = time.monotonic() - start
         res.stderr = clean_paths(res.stderr, wd)
         res.stdout = clean_paths(res.stdout, wd)
@@ -119,10 +121,6 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         if res.returncode == 0 and trace.exists():
             return _Recorded(trace.read_text().split(), res.seconds), res
     return None, res
-
-
-def _package_root() -> str:
-    return str(Path(__file__).resolve().parents[2])
 
 
 def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
@@ -224,28 +222,3 @@ def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions) -> 
     where = f" on {', '.join(cex.outputs)} at cycle {cex.cycle}" if cex else f" at user sample {first}"
     return Verdict(VerdictKind.MISMATCH, f"differs from the golden{where}", mismatch_rate=rates,
                    samples_compared=done, counterexample=cex)
-
-
-def _main(spec_path: str) -> int:
-    """Child process: build with cocotb's runner, run the replay test, report its outcome."""
-    from cocotb_tools.runner import get_runner
-
-    spec = json.loads(Path(spec_path).read_text())
-    runner = get_runner(spec["simulator"])
-    try:
-        runner.build(sources=spec["sources"], hdl_toplevel=spec["toplevel"], build_dir=spec["build_dir"],
-                     always=True, timescale=("1ns", "1ps"))
-    except (SystemExit, RuntimeError) as exc:  # the runner exits or raises when the compiler fails
-        print(f"BUILD FAILED ({exc})", file=sys.stderr)
-        return 3
-    try:
-        runner.test(test_module="testbench_gen.backends.cocotb_replay", hdl_toplevel=spec["toplevel"],
-                    build_dir=spec["build_dir"], test_dir=spec["test_dir"])
-    except (SystemExit, RuntimeError) as exc:
-        print(f"TEST FAILED ({exc})", file=sys.stderr)
-        return 4
-    return 0 if Path(spec["trace"]).exists() else 5
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1]))
