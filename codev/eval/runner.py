@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .benchmarks import Problem, load_benchmark
+from .benchmarks import BenchmarkError, Problem, load_benchmark
 from .extract import extract_code
 from .fixes import Fix, apply_fixes
 from .harness import Bounds, score
@@ -55,9 +55,12 @@ class RunOutput:
 
 
 def load_problems(config: EvalConfig) -> list[Problem]:
-    problems: list[Problem] = []
-    for name in config.benchmarks:
-        problems.extend(p for p in load_benchmark(name, config.bench_root) if not config.problems or p.id in config.problems)
+    problems = [p for name in config.benchmarks for p in load_benchmark(name, config.bench_root)]
+    if config.problems:
+        unknown = config.problems - {p.id for p in problems}
+        if unknown:
+            raise BenchmarkError(f"--problems: no problem {', '.join(sorted(unknown))} in {', '.join(config.benchmarks)}")
+        problems = [p for p in problems if p.id in config.problems]
     return problems
 
 

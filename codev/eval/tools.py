@@ -33,7 +33,9 @@ def iverilog_version() -> ToolVersion:
 
 
 def tool_versions() -> list[ToolVersion]:
-    versions = [iverilog_version()]
+    from codev import __version__
+
+    versions = [ToolVersion("codev", __version__), iverilog_version()]
     banner = _banner(["vvp", "-V"])
     versions.append(ToolVersion("vvp", banner or "not found"))
     return versions

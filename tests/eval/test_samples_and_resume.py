@@ -65,6 +65,8 @@ def test_cli_reports_bad_samples_without_traceback(bench_root, run_cli, tmp_path
     assert status == 2 and "--endpoint needs --model-name" in err
     status, _, err = run_cli("eval", "--references", "--k", "1,x", "--bench-root", bench_root)
     assert status == 2 and "--k '1,x'" in err
+    status, _, err = run_cli("eval", "--references", "--bench", "rtllm-v2", "--problems", "alu,nope", "--bench-root", bench_root, "--out", tmp_path / "p")
+    assert status == 2 and "--problems: no problem nope in rtllm-v2" in err
 
 
 def test_bench_root_from_environment(bench_root, run_cli, tmp_path, monkeypatch):
