@@ -22,6 +22,7 @@ Modelling choices, so that formal and simulation agree on what "equivalent" mean
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -78,8 +79,11 @@ def yosys_version() -> str:
     cmd = yosys_command()
     if not cmd:
         return ""
+    yowasp = _is_yowasp(cmd)
     with sandbox_dir("codev-yv-") as wd:
-        res = run_limited([*cmd, "-V"], wd, Limits(wall_seconds=60))
+        res = run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900 if yowasp else 60,
+                                                   memory_bytes=(1 << 40) if yowasp else 4 << 30),
+                          env=_yowasp_env() if yowasp else None)
     m = re.search(r"Yosys (\S+)", res.stdout)
     return m.group(1) if m else ""
 
@@ -133,7 +137,29 @@ def _yosys(cmd: list[str], wd: Path, lines: list[str], options: FormalOptions) -
     (wd / "check.ys").write_text("\n".join(lines) + "\n")
     (wd / "cex.json").unlink(missing_ok=True)
     limits = Limits(wall_seconds=max(1.0, options.timeout), memory_bytes=options.memory_mb << 20)
-    return run_limited([*cmd, "-q", "-l", "yosys.log", "check.ys"], wd, limits)
+    env = None
+    if _is_yowasp(cmd):
+        # wasmtime reserves far more address space than it uses (wasm32 caps real use at 4 GiB)
+        limits = Limits(wall_seconds=limits.wall_seconds, memory_bytes=1 << 40)
+        env = _yowasp_env()
+        _warm_yowasp(tuple(cmd))
+    return run_limited([*cmd, "-q", "-l", "yosys.log", "check.ys"], wd, limits, env=env)
+
+
+def _is_yowasp(cmd: list[str]) -> bool:
+    return "yowasp" in Path(cmd[0]).name
+
+
+def _yowasp_env() -> dict[str, str]:
+    """yowasp compiles its WebAssembly once into the user's cache; the sandbox's HOME would lose it."""
+    return {"XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))}
+
+
+@functools.lru_cache(maxsize=4)
+def _warm_yowasp(cmd: tuple[str, ...]) -> None:
+    """The first yowasp run compiles the module (1-2 min on 2 cores): not inside a check's limit."""
+    with sandbox_dir("codev-yowasp-") as wd:
+        run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env())
 
 
 def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
