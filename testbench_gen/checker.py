@@ -200,6 +200,13 @@ def _screen(source: str, name: str, golden: Interface, backend: SimulatorBackend
     violations = scan(source)
     if violations:
         listed = ", ".join(str(v) for v in violations[:5])
+        # Text that does not even compile (prose after the code reads like `off.Let`) is a compile
+        # error, not a cheat; `include is never handed to a compiler (it reads files at compile time).
+        if not any(v.construct.startswith("`include") for v in violations):
+            message = _lone_compile_errors(source, name, backend, options)
+            if message:
+                return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
+                               detail=message)
         return Verdict(VerdictKind.REJECTED, f"forbidden construct: {listed}", backend=backend.name)
     try:
         iface = infer_interface(source, filename=name, prefer_top=golden.top)

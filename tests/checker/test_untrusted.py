@@ -156,3 +156,15 @@ def test_sandbox_runs_in_its_own_directory_with_a_clean_environment(tmp_path):
     os.environ["CODEV_SECRET_FOR_TEST"] = "leak"
     result = run_limited(["bash", "-c", "pwd; env"], tmp_path, Limits())
     assert str(tmp_path) in result.stdout and "CODEV_SECRET_FOR_TEST" not in result.stdout
+
+
+def test_prose_after_the_code_is_a_compile_error_not_a_cheat():
+    v = verdict_of(GOOD + "\nThe code above is cut off.Let me continue with the rest.\n")
+    assert v.kind is VerdictKind.COMPILE_ERROR, v
+
+
+def test_a_forbidden_construct_in_code_that_does_not_compile_is_still_never_equivalent():
+    v = verdict_of(cand("initial $finish;") + "garbage(")
+    assert v.kind in (VerdictKind.COMPILE_ERROR, VerdictKind.REJECTED)
+    v = verdict_of(cand('`include "/etc/passwd"') + "garbage(")
+    assert v.kind is VerdictKind.REJECTED  # never compiled: `include reads files at compile time
