@@ -19,7 +19,7 @@ from pathlib import Path
 from .backends import SimulatorBackend, get_backend
 from .harness import (EXPECTED_FILE, STIM_FILE, SamplePlan, compared_ports, render_compare_harness,
                       render_golden_harness, sample_plan)
-from .infer import InterfaceError, infer_interface
+from .infer import InterfaceError, has_syntax_errors, infer_interface
 from .interface import Interface
 from .policy import prepare, scan
 from .sandbox import Limits, RunResult, clean_paths, sandbox_dir
@@ -200,9 +200,9 @@ def _screen(source: str, name: str, golden: Interface, backend: SimulatorBackend
     violations = scan(source)
     if violations:
         listed = ", ".join(str(v) for v in violations[:5])
-        # Text that does not even compile (prose after the code reads like `off.Let`) is a compile
+        # Text that does not even parse (prose after the code reads like `off.Let`) is a compile
         # error, not a cheat; `include is never handed to a compiler (it reads files at compile time).
-        if not any(v.construct.startswith("`include") for v in violations):
+        if has_syntax_errors(source) and not any(v.construct.startswith("`include") for v in violations):
             message = _lone_compile_errors(source, name, backend, options)
             if message:
                 return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,

@@ -87,6 +87,12 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
     return ParsedDesign(tree=tree, compilation=compilation, top=chosen[0], errors=errors)
 
 
+def has_syntax_errors(source: str) -> bool:
+    """True when the text does not even parse (elaboration is not attempted)."""
+    tree = syntax.SyntaxTree.fromText(source, "source.v")
+    return any(d.isError() for d in tree.diagnostics)
+
+
 def _module_names(tree: syntax.SyntaxTree) -> list[str]:
     names = []
     for member in tree.root.members:
