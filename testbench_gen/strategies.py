@@ -7,7 +7,8 @@
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, within a time
   budget; a counterexample confirmed in simulation turns `equivalent` into `mismatch`.
-- formal: yosys where it applies, simulation (auto) where it does not.
+- formal: a yosys proof or a confirmed counterexample where it reaches one; otherwise (bounded
+  check only, unsupported, counterexample not reproduced) simulation (auto) decides.
 - cocotb: the Python-driven harness (backends/cocotb_backend.py).
 Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
 """
@@ -196,6 +197,7 @@ def check_formal(golden: str, candidates: list[str], options: CheckOptions, name
     verdicts: list[Verdict | None] = [None] * len(candidates)
     fallback: list[int] = []
     notes: dict[int, str] = {}
+    bounded: dict[int, bool] = {}
     for i, (cand, name) in enumerate(zip(candidates, names)):
         start = time.monotonic()
         screened = _screen(cand, name, giface, icarus, replace(options, backend="icarus"))
@@ -205,15 +207,20 @@ def check_formal(golden: str, candidates: list[str], options: CheckOptions, name
             continue
         verdict, result = formal_verdict(golden, cand, name, None, options, strategy,
                                          strategy.formal.timeout, candidate_top=screened)
-        if verdict is None:
-            fallback.append(i)
-            notes[i] = f"formal: {result.label} ({result.reason}); decided by simulation"
-        else:
+        if verdict is not None and result.status != "bounded":
             verdicts[i] = verdict
+            continue
+        # no proof: simulation decides (a bounded check says nothing past its bound, e.g. a 64-bit
+        # Johnson counter differs first at cycle 66); bounded + simulation both count
+        fallback.append(i)
+        bounded[i] = result.status == "bounded"
+        notes[i] = f"formal: {result.label} ({result.reason})"
     if fallback:
         sims = check_auto(golden, [candidates[i] for i in fallback], options, [names[i] for i in fallback],
                           strategy)
         for i, verdict in zip(fallback, sims):
+            if bounded[i] and verdict.kind is VerdictKind.EQUIVALENT:
+                verdict.backend += "+formal"
             verdicts[i] = _note(verdict, notes[i])
     return [v for v in verdicts if v is not None]
 
