@@ -86,8 +86,20 @@ def _compiles(src: str) -> bool:
         return run_limited(["iverilog", "-g2012", "-o", "m.vvp", "m.v"], wd, Limits(wall_seconds=20)).ok
 
 
+def _clear_caches() -> None:
+    """Every measurement starts cold: no backend profits from a golden another one prepared."""
+    from testbench_gen import checker, strategies
+    from testbench_gen.backends import cocotb_backend, verilator
+
+    checker._CACHE.clear()
+    strategies._CHOICES.clear()
+    verilator._TRACES.clear()
+    cocotb_backend._GOLDEN.clear()
+
+
 def run_design(args: tuple[str, str, list[str], str, dict]) -> dict:
     name, golden, cands, backend, opts = args
+    _clear_caches()
     options = CheckOptions(backend=backend, **opts)
     names = ["reference"] + [f"mutant{i}" for i in range(1, len(cands))]
     start = time.monotonic()
@@ -110,10 +122,7 @@ def run_design(args: tuple[str, str, list[str], str, dict]) -> dict:
 def cold_latency(args: tuple[str, str, str, dict]) -> dict:
     """One check(reference, [reference]) with empty caches, as a reward would see a new problem."""
     name, golden, backend, opts = args
-    from testbench_gen import checker, strategies
-
-    checker._CACHE.clear()
-    strategies._CHOICES.clear()
+    _clear_caches()
     start = time.monotonic()
     try:
         v = check_with_strategy(golden, [golden], CheckOptions(backend=backend, **opts))[0]
@@ -183,9 +192,14 @@ def main() -> int:
             work.append((name, src, [src, *m], b, opts))
     results = []
     t0 = time.monotonic()
+    partial = Path(a.out).with_suffix(".partial.jsonl")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_text("")
     with ProcessPoolExecutor(a.workers) as ex:
         for r in ex.map(run_design, work):
             results.append(r)
+            with partial.open("a") as fh:
+                fh.write(json.dumps(r) + "\n")
             print(f"[{time.monotonic() - t0:7.1f}s] {r['backend']:9} {r['design']:38} {r['seconds']:6.2f}s "
                   + " ".join(row["verdict"][:4] for row in r["rows"]), flush=True)
     report = {"designs": len(items), "cycles": a.cycles,
