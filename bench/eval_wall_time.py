@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -45,12 +46,16 @@ def main() -> int:
             for i in range(args.replicas):
                 fh.write(json.dumps({"task_id": p.id, "index": i, "completion": f"```verilog\n{p.reference}```\n"}) + "\n")
     n = len(problems) * args.replicas
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     status = codev_main([
         "eval", "--samples", str(samples), "--bench", args.bench, "--bench-root", str(args.bench_root),
         "--out", str(out), "--jobs", str(args.jobs), "--k", "1,5,10", "--no-progress",
     ])
     wall = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+    cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(cpu_after, cpu_before))
     summary = json.loads((out / "summary.json").read_text())["benchmarks"][args.bench]
     shutil.rmtree(work, ignore_errors=True)
     print(
@@ -65,6 +70,10 @@ def main() -> int:
                 "iverilog": iverilog_version().version,
                 "wall_s": round(wall, 1),
                 "samples_per_s": round(n / wall, 2),
+                # CPU seconds of iverilog/vvp and this process: wall time on idle cores ~ cpu_s / jobs
+                "cpu_s": round(cpu, 1),
+                "load_avg_before": round(load_before, 2),
+                "load_avg_after": round(os.getloadavg()[0], 2),
                 "pass@1": summary["pass@1"],
                 "verdicts": summary["verdicts"],
             },
