@@ -121,11 +121,15 @@ def _compile(argv: list[str], work: Path, bounds: Bounds) -> RunResult:
 def _run_verilogeval_v1(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
     name = f"{problem.id}.sv"
     (work / name).write_text(problem.testbench + "\n" + source, encoding="utf-8")
-    comp = _compile(["iverilog", *IVERILOG_VE_FLAGS, "-o", "test.vvp", name], work, bounds)
+    # execution.py bounds compile and simulation together
+    total = min(bounds.compile_s, bounds.verilogeval_v1_s)
+    comp = run_limited(["iverilog", *IVERILOG_VE_FLAGS, "-o", "test.vvp", name], work, _limits(total))
     stdout, stderr, seconds, timed_out = comp.stdout, comp.stderr, comp.seconds, comp.timed_out
     compile_ok = comp.ok and (work / "test.vvp").exists()
-    if compile_ok:
-        left = bounds.verilogeval_v1_s - comp.seconds
+    left = bounds.verilogeval_v1_s - comp.seconds
+    if compile_ok and left <= 0:
+        timed_out = True
+    elif compile_ok:
         sim = run_limited(["vvp", "-n", "test.vvp"], work, _limits(left))
         stdout, stderr = stdout + sim.stdout, stderr + sim.stderr
         seconds += sim.seconds
