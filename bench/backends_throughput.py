@@ -133,6 +133,23 @@ def cold_latency(args: tuple[str, str, str, dict]) -> dict:
             "backend": used}
 
 
+def paired_overhead(args: tuple[str, str, dict]) -> dict:
+    """auto against icarus on one design: cold, alternating, best of two each (load-robust)."""
+    name, golden, opts = args
+    best = {"icarus": float("inf"), "auto": float("inf")}
+    cands = [golden, golden]
+    for _rep in range(2):
+        for backend in ("icarus", "auto"):
+            _clear_caches()
+            start = time.perf_counter()
+            try:
+                check_with_strategy(golden, cands, CheckOptions(backend=backend, **opts))
+            except InvalidGolden:
+                pass
+            best[backend] = min(best[backend], time.perf_counter() - start)
+    return {"design": name, **{k: round(v, 4) for k, v in best.items()}}
+
+
 def summarize(results: list[dict], mutant_counts: dict[str, int]) -> dict:
     by_backend: dict[str, dict] = {}
     for r in results:
@@ -180,9 +197,23 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--latency", action="store_true", help="also measure cold auto latency per reference")
+    ap.add_argument("--paired", action="store_true",
+                    help="only measure auto's overhead over icarus per design (paired, alternating)")
     a = ap.parse_args()
     opts = {"cycles": a.cycles}
     items = designs(a.limit)
+    if a.paired:
+        with ProcessPoolExecutor(1) as ex:
+            pairs = list(ex.map(paired_overhead, [(n, s, opts) for n, s in items]))
+        small = [p for p in pairs if p["icarus"] < 1.0]
+        ti, ta = sum(p["icarus"] for p in small), sum(p["auto"] for p in small)
+        worst = sorted(pairs, key=lambda p: p["auto"] / p["icarus"], reverse=True)[:8]
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.out).write_text(json.dumps({"pairs": pairs}, indent=1))
+        print(f"designs with icarus < 1 s: {len(small)}; icarus {ti:.2f} s, auto {ta:.2f} s, "
+              f"auto/icarus {ta / ti:.3f}")
+        print("largest auto/icarus ratios:", worst)
+        return 0
     with ProcessPoolExecutor(a.workers) as ex:
         muts = list(ex.map(lambda_mutants, [(src, a.mutants, i) for i, (_n, src) in enumerate(items)]))
     work = []
