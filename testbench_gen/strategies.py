@@ -2,7 +2,8 @@
 
 - auto: Icarus unless Verilator is expected to be faster. The Icarus golden run is the probe: it is
   needed anyway when Icarus is chosen (and cached), and its duration times the number of candidates
-  estimates what Icarus would spend on the batch. Candidates whose Verilator verdict may be an
+  estimates what Icarus would spend on the batch; a golden that needs more than `probe_seconds`
+  alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, within a time
@@ -33,7 +34,10 @@ STRATEGIES = ("auto", "hybrid", "formal", "cocotb")
 @dataclass(frozen=True)
 class StrategyOptions:
     probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
-    verilator_overhead: float = 4.0  # seconds two Verilator builds cost (golden + batch), measured
+    # Verilator's cost model (2 cores, Verilator 5.006): ~4 s of builds for any design, plus up to
+    # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
+    verilator_fixed: float = 4.0
+    verilator_per_candidate: float = 2.5
     hybrid_budget: float = 60.0  # formal seconds per check_with_strategy call
     formal: FormalOptions = field(default_factory=FormalOptions)
 
@@ -75,7 +79,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
     if not verilator.available():
         return _Choice("icarus", "Verilator not installed")
     key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
-                               n_candidates > 1)).encode()).hexdigest()
+                               n_candidates, strategy)).encode()).hexdigest()
     with _CHOICES_LOCK:
         if key in _CHOICES:
             return _CHOICES[key]
@@ -88,12 +92,15 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         else:
             choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
     else:
-        icarus_cost = run.seconds * max(1, n_candidates)
-        if icarus_cost > strategy.verilator_overhead:
-            choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator build "
-                                          f"{strategy.verilator_overhead:.1f} s")
+        n = max(1, n_candidates)
+        icarus_cost = run.seconds * n  # each candidate simulates about as long as the golden
+        verilator_cost = strategy.verilator_fixed + strategy.verilator_per_candidate * n
+        if icarus_cost > verilator_cost:
+            choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator "
+                                          f"{verilator_cost:.1f} s")
         else:
-            choice = _Choice("icarus", f"Icarus estimate {icarus_cost:.2f} s")
+            choice = _Choice("icarus", f"Icarus estimate {icarus_cost:.2f} s <= Verilator "
+                                       f"{verilator_cost:.1f} s")
     with _CHOICES_LOCK:
         _CHOICES[key] = choice
         while len(_CHOICES) > 1024:

@@ -51,5 +51,5 @@ def test_kmap_dont_care_is_the_known_verilator_difference(icarus, verilator):
     assert vl.kind is MM and not vl.counterexample.outputs
     from testbench_gen.strategies import StrategyOptions
     auto = check_with_strategy(golden, [cand], CheckOptions(cycles=300, backend="auto"),
-                               strategy=StrategyOptions(verilator_overhead=0.0))[0]
+                               strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))[0]
     assert auto.kind is EQ and auto.backend == "icarus"

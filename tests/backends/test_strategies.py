@@ -17,7 +17,7 @@ def test_auto_keeps_small_designs_on_icarus(icarus):
 
 def test_auto_moves_to_verilator_when_icarus_would_be_slower(icarus, verilator):
     golden = COUNTER.replace("[3:0]", "[7:0]")  # distinct golden: the decision is cached per golden
-    strategy = StrategyOptions(verilator_overhead=0.0)
+    strategy = StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0)
     verdicts = check_with_strategy(golden, [golden, golden.replace("q + 1", "q - 1")],
                                    CheckOptions(backend="auto", cycles=400), strategy=strategy)
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]

@@ -70,6 +70,6 @@ endmodule
     assert check(golden, [cand], CheckOptions(cycles=400))[0].kind is VerdictKind.EQUIVALENT
     from testbench_gen.strategies import StrategyOptions
     auto = check_with_strategy(golden, [cand], CheckOptions(backend="auto", cycles=400),
-                               strategy=StrategyOptions(verilator_overhead=0.0))[0]
+                               strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))[0]
     assert auto.kind is VerdictKind.EQUIVALENT and auto.backend == "icarus"
     assert "re-checked with Icarus" in auto.reason
