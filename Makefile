@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup test test-fast demo bench clean
+.PHONY: setup test demo bench bench-eval clean
 
 setup: $(VENV)/.setup-done
 
@@ -20,6 +20,10 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/verify_throughput.py
+	$(BIN)/python bench/rtllm_agreement.py
+
+bench-eval: setup
+	$(BIN)/python bench/eval_wall_time.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -8,7 +8,7 @@ VENV=${VENV:-.venv}
 PY=${PYTHON:-python3}
 
 need_apt=()
-for tool in iverilog verilator yosys; do command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool"); done
+for tool in iverilog verilator yosys patch g++ make; do command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "[setup] installing ${need_apt[*]} with apt-get"
