@@ -80,6 +80,35 @@ def mutants(src: str, n: int, seed: int) -> list[str]:
     return out
 
 
+def hidden_mutant(src: str, seed: int) -> str | None:
+    """The reference behind a wrapper that flips output bit 0 when all data inputs together equal
+    one random constant (>= 20 bits): a bug random stimulus practically never triggers."""
+    from testbench_gen import InterfaceError, infer_interface
+
+    try:
+        iface = infer_interface(src)
+    except InterfaceError:
+        return None
+    data = iface.data_inputs
+    width = sum(p.width for p in data)
+    outs = [p for p in iface.ports if p.direction == "output"]
+    if width < 20 or not outs:
+        return None
+    key = random.Random(seed).getrandbits(width) | 1 << (width - 1)  # never all zeros
+    inner = re.sub(rf"\b{iface.top}\b", "codev_hidden_inner", src)
+    decl = ", ".join(f"{p.direction} {'signed ' if p.signed else ''}[{p.width - 1}:0] {p.name}"
+                     for p in iface.ports)
+    conns = ", ".join(f".{p.name}({p.name if p.direction != 'output' else p.name + '_i'})"
+                      for p in iface.ports)
+    wires = "".join(f"  wire [{p.width - 1}:0] {p.name}_i;\n" for p in outs)
+    cat = "{" + ", ".join(p.name for p in data) + "}"
+    assigns = "".join(f"  assign {p.name} = {p.name}_i;\n" for p in outs[1:])
+    first = outs[0]
+    return (f"{inner}\nmodule {iface.top}({decl});\n{wires}  codev_hidden_inner u({conns});\n"
+            f"  assign {first.name} = ({cat} == {width}'d{key}) ? {first.name}_i ^ 1 : {first.name}_i;\n"
+            f"{assigns}endmodule\n")
+
+
 def _compiles(src: str) -> bool:
     with sandbox_dir("codev-mut-") as wd:
         (wd / "m.v").write_text(src)
@@ -197,6 +226,8 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--latency", action="store_true", help="also measure cold auto latency per reference")
+    ap.add_argument("--hidden", action="store_true",
+                    help="candidates are hidden-trigger mutants (see hidden_mutant) instead")
     ap.add_argument("--paired", action="store_true",
                     help="only measure auto's overhead over icarus per design (paired, alternating)")
     a = ap.parse_args()
@@ -214,8 +245,13 @@ def main() -> int:
               f"auto/icarus {ta / ti:.3f}")
         print("largest auto/icarus ratios:", worst)
         return 0
-    with ProcessPoolExecutor(a.workers) as ex:
-        muts = list(ex.map(lambda_mutants, [(src, a.mutants, i) for i, (_n, src) in enumerate(items)]))
+    if a.hidden:
+        muts = [[m] if (m := hidden_mutant(src, i)) and _compiles(m) else [] for i, (_n, src) in enumerate(items)]
+        items, muts = zip(*[(it, m) for it, m in zip(items, muts) if m]) if any(muts) else ([], [])
+        items, muts = list(items), list(muts)
+    else:
+        with ProcessPoolExecutor(a.workers) as ex:
+            muts = list(ex.map(lambda_mutants, [(src, a.mutants, i) for i, (_n, src) in enumerate(items)]))
     work = []
     for b in a.backends.split(","):
         subset = items[: a.cocotb_limit] if b == "cocotb" else items
