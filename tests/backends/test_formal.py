@@ -58,3 +58,16 @@ def test_latch_and_frontend_errors_are_unsupported_with_a_reason(yosys):
     broken = "module T(input a, input d, output reg q); always @* q = a +; endmodule"
     result = _prove(latch.replace("if (a) q = d;", "q = a & d;"), broken)
     assert result.status == "unsupported" and result.reason.startswith("yosys:")
+
+
+def test_delays_are_unsupported_not_proven(yosys):
+    """yosys drops `#` delays: RTLLM's clkgenerator would be 'proven' equal to a stuck clock."""
+    from testbench_gen.formal import has_delays
+
+    golden = ("module T(output reg clk); parameter P = 10; initial clk = 0;\n"
+              "  always begin #(P / 2) clk = ~clk; end\nendmodule\n")
+    stuck = "module T(output reg clk); initial clk = 0; endmodule\n"
+    result = _prove(golden, stuck)
+    assert result.status == "unsupported" and "delays" in result.reason
+    assert not has_delays("module m #(parameter W = 8) (input a); sub #(.W(W)) u(.a(a)); endmodule")
+    assert not has_delays("module m(input a, output b); // wait # 5\n assign b = a; endmodule")
