@@ -308,9 +308,11 @@ def parse_wavejson(text: str, sequential: bool) -> list[dict[str, int]]:
 
 
 def counterexample_stimulus(steps: list[dict[str, int]], template: Stimulus) -> Stimulus:
-    """The solver's inputs as harness rows (one solver step = one harness step)."""
+    """The solver's inputs as harness rows (one solver step = one harness step).
+
+    A design without inputs has no input columns in the solver's trace: one row still replays it."""
     rows = [[step.get(name, 0) & ((1 << width) - 1) for name, width in zip(template.columns, template.widths)]
-            for step in steps]
+            for step in steps or [{}]]
     return Stimulus(columns=list(template.columns), widths=list(template.widths), rows=rows,
                     segment_starts=[0], steps_per_cycle=template.steps_per_cycle)
 

@@ -71,3 +71,14 @@ def test_delays_are_unsupported_not_proven(yosys):
     assert result.status == "unsupported" and "delays" in result.reason
     assert not has_delays("module m #(parameter W = 8) (input a); sub #(.W(W)) u(.a(a)); endmodule")
     assert not has_delays("module m(input a, output b); // wait # 5\n assign b = a; endmodule")
+
+
+def test_design_without_inputs_replays_its_counterexample(yosys, icarus):
+    golden = "module T(output zero); assign zero = 1'b0; endmodule\n"
+    wrong = "module T(output zero); assign zero = 1'b1; endmodule\n"
+    result = _prove(golden, wrong)
+    assert result.status == "counterexample" and result.steps == []
+    iface = infer_interface(golden)
+    stim = counterexample_stimulus(result.steps, build_stimulus(iface, StimulusOptions(cycles=2, seeds=1)))
+    assert len(stim.rows) == 1
+    assert replay(golden, wrong, "c.v", "T", iface, stim, CheckOptions()).kind is VerdictKind.MISMATCH
