@@ -226,6 +226,7 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--latency", action="store_true", help="also measure cold auto latency per reference")
+    ap.add_argument("--only", default="", help="comma-separated design names (default: all)")
     ap.add_argument("--hidden", action="store_true",
                     help="candidates are hidden-trigger mutants (see hidden_mutant) instead")
     ap.add_argument("--paired", action="store_true",
@@ -233,6 +234,9 @@ def main() -> int:
     a = ap.parse_args()
     opts = {"cycles": a.cycles}
     items = designs(a.limit)
+    if a.only:
+        wanted = set(a.only.split(","))
+        items = [it for it in items if it[0] in wanted]
     if a.paired:
         with ProcessPoolExecutor(1) as ex:
             pairs = list(ex.map(paired_overhead, [(n, s, opts) for n, s in items]))
