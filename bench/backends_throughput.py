@@ -234,6 +234,7 @@ def main() -> int:
     a = ap.parse_args()
     opts = {"cycles": a.cycles}
     items = designs(a.limit)
+    seeds = {name: i for i, (name, _src) in enumerate(items)}  # same mutants with or without --only
     if a.only:
         wanted = set(a.only.split(","))
         items = [it for it in items if it[0] in wanted]
@@ -250,12 +251,12 @@ def main() -> int:
         print("largest auto/icarus ratios:", worst)
         return 0
     if a.hidden:
-        muts = [[m] if (m := hidden_mutant(src, i)) and _compiles(m) else [] for i, (_n, src) in enumerate(items)]
+        muts = [[m] if (m := hidden_mutant(src, seeds[n])) and _compiles(m) else [] for n, src in items]
         items, muts = zip(*[(it, m) for it, m in zip(items, muts) if m]) if any(muts) else ([], [])
         items, muts = list(items), list(muts)
     else:
         with ProcessPoolExecutor(a.workers) as ex:
-            muts = list(ex.map(lambda_mutants, [(src, a.mutants, i) for i, (_n, src) in enumerate(items)]))
+            muts = list(ex.map(lambda_mutants, [(src, a.mutants, seeds[n]) for n, src in items]))
     work = []
     for b in a.backends.split(","):
         subset = items[: a.cocotb_limit] if b == "cocotb" else items
