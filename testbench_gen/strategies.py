@@ -26,6 +26,7 @@ from .checker import CheckOptions, InvalidGolden, _screen, check, prepare_golden
 from .formal import FormalOptions, FormalResult, counterexample_stimulus, prove, replay
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
+from .stimulus import StimulusOptions, build_stimulus
 from .verdict import Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")
@@ -176,7 +177,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, 
                        mismatch_rate=sim.mismatch_rate if sim else {},
                        samples_compared=sim.samples_compared if sim else 0), result
     if result.status == "counterexample" and fopts.replay:
-        template = prepare_golden(golden, replace(options, backend="icarus")).stimulus
+        # only the column layout is needed: no golden simulation (it may be a long Icarus run)
+        template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
         stim = counterexample_stimulus(result.steps, template)
         try:
             replayed = replay(golden, candidate, name, ctop, giface, stim,
@@ -199,7 +201,10 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, 
 
 def check_formal(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                  strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
-    giface = prepare_golden(golden, replace(options, backend="icarus")).interface
+    try:
+        giface = infer_interface(golden, top=options.top, filename="golden.v")
+    except InterfaceError as exc:
+        raise InvalidGolden(str(exc)) from None
     icarus = get_backend("icarus")
     verdicts: list[Verdict | None] = [None] * len(candidates)
     fallback: list[int] = []
