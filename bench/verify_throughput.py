@@ -66,8 +66,8 @@ def baseline_testbench(golden: str, iface, sequences: int, cycles: int) -> str:
 module base_tb;
 {chr(10).join(decl)}
   integer seed, seq, cyc, errors, rst_on;
-  RefModule g({conn_g});
-  TopModule c({conn_c});
+  RefModule u_golden_ref({conn_g});
+  TopModule u_candidate({conn_c});
   initial begin
     seed = 1; errors = 0; {clk_lo}
     for (seq = 0; seq < {sequences}; seq = seq + 1) begin
@@ -180,7 +180,8 @@ def main() -> None:
     print(f"\nverdict differences ours-1 vs baseline: {len(disagreements)}")
     names = [n for n, _, cands, _ in per_design for _ in cands]
     for i, a, b in disagreements:
-        print(f"  {names[i]:40} cand#{i} ours={a:14} baseline={b}")
+        kind = "correct" if flags[i] is False else "mutant"
+        print(f"  {names[i]:40} cand#{i} ({kind}) ours={a:14} baseline={b}")
     if per_call:
         print(f"\nbaseline per-candidate latency: median {statistics.median(per_call):.2f} s, max {max(per_call):.1f} s")
     lat = results["ours-1"][2]
