@@ -449,11 +449,12 @@ def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
         return None
     iface, stim, plan = golden_run.interface, golden_run.stimulus, golden_run.plan
     expected = golden_run.expected[sample]
-    outputs = {}
-    for port, (hi, lo) in zip(compared_ports(iface), _slices(iface)):
-        e, a = expected[lo:hi], actual[lo:hi]
-        if _bits_differ(e, a, options.x_matches_anything):
-            outputs[port.name] = OutputValue(expected=e, actual=a)
+    pairs = [(port.name, expected[lo:hi], actual[lo:hi])
+             for port, (hi, lo) in zip(compared_ports(iface), _slices(iface))]
+    outputs = {name: OutputValue(expected=e, actual=a) for name, e, a in pairs
+               if _bits_differ(e, a, options.x_matches_anything)}
+    if not outputs:  # a 2-state simulator compared X as 0: show every output that differs at all
+        outputs = {name: OutputValue(expected=e, actual=a) for name, e, a in pairs if e != a}
     step = plan.step_of(sample)
     phase_a = plan.per_step == 2 and sample % 2 == 0
     # at sample A the data inputs still hold the previous step's values (they change at +6)

@@ -14,8 +14,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .checker import CheckOptions, InvalidGolden, SimulatorUnavailable, check
+from .checker import CheckOptions, InvalidGolden, SimulatorUnavailable
 from .verdict import Verdict, VerdictKind
+
+
+GOLDEN_INVALID = "golden is invalid:"
 
 
 @dataclass
@@ -42,10 +45,12 @@ def default_workers() -> int:
 
 def run_task(golden: str, candidates: list[str], options: CheckOptions, names: list[str]) -> list[Verdict]:
     """One chunk, never raising: failures become infra_error verdicts for this chunk only."""
+    from .strategies import check_with_strategy  # strategies build on checker: imported late
+
     try:
-        return check(golden, candidates, options, names=names)
+        return check_with_strategy(golden, candidates, options, names=names)
     except InvalidGolden as exc:
-        return _infra(len(candidates), f"golden is invalid: {exc}", options)
+        return _infra(len(candidates), f"{GOLDEN_INVALID} {exc}", options)
     except SimulatorUnavailable as exc:
         return _infra(len(candidates), str(exc), options)
     except Exception as exc:  # noqa: BLE001 - a checker bug must not cost other jobs their verdicts

@@ -13,6 +13,10 @@ from pathlib import Path
 from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnavailable, Verdict, VerdictKind,
                            check_many, prepare_golden)
 
+from testbench_gen.backends import BACKENDS
+from testbench_gen.pool import GOLDEN_INVALID
+from testbench_gen.strategies import STRATEGIES
+
 from . import UsageError
 from .common import read_source
 
@@ -31,7 +35,7 @@ def register(sub) -> None:
                    help=f"hard cap on simulation seconds per candidate (default {CheckOptions.timeout:.0f}); "
                         "the limit also scales with the golden's own time")
     p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
-    p.add_argument("--backend", help="simulator backend (default icarus)")
+    p.add_argument("--backend", help="icarus (default), verilator, cocotb, formal, auto or hybrid")
     p.add_argument("--strict-x", action="store_true", default=None, help="golden X bits must be matched exactly")
     p.add_argument("--graded", action="store_true", default=None, help="simulate to the end for full mismatch rates")
     p.add_argument("--replay-dir", help="write a standalone replay testbench per mismatching candidate here")
@@ -102,17 +106,22 @@ def run(args) -> int:
     options = options_from(args)
     golden = read_source(args.golden, "golden")
     candidates = [read_source(c, "candidate") for c in args.candidate]
-    try:
-        prepare_golden(golden, options)  # fail fast, with the golden's own problem
-    except InvalidGolden as exc:
-        raise UsageError(f"golden file {args.golden}: {exc}") from None
-    except SimulatorUnavailable as exc:
-        print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
-        return 3
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    if options.backend not in BACKENDS and options.backend not in STRATEGIES:
+        raise UsageError(f"unknown backend '{options.backend}' "
+                         f"(known: {', '.join([*BACKENDS, *STRATEGIES])})")
+    if options.backend in BACKENDS:
+        try:
+            prepare_golden(golden, options)  # fail fast, with the golden's own problem
+        except InvalidGolden as exc:
+            raise UsageError(f"golden file {args.golden}: {exc}") from None
+        except SimulatorUnavailable as exc:
+            print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
+            return 3
     job = CheckJob(golden, candidates, options, names=list(args.candidate))
     verdicts = check_many([job], workers=args.jobs)[0]
+    invalid = [v for v in verdicts if v.kind is VerdictKind.INFRA_ERROR and v.reason.startswith(GOLDEN_INVALID)]
+    if verdicts and len(invalid) == len(verdicts):
+        raise UsageError(f"golden file {args.golden}: {invalid[0].reason[len(GOLDEN_INVALID):].strip()}")
     if args.replay_dir:
         _write_replays(Path(args.replay_dir), args.candidate, verdicts)
     if args.json:
