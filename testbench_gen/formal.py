@@ -38,6 +38,7 @@ from .sandbox import Limits, RunResult, run_limited, sandbox_dir
 from .stimulus import Stimulus
 
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
+SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
 
 
@@ -115,18 +116,24 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
         if not sequential:
             run = _yosys(cmd, wd, prep + [_sat_comb()], options)
             return _finish(_classify(run, wd, bound=0), start)
-        bmc = _yosys(cmd, wd, prep + [_sat_bmc(iface, options.bound)], options)
-        result = _classify(bmc, wd, bound=options.bound)
-        if result.status != "bounded" or options.induction_steps <= 0:
+        # a short bound first: most differences show within a few cycles of reset, and wide
+        # designs (512-cell automata) exhaust time or memory unrolled K cycles deep
+        short = min(SHORT_BOUND, options.bound)
+        result = _bmc(cmd, wd, prep, iface, short, options.timeout, options)
+        if result.status == "bounded" and short < options.bound:
+            deeper = _bmc(cmd, wd, prep, iface, options.bound, _left(options, start), options)
+            if deeper.status == "unsupported":  # out of time or memory: keep the short result
+                result.reason += f"; {options.bound} cycles: {deeper.reason}"
+                return _finish(result, start)
+            result = deeper
+        if result.status != "bounded" or options.induction_steps <= 0 or _left(options, start) < 1.0:
             return _finish(result, start)
-        left = options.timeout - (time.monotonic() - start)
-        if left < 1.0:
-            return _finish(result, start)
-        ind_opts = FormalOptions(options.bound, options.induction_steps, left, options.memory_mb)
+        ind_opts = FormalOptions(options.bound, options.induction_steps, _left(options, start),
+                                 options.memory_mb)
         ind = _yosys(cmd, wd, prep + [_sat_induction(iface, options.induction_steps)], ind_opts)
-        if ind.ok and "Induction step proven" in ind.stdout:
+        if ind.ok and "Induction step proven" in _log(wd) + ind.stdout:
             result = FormalResult("proven", "miter proven by temporal induction after a bounded "
-                                  f"check of {options.bound} cycles from reset", bound=options.bound)
+                                  f"check of {result.bound} cycles from reset", bound=result.bound)
         else:
             result.reason += f"; induction up to {options.induction_steps} steps did not close"
         return _finish(result, start)
@@ -149,6 +156,21 @@ def has_delays(source: str) -> bool:
             if nxt == "(" and (prev[0] != "ident" or prev[1] in _STATEMENT_KEYWORDS):
                 return True  # `#(PERIOD/2) x = ...`; `name #(` is a parameter list
     return False
+
+
+def _bmc(cmd: list[str], wd: Path, prep: list[str], iface: Interface, cycles: int, timeout: float,
+         options: FormalOptions) -> FormalResult:
+    run_opts = FormalOptions(cycles, 0, timeout, options.memory_mb)
+    return _classify(_yosys(cmd, wd, prep + [_sat_bmc(iface, cycles)], run_opts), wd, bound=cycles)
+
+
+def _left(options: FormalOptions, start: float) -> float:
+    return max(0.0, options.timeout - (time.monotonic() - start))
+
+
+def _log(wd: Path) -> str:
+    path = wd / "yosys.log"
+    return path.read_text(errors="replace") if path.exists() else ""
 
 
 def _finish(result: FormalResult, start: float) -> FormalResult:
