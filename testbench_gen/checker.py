@@ -431,8 +431,12 @@ def _verdict_from_results(results, k: int, golden_run: GoldenRun, options: Check
         return Verdict(VerdictKind.EQUIVALENT, reason, backend=backend.name, mismatch_rate=rates,
                        samples_compared=done)
     cex = build_counterexample(golden_run, r.first, r.actual, options)
-    differing = ", ".join(cex.outputs) if cex else "?"
-    reason = f"differs from the golden on {differing} at cycle {cex.cycle if cex else '?'}"
+    if cex is None:
+        reason = "differs from the golden"
+    elif cex.outputs:
+        reason = f"differs from the golden on {', '.join(cex.outputs)} at cycle {cex.cycle}"
+    else:
+        reason = f"differs from the golden at cycle {cex.cycle} only where the golden is X (2-state simulator)"
     return Verdict(VerdictKind.MISMATCH, reason, backend=backend.name, mismatch_rate=rates,
                    samples_compared=done, counterexample=cex)
 
