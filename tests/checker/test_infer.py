@@ -3,7 +3,7 @@ import pytest
 
 from testbench_gen import InterfaceError, infer_interface
 
-from .conftest import rtllm_reference, ve2_reference
+from tests.benchdata import rtllm_reference, ve2_reference
 
 
 def test_ports_widths_parameters_and_signedness():
@@ -60,8 +60,8 @@ endmodule""")
     assert [(c.name, c.edge) for c in iface.clocks] == [("clock", "both")]
 
 
-def test_two_clock_domains(benchmarks):
-    iface = infer_interface(rtllm_reference(benchmarks, "asyn_fifo"))
+def test_two_clock_domains(bench_root):
+    iface = infer_interface(rtllm_reference("asyn_fifo"))
     assert [c.name for c in iface.clocks] == ["wclk", "rclk"]
     assert {(r.name, r.active_high, r.synchronous) for r in iface.resets} == {
         ("wrstn", False, False), ("rrstn", False, False)}
@@ -75,15 +75,15 @@ endmodule""")
     assert [(r.name, r.active_high, r.inferred_from) for r in iface.resets] == [("rst_n", False, "name")]
 
 
-def test_constants_collected(benchmarks):
-    iface = infer_interface(ve2_reference(benchmarks, "Prob128_fsm_ps2"))
+def test_constants_collected(bench_root):
+    iface = infer_interface(ve2_reference("Prob128_fsm_ps2"))
     assert iface.constants  # literals the FSM compares against
 
 
-def test_systemverilog_reference_and_json_roundtrip(benchmarks):
+def test_systemverilog_reference_and_json_roundtrip(bench_root):
     from testbench_gen import Interface
 
-    iface = infer_interface(ve2_reference(benchmarks, "Prob144_conwaylife"))
+    iface = infer_interface(ve2_reference("Prob144_conwaylife"))
     assert iface.top == "RefModule" and iface.port("q").width == 256
     assert Interface.from_json(iface.to_json()) == iface
 

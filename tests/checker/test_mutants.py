@@ -5,7 +5,7 @@ import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
 
-from .conftest import as_top, rtllm_reference, ve2_reference
+from tests.benchdata import as_top, rtllm_reference, ve2_reference
 
 COUNTER = """
 module counter(input clk, input rst_n, input en, output reg [3:0] q, output wrap);
@@ -93,8 +93,8 @@ def test_correct_rewrites_are_equivalent(name):
     assert verdict.kind is VerdictKind.EQUIVALENT, (verdict.reason, verdict.detail)
 
 
-def test_benchmark_mutants_caught_and_references_pass_in_one_batch(benchmarks):
-    golden = ve2_reference(benchmarks, "Prob128_fsm_ps2")
+def test_benchmark_mutants_caught_and_references_pass_in_one_batch(bench_root):
+    golden = ve2_reference("Prob128_fsm_ps2")
     good = as_top(golden)
     bad_state = good.replace("in[3]", "in[2]", 1)
     verdicts = check(golden, [good, bad_state, good])
@@ -119,8 +119,8 @@ endmodule"""
     assert verdict.kind is VerdictKind.MISMATCH
 
 
-def test_two_clock_fifo_checked_and_one_domain_bug_caught(benchmarks):
-    golden = rtllm_reference(benchmarks, "asyn_fifo")
+def test_two_clock_fifo_checked_and_one_domain_bug_caught(bench_root):
+    golden = rtllm_reference("asyn_fifo")
     buggy = golden.replace("raddr_bin <= raddr_bin + 1'd1", "raddr_bin <= raddr_bin + 2'd2")
     assert buggy != golden
     verdicts = check(golden, [golden, buggy])
@@ -128,8 +128,8 @@ def test_two_clock_fifo_checked_and_one_domain_bug_caught(benchmarks):
     assert verdicts[1].kind is VerdictKind.MISMATCH
 
 
-def test_synchronizer_two_clocks(benchmarks):
-    golden = rtllm_reference(benchmarks, "synchronizer")
+def test_synchronizer_two_clocks(bench_root):
+    golden = rtllm_reference("synchronizer")
     (verdict,) = check(golden, [golden])
     assert verdict.kind is VerdictKind.EQUIVALENT
 

@@ -10,7 +10,7 @@ from pyslang import ast
 from testbench_gen import CheckJob, CheckOptions, VerdictKind, check_many
 from testbench_gen.infer import parse_design
 
-from .conftest import as_top
+from tests.benchdata import as_top
 
 
 def iverilog_major() -> int:
@@ -53,8 +53,8 @@ def _sweep(items, options=CheckOptions()):
     return [v[0] for v in check_many(jobs, workers=2)]
 
 
-def test_verilogeval_v2_references_equivalent_to_renamed_copies(benchmarks):
-    folder = benchmarks / "verilogeval_v2" / "dataset_spec-to-rtl"
+def test_verilogeval_v2_references_equivalent_to_renamed_copies(bench_root):
+    folder = bench_root / "verilogeval_v2" / "dataset_spec-to-rtl"
     items = []
     for path in sorted(folder.glob("*_ref.sv")):
         golden = path.read_text()
@@ -69,9 +69,9 @@ def test_verilogeval_v2_references_equivalent_to_renamed_copies(benchmarks):
             assert v.kind is VerdictKind.EQUIVALENT, (name, v.reason, v.detail)
 
 
-def test_rtllm_v2_references_equivalent_to_renamed_copies(benchmarks):
+def test_rtllm_v2_references_equivalent_to_renamed_copies(bench_root):
     items = []
-    for folder in sorted(p for p in (benchmarks / "rtllm_v2").iterdir() if p.is_dir()):
+    for folder in sorted(p for p in (bench_root / "rtllm_v2").iterdir() if p.is_dir()):
         golden = next(folder.glob("verified_*.v")).read_text()
         items.append((folder.name, golden, rename_internal_signals(golden)))
     assert len(items) == 50

@@ -2,26 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _bench_root() -> Path:
-    env = os.environ.get("CODEV_BENCH_ROOT")
-    return Path(env) if env else REPO.parent / "shared" / "benchmarks"
-
-
-@pytest.fixture(scope="session")
-def bench_root() -> Path:
-    root = _bench_root()
-    if not (root / "MANIFEST.md").is_file():
-        pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT)")
-    return root
 
 
 @pytest.fixture(scope="session")
