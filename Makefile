@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup test demo bench bench-eval clean
+.PHONY: setup test demo bench bench-eval bench-backends clean
 
 setup: $(VENV)/.setup-done
 
@@ -24,6 +24,9 @@ bench: setup
 
 bench-eval: setup
 	$(BIN)/python bench/eval_wall_time.py
+
+bench-backends: setup  # about 50 min on 2 cores
+	$(BIN)/python bench/backends_throughput.py --latency
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -27,6 +27,7 @@ from .stimulus import Stimulus, StimulusOptions, build_stimulus
 from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
 
 RESULTS_FILE = "results.txt"
+STRATEGY_NAMES = ("auto", "hybrid", "formal", "cocotb")  # policies in strategies.py, not simulators
 
 
 class InvalidGolden(Exception):
@@ -173,8 +174,12 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
 
     Raises InvalidGolden if the golden is unusable, SimulatorUnavailable if nothing can run.
     """
-    backend = backend or get_backend(options.backend)
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    if backend is None and options.backend in STRATEGY_NAMES:
+        from .strategies import check_with_strategy  # strategies build on this module
+
+        return check_with_strategy(golden, candidates, options, names=names)
+    backend = backend or get_backend(options.backend)
     golden_run = prepare_golden(golden, options, backend)
     verdicts: list[Verdict | None] = [None] * len(candidates)
     survivors: list[_Item] = []

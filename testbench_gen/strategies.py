@@ -22,14 +22,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from .backends import get_backend
-from .checker import CheckOptions, InvalidGolden, _screen, check, prepare_golden
+from .checker import STRATEGY_NAMES, CheckOptions, InvalidGolden, _screen, check, prepare_golden
 from .formal import FormalOptions, FormalResult, counterexample_stimulus, prove, replay
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
 from .stimulus import StimulusOptions, build_stimulus
 from .verdict import Verdict, VerdictKind
 
-STRATEGIES = ("auto", "hybrid", "formal", "cocotb")
+STRATEGIES = STRATEGY_NAMES
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def register(sub) -> None:
                    help=f"hard cap on simulation seconds per candidate (default {CheckOptions.timeout:.0f}); "
                         "the limit also scales with the golden's own time")
     p.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
+    p.add_argument("--ray", metavar="ADDRESS", help="check on a Ray cluster ('local' starts one; needs codev[ray])")
     p.add_argument("--backend", help="icarus (default), verilator, cocotb, formal, auto or hybrid")
     p.add_argument("--strict-x", action="store_true", default=None, help="golden X bits must be matched exactly")
     p.add_argument("--graded", action="store_true", default=None, help="simulate to the end for full mismatch rates")
@@ -118,7 +119,14 @@ def run(args) -> int:
             print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
             return 3
     job = CheckJob(golden, candidates, options, names=list(args.candidate))
-    verdicts = check_many([job], workers=args.jobs)[0]
+    if args.ray:
+        try:
+            from testbench_gen.ray_pool import check_many_ray
+        except ImportError:
+            raise UsageError("--ray needs the optional dependency: pip install 'codev[ray]'") from None
+        verdicts = check_many_ray([job], address=args.ray)[0]
+    else:
+        verdicts = check_many([job], workers=args.jobs)[0]
     invalid = [v for v in verdicts if v.kind is VerdictKind.INFRA_ERROR and v.reason.startswith(GOLDEN_INVALID)]
     if verdicts and len(invalid) == len(verdicts):
         raise UsageError(f"golden file {args.golden}: {invalid[0].reason[len(GOLDEN_INVALID):].strip()}")

@@ -116,3 +116,18 @@ def test_shipped_recipe_matches_the_defaults():
 
     recipe = Path(__file__).resolve().parents[2] / "configs" / "verify.yaml"
     assert CheckOptions.from_mapping(yaml.safe_load(recipe.read_text())["checker"]) == CheckOptions()
+
+
+@pytest.mark.parametrize("backend, decided_by", [("auto", "icarus"), ("hybrid", "icarus+formal")])
+def test_backend_policies_name_the_deciding_backend(files, capsys, backend, decided_by):
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--candidate", files["bad.v"], "--backend", backend, "--cycles", "100", "--json"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [r["verdict"] for r in rows] == ["equivalent", "mismatch"]
+    assert rows[0]["backend"] == decided_by
+
+
+def test_unknown_backend_is_a_usage_error(files, capsys):
+    code, _, err = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
+                            "--backend", "vcs"], capsys)
+    assert code == 2 and "vcs" in err and "icarus" in err
