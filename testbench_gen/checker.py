@@ -133,6 +133,24 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
         raise InvalidGolden(f"top module '{iface.top}' has no outputs to compare")
     stim = build_stimulus(iface, options.stimulus_options())
     plan = sample_plan(iface, stim)
+    expected, sim = simulate_golden(golden, iface, stim, options, backend)
+    if sim.timed_out:
+        raise InvalidGolden(f"simulation of the golden exceeded {options.timeout:.0f} s")
+    if len(expected) != plan.samples:
+        raise InvalidGolden(
+            f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
+            + (sim.stderr or sim.stdout).strip()[-500:]
+        )
+    never_known = []
+    for port, (hi, lo) in zip(compared_ports(iface), _slices(iface)):
+        if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
+            never_known.append(port.name)
+    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known)
+
+
+def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
+                    backend: SimulatorBackend) -> tuple[list[str], RunResult]:
+    """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
     token = secrets.token_hex(6)
     with sandbox_dir("codev-golden-") as wd:
         (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
@@ -145,18 +163,8 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
         sim = backend.simulate(wd, limits)
         trace_path = wd / EXPECTED_FILE
         expected = trace_path.read_text().split() if trace_path.exists() else []
-        if sim.timed_out:
-            raise InvalidGolden(f"simulation of the golden exceeded {options.timeout:.0f} s")
-        if len(expected) != plan.samples:
-            raise InvalidGolden(
-                f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
-                + clean_paths((sim.stderr or sim.stdout).strip()[-500:], wd)
-            )
-    never_known = []
-    for port, (hi, lo) in zip(compared_ports(iface), _slices(iface)):
-        if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
-            never_known.append(port.name)
-    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known)
+        sim.stderr, sim.stdout = clean_paths(sim.stderr, wd), clean_paths(sim.stdout, wd)
+    return expected, sim
 
 
 def _slices(iface: Interface) -> list[tuple[int, int]]:

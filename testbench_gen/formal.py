@@ -343,24 +343,12 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
            stim: Stimulus, check_options) -> "Verdict":
     """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
     from .backends import get_backend
-    from .checker import GoldenRun, InvalidGolden, _Item, _limits, _run_group
-    from .harness import EXPECTED_FILE, STIM_FILE, render_golden_harness, sample_plan
-    from .sandbox import clean_paths
+    from .checker import GoldenRun, InvalidGolden, _Item, _run_group, simulate_golden
+    from .harness import sample_plan
 
     backend = get_backend("icarus")
     plan = sample_plan(iface, stim)
-    token = secrets.token_hex(6)
-    with sandbox_dir("codev-replay-") as wd:
-        (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
-        (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
-        (wd / "tb.v").write_text(render_golden_harness(iface, stim, iface.top, token))
-        limits = _limits(check_options, check_options.timeout)
-        comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
-        if not comp.ok:
-            raise InvalidGolden("does not compile: " + clean_paths(backend.compile_errors(comp), wd))
-        sim = backend.simulate(wd, limits)
-        trace = wd / EXPECTED_FILE
-        expected = trace.read_text().split() if trace.exists() else []
+    expected, sim = simulate_golden(golden, iface, stim, check_options, backend)
     if len(expected) != plan.samples:
         raise InvalidGolden(f"replay of the golden stopped early: {(sim.stderr or sim.stdout)[-300:]}")
     run = GoldenRun(iface, stim, plan, expected, sim.seconds)
