@@ -1,37 +1,11 @@
 """Fixtures for the backend tests: skip cleanly when a tool is missing; small designs used throughout."""
 from __future__ import annotations
 
-import os
-import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def bench_root() -> Path:
-    return Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks"))
-
-
-def ve2_reference(problem: str) -> str:
-    root = bench_root()
-    if not (root / "MANIFEST.md").exists():
-        pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT)")
-    (path,) = (root / "verilogeval_v2" / "dataset_spec-to-rtl").glob(f"{problem}*_ref.sv")
-    return path.read_text()
-
-
-def rtllm_reference(design: str) -> str:
-    root = bench_root()
-    if not (root / "MANIFEST.md").exists():
-        pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT)")
-    return next((root / "rtllm_v2" / design).glob("verified_*.v")).read_text()
-
-
-def as_top(source: str) -> str:
-    return re.sub(r"\bRefModule\b", "TopModule", source)
+from tests.benchdata import as_top, rtllm_reference, ve2_reference  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")
