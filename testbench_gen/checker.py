@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .backends import SimulatorBackend, get_backend
+from .cache import BoundedCache
 from .harness import (EXPECTED_FILE, STIM_FILE, SamplePlan, compared_ports, render_compare_harness,
                       render_golden_harness, sample_plan)
 from .infer import InterfaceError, has_syntax_errors, infer_interface
@@ -88,9 +87,7 @@ class _Item:
     top: str  # the candidate's top module (original name)
 
 
-_CACHE: "OrderedDict[str, GoldenRun]" = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 256
+_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)
 
 
 def _limits(options: CheckOptions, seconds: float) -> Limits:
@@ -111,15 +108,11 @@ def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
         raise SimulatorUnavailable(
             f"simulator backend '{backend.name}' is not available (needs {', '.join(backend.executables)})")
     key = golden_key(golden, options, backend)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
     run = _run_golden(golden, options, backend)
-    with _CACHE_LOCK:
-        _CACHE[key] = run
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    _CACHE.put(key, run)
     return run
 
 

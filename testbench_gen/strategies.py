@@ -16,12 +16,11 @@ Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "ic
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from .backends import get_backend
+from .cache import BoundedCache
 from .checker import STRATEGY_NAMES, CheckOptions, InvalidGolden, _screen, check, prepare_golden
 from .formal import FormalOptions, FormalResult, counterexample_stimulus, prove, replay
 from .infer import InterfaceError, infer_interface
@@ -49,8 +48,7 @@ class _Choice:
     why: str
 
 
-_CHOICES: "OrderedDict[str, _Choice]" = OrderedDict()
-_CHOICES_LOCK = threading.Lock()
+_CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
 
 
 def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
@@ -81,9 +79,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         return _Choice("icarus", "Verilator not installed")
     key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
                                n_candidates, strategy)).encode()).hexdigest()
-    with _CHOICES_LOCK:
-        if key in _CHOICES:
-            return _CHOICES[key]
+    cached = _CHOICES.get(key)
+    if cached is not None:
+        return cached
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
     try:
         run = prepare_golden(golden, probe)
@@ -102,10 +100,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         else:
             choice = _Choice("icarus", f"Icarus estimate {icarus_cost:.2f} s <= Verilator "
                                        f"{verilator_cost:.1f} s")
-    with _CHOICES_LOCK:
-        _CHOICES[key] = choice
-        while len(_CHOICES) > 1024:
-            _CHOICES.popitem(last=False)
+    _CHOICES.put(key, choice)
     return choice
 
 

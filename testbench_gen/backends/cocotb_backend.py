@@ -20,12 +20,11 @@ import json
 import os
 import re
 import sys
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..cache import BoundedCache
 from ..checker import CheckOptions, GoldenRun, InvalidGolden, _screen, build_counterexample, prepare_golden
 from ..harness import compared_ports
 from ..policy import prepare
@@ -87,8 +86,7 @@ class CocotbBackend(SimulatorBackend):
         raise NotImplementedError("cocotb drives designs from Python: use check_cocotb()")
 
 
-_GOLDEN: "OrderedDict[str, GoldenRun]" = OrderedDict()
-_GOLDEN_LOCK = threading.Lock()
+_GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64)
 
 
 def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
@@ -127,9 +125,9 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
     base = prepare_golden(golden, replace(options, backend="icarus"))  # interface, stimulus, plan
     key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
                                backend.version())).encode()).hexdigest()
-    with _GOLDEN_LOCK:
-        if key in _GOLDEN:
-            return _GOLDEN[key]
+    cached = _GOLDEN.get(key)
+    if cached is not None:
+        return cached
     source = "`resetall\n`timescale 1ns/1ps\n" + golden
     rec, res = _record(source, base.interface.top, base, backend, options, options.timeout)
     if rec is None:
@@ -139,10 +137,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
                             f"{base.plan.samples} samples")
     run = GoldenRun(base.interface, base.stimulus, base.plan, rec.trace, rec.seconds,
                     base.never_known)
-    with _GOLDEN_LOCK:
-        _GOLDEN[key] = run
-        while len(_GOLDEN) > 64:
-            _GOLDEN.popitem(last=False)
+    _GOLDEN.put(key, run)
     return run
 
 
