@@ -10,6 +10,8 @@ SUBCOMMANDS = {
     "verify": "verify_cmd",
     "tbgen": "tbgen_cmd",
     "eval": "eval_cmd",
+    "synth": "synth_cmd",
+    "train": "train_cmd",
     "doctor": "doctor_cmd",
     "demo": "demo_cmd",
 }

@@ -1,0 +1,1 @@
+"""Verified dataset synthesis: ingest, filters, decontamination, round trip, difficulty, generator."""

@@ -1,0 +1,1 @@
+"""Training: SFT on reasoning traces, adaptive DAPO with the equivalence reward."""
