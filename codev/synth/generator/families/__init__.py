@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from ..design import Family
+from .alu import Alu
 from .arith import Adder
+from .coders import Decoder, PriorityEncoder
+from .compare import Comparator
+from .select import Mux
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(),)}
+FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(), Mux(), Decoder(), PriorityEncoder())}

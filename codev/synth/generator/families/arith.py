@@ -1,7 +1,8 @@
 """Adders and subtractors with carry, borrow and overflow flags.
 
 Golden: one behavioural expression over a widened sum. Second rendering: a ripple chain of full
-adders (or full subtractors) whose flags come from the carries into and out of the top bit.
+adders (or full subtractors), bit by bit in a loop, whose flags come from the carries into and out
+of the top bit.
 """
 from __future__ import annotations
 
@@ -85,18 +86,20 @@ def _behavioural(mode: str, w: int, cin: bool, ovf: bool, res: str, flag: str, m
 
 
 def _ripple(mode: str, w: int, cin: bool, ovf: bool, res: str, flag: str, chain_in: str) -> str:
+    """A bit-serial chain in one process (a generate chain of wires makes Icarus re-evaluate every glitch)."""
     first = chain_in if (cin or mode == "addsub") else "1'b0"
-    lines = [f"    wire [{w}:0] c;", f"    assign c[0] = {first};", "    genvar i;"]
     if mode == "sub":
-        cell = [f"        assign {res}[i] = a[i] ^ b[i] ^ c[i];",
-                "        assign c[i+1] = (~a[i] & b[i]) | (~(a[i] ^ b[i]) & c[i]);"]
+        cell = [f"            r[i] = a[i] ^ b[i] ^ c[i];",
+                "            c[i+1] = (~a[i] & b[i]) | (~(a[i] ^ b[i]) & c[i]);"]
     else:
         operand = "(b[i] ^ sub)" if mode == "addsub" else "b[i]"
-        cell = [f"        wire bb = {operand};",
-                f"        assign {res}[i] = a[i] ^ bb ^ c[i];",
-                "        assign c[i+1] = (a[i] & bb) | (c[i] & (a[i] ^ bb));"]
-    lines += [f"    generate for (i = 0; i < {w}; i = i + 1) begin : stage", *cell, "    end endgenerate",
-              f"    assign {flag} = c[{w}];"]
+        cell = [f"            bb = {operand};",
+                "            r[i] = a[i] ^ bb ^ c[i];",
+                "            c[i+1] = (a[i] & bb) | (c[i] & (a[i] ^ bb));"]
+    lines = [f"    reg [{w}:0] c;", f"    reg [{w - 1}:0] r;", "    reg bb;", "    integer i;",
+             "    always @* begin", f"        c[0] = {first};", "        bb = 1'b0;",
+             f"        for (i = 0; i < {w}; i = i + 1) begin", *cell, "        end", "    end",
+             f"    assign {res} = r;", f"    assign {flag} = c[{w}];"]
     if ovf:
         lines.append(f"    assign overflow = c[{w}] ^ c[{w - 1}];")
     return "\n".join(lines) + "\n"
