@@ -122,6 +122,14 @@ def test_exclude_from_holds_out_another_runs_items(reference, tmp_path):
     assert len(new_keys) == 2 and ref_keys.isdisjoint(new_keys)
 
 
+def test_family_holdout():
+    kept = GeneratorConfig(families=("fsm", "fifo", "mux"), exclude_families=("mux",))
+    assert kept.selected() == ["fifo", "fsm"]
+    assert {candidate(kept, i).family for i in range(40)} == {"fifo", "fsm"}
+    rest = GeneratorConfig(exclude_families=("fsm", "fifo"))
+    assert not {"fsm", "fifo"} & {candidate(rest, i).family for i in range(200)}
+
+
 def test_difficulty_range_holdout():
     config = GeneratorConfig(seed=0, min_level=4, max_level=5)
     assert {candidate(config, i).level for i in range(30)} == {4, 5}

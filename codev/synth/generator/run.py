@@ -45,7 +45,8 @@ def generate(config: GeneratorConfig, out: Path,
     try:
         while store.kept < config.n and store.next_index < config.attempt_limit():
             start = store.next_index
-            stop = min(start + config.batch, config.attempt_limit())
+            want = max(config.n - store.kept, 2 * (config.jobs or 2))  # verify little more than still needed
+            stop = min(start + min(config.batch, want), config.attempt_limit())
             _batch(config, store, banned, range(start, stop))
             if progress:
                 progress(store.kept, store.next_index)

@@ -57,7 +57,7 @@ class TableFsm:
         for s in range(n):
             cells = [f"S{nxt[s][v]}" + (f" / out = {out[s][v]}" if mealy else "") for v in range(1 << k)]
             rows.append(f"| S{s} | " + " | ".join(cells) + (" |" if mealy else f" | {out[s]} |"))
-        table = "\n".join([header, "|" + " --- |" * ((1 << k) + (0 if mealy else 1)), *rows])
+        table = "\n".join([header, "|" + " --- |" * (1 + (1 << k) + (0 if mealy else 1)), *rows])
         behaviour = [f"The machine has {n} states S0..S{n - 1}. At each rising edge it moves from the current "
                      "state to the state the table gives for the current `in`."]
         behaviour.append("`out` depends on the current state and the current `in` (Mealy): the table gives "
