@@ -133,3 +133,12 @@ def test_family_holdout():
 def test_difficulty_range_holdout():
     config = GeneratorConfig(seed=0, min_level=4, max_level=5)
     assert {candidate(config, i).level for i in range(30)} == {4, 5}
+
+
+def test_yaml_recipe_is_the_default_config_and_unknown_keys_are_named():
+    import yaml
+
+    recipe = yaml.safe_load((ROOT / "configs" / "generator.yaml").read_text())["generator"]
+    assert GeneratorConfig.from_mapping(recipe) == GeneratorConfig()
+    with pytest.raises(ValueError, match="unknown generator option.*familys"):
+        GeneratorConfig.from_mapping({"familys": ["fsm"]}, source="x.yaml")
