@@ -155,3 +155,14 @@ def test_missing_yosys_is_a_usage_error_not_a_silent_downgrade(tmp_path, monkeyp
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert "yosys" in err and "--no-formal" in err and len(err.splitlines()) == 1
+
+
+def test_a_second_writer_on_the_same_dir_is_refused(tmp_path):
+    from codev.synth.generator import ItemStore, StoreMismatch
+
+    identity = GeneratorConfig().identity()
+    first = ItemStore(tmp_path / "o", identity)
+    with pytest.raises(StoreMismatch, match="another generator run"):
+        ItemStore(tmp_path / "o", identity)
+    first.close()
+    ItemStore(tmp_path / "o", identity).close()  # free again once the first writer is gone
