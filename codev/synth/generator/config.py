@@ -23,7 +23,7 @@ class GeneratorConfig:
     batch: int = 16                         # candidates verified together between writes
     max_attempts: int | None = None         # give up after this many candidates (default: 20 n + 100)
     exclude_from: tuple[str, ...] = ()      # output dirs whose items must not reappear (held-out sets)
-    checker: CheckOptions = field(default_factory=lambda: CheckOptions(cycles=1000))
+    checker: CheckOptions = field(default_factory=CheckOptions)  # 2000 cycles: rare FSM paths need them
 
     def __post_init__(self) -> None:
         unknown = sorted((set(self.families) | set(self.exclude_families)) - set(FAMILIES))
