@@ -119,7 +119,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
 def test_exclude_from_holds_out_another_runs_items(reference, tmp_path):
     config = GeneratorConfig(n=2, seed=3, jobs=2, formal=False, exclude_from=(str(reference),))
     store = generate(config, tmp_path / "heldout")
-    held = [a for a in store.attempts if a["reason"].startswith("held out")]
+    held = [a for a in store.attempts if a.reason.startswith("held out")]
     assert len(held) >= 6  # same seed: the reference's items come first and are all refused
     ref_keys = {json.loads(r["meta"])["key"] for r in lines(reference / "rl.jsonl")}
     new_keys = {json.loads(r["meta"])["key"] for r in lines(tmp_path / "heldout" / "rl.jsonl")}

@@ -15,7 +15,7 @@ from .config import GeneratorConfig
 from .design import Design
 from .families import FAMILIES
 from .rows import dedup_key, item_id, rows
-from .store import ItemStore, iter_jsonl
+from .store import Attempt, ItemStore, read_attempts
 from .verify import verify
 
 
@@ -33,7 +33,7 @@ def foreign_keys(dirs: tuple[str, ...]) -> set[str]:
         path = Path(d) / "attempts.jsonl"
         if not path.exists():
             raise FileNotFoundError(f"{path}: not a generator output (no attempts.jsonl)")
-        keys |= {a["key"] for a in iter_jsonl(path) if a["status"] == "kept"}
+        keys |= {a.key for a in read_attempts(path) if a.status == "kept"}
     return keys
 
 
@@ -70,15 +70,17 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
     for index, design, key, repeat in zip(indices, designs, keys, repeats):
         if store.kept >= config.n:
             return  # later candidates stay unrecorded: a run with a larger n picks them up
-        attempt = {"index": index, "id": item_id(design), "key": key, "family": design.family,
-                   "level": design.level}
         if repeat:
-            store.record({**attempt, "status": "duplicate", "reason": repeat})
+            store.record(_attempt(index, design, key, "duplicate", repeat))
             continue
         result = next(results)
         if not result.ok:
-            store.record({**attempt, "status": "failed", "reason": result.reason})
+            store.record(_attempt(index, design, key, "failed", result.reason))
             continue
         meta = {"key": key, "seed": config.seed, "index": index, "verified_by": list(result.backends)}
         rl, sft = rows(design, meta)
-        store.record({**attempt, "status": "kept", "reason": ""}, rl, sft)
+        store.record(_attempt(index, design, key, "kept"), rl, sft)
+
+
+def _attempt(index: int, design: Design, key: str, status: str, reason: str = "") -> Attempt:
+    return Attempt(index, item_id(design), key, design.family, design.level, status, reason)
