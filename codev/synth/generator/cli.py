@@ -67,7 +67,10 @@ def load(args) -> GeneratorConfig:
 
 
 def run(args) -> int:
-    import datasets
+    try:
+        import datasets
+    except ImportError:
+        raise UsageError("generate writes Hugging Face datasets: install them with pip install 'codev[ml]'") from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .run import generate
