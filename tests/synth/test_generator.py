@@ -109,6 +109,7 @@ def test_other_settings_on_the_same_dir_is_a_usage_error(reference, tmp_path, ca
     (["--families", "nosuch"], "unknown family nosuch"),
     (["--min-level", "4", "--max-level", "2"], "difficulty levels"),
     (["--config", "missing.yaml"], "missing.yaml: no such file"),
+    (["--exclude-from", "nowhere"], "nowhere/attempts.jsonl: not a generator output"),
 ])
 def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
     assert main(["synth", "generate", "--n", "1", "--out", str(tmp_path / "x"), *argv]) == 2
