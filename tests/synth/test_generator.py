@@ -110,6 +110,7 @@ def test_other_settings_on_the_same_dir_is_a_usage_error(reference, tmp_path, ca
     (["--min-level", "4", "--max-level", "2"], "difficulty levels"),
     (["--config", "missing.yaml"], "missing.yaml: no such file"),
     (["--exclude-from", "nowhere"], "nowhere/attempts.jsonl: not a generator output"),
+    (["--jobs", "0"], "jobs >= 1"),
 ])
 def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
     assert main(["synth", "generate", "--n", "1", "--out", str(tmp_path / "x"), *argv]) == 2
@@ -167,3 +168,11 @@ def test_a_second_writer_on_the_same_dir_is_refused(tmp_path):
         ItemStore(tmp_path / "o", identity)
     first.close()
     ItemStore(tmp_path / "o", identity).close()  # free again once the first writer is gone
+
+
+def test_unavailable_simulator_stops_the_run_without_recording_failures(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no iverilog: every check is infra_error, not a verdict
+    out = tmp_path / "o"
+    assert main(["synth", "generate", "--n", "2", "--out", str(out), "--no-formal", "--jobs", "1"]) == 3
+    assert "could not be checked" in capsys.readouterr().err
+    assert (out / "attempts.jsonl").read_text() == ""  # nothing load- or tool-dependent was recorded
