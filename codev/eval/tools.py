@@ -39,7 +39,7 @@ class Icarus:
         vvp = path.with_name("vvp")
         if not vvp.is_file():
             raise FileNotFoundError(f"{path}: no vvp beside it ({vvp})")
-        return cls(str(path.resolve()), str(vvp.resolve()))
+        return cls(str(path.absolute()), str(vvp.absolute()))
 
 
 def _banner(argv: list[str]) -> str | None:
