@@ -34,7 +34,8 @@ def register(subparsers) -> None:
     p.add_argument(
         "--bench-root",
         type=Path,
-        help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in ~/.config/codev/config.yaml)",
+        help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in "
+        "~/.config/codev/config.yaml, which `codev bench fetch` records)",
     )
     p.add_argument("--out", type=Path, default=Path("runs/eval"), help="output folder (a rerun resumes in it)")
     src = p.add_mutually_exclusive_group(required=True)
@@ -75,32 +76,17 @@ def register(subparsers) -> None:
 
 
 def resolve_bench_root(arg: Path | None) -> Path:
-    if arg is not None:
-        root = arg
-    elif os.environ.get(BENCH_ROOT_ENV):
-        root = Path(os.environ[BENCH_ROOT_ENV])
-    else:
-        root = _config_bench_root()
-        if root is None:
-            raise UsageError(f"no benchmark folder: pass --bench-root DIR or set ${BENCH_ROOT_ENV}")
+    from codev.eval.userconfig import ConfigError, find_bench_root
+
+    try:
+        root = find_bench_root(arg)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if root is None:
+        raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
     if not root.is_dir():
         raise UsageError(f"{root}: benchmark folder not found")
     return root
-
-
-def _config_bench_root() -> Path | None:
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    path = base / "codev" / "config.yaml"
-    if not path.is_file():
-        return None
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML ({exc})") from None
-    value = data.get("bench_root") if isinstance(data, dict) else None
-    return Path(value).expanduser() if value else None
 
 
 def _parse_k(text: str) -> list[int]:

@@ -101,9 +101,9 @@ def _verdicts_csv(bench_root: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def test_rtllm_trial_folders_as_shipped_by_rtllm(bench_root, iverilog_major, run_cli, tmp_path):
+def test_rtllm_trial_folders_as_shipped_by_rtllm(bench_root, rtllm_samples, iverilog_major, run_cli, tmp_path):
     """`<model>/t1/<design>.v` (RTLLM's own `_chatgpt4/t1/...`), scored and compared with verdicts.csv."""
-    folder = bench_root / "rtllm_samples" / "chatgpt4"
+    folder = rtllm_samples / "chatgpt4"
     assert detect_format(folder, ["rtllm-v2"]) == RTLLM
     results = _eval(run_cli, folder, "rtllm-v2", bench_root, tmp_path / "o", "--problems", "accu,adder_8bit,fsm")
     column = "verdict_iverilog11" if iverilog_major < 12 else "verdict_iverilog12"

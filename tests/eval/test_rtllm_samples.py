@@ -21,7 +21,7 @@ def rtllm_design_folders(bench_root, root):
     return root
 
 
-def test_samples_reproduce_verdicts_csv(bench_root, iverilog_major, run_cli, tmp_path):
+def test_samples_reproduce_verdicts_csv(bench_root, rtllm_samples, iverilog_major, run_cli, tmp_path):
     samples = rtllm_design_folders(bench_root, tmp_path / "rtllm_samples")
     out = tmp_path / "run"
     # Non-timeout samples finish in ~0.15 s (asserted below), so a 2 s bound gives the same verdicts
