@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -156,22 +155,6 @@ def test_cli_errors_are_one_line(bench_root, run_cli, tmp_path):
     assert status == 2 and err.strip().endswith("reads a folder (--samples DIR)") and "Traceback" not in err
     status, _, err = run_cli("eval", "--references", "--bench", V1, "--bench-root", bench_root, "--iverilog", tmp_path / "nope")
     assert status == 2 and "no such iverilog binary" in err
-
-
-def test_iverilog_option_picks_the_binary_and_report_names_it(bench_root, iverilog_major, run_cli, tmp_path):
-    tools = tmp_path / "icarus" / "bin"
-    tools.mkdir(parents=True)
-    for name in ("iverilog", "vvp"):
-        (tools / name).symlink_to(shutil.which(name))
-    out = tmp_path / "o"
-    status, _, err = run_cli("eval", "--references", "--bench", V1, "--problems", "zero", "--bench-root", bench_root,
-                             "--out", out, "--iverilog", tools / "iverilog", "--no-progress")
-    assert status == 0, err
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["settings"]["iverilog"] == str(tools / "iverilog")
-    assert summary["tools"]["iverilog path"] == str(tools / "iverilog")
-    assert f"Icarus Verilog version {iverilog_major}" in (out / "report.md").read_text()
-    assert str(tools / "iverilog") in read_jsonl(out / "results.jsonl")[0]["setup"]
 
 
 def test_identical_answers_are_simulated_once(bench_root, iverilog_major, run_cli, tmp_path):
