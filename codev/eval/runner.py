@@ -12,7 +12,7 @@ from .extract import answer_code
 from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
 from .harness import Bounds, score
-from .records import REFERENCE, Answer, JsonlStore, sha1
+from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
 from .report import write_outputs
 from .tools import Icarus, iverilog_version
@@ -107,7 +107,7 @@ def _extract(job: Job) -> tuple[str | None, str]:
 
 def _answer_sha1(answer: Answer) -> str:
     """Identifies the answer text and how it is read (a re-read in another format is rescored)."""
-    return sha1(answer.completion) if answer.kind in ("response", REFERENCE) else sha1(f"{answer.kind}\0{answer.completion}")
+    return sha1(answer.completion) if answer.kind in (RESPONSE, REFERENCE) else sha1(f"{answer.kind}\0{answer.completion}")
 
 
 def _run_job(config: EvalConfig, job: Job, setup: str, checker, code: str | None, source: str) -> dict:
