@@ -86,7 +86,7 @@ def detect_format(path: Path, benchmarks: list[str]) -> str:
         if any(n.endswith(".v") or n.endswith(".sv") for n in names):
             return RTLLM
         raise SamplesError(f"{path}: no sample files found (expected ProbNNN_*_sampleNN.sv, or RTLLM t1.v / <design>.v files)")
-    if _rules(benchmarks) == {VERILOGEVAL_V1_RULE} and _looks_like_continuations(path):
+    if VERILOGEVAL_V1_RULE in _rules(benchmarks) and _looks_like_continuations(path):
         return VERILOGEVAL_V1
     return JSONL
 
@@ -100,8 +100,11 @@ def read_sample_set(path: Path, known: dict[str, set[str]], fmt: str = AUTO) -> 
     if fmt in (JSONL, VERILOGEVAL_V1):
         if path.is_dir():
             raise SamplesError(f"{path}: --sample-format {fmt} reads a file, not a folder")
-        if fmt == VERILOGEVAL_V1 and _rules(known) != {VERILOGEVAL_V1_RULE}:
-            raise SamplesError(f"{path}: VerilogEval v1 continuations need --bench verilogeval-v1-human or -machine")
+        if fmt == VERILOGEVAL_V1:
+            # continuations complete a v1 header: only the selected v1 benchmarks can own them
+            known = {name: ids for name, ids in known.items() if BENCHMARKS[name].rule == VERILOGEVAL_V1_RULE}
+            if not known:
+                raise SamplesError(f"{path}: VerilogEval v1 continuations need --bench verilogeval-v1-human or -machine")
         return SampleSet(fmt, read_samples(path, known, CONTINUATION if fmt == VERILOGEVAL_V1 else RESPONSE), detected)
     if not path.is_dir():
         raise SamplesError(f"{path}: --sample-format {fmt} reads a folder (--samples DIR)")

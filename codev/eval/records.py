@@ -78,7 +78,7 @@ def read_samples(path: Path, known: dict[str, set[str]], kind: str = RESPONSE) -
             if len(known) > 1 and len(owners) != 1:
                 raise SamplesError(
                     f"{where}: task_id {task_id!r} is ambiguous or unknown across {', '.join(known)}; "
-                    "add a 'benchmark' field"
+                    "add a 'benchmark' field or name one benchmark with --bench"
                 )
             benchmark = owners[0] if owners else next(iter(known))
         if benchmark not in known:

@@ -140,6 +140,11 @@ def test_detection_of_jsonl_kinds(tmp_path):
     assert detect_format(responses, [V1]) == JSONL
     assert detect_format(bodies, [V1]) == VERILOGEVAL_V1
     assert detect_format(bodies, ["rtllm-v2"]) == JSONL  # continuations exist only for v1
+    assert detect_format(bodies, [V1, "verilogeval-v1-machine", "rtllm-v2"]) == VERILOGEVAL_V1  # --bench all
+    with pytest.raises(SamplesError, match="'zero' is ambiguous .* name one benchmark with --bench"):
+        read_sample_set(bodies, {V1: {"zero"}, "verilogeval-v1-machine": {"zero"}, "rtllm-v2": {"alu"}})
+    only_v1 = read_sample_set(bodies, {V1: {"zero"}, "rtllm-v2": {"alu"}})
+    assert only_v1.format == VERILOGEVAL_V1 and [(a.benchmark, a.kind) for a in only_v1.answers] == [(V1, "continuation")]
     assert detect_format(V1_PUBLISHED, [V1]) == VERILOGEVAL_V1
     with pytest.raises(SamplesError, match="need --bench verilogeval-v1"):
         read_sample_set(bodies, {"rtllm-v2": {"zero"}}, VERILOGEVAL_V1)
