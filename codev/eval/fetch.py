@@ -4,7 +4,8 @@ A clone of codev elsewhere has no `../shared/benchmarks`; `codev bench fetch` re
 upstream repositories. Every file is checked against the sha256 pinned per commit
 (data/upstream-sha256.json), so a moved tag or a tampered mirror is refused, not scored. Only layout is
 changed (CRLF -> LF in RTLLM, RTLLM v2's category folders flattened; ../shared/benchmarks/MANIFEST.md);
-no testbench fix is applied (those stay opt-in: `codev eval --fixed-testbenches`).
+no testbench fix is applied: the documented patches are copied to <dest>/fixes/ for the opt-in
+`codev eval --fixed-testbenches`, which applies them to private copies.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from typing import Callable
 DEFAULT_BASE_URL = "https://github.com"
 PINNED_SUMS = Path(__file__).with_name("data") / "upstream-sha256.json"
 MANIFEST = Path(__file__).with_name("data") / "MANIFEST.md"  # layout, licences, self-check tables (copied to dest)
+FIXES = Path(__file__).with_name("data") / "fixes"  # the documented testbench patches: copied, never applied
 MARKER = ".codev-fetched.json"  # written last in each folder: its presence means "complete and verified"
 MAX_ARCHIVE_BYTES = 256 << 20
 
@@ -218,4 +220,7 @@ def fetch(config: FetchConfig, on_status: Callable[[str], None] = lambda _msg: N
         results.append(Fetched(source.folder, len(laid), True))
     shutil.copyfile(MANIFEST, dest / MANIFEST.name)
     shutil.copyfile(config.sums_file, dest / PINNED_SUMS.name)
+    (dest / FIXES.name).mkdir(exist_ok=True)
+    for patch in FIXES.iterdir():  # for `codev eval --fixed-testbenches`, which applies them to private copies
+        shutil.copyfile(patch, dest / FIXES.name / patch.name)
     return results

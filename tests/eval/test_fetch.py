@@ -106,6 +106,8 @@ def test_fetch_lays_out_like_the_shared_copy_and_records_it(bench_root, mirror, 
         assert got.keys() == want.keys(), source.folder
         assert all(got[k] == want[k] for k in want), source.folder  # CRLF undone, nothing else changed
     assert (dest / "MANIFEST.md").is_file()
+    shared_fixes = {p.name: p.read_bytes() for p in (bench_root / "fixes").iterdir()}
+    assert {p.name: p.read_bytes() for p in (dest / "fixes").iterdir()} == shared_fixes  # copied, not applied
     config = (home / ".config" / "codev" / "config.yaml").read_text()
     assert f"bench_root: {dest.resolve()}" in config
     # codev eval finds the fetched copy through the config, with no --bench-root
@@ -113,6 +115,11 @@ def test_fetch_lays_out_like_the_shared_copy_and_records_it(bench_root, mirror, 
                              "--out", tmp_path / "run", "--no-progress")
     assert status == 0, err
     assert json.loads((tmp_path / "run" / "summary.json").read_text())["benchmarks"]["rtllm-v2"]["pass@1"] == 1.0
+    # the racy radix2_div reference fails as fetched; the opt-in fix (copied with the data) makes it pass
+    status, _, err = run_cli("eval", "--references", "--bench", "rtllm-v2", "--problems", "radix2_div",
+                             "--fixed-testbenches", "--out", tmp_path / "fixed", "--no-progress", "--k", "1")
+    summary = json.loads((tmp_path / "fixed" / "summary.json").read_text())["benchmarks"]["rtllm-v2"]
+    assert status == 0 and summary["pass@1"] == 0.0 and summary["fixed_testbenches"]["pass@1"] == 1.0
     # a second fetch keeps the verified folders and downloads nothing
     status, out, _ = run_cli("bench", "fetch", "--dest", dest, "--base-url", url, "--sha256-file", root / "sums.json")
     assert status == 0 and len(requests) == 4 and out.count("already there") == 4
