@@ -150,3 +150,30 @@ def test_fetch_usage_and_network_errors(server, home, run_cli, tmp_path):
     status, _, err = run_cli("bench", "fetch", "--dest", tmp_path / "b", "--base-url", url + "/nothing-here",
                              "--only", "verilogeval_v1")
     assert status == 1 and "download failed" in err and "Traceback" not in err
+
+
+def test_hostile_archive_members_are_refused_or_ignored(tmp_path):
+    from codev.eval.fetch import FetchError, read_archive
+
+    def archive(*members):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+            for info, data in members:
+                tar.addfile(info, io.BytesIO(data) if data is not None else None)
+        path = tmp_path / f"a{len(list(tmp_path.iterdir()))}.tar.gz"
+        path.write_bytes(buf.getvalue())
+        return path
+
+    def file(name, data=b"x"):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        return info, data
+
+    link = tarfile.TarInfo("top/LICENSE")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    assert read_archive(archive(file("top/README.md"), (link, None))) == {"README.md": b"x"}  # links never read
+    with pytest.raises(FetchError, match="unsafe member 'top/../../evil'"):
+        read_archive(archive(file("top/../../evil")))
+    (tmp_path / "junk.tar.gz").write_bytes(b"not gzip")
+    with pytest.raises(FetchError, match="junk.tar.gz: not a readable .tar.gz"):
+        read_archive(tmp_path / "junk.tar.gz")
