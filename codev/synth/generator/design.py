@@ -106,6 +106,7 @@ class Design:
     plan: tuple[str, ...]          # implementation steps for the SFT reasoning
     combinational: bool
     reset: ResetStyle | None = None
+    min_cycles: int = 0            # stimulus the check needs to reach deep states (e.g. long patterns)
 
     def header(self) -> str:
         """The ANSI module header the spec asks for."""
