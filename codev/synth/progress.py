@@ -1,0 +1,27 @@
+"""A rich progress bar with rate and ETA for each synthesis stage (silent when disabled or empty)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+@contextmanager
+def progress(label: str, total: int, enabled: bool = True, completed: int = 0) -> Iterator[Callable[[], None]]:
+    """Yields `advance()`, to call once per finished item; `completed` items were done by an earlier run."""
+    if not enabled or total <= 0:
+        yield lambda: None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                   TextColumn("[progress.data.speed]{task.fields[rate]}"),
+                   TimeElapsedColumn(), TimeRemainingColumn())
+    task = bar.add_task(label, total=total, completed=min(completed, total), rate="")
+    with bar:
+        def advance() -> None:
+            bar.advance(task)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.2f} items/s" if speed else "")
+
+        yield advance
