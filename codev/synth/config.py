@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from codev.llm.backend import BackendConfig
+from codev.synth.generator import GeneratorConfig
 from testbench_gen import CheckOptions
 
 SOURCE_KINDS = ("folder", "jsonl", "parquet", "hf", "seed")
@@ -75,12 +76,6 @@ class DifficultyConfig:
 
 
 @dataclass(frozen=True)
-class GeneratorConfig:
-    n: int = 0  # correct-by-construction items added to the RL set (0: none)
-    seed: int = 0
-
-
-@dataclass(frozen=True)
 class SynthConfig:
     sources: tuple[SourceConfig, ...] = ()
     filters: FilterConfig = FilterConfig()
@@ -88,7 +83,7 @@ class SynthConfig:
     decontam: DecontamConfig = DecontamConfig()
     roundtrip: RoundTripConfig = RoundTripConfig()
     difficulty: DifficultyConfig = DifficultyConfig()
-    generator: GeneratorConfig = GeneratorConfig()
+    generator: GeneratorConfig | None = None  # correct-by-construction items added to both datasets
     checker: CheckOptions = CheckOptions(cycles=500, seeds=2)
     jobs: int = 2
     chunk: int = 16  # items per checkpointed batch (and per checker call)
@@ -141,6 +136,17 @@ def _source(values: Any, where: str, base: Path) -> SourceConfig:
     return SourceConfig(**{**source.__dict__, "path": path, "name": name})
 
 
+def _generator(values: Any, where: str) -> GeneratorConfig | None:
+    if values is None:
+        return None
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: expected a mapping")
+    try:
+        return GeneratorConfig.from_mapping(values, where)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def config_from_mapping(data: dict, where: str = "config", base: Path = Path(".")) -> SynthConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top")
@@ -162,14 +168,14 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
         decontam=_section(DecontamConfig, data.get("decontam"), f"{where}: decontam"),
         roundtrip=_section(RoundTripConfig, data.get("roundtrip"), f"{where}: roundtrip"),
         difficulty=_section(DifficultyConfig, data.get("difficulty"), f"{where}: difficulty"),
-        generator=_section(GeneratorConfig, data.get("generator"), f"{where}: generator"),
+        generator=_generator(data.get("generator"), f"{where}: generator"),
         checker=checker,
         jobs=int(data.get("jobs", 2)),
         chunk=int(data.get("chunk", 16)),
     )
     if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1:
         raise ConfigError(f"{where}: jobs, chunk and difficulty.k must be >= 1")
-    if not config.sources and config.generator.n <= 0:
+    if not config.sources and (config.generator is None or config.generator.n <= 0):
         raise ConfigError(f"{where}: no sources and no generator items: nothing to synthesise")
     return config
 

@@ -28,6 +28,10 @@ class DifficultyFilter:
         pass
 
     def process(self, items: list[Item]) -> Iterator[Outcome]:
+        for item in items:
+            if not item.data.get("spec"):
+                yield Outcome(item, False, "no_spec", "item has no round-trip spec (data.spec)")
+        items = [item for item in items if item.data.get("spec")]
         requests = [ChatRequest((item.id, s), code_messages(item.data["spec"]), sample=s)
                     for item in items for s in range(self.k)]
         answers, errors = {}, {}

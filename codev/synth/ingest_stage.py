@@ -1,0 +1,40 @@
+"""The ingest stage as a checkpointed step: items are appended as each document is split, then a marker
+line per document, so a killed run skips finished documents and never writes an item twice."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .config import SourceConfig
+from .ingest import ModuleIndex, documents, items_of
+from .items import Item, item_id
+from .progress import progress
+from .store import Outcome, StageFile
+
+
+def run_ingest(sources: Sequence[SourceConfig], out: StageFile, show_progress: bool = True,
+               on_status: Callable[[str], None] = lambda s: None) -> None:
+    if out.complete:
+        return
+    out.path.parent.mkdir(parents=True, exist_ok=True)
+    done_docs = {(row["source"], row["doc"]) for row in out.store.load() if "doc" in row}
+    done_items = out.done_ids()
+    for source in sources:
+        index = ModuleIndex(source)
+        on_status(f"ingest {source.name}: {len(index.where)} modules indexed")
+        with progress(f"ingest {source.name}", 0, show_progress) as _:
+            for doc in documents(source):
+                if (source.name, doc.key) in done_docs:
+                    continue
+                items = items_of(doc, source, index)
+                if not items:
+                    empty = Item(item_id(source.name, doc.key, "", doc.text), doc.text, "", source.name, doc.key,
+                                 doc.licence)
+                    items_out = [Outcome(empty, False, "no_module", "no module declaration found")]
+                else:
+                    items_out = [Outcome(item, True) for item in items]
+                for outcome in items_out:
+                    if outcome.item.id not in done_items:
+                        out.append(outcome)
+                        done_items.add(outcome.item.id)
+                out.store.append({"source": source.name, "doc": doc.key})
+    out.mark_complete()

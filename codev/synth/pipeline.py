@@ -1,0 +1,165 @@
+"""`codev synth run`: ingest -> filter -> dedup -> decontam -> round trip -> difficulty, plus the generator,
+then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint file and
+appends to its own, so rerunning on the same folder resumes where a kill stopped it."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from codev.llm.backend import BackendConfig, make_backend
+
+from .config import SynthConfig
+from .decontam import BenchmarkIndex, Decontaminator
+from .dedup import Deduplicator
+from .difficulty import DifficultyFilter
+from .ingest_stage import run_ingest
+from .items import Item
+from .llm_cache import ResponseCache, config_signature
+from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dataset, write_funnel, write_jsonl,
+                      write_report)
+from .prompts import code_messages
+from .records import RLItem, SFTItem
+from .roundtrip import RoundTrip
+from .static_filters import StaticFilter
+from .store import StageFile, run_stage
+
+STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
+
+
+class RunMismatch(Exception):
+    """The output folder holds a run made with other settings."""
+
+
+@dataclass
+class RunSummary:
+    sft: int
+    rl: int
+    stages: list[StageCount]
+    llm_usage: dict[str, dict]
+
+
+def stage_file(out: Path, name: str) -> StageFile:
+    return StageFile(Path(out) / "stages" / f"{STAGES.index(name) + 1:02d}_{name}.jsonl")
+
+
+def llm(out: Path, name: str, config: BackendConfig) -> ResponseCache:
+    return ResponseCache(Path(out) / "llm" / f"{name}.jsonl", make_backend(config), config_signature(config))
+
+
+def _claim(out: Path, config: SynthConfig) -> None:
+    """Refuse to resume a folder made with other settings (it would mix two runs' data)."""
+    path = out / "run.json"
+    settings = json.loads(json.dumps(asdict(config), default=str))
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if old != settings:
+            diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+            raise RunMismatch(f"{path}: this folder holds a run with other settings ({', '.join(diff)}); use another --out")
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+
+def _status(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
+                 on_status: Callable[[str], None] = _status) -> RunSummary:
+    out = Path(out)
+    _claim(out, config)
+    files = {name: stage_file(out, name) for name in STAGES}
+    caches: dict[str, ResponseCache] = {}
+
+    def step(name: str, stage, source: str) -> None:
+        run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk, show_progress, on_status)
+
+    run_ingest(config.sources, files["ingest"], show_progress, on_status)
+    step("filter", StaticFilter(config.filters, config.jobs), "ingest")
+    step("dedup", Deduplicator(config.dedup), "filter")
+    last = "dedup"
+    if config.decontam.enabled:
+        if bench_root is None:
+            raise ValueError("decontam needs the benchmarks: set decontam.bench_root, --bench-root or $CODEV_BENCH_ROOT")
+        if not files["decontam"].complete:
+            step("decontam", Decontaminator(BenchmarkIndex(bench_root, config.decontam), config.checker, config.jobs), last)
+        last = "decontam"
+    if config.roundtrip.enabled:
+        caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
+        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, config.jobs), last)
+        if config.difficulty.enabled:
+            caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
+            step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
+                                                config.checker, config.jobs), "roundtrip")
+
+    stages = [count_stage(name, files[name]) for name in STAGES if files[name].path.exists()]
+    generated = out / "generator"
+    if config.generator is not None and config.generator.n > 0:
+        from .generator import generate
+
+        on_status(f"generator: {config.generator.n} verified items")
+        generate(config.generator, generated)
+        stages.append(_generator_count(generated))
+
+    sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
+    rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
+    cache = out / ".datasets-cache"
+    save_dataset(out / "sft.jsonl", out / "sft", SFT_COLUMNS, cache)
+    save_dataset(out / "rl.jsonl", out / "rl", RL_COLUMNS, cache)
+    write_funnel(out / "funnel.json", stages)
+    usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
+    extra = {f"LLM {name} (this session)": json.dumps(u) for name, u in usage.items()}
+    decontam = next((s for s in stages if s.name == "decontam"), None)
+    if decontam:
+        extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
+                                    f"{decontam.dropped.get('function', 0)} by function")
+    write_report(out / "report.md", stages, sft_n, rl_n, extra)
+    return RunSummary(sft_n, rl_n, stages, usage)
+
+
+def _sft(config: SynthConfig, files: dict[str, StageFile], generated: Path):
+    if config.roundtrip.enabled:
+        for item in files["roundtrip"].kept_items():
+            messages = code_messages(item.data["spec"]) + [{"role": "assistant", "content": item.data["response"]}]
+            yield SFTItem(item.id, messages, f"roundtrip/{item.source}", _provenance(item)).to_row()
+    yield from _generator_rows(generated / "sft.jsonl")
+
+
+def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
+    if config.roundtrip.enabled:
+        source = files["difficulty"] if config.difficulty.enabled else files["roundtrip"]
+        for item in source.kept_items():
+            k, passes = item.data.get("k", 0), item.data.get("passes", 0)
+            meta = {**_provenance(item), "passes": passes, "k": k}
+            yield RLItem(item.id, code_messages(item.data["spec"]), item.code, item.data["interface"], k - passes,
+                         f"roundtrip/{item.source}", meta).to_row()
+    yield from _generator_rows(generated / "rl.jsonl")
+
+
+def _provenance(item: Item) -> dict:
+    return {"top": item.top, "path": item.path, "licence": item.licence, "corpus": item.source}
+
+
+def _generator_rows(path: Path):
+    if path.exists():
+        from .generator.store import iter_jsonl
+
+        yield from iter_jsonl(path)
+
+
+def _generator_count(folder: Path) -> StageCount:
+    from .generator.store import iter_jsonl
+
+    counts = StageCount("generator")
+    for attempt in iter_jsonl(folder / "attempts.jsonl"):
+        counts.inputs += 1
+        if attempt["status"] == "kept":
+            counts.kept += 1
+        else:
+            counts.dropped[attempt["status"]] += 1
+            counts.examples.setdefault(attempt["status"], {"id": attempt["id"], "where": f"generator:{attempt['family']}",
+                                                           "top": "", "detail": attempt.get("reason", "")})
+    return counts
