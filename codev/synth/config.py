@@ -15,7 +15,8 @@ from codev.synth.generator import GeneratorConfig
 from testbench_gen import CheckOptions
 
 SOURCE_KINDS = ("folder", "jsonl", "parquet", "hf", "seed")
-BUILTIN_DIR = Path(__file__).with_name("seed")
+BUILTIN_DIR = Path(__file__).with_name("seed")  # the built-in corpus and its recorded LLM responses
+SEED_RTL = BUILTIN_DIR / "rtl"
 
 
 class ConfigError(ValueError):

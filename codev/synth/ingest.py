@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pyslang import syntax
 
-from .config import BUILTIN_DIR, SourceConfig
+from .config import SEED_RTL, SourceConfig
 from .items import Item, item_id
 
 SPDX = re.compile(r"SPDX-License-Identifier:\s*([\w.+\-() ]+?)\s*(?:\*/|$)", re.M)
@@ -178,8 +178,8 @@ def _hf_docs(source: SourceConfig) -> Iterator[Document]:
 
 def documents(source: SourceConfig) -> Iterator[Document]:
     if source.kind == "seed":
-        seed = SourceConfig(**{**source.__dict__, "kind": "folder", "path": str(BUILTIN_DIR)})
-        yield from _folder_docs(seed, BUILTIN_DIR)
+        seed = SourceConfig(**{**source.__dict__, "kind": "folder", "path": str(SEED_RTL)})
+        yield from _folder_docs(seed, SEED_RTL)
     elif source.kind == "folder":
         yield from _folder_docs(source, Path(source.path))
     elif source.kind == "jsonl":
@@ -207,7 +207,7 @@ class ModuleIndex:
         key = self.where.get(name)
         if key is None:
             return None
-        root = BUILTIN_DIR if self.source.kind == "seed" else Path(self.source.path)
+        root = SEED_RTL if self.source.kind == "seed" else Path(self.source.path)
         text = normalise((root / key).read_text(encoding="utf-8", errors="replace"))
         return next((m for m in _split_cached(text) if m.name == name), None)
 

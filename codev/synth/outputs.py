@@ -59,6 +59,7 @@ def save_dataset(jsonl: Path, folder: Path, columns: tuple[str, ...], cache: Pat
     """JSONL -> Arrow on disk, read in streaming fashion by `datasets` (rows are never all in memory)."""
     import datasets
 
+    datasets.disable_progress_bars()  # the stage bars say what is happening; these would only add noise
     if folder.exists():
         shutil.rmtree(folder)
     if jsonl.stat().st_size == 0:

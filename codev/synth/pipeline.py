@@ -69,6 +69,9 @@ def _status(text: str) -> None:
 
 def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
                  on_status: Callable[[str], None] = _status) -> RunSummary:
+    import datasets
+
+    datasets.disable_progress_bars()  # the stage bars report progress; dataset writes would only add noise
     out = Path(out)
     _claim(out, config)
     files = {name: stage_file(out, name) for name in STAGES}
