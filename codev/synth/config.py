@@ -47,7 +47,7 @@ class FilterConfig:
 @dataclass(frozen=True)
 class DedupConfig:
     threshold: float = 0.85  # estimated Jaccard similarity above which an item is a near duplicate
-    num_perm: int = 64
+    num_perm: int = 128
     shingle: int = 5  # tokens per shingle
 
 
