@@ -1,0 +1,80 @@
+"""Round trip and difficulty stages with real Icarus checks; responses from a replay file written here."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from codev.llm.backend import BackendConfig, make_backend, prompt_hash
+from codev.synth.config import FilterConfig
+from codev.synth.difficulty import DifficultyFilter
+from codev.synth.items import Item
+from codev.synth.llm_cache import ResponseCache
+from codev.synth.prompts import code_messages, spec_messages
+from codev.synth.roundtrip import RoundTrip
+from codev.synth.static_filters import judge
+from testbench_gen import CheckOptions
+
+MUX = "module mux2(input a, input b, input s, output y);\n  assign y = s ? b : a;\nendmodule\n"
+CNT = ("module cnt(input clk, input rst, output reg [2:0] q);\n  always @(posedge clk)\n"
+       "    if (rst) q <= 0; else q <= q + 1;\nendmodule\n")
+XOR = "module x2(input a, input b, output y);\n  assign y = a ^ b;\nendmodule\n"
+OPTIONS = CheckOptions(cycles=200, seeds=1)
+
+
+def answer(code: str) -> str:
+    return f"<think>straightforward</think><answer>```verilog\n{code}```</answer>"
+
+
+def record(path, table: dict) -> None:
+    path.write_text("".join(json.dumps({"prompt_hash": prompt_hash(m), "responses": r}) + "\n" for m, r in table))
+
+
+@pytest.fixture
+def items(iverilog):
+    out = []
+    for name, code in (("mux2", MUX), ("cnt", CNT), ("x2", XOR)):
+        item = Item(name, code, name, "t")
+        assert judge(item, FilterConfig(min_lines=1)).kept  # gives it its interface, as the pipeline does
+        out.append(item)
+    return out
+
+
+def cache(tmp_path, path, name="rt"):
+    config = BackendConfig(kind="replay", path=str(path))
+    return ResponseCache(tmp_path / f"{name}.cache.jsonl", make_backend(config), "sig")
+
+
+def test_round_trip_keeps_equivalent_and_records_every_other_verdict(tmp_path, items):
+    wrong_counter = CNT.replace("q + 1", "q + 2")
+    record(tmp_path / "r.jsonl", [
+        (spec_messages(MUX), ["mux spec"]), (code_messages("mux spec"), [answer(MUX.replace("s ? b : a", "s ? b : a "))]),
+        (spec_messages(CNT), ["counter spec"]), (code_messages("counter spec"), [answer(wrong_counter)]),
+        (spec_messages(XOR), ["xor spec"]),  # no recording for the code turn: an LLM error for this item only
+    ])
+    llm = cache(tmp_path, tmp_path / "r.jsonl")
+    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, jobs=1).process(items)}
+    assert got == {"mux2": (True, ""), "cnt": (False, "mismatch"), "x2": (False, "llm_error")}
+    assert llm.backend.usage.requests == 5
+    # every response was saved before use: a restarted stage asks the backend nothing
+    again = cache(tmp_path, tmp_path / "empty.jsonl")
+    (tmp_path / "empty.jsonl").write_text("")
+    outcomes = list(RoundTrip(again, OPTIONS).process([i for i in items if i.id != "x2"]))
+    assert again.backend.usage.requests == 0 and [o.kept for o in outcomes] == [True, False]
+    assert outcomes[0].item.data["response"].startswith("<think>")
+
+
+def test_difficulty_counts_passes_of_k(tmp_path, items):
+    mux, cnt = items[0], items[1]
+    mux.data["spec"], cnt.data["spec"] = "mux spec", "counter spec"
+    record(tmp_path / "base.jsonl", [
+        (code_messages("mux spec"), [answer(MUX), "no code at all", answer(MUX.replace("s ? b : a", "a"))]),
+        (code_messages("counter spec"), [answer(CNT.replace("q + 1", "q - 1"))]),
+    ])
+    stage = DifficultyFilter(cache(tmp_path, tmp_path / "base.jsonl", "d"), k=3, max_passes=0, options=OPTIONS)
+    got = {o.item.id: (o.kept, o.reason) for o in stage.process([mux, cnt])}
+    assert got == {"mux2": (False, "too_easy"), "cnt": (True, "")}
+    assert (mux.data["passes"], cnt.data["passes"], cnt.data["k"]) == (1, 0, 3)
+    assert mux.data["sample_verdicts"][0] == "equivalent" and mux.data["sample_verdicts"][2] == "mismatch"
+    no_spec = Item("n", MUX, "mux2", "t")
+    assert [o.reason for o in stage.process([no_spec])] == ["no_spec"]
