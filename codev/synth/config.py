@@ -57,7 +57,7 @@ class DecontamConfig:
     bench_root: str = ""  # default: $CODEV_BENCH_ROOT, else ../shared/benchmarks
     benchmarks: tuple[str, ...] = ()  # default: all six
     ngram: int = 8  # tokens per n-gram (identifiers canonicalised, so renaming does not hide a copy)
-    threshold: float = 0.5  # share of a benchmark reference's n-grams found in the item
+    threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
     min_ngrams: int = 12  # references shorter than this are left to the functional check
     function: bool = True
 

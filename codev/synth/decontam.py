@@ -1,8 +1,10 @@
 """Decontamination against the six benchmark sets, twice.
 
-By text: the share of a benchmark reference's canonical token n-grams (identifiers renamed by first
-appearance, comments and layout ignored) that occur in the item; above the threshold it is a copy even
-with renamed signals and reformatted code. By function: an item whose ports (names, directions,
+By text: the overlap of canonical token n-grams (identifiers renamed by first appearance, comments and
+layout ignored) between the item and a benchmark reference, as a Dice coefficient (the F1 of the two
+containments, like Rouge-N): above the threshold it is a copy even with renamed signals and reformatted
+code. Both directions count, so a short reference whose generic header and flip-flop pattern appear in
+a different design is not a match. By function: an item whose ports (names, directions,
 widths) equal a benchmark problem's and which the checker finds equivalent to that problem's reference
 is dropped even when it shares no text with it.
 """
@@ -65,13 +67,14 @@ class BenchmarkIndex:
                     pass
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
+        grams = ngrams(canonical(code), self.config.ngram)
         hits: dict[int, int] = defaultdict(int)
-        for g in ngrams(canonical(code), self.config.ngram):
+        for g in grams:
             for index in self.by_ngram.get(g, ()):
                 hits[index] += 1
         best = None
         for index, n in hits.items():
-            score = n / self.refs[index].ngram_count
+            score = 2 * n / (len(grams) + self.refs[index].ngram_count)
             if score >= self.config.threshold and (best is None or score > best[1]):
                 best = (self.refs[index], score)
         return best
@@ -109,7 +112,7 @@ class Decontaminator:
             match = self.index.text_match(item.code)
             if match:
                 ref, score = match
-                yield _drop(item, "text", ref, f"{score:.0%} of the reference's {self.index.config.ngram}-grams")
+                yield _drop(item, "text", ref, f"{self.index.config.ngram}-gram overlap (Dice) {score:.2f}")
                 continue
             iface = _interface(item) if self.index.config.function else None
             candidates = self.index.same_ports(iface) if iface else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,7 +25,7 @@ from .prompts import code_messages
 from .records import RLItem, SFTItem
 from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
-from .store import StageFile, run_stage
+from .store import StageFile, Timing, run_stage
 
 STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
 
@@ -39,6 +40,7 @@ class RunSummary:
     rl: int
     stages: list[StageCount]
     llm_usage: dict[str, dict]
+    timings: dict[str, Timing]  # this session's work per stage (resumed work is not counted)
 
 
 def stage_file(out: Path, name: str) -> StageFile:
@@ -76,11 +78,13 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
     _claim(out, config)
     files = {name: stage_file(out, name) for name in STAGES}
     caches: dict[str, ResponseCache] = {}
+    timings: dict[str, Timing] = {}
 
     def step(name: str, stage, source: str) -> None:
-        run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk, show_progress, on_status)
+        timings[name] = run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk,
+                                  show_progress, on_status)
 
-    run_ingest(config.sources, files["ingest"], show_progress, on_status)
+    timings["ingest"] = run_ingest(config.sources, files["ingest"], show_progress, on_status)
     step("filter", StaticFilter(config.filters, config.jobs), "ingest")
     step("dedup", Deduplicator(config.dedup), "filter")
     last = "dedup"
@@ -88,7 +92,10 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
         if bench_root is None:
             raise ValueError("decontam needs the benchmarks: set decontam.bench_root, --bench-root or $CODEV_BENCH_ROOT")
         if not files["decontam"].complete:
-            step("decontam", Decontaminator(BenchmarkIndex(bench_root, config.decontam), config.checker, config.jobs), last)
+            started = time.monotonic()
+            index = BenchmarkIndex(bench_root, config.decontam)
+            on_status(f"decontam: {len(index.refs)} benchmark references indexed in {time.monotonic() - started:.1f} s")
+            step("decontam", Decontaminator(index, config.checker, config.jobs), last)
         last = "decontam"
     if config.roundtrip.enabled:
         caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
@@ -104,8 +111,11 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
         from .generator import generate
 
         on_status(f"generator: {config.generator.n} verified items")
+        started = time.monotonic()
+        before = _generator_count(generated).inputs if generated.exists() else 0
         generate(config.generator, generated)
         stages.append(_generator_count(generated))
+        timings["generator"] = Timing(stages[-1].inputs - before, time.monotonic() - started)
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -119,8 +129,10 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
     if decontam:
         extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
                                     f"{decontam.dropped.get('function', 0)} by function")
+    extra["throughput (this session)"] = ", ".join(
+        f"{name} {t.items} items in {t.seconds:.1f} s ({t.rate:.1f}/s)" for name, t in timings.items() if t.items)
     write_report(out / "report.md", stages, sft_n, rl_n, extra)
-    return RunSummary(sft_n, rl_n, stages, usage)
+    return RunSummary(sft_n, rl_n, stages, usage, timings)
 
 
 def _sft(config: SynthConfig, files: dict[str, StageFile], generated: Path):

@@ -6,9 +6,10 @@ from typing import Callable, Iterator
 
 
 @contextmanager
-def progress(label: str, total: int, enabled: bool = True, completed: int = 0) -> Iterator[Callable[[], None]]:
-    """Yields `advance()`, to call once per finished item; `completed` items were done by an earlier run."""
-    if not enabled or total <= 0:
+def progress(label: str, total: int | None, enabled: bool = True, completed: int = 0) -> Iterator[Callable[[], None]]:
+    """Yields `advance()`, to call once per finished item; `completed` items were done by an earlier run;
+    total None: a stream of unknown length (count and rate, no ETA)."""
+    if not enabled or total == 0:
         yield lambda: None
         return
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
@@ -17,7 +18,7 @@ def progress(label: str, total: int, enabled: bool = True, completed: int = 0) -
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                    TextColumn("[progress.data.speed]{task.fields[rate]}"),
                    TimeElapsedColumn(), TimeRemainingColumn())
-    task = bar.add_task(label, total=total, completed=min(completed, total), rate="")
+    task = bar.add_task(label, total=total, completed=min(completed, total or completed), rate="")
     with bar:
         def advance() -> None:
             bar.advance(task)

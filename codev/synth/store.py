@@ -5,6 +5,7 @@ redoing or duplicating work, and no stage holds more than one chunk of items in 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
@@ -73,11 +74,24 @@ def count(items: Callable[[], Iterable[Item]]) -> int:
     return sum(1 for _ in items())
 
 
+@dataclass
+class Timing:
+    """Items a stage processed in this session and the wall time it took (resumed work is not counted)."""
+    items: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.seconds if self.seconds > 0 else 0.0
+
+
 def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile, chunk: int = 16,
-              show_progress: bool = True, on_status: Callable[[str], None] = lambda s: None) -> None:
+              show_progress: bool = True, on_status: Callable[[str], None] = lambda s: None) -> Timing:
     """Process every input item not yet recorded in `out`, `chunk` at a time; then mark the stage complete."""
+    timing = Timing()
     if out.complete:
-        return
+        return timing
+    start = time.monotonic()
     out.path.parent.mkdir(parents=True, exist_ok=True)
     done = out.done_ids()
     stage.prime(out.kept_items())
@@ -90,6 +104,7 @@ def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile
             for outcome in stage.process(batch):
                 out.append(outcome)
                 done.add(outcome.item.id)
+                timing.items += 1
                 advance()
             batch.clear()
 
@@ -102,6 +117,8 @@ def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile
         if batch:
             flush()
     out.mark_complete()
+    timing.seconds = time.monotonic() - start
+    return timing
 
 
 def read_items(path: Path) -> Iterator[Item]:
