@@ -1,8 +1,10 @@
-"""Static filters: size bounds, pyslang parse, interface inference (inputs and outputs), Icarus compile.
+"""Static filters: size bounds, pyslang parse, the checker's policy, interface inference (inputs and
+outputs), Icarus compile.
 
 An item that passes carries its inferred interface (JSON) in `data["interface"]`, which later stages and
-the RL rows use. Icarus runs in the checker's sandbox (limits, own temp dir, process-group kill): corpus
-code is untrusted too.
+the RL rows use. Corpus code is untrusted too, and it becomes the golden the checker simulates, so the
+checker's policy applies to it (no `include, file or system tasks, DPI, force, hierarchical escapes)
+and Icarus runs in the checker's sandbox (limits, own temp dir, process-group kill).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Iterable, Iterator
 from testbench_gen import InterfaceError, infer_interface
 from testbench_gen.backends import get_backend
 from testbench_gen.infer import has_syntax_errors
+from testbench_gen.policy import scan
 from testbench_gen.sandbox import Limits, clean_paths, sandbox_dir
 
 from .config import FilterConfig
@@ -41,6 +44,9 @@ def judge(item: Item, config: FilterConfig) -> Outcome:
         return Outcome(item, False, "too_large", f"{lines} lines, {len(item.code)} chars")
     if has_syntax_errors(item.code):
         return Outcome(item, False, "parse_error", "pyslang reports syntax errors")
+    violations = scan(item.code)
+    if violations:
+        return Outcome(item, False, "forbidden_construct", "; ".join(str(v) for v in violations[:3]))
     try:
         iface = infer_interface(item.code, top=item.top)
     except InterfaceError as exc:

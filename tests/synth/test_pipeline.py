@@ -40,7 +40,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
-    assert by_name["filter"]["dropped"] == {"compile_error": 1, "parse_error": 1, "no_interface": 1}
+    assert by_name["filter"]["dropped"] == {"compile_error": 1, "parse_error": 1, "no_interface": 1,
+                                            "forbidden_construct": 1}
     assert by_name["dedup"]["dropped"] == {"exact_duplicate": 1, "near_duplicate": 1}
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
     assert by_name["roundtrip"]["kept"] == 4 and by_name["difficulty"]["kept"] == 2

@@ -19,6 +19,7 @@ CASES = {
     "noin": "module i(output y);\n  assign y = 1'b1;\nendmodule\n",
     "missing_sub": "module m(input a, output y);\n  vendor_cell u (.i(a), .o(y));\nendmodule\n",
     "icarus_only": "module c(input a, output y);\n  assign y = undeclared_w;\nendmodule\n",  # parses; Icarus refuses
+    "reads_file": "module r(input a, output y);\n  initial $readmemh(\"/etc/passwd\", mem);\n  reg [7:0] mem [0:1];\n  assign y = a;\nendmodule\n",
     "huge": "module h(input a, output y);\n" + "  // filler\n" * 500 + "  assign y = a;\nendmodule\n",
 }
 
@@ -31,7 +32,7 @@ def test_each_reason(iverilog):
         got[name] = "kept" if outcome.kept else outcome.reason
     assert got == {"good": "kept", "tiny": "too_small", "syntax": "parse_error", "noports": "no_interface",
                    "noout": "no_outputs", "noin": "no_inputs", "missing_sub": "compile_error",
-                   "icarus_only": "compile_error", "huge": "too_large"}
+                   "icarus_only": "compile_error", "reads_file": "forbidden_construct", "huge": "too_large"}
 
 
 def test_kept_item_carries_its_interface(iverilog):

@@ -3,5 +3,4 @@
 module sim_top;
     reg clk = 1'b0;
     always #5 clk = ~clk;
-    initial #100 $finish;
 endmodule
