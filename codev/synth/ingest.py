@@ -7,7 +7,6 @@ Sources are read as streams; a folder keeps only a module-name -> file index in 
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +16,7 @@ from typing import Iterator
 from pyslang import syntax
 
 from .config import SEED_RTL, SourceConfig
-from .items import Item, item_id
+from .items import Item, item_id, jsonl_objects
 
 SPDX = re.compile(r"SPDX-License-Identifier:\s*([\w.+\-() ]+?)\s*(?:\*/|$)", re.M)
 LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE.ISC")
@@ -129,17 +128,15 @@ def _jsonl_docs(source: SourceConfig) -> Iterator[Document]:
     path = Path(source.path)
     if not path.is_file():
         raise IngestError(f"{path}: source file not found")
-    with open(path, encoding="utf-8") as fh:
-        for index, line in enumerate(fh):
-            if source.limit and index >= source.limit:
+    try:
+        for lineno, row in jsonl_objects(path):
+            if source.limit and lineno > source.limit:
                 break
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError(f"{path}:{index + 1}: not JSON ({exc.msg})") from None
-            yield _row_doc(row, index, source, str(path))
+            yield _row_doc(row, lineno - 1, source, str(path))
+    except ValueError as exc:
+        if isinstance(exc, IngestError):
+            raise
+        raise IngestError(str(exc)) from None
 
 
 def _parquet_docs(source: SourceConfig) -> Iterator[Document]:

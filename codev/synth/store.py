@@ -4,7 +4,6 @@ redoing or duplicating work, and no stage holds more than one chunk of items in 
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 from codev.eval.records import JsonlStore
 
-from .items import Item
+from .items import Item, jsonl_objects
 from .progress import progress
 
 KEPT, DROPPED = "kept", "dropped"
@@ -123,15 +122,8 @@ def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile
 
 def read_items(path: Path) -> Iterator[Item]:
     """Items from a JSONL file of Item rows, or of {"id", "code"} rows (decontam's input contract)."""
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("code"), str) or "id" not in row:
-                raise ValueError(f"{path}:{lineno}: needs \"id\" and \"code\" (a string)")
-            row["id"] = str(row["id"])
-            yield Item.from_json(row)
+    for lineno, row in jsonl_objects(path):
+        if not isinstance(row.get("code"), str) or "id" not in row:
+            raise ValueError(f"{path}:{lineno}: needs \"id\" and \"code\" (a string)")
+        row["id"] = str(row["id"])
+        yield Item.from_json(row)

@@ -47,8 +47,6 @@ def seed_config(tmp: Path, bench_root: Path, **overrides) -> Path:
     data.pop("generator")
     data["chunk"] = 1
     data["decontam"]["bench_root"] = str(bench_root)
-    for key in ("roundtrip", "difficulty"):
-        data[key]["llm"]["path"] = data[key]["llm"]["path"]  # builtin: paths need no rewriting
     data.update(overrides)
     path = tmp / "synth.yaml"
     path.write_text(yaml.safe_dump(data))
