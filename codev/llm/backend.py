@@ -27,7 +27,15 @@ OnError = Callable[[ChatRequest, Exception], None]
 
 
 class BackendError(Exception):
-    """A backend cannot answer (bad configuration, hard endpoint error, missing recording)."""
+    """A backend cannot answer (bad configuration, hard endpoint error, missing recording).
+
+    `transient`: the request may succeed later (retries ran out on rate limits, server errors or a lost
+    connection); callers keep such requests pending rather than recording a failure.
+    """
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass

@@ -118,7 +118,7 @@ class OpenAIBackend:
                     raise EndpointError(f"{config.base_url}: {type(exc).__name__}: {exc}") from None
                 if attempt == config.retries:
                     raise EndpointError(f"{config.base_url}: giving up after {config.retries + 1} attempts: "
-                                        f"{type(exc).__name__}: {exc}") from None
+                                        f"{type(exc).__name__}: {exc}", transient=True) from None
                 self.usage.add(retries=1)
                 time.sleep(delay * (1 + random.random() / 2))
                 delay *= 2

@@ -13,6 +13,7 @@ from .checking import check_jobs
 from .items import Item
 from .llm_cache import ResponseCache
 from .prompts import code_messages
+from .roundtrip import ask, transient
 from .store import Outcome
 
 UNCHECKED = {VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR}
@@ -34,14 +35,13 @@ class DifficultyFilter:
         items = [item for item in items if item.data.get("spec")]
         requests = [ChatRequest((item.id, s), code_messages(item.data["spec"]), sample=s)
                     for item in items for s in range(self.k)]
-        answers, errors = {}, {}
-        self.llm.complete(requests, lambda r, t: answers.__setitem__(r.key, t),
-                          lambda r, exc: errors.__setitem__(r.key, str(exc)))
+        answers, errors = ask(self.llm, requests)
         jobs, owners = [], []
         for item in items:
-            if any((item.id, s) in errors for s in range(self.k)):
-                first = next(errors[(item.id, s)] for s in range(self.k) if (item.id, s) in errors)
-                yield Outcome(item, False, "llm_error", first)
+            failed = [errors[(item.id, s)] for s in range(self.k) if (item.id, s) in errors]
+            if failed:
+                if not any(transient(exc) for exc in failed):  # else: pending, a rerun asks again
+                    yield Outcome(item, False, "llm_error", str(failed[0]))
                 continue
             # a sample without code is a failure the checker would give anyway: check an empty module
             codes = [extract_code(answers[(item.id, s)]).code or "" for s in range(self.k)]

@@ -34,6 +34,10 @@ class RunMismatch(Exception):
     """The output folder holds a run made with other settings."""
 
 
+class StagePending(Exception):
+    """A stage left items without an outcome (transient LLM failures); later stages must not run yet."""
+
+
 @dataclass
 class RunSummary:
     sft: int
@@ -83,6 +87,9 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
     def step(name: str, stage, source: str) -> None:
         timings[name] = run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk,
                                   show_progress, on_status)
+        if timings[name].pending:
+            raise StagePending(f"{name}: {timings[name].pending} items got no LLM response (endpoint unavailable "
+                               f"or rate limited); finished work is saved in {out}, rerun to resume")
 
     timings["ingest"] = run_ingest(config.sources, files["ingest"], show_progress, on_status)
     step("filter", StaticFilter(config.filters, config.jobs), "ingest")

@@ -1,6 +1,8 @@
 """Round trip: an LLM writes a spec from the code, an LLM writes reasoning + code from the spec, and the
 checker compares the regenerated code with the original. Equivalent pairs are kept; every other verdict
-is recorded with its reason (mismatch, compile_error, interface_mismatch, ..., no_code, llm_error)."""
+is recorded with its reason (mismatch, compile_error, interface_mismatch, ..., no_code, llm_error).
+An item whose LLM request failed transiently (endpoint down, retries exhausted) gets no outcome: it stays
+pending and a rerun asks again."""
 from __future__ import annotations
 
 from typing import Iterable, Iterator
@@ -16,12 +18,17 @@ from .prompts import code_messages, spec_messages
 from .store import Outcome
 
 
-def ask(llm: ResponseCache, requests: list[ChatRequest]) -> tuple[dict, dict]:
+def ask(llm: ResponseCache, requests: list[ChatRequest]) -> tuple[dict, dict[object, Exception]]:
     """Answers and errors by request key."""
     answers, errors = {}, {}
     llm.complete(requests, lambda r, text: answers.__setitem__(r.key, text),
-                 lambda r, exc: errors.__setitem__(r.key, str(exc)))
+                 lambda r, exc: errors.__setitem__(r.key, exc))
     return answers, errors
+
+
+def transient(exc: Exception) -> bool:
+    """An LLM failure worth asking again later: the item gets no outcome and stays pending."""
+    return bool(getattr(exc, "transient", False))
 
 
 class RoundTrip:
@@ -37,14 +44,15 @@ class RoundTrip:
         specs, errors = ask(self.llm, [ChatRequest(item.id, spec_messages(item.code)) for item in items])
         with_spec = [item for item in items if item.id in specs]
         for item in items:
-            if item.id in errors:
+            if item.id in errors and not transient(errors[item.id]):
                 yield Outcome(item, False, "llm_error", f"spec: {errors[item.id]}")
         responses, errors = ask(self.llm, [ChatRequest(i.id, code_messages(specs[i.id])) for i in with_spec])
         to_check = []
         for item in with_spec:
             item.data["spec"] = specs[item.id]
             if item.id in errors:
-                yield Outcome(item, False, "llm_error", f"code: {errors[item.id]}")
+                if not transient(errors[item.id]):
+                    yield Outcome(item, False, "llm_error", f"code: {errors[item.id]}")
                 continue
             item.data["response"] = responses[item.id]
             code = extract_code(responses[item.id]).code

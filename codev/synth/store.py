@@ -78,6 +78,7 @@ class Timing:
     """Items a stage processed in this session and the wall time it took (resumed work is not counted)."""
     items: int = 0
     seconds: float = 0.0
+    pending: int = 0  # items left without an outcome (a transient failure): the stage is not complete
 
     @property
     def rate(self) -> float:
@@ -86,7 +87,8 @@ class Timing:
 
 def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile, chunk: int = 16,
               show_progress: bool = True, on_status: Callable[[str], None] = lambda s: None) -> Timing:
-    """Process every input item not yet recorded in `out`, `chunk` at a time; then mark the stage complete."""
+    """Process every input item not yet recorded in `out`, `chunk` at a time; then mark the stage complete
+    unless some items got no outcome (they stay pending for the next run)."""
     timing = Timing()
     if out.complete:
         return timing
@@ -100,11 +102,14 @@ def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile
         batch: list[Item] = []
 
         def flush() -> None:
+            produced = 0
             for outcome in stage.process(batch):
                 out.append(outcome)
                 done.add(outcome.item.id)
                 timing.items += 1
+                produced += 1
                 advance()
+            timing.pending += len(batch) - produced
             batch.clear()
 
         for item in inputs():
@@ -115,7 +120,8 @@ def run_stage(stage: Stage, inputs: Callable[[], Iterable[Item]], out: StageFile
                 flush()
         if batch:
             flush()
-    out.mark_complete()
+    if not timing.pending:
+        out.mark_complete()
     timing.seconds = time.monotonic() - start
     return timing
 

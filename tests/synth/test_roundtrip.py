@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -13,6 +15,7 @@ from codev.synth.llm_cache import ResponseCache
 from codev.synth.prompts import code_messages, spec_messages
 from codev.synth.roundtrip import RoundTrip
 from codev.synth.static_filters import judge
+from codev.synth.store import StageFile, run_stage
 from testbench_gen import CheckOptions
 
 MUX = "module mux2(input a, input b, input s, output y);\n  assign y = s ? b : a;\nendmodule\n"
@@ -78,3 +81,58 @@ def test_difficulty_counts_passes_of_k(tmp_path, items):
     assert mux.data["sample_verdicts"][0] == "equivalent" and mux.data["sample_verdicts"][2] == "mismatch"
     no_spec = Item("n", MUX, "mux2", "t")
     assert [o.reason for o in stage.process([no_spec])] == ["no_spec"]
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat server: answers from `table` (user text -> reply); 503 while `down`."""
+
+    table: dict[str, str] = {}
+    down = False
+    calls = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).calls += 1
+        user = body["messages"][-1]["content"]
+        if self.down:
+            status, reply = 503, {"error": {"message": "overloaded"}}
+        else:
+            text = next((v for k, v in self.table.items() if k in user), "I cannot help with that.")
+            status, reply = 200, {"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
+                                  "choices": [{"index": 0, "finish_reason": "stop",
+                                               "message": {"role": "assistant", "content": text}}],
+                                  "usage": {"prompt_tokens": len(user) // 4, "completion_tokens": len(text) // 4}}
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def endpoint():
+    _Endpoint.table, _Endpoint.down, _Endpoint.calls = {}, False, 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_endpoint_outage_leaves_items_pending_and_a_rerun_finishes(tmp_path, items, endpoint):
+    _Endpoint.table = {"assign y = s ? b : a;": "mux spec", "mux spec": answer(MUX)}
+    config = BackendConfig(kind="openai", base_url=endpoint, model="m", retries=1, backoff_s=0.01)
+    llm = ResponseCache(tmp_path / "cache.jsonl", make_backend(config), "sig")
+    stage_file = StageFile(tmp_path / "rt.jsonl")
+    _Endpoint.down = True
+    timing = run_stage(RoundTrip(llm, OPTIONS), lambda: iter(items[:1]), stage_file, show_progress=False)
+    assert timing.pending == 1 and not stage_file.complete and stage_file.done_ids() == set()
+    assert _Endpoint.calls == 2  # one try and one retry, then left for later
+    _Endpoint.down = False
+    timing = run_stage(RoundTrip(llm, OPTIONS), lambda: iter(items[:1]), stage_file, show_progress=False)
+    assert timing.pending == 0 and stage_file.complete and [o["status"] for o in stage_file.records()] == ["kept"]
+    assert llm.backend.usage.requests == 2 and llm.backend.usage.prompt_tokens > 0

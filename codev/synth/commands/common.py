@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -64,11 +65,21 @@ def run_item_stage(args, stage, dropped_row: Callable[[dict], dict] | None = Non
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = StageFile(args.out / "checkpoint.jsonl")
     config = config_of(args)
-    run_stage(stage, lambda: read_items(args.input), checkpoint, config.chunk, not args.no_progress)
+    from codev.llm.backend import BackendError
+
+    try:
+        timing = run_stage(stage, lambda: read_items(args.input), checkpoint, config.chunk, not args.no_progress)
+    except BackendError as exc:
+        print(f"codev synth {stage.name}: LLM backend failed: {exc} (finished work is saved; rerun to resume)",
+              file=sys.stderr)
+        return 1
     kept = write_jsonl(args.out / "kept.jsonl",
                        (r["item"] for r in checkpoint.records() if r["status"] == KEPT))
     shape = dropped_row or (lambda r: {"id": r["id"], "reason": r["reason"], "detail": r["detail"]})
     dropped = write_jsonl(args.out / "dropped.jsonl",
                           (shape(r) for r in checkpoint.records() if r["status"] != KEPT))
-    print(json.dumps({"stage": stage.name, "kept": kept, "dropped": dropped}))
+    print(json.dumps({"stage": stage.name, "kept": kept, "dropped": dropped, "pending": timing.pending}))
+    if timing.pending:
+        print(f"codev synth {stage.name}: {timing.pending} items got no LLM response; rerun to resume", file=sys.stderr)
+        return 1
     return 0

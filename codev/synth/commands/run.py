@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from codev.cli import UsageError
@@ -28,7 +29,7 @@ def run(args) -> int:
     from codev.llm.backend import BackendError
 
     from ..ingest import IngestError
-    from ..pipeline import RunMismatch, run_pipeline
+    from ..pipeline import RunMismatch, StagePending, run_pipeline
 
     config = config_of(args)
     bench_root = bench_root_of(args.bench_root, config) if config.decontam.enabled else None
@@ -36,8 +37,11 @@ def run(args) -> int:
         summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress)
     except (RunMismatch, IngestError, BenchmarkError, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    except StagePending as exc:
+        print(f"codev synth run: {exc}", file=sys.stderr)
+        return 1
     except BackendError as exc:
-        print(f"codev synth run: LLM backend failed: {exc} (finished work is saved; rerun to resume)")
+        print(f"codev synth run: LLM backend failed: {exc} (finished work is saved; rerun to resume)", file=sys.stderr)
         return 1
     print(json.dumps({"sft": summary.sft, "rl": summary.rl, "out": str(args.out),
                       "funnel": [s.to_json() for s in summary.stages]}))
