@@ -58,7 +58,7 @@ class CheckOptions:
     batch_size: int = 32
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
-    replay_testbench: bool = True  # render a standalone replay testbench into each counterexample
+    replay_testbench: bool = False  # render a standalone replay testbench into each counterexample
     strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
     formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
 
