@@ -53,6 +53,7 @@ def _sweep(items, options=CheckOptions()):
     return [v[0] for v in check_many(jobs, workers=2)]
 
 
+@pytest.mark.slow
 def test_verilogeval_v2_references_equivalent_to_renamed_copies(bench_root):
     folder = bench_root / "verilogeval_v2" / "dataset_spec-to-rtl"
     items = []
@@ -69,6 +70,7 @@ def test_verilogeval_v2_references_equivalent_to_renamed_copies(bench_root):
             assert v.kind is VerdictKind.EQUIVALENT, (name, v.reason, v.detail)
 
 
+@pytest.mark.slow
 def test_rtllm_v2_references_equivalent_to_renamed_copies(bench_root):
     items = []
     for folder in sorted(p for p in (bench_root / "rtllm_v2").iterdir() if p.is_dir()):
