@@ -202,6 +202,10 @@ class CheckerPool:
         self._wake_w.send_bytes(b"!")
         return future
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the current workers (benchmarks attribute CPU time to Python and simulators)."""
+        return [w.process.pid for w in self._pool]
+
     def close(self) -> None:
         """Stop the workers (what they run is killed with them); unfinished calls get infra_error."""
         if self._closed:
