@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from codev.eval.benchmarks import BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
 
-from .checking import check_jobs
+from .checking import Checker
 from .config import DecontamConfig
 from .items import Item
 from .store import Outcome
@@ -100,8 +100,8 @@ def _drop(item: Item, kind: str, ref: Reference, detail: str) -> Outcome:
 class Decontaminator:
     name = "decontam"
 
-    def __init__(self, index: BenchmarkIndex, options: CheckOptions, jobs: int = 1):
-        self.index, self.options, self.jobs = index, options, jobs
+    def __init__(self, index: BenchmarkIndex, options: CheckOptions, checker: Checker):
+        self.index, self.options, self.checker = index, options, checker
 
     def prime(self, kept: Iterable[Item]) -> None:
         pass
@@ -121,7 +121,7 @@ class Decontaminator:
             else:
                 yield Outcome(item, True)
         jobs = [CheckJob(ref.code, [item.code], self.options) for item, refs in pending for ref in refs]
-        verdicts = iter(check_jobs(jobs, self.jobs))
+        verdicts = iter(self.checker.check_jobs(jobs))
         for item, refs in pending:
             found = None
             for ref in refs:

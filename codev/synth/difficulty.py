@@ -9,7 +9,7 @@ from codev.eval.extract import extract_code
 from codev.llm.backend import ChatRequest
 from testbench_gen import CheckJob, CheckOptions, VerdictKind
 
-from .checking import check_jobs
+from .checking import Checker
 from .items import Item
 from .llm_cache import ResponseCache
 from .prompts import code_messages
@@ -22,8 +22,8 @@ UNCHECKED = {VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR}
 class DifficultyFilter:
     name = "difficulty"
 
-    def __init__(self, llm: ResponseCache, k: int, max_passes: int, options: CheckOptions, jobs: int = 1):
-        self.llm, self.k, self.max_passes, self.options, self.jobs = llm, k, max_passes, options, jobs
+    def __init__(self, llm: ResponseCache, k: int, max_passes: int, options: CheckOptions, checker: Checker):
+        self.llm, self.k, self.max_passes, self.options, self.checker = llm, k, max_passes, options, checker
 
     def prime(self, kept: Iterable[Item]) -> None:
         pass
@@ -47,7 +47,7 @@ class DifficultyFilter:
             codes = [extract_code(answers[(item.id, s)]).code or "" for s in range(self.k)]
             jobs.append(CheckJob(item.code, codes, self.options))
             owners.append(item)
-        for item, verdicts in zip(owners, check_jobs(jobs, self.jobs)):
+        for item, verdicts in zip(owners, self.checker.check_jobs(jobs)):
             passes = sum(v.kind == VerdictKind.EQUIVALENT for v in verdicts)
             unchecked = sum(v.kind in UNCHECKED for v in verdicts)
             item.data.update(passes=passes, k=self.k, unchecked=unchecked,

@@ -12,6 +12,7 @@ from typing import Callable
 
 from codev.llm.backend import BackendConfig, make_backend
 
+from .checking import Checker
 from .config import SynthConfig
 from .decontam import BenchmarkIndex, Decontaminator
 from .dedup import Deduplicator
@@ -75,10 +76,15 @@ def _status(text: str) -> None:
 
 def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
                  on_status: Callable[[str], None] = _status) -> RunSummary:
+    with Checker(config.jobs) as checker:
+        return _run(config, Path(out), bench_root, checker, show_progress, on_status)
+
+
+def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Checker, show_progress: bool,
+         on_status: Callable[[str], None]) -> RunSummary:
     import datasets
 
     datasets.disable_progress_bars()  # the stage bars report progress; dataset writes would only add noise
-    out = Path(out)
     _claim(out, config)
     files = {name: stage_file(out, name) for name in STAGES}
     caches: dict[str, ResponseCache] = {}
@@ -102,15 +108,15 @@ def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_p
             started = time.monotonic()
             index = BenchmarkIndex(bench_root, config.decontam)
             on_status(f"decontam: {len(index.refs)} benchmark references indexed in {time.monotonic() - started:.1f} s")
-            step("decontam", Decontaminator(index, config.checker, config.jobs), last)
+            step("decontam", Decontaminator(index, config.checker, checker), last)
         last = "decontam"
     if config.roundtrip.enabled:
         caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
-        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, config.jobs), last)
+        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker), last)
         if config.difficulty.enabled:
             caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
             step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
-                                                config.checker, config.jobs), "roundtrip")
+                                                config.checker, checker), "roundtrip")
 
     stages = [count_stage(name, files[name]) for name in STAGES if files[name].path.exists()]
     generated = out / "generator"

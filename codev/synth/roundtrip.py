@@ -11,7 +11,7 @@ from codev.eval.extract import extract_code
 from codev.llm.backend import ChatRequest
 from testbench_gen import CheckJob, CheckOptions, VerdictKind
 
-from .checking import check_jobs
+from .checking import Checker
 from .items import Item
 from .llm_cache import ResponseCache
 from .prompts import code_messages, spec_messages
@@ -34,8 +34,8 @@ def transient(exc: Exception) -> bool:
 class RoundTrip:
     name = "roundtrip"
 
-    def __init__(self, llm: ResponseCache, options: CheckOptions, jobs: int = 1):
-        self.llm, self.options, self.jobs = llm, options, jobs
+    def __init__(self, llm: ResponseCache, options: CheckOptions, checker: Checker):
+        self.llm, self.options, self.checker = llm, options, checker
 
     def prime(self, kept: Iterable[Item]) -> None:
         pass
@@ -60,7 +60,7 @@ class RoundTrip:
                 yield Outcome(item, False, "no_code", responses[item.id][-300:])
                 continue
             to_check.append((item, code))
-        verdicts = check_jobs([CheckJob(item.code, [code], self.options) for item, code in to_check], self.jobs)
+        verdicts = self.checker.check_jobs([CheckJob(item.code, [code], self.options) for item, code in to_check])
         for (item, _), (verdict,) in zip(to_check, verdicts):
             item.data["verdict"] = str(verdict.kind)
             if verdict.kind == VerdictKind.EQUIVALENT:

@@ -17,6 +17,15 @@ def iverilog():
         pytest.fail("iverilog not installed (scripts/setup.sh installs it)")
 
 
+@pytest.fixture(scope="module")
+def checker():
+    """One warm checker pool per test module, as a synthesis run holds one."""
+    from codev.synth.checking import Checker
+
+    with Checker(workers=2) as pool:
+        yield pool
+
+
 @pytest.fixture
 def synth_cli(capsys):
     """Run `codev synth ...` in-process; returns (exit status, stdout, stderr)."""

@@ -48,7 +48,7 @@ def cache(tmp_path, path, name="rt"):
     return ResponseCache(tmp_path / f"{name}.cache.jsonl", make_backend(config), "sig")
 
 
-def test_round_trip_keeps_equivalent_and_records_every_other_verdict(tmp_path, items):
+def test_round_trip_keeps_equivalent_and_records_every_other_verdict(tmp_path, items, checker):
     wrong_counter = CNT.replace("q + 1", "q + 2")
     record(tmp_path / "r.jsonl", [
         (spec_messages(MUX), ["mux spec"]), (code_messages("mux spec"), [answer(MUX.replace("s ? b : a", "s ? b : a "))]),
@@ -56,25 +56,26 @@ def test_round_trip_keeps_equivalent_and_records_every_other_verdict(tmp_path, i
         (spec_messages(XOR), ["xor spec"]),  # no recording for the code turn: an LLM error for this item only
     ])
     llm = cache(tmp_path, tmp_path / "r.jsonl")
-    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, jobs=1).process(items)}
+    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, checker).process(items)}
     assert got == {"mux2": (True, ""), "cnt": (False, "mismatch"), "x2": (False, "llm_error")}
     assert llm.backend.usage.requests == 5
     # every response was saved before use: a restarted stage asks the backend nothing
     again = cache(tmp_path, tmp_path / "empty.jsonl")
     (tmp_path / "empty.jsonl").write_text("")
-    outcomes = list(RoundTrip(again, OPTIONS).process([i for i in items if i.id != "x2"]))
+    outcomes = list(RoundTrip(again, OPTIONS, checker).process([i for i in items if i.id != "x2"]))
     assert again.backend.usage.requests == 0 and [o.kept for o in outcomes] == [True, False]
     assert outcomes[0].item.data["response"].startswith("<think>")
 
 
-def test_difficulty_counts_passes_of_k(tmp_path, items):
+def test_difficulty_counts_passes_of_k(tmp_path, items, checker):
     mux, cnt = items[0], items[1]
     mux.data["spec"], cnt.data["spec"] = "mux spec", "counter spec"
     record(tmp_path / "base.jsonl", [
         (code_messages("mux spec"), [answer(MUX), "no code at all", answer(MUX.replace("s ? b : a", "a"))]),
         (code_messages("counter spec"), [answer(CNT.replace("q + 1", "q - 1"))]),
     ])
-    stage = DifficultyFilter(cache(tmp_path, tmp_path / "base.jsonl", "d"), k=3, max_passes=0, options=OPTIONS)
+    stage = DifficultyFilter(cache(tmp_path, tmp_path / "base.jsonl", "d"), k=3, max_passes=0, options=OPTIONS,
+                             checker=checker)
     got = {o.item.id: (o.kept, o.reason) for o in stage.process([mux, cnt])}
     assert got == {"mux2": (False, "too_easy"), "cnt": (True, "")}
     assert (mux.data["passes"], cnt.data["passes"], cnt.data["k"]) == (1, 0, 3)
@@ -123,16 +124,16 @@ def endpoint():
     server.server_close()
 
 
-def test_endpoint_outage_leaves_items_pending_and_a_rerun_finishes(tmp_path, items, endpoint):
+def test_endpoint_outage_leaves_items_pending_and_a_rerun_finishes(tmp_path, items, endpoint, checker):
     _Endpoint.table = {"assign y = s ? b : a;": "mux spec", "mux spec": answer(MUX)}
     config = BackendConfig(kind="openai", base_url=endpoint, model="m", retries=1, backoff_s=0.01)
     llm = ResponseCache(tmp_path / "cache.jsonl", make_backend(config), "sig")
     stage_file = StageFile(tmp_path / "rt.jsonl")
     _Endpoint.down = True
-    timing = run_stage(RoundTrip(llm, OPTIONS), lambda: iter(items[:1]), stage_file, show_progress=False)
+    timing = run_stage(RoundTrip(llm, OPTIONS, checker), lambda: iter(items[:1]), stage_file, show_progress=False)
     assert timing.pending == 1 and not stage_file.complete and stage_file.done_ids() == set()
     assert _Endpoint.calls == 2  # one try and one retry, then left for later
     _Endpoint.down = False
-    timing = run_stage(RoundTrip(llm, OPTIONS), lambda: iter(items[:1]), stage_file, show_progress=False)
+    timing = run_stage(RoundTrip(llm, OPTIONS, checker), lambda: iter(items[:1]), stage_file, show_progress=False)
     assert timing.pending == 0 and stage_file.complete and [o["status"] for o in stage_file.records()] == ["kept"]
     assert llm.backend.usage.requests == 2 and llm.backend.usage.prompt_tokens > 0

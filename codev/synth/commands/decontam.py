@@ -19,6 +19,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from codev.eval.benchmarks import BenchmarkError
 
+    from ..checking import Checker
     from ..decontam import BenchmarkIndex, Decontaminator
 
     config = config_of(args)
@@ -32,4 +33,5 @@ def run(args) -> int:
         return {"id": record["id"], "reason": record["reason"], "benchmark": found.get("benchmark", ""),
                 "problem": found.get("problem", "")}
 
-    return run_item_stage(args, Decontaminator(index, config.checker, config.jobs), dropped)
+    with Checker(config.jobs) as checker:
+        return run_item_stage(args, Decontaminator(index, config.checker, checker), dropped)

@@ -12,10 +12,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..checking import Checker
     from ..difficulty import DifficultyFilter
     from ..pipeline import llm
 
     config = config_of(args)
-    stage = DifficultyFilter(llm(args.out, "difficulty", config.difficulty_llm()), config.difficulty.k,
-                             config.difficulty.max_passes, config.checker, config.jobs)
-    return run_item_stage(args, stage)
+    with Checker(config.jobs) as checker:
+        stage = DifficultyFilter(llm(args.out, "difficulty", config.difficulty_llm()), config.difficulty.k,
+                                 config.difficulty.max_passes, config.checker, checker)
+        return run_item_stage(args, stage)

@@ -12,8 +12,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..checking import Checker
     from ..pipeline import llm
     from ..roundtrip import RoundTrip
 
     config = config_of(args)
-    return run_item_stage(args, RoundTrip(llm(args.out, "roundtrip", config.roundtrip.llm), config.checker, config.jobs))
+    with Checker(config.jobs) as checker:
+        return run_item_stage(args, RoundTrip(llm(args.out, "roundtrip", config.roundtrip.llm), config.checker, checker))
