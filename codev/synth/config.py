@@ -4,7 +4,7 @@ Every section is a frozen dataclass; unknown keys are an error that names them a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -112,11 +112,32 @@ def _section(cls, values: Any, where: str):
         elif isinstance(value, list):
             kwargs[key] = tuple(value)
         else:
+            _check_type(known[key], value, f"{where}.{key}")
             kwargs[key] = value
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _check_type(f, value: Any, where: str) -> None:
+    """Scalars must have their default's type (an int is a fine float), so mistakes fail here, not later."""
+    default = f.default_factory() if f.default_factory is not MISSING else f.default
+    if isinstance(default, dict):
+        ok = isinstance(value, dict)
+    elif isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, (int, float)):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            (isinstance(default, float) or isinstance(value, int))
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, (list, tuple))
+    else:
+        ok = True
+    if not ok:
+        raise ConfigError(f"{where}: expected {type(default).__name__}, got {value!r}")
 
 
 def _source(values: Any, where: str, base: Path) -> SourceConfig:
@@ -148,6 +169,12 @@ def _generator(values: Any, where: str) -> GeneratorConfig | None:
         raise ConfigError(str(exc)) from None
 
 
+def _int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{where}: expected an integer, got {value!r}")
+    return value
+
+
 def config_from_mapping(data: dict, where: str = "config", base: Path = Path(".")) -> SynthConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top")
@@ -171,8 +198,8 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
         difficulty=_section(DifficultyConfig, data.get("difficulty"), f"{where}: difficulty"),
         generator=_generator(data.get("generator"), f"{where}: generator"),
         checker=checker,
-        jobs=int(data.get("jobs", 2)),
-        chunk=int(data.get("chunk", 16)),
+        jobs=_int(data.get("jobs", 2), f"{where}: jobs"),
+        chunk=_int(data.get("chunk", 16), f"{where}: chunk"),
     )
     if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1:
         raise ConfigError(f"{where}: jobs, chunk and difficulty.k must be >= 1")

@@ -127,3 +127,18 @@ def test_kill_9_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path, bench
         assert Counter(ids) == Counter(ref_ids) and len(set(ids)) == len(ids), name
     for name in ("sft.jsonl", "rl.jsonl", "funnel.json"):
         assert (out / name).read_text() == (tmp_path / "ref" / name).read_text(), name
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sources: {kind: seed}\n", "sources must be a list"),
+    ("sources: [{kind: seed}]\njobs: two\n", "jobs: expected an integer, got 'two'"),
+    ("sources: [{kind: seed}]\nfilters: {max_lines: many}\n", "filters.max_lines: expected int"),
+    ("sources: [{kind: seed, columns: text}]\n", "sources[0].columns: expected dict"),
+    ("sources: [{kind: git, path: x}]\n", "kind 'git' is not one of"),
+    ("sources: [{kind: seed}]\ndifficulty: {k: 0}\n", "must be >= 1"),
+])
+def test_config_mistakes_name_the_file_and_key(synth_cli, tmp_path, text, message):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(text)
+    status, _, err = synth_cli("run", "--config", cfg, "--out", tmp_path / "o")
+    assert status == 2 and message in err and str(cfg) in err and "Traceback" not in err
