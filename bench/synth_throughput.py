@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -92,6 +93,7 @@ def main() -> None:
                                    **{**static, "filters": {"min_lines": 1}}})
         show(f"scale ({args.scale} synthetic modules, static stages)",
              run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
+    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

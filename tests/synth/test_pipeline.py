@@ -103,30 +103,42 @@ def _lines(path: Path) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def test_kill_9_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path, bench_root, iverilog):
-    config = seed_config(tmp_path, bench_root)  # chunk 1: a checkpoint after every item
-    reference = _run(config, tmp_path / "ref")
-    assert reference.wait(timeout=300) == 0, reference.stderr.read().decode()
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory, bench_root):
+    """The built-in corpus without generator items, one checkpoint per item (chunk 1), run without a kill."""
+    tmp = tmp_path_factory.mktemp("ref")
+    config = seed_config(tmp, bench_root)
+    proc = _run(config, tmp / "ref")
+    assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    return config, tmp / "ref"
 
+
+@pytest.mark.parametrize("stage, at_least", [("02_filter", 3), ("05_roundtrip", 2)])
+def test_kill_9_mid_stage_then_resume_loses_and_duplicates_nothing(uninterrupted, tmp_path, stage, at_least,
+                                                                     iverilog):
+    config, reference = uninterrupted
     out = tmp_path / "killed"
     proc = _run(config, out)
-    target = out / "stages" / "05_roundtrip.jsonl"
+    target = out / "stages" / f"{stage}.jsonl"
     deadline = time.monotonic() + 120
-    while _lines(target) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    while _lines(target) < at_least and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert proc.poll() is None, "the run finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert not (out / "funnel.json").exists() and 2 <= _lines(target) < 8
+    done = _lines(target)
+    assert not (out / "funnel.json").exists() and at_least <= done < _lines(reference / "stages" / f"{stage}.jsonl")
+    before = target.read_text()
 
     resumed = _run(config, out)
     assert resumed.wait(timeout=300) == 0, resumed.stderr.read().decode()
     for name in STAGE_FILES:
         ids = [r["id"] for r in read_jsonl(out / "stages" / f"{name}.jsonl") if "status" in r]
-        ref_ids = [r["id"] for r in read_jsonl(tmp_path / "ref" / "stages" / f"{name}.jsonl") if "status" in r]
+        ref_ids = [r["id"] for r in read_jsonl(reference / "stages" / f"{name}.jsonl") if "status" in r]
         assert Counter(ids) == Counter(ref_ids) and len(set(ids)) == len(ids), name
+    assert target.read_text().startswith(before)  # what was recorded before the kill stays, nothing is redone
     for name in ("sft.jsonl", "rl.jsonl", "funnel.json"):
-        assert (out / name).read_text() == (tmp_path / "ref" / name).read_text(), name
+        assert (out / name).read_text() == (reference / name).read_text(), name
 
 
 @pytest.mark.parametrize("text, message", [
