@@ -1,8 +1,8 @@
 """Chat completions from an OpenAI-compatible endpoint (vLLM, SGLang, DeepSeek, OpenAI, ...).
 
 Concurrent requests, an optional requests-per-minute limit, retries with exponential backoff and jitter on
-transient errors only (408/409/429/5xx, connection loss, timeouts), and token/cost accounting from each
-response's `usage`. Each finished request is handed to `on_result` at once.
+transient errors only (408/409/429/5xx, connection loss, timeouts; a server's Retry-After is honoured),
+and token/cost accounting from each response's `usage`. Each finished request is handed to `on_result` at once.
 """
 from __future__ import annotations
 
@@ -70,6 +70,19 @@ def _retryable(exc: Exception) -> bool:
     return False
 
 
+def retry_after(exc: Exception, cap: float = 120.0) -> float:
+    """Seconds the server asked us to wait (Retry-After / retry-after-ms headers), 0 when it did not say."""
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        if headers.get("retry-after-ms"):
+            return min(cap, float(headers["retry-after-ms"]) / 1000)
+        if headers.get("retry-after"):
+            return min(cap, float(headers["retry-after"]))
+    except ValueError:  # an HTTP date: fall back to our own backoff
+        pass
+    return 0.0
+
+
 class OpenAIBackend:
     name = "openai"
 
@@ -120,7 +133,7 @@ class OpenAIBackend:
                     raise EndpointError(f"{config.base_url}: giving up after {config.retries + 1} attempts: "
                                         f"{type(exc).__name__}: {exc}", transient=True) from None
                 self.usage.add(retries=1)
-                time.sleep(delay * (1 + random.random() / 2))
+                time.sleep(max(delay * (1 + random.random() / 2), retry_after(exc)))
                 delay *= 2
         raise AssertionError("unreachable")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -40,7 +41,7 @@ class _ChatServer(BaseHTTPRequestHandler):
         if user == "bad":
             return self._reply(400, {"error": {"message": "bad request", "type": "invalid_request_error"}})
         if seen == 0:
-            return self._reply(429, {"error": {"message": "rate limited"}}, {"retry-after-ms": "1"})
+            return self._reply(429, {"error": {"message": "rate limited"}}, {"retry-after-ms": "300"})
         if seen == 1:
             return self._reply(500, {"error": {"message": "overloaded"}})
         self._reply(200, {
@@ -69,7 +70,9 @@ def test_openai_backend_retries_429_and_500_and_accounts_tokens_and_cost(chat_se
     backend = make_backend(BackendConfig(kind="openai", base_url=chat_server, model="m", backoff_s=0.01,
                                          concurrency=2, usd_per_mtok_prompt=1.0, usd_per_mtok_completion=2.0))
     got = {}
+    started = time.monotonic()
     backend.complete(_requests("a", "b", "c"), lambda r, text: got.__setitem__(r.key, text))
+    assert time.monotonic() - started >= 0.3  # the 429's retry-after-ms, not our 0.01 s backoff
     assert got == {"a": "echo a", "b": "echo b", "c": "echo c"}
     assert _ChatServer.calls == {"a": 3, "b": 3, "c": 3}
     usage = backend.usage.to_json()
