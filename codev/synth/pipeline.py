@@ -4,6 +4,7 @@ appends to its own, so rerunning on the same folder resumes where a kill stopped
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -135,9 +136,13 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     cache = out / ".datasets-cache"
     save_dataset(out / "sft.jsonl", out / "sft", SFT_COLUMNS, cache)
     save_dataset(out / "rl.jsonl", out / "rl", RL_COLUMNS, cache)
+    shutil.rmtree(cache, ignore_errors=True)  # save_to_disk copied the Arrow files out of it
     write_funnel(out / "funnel.json", stages)
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
-    extra = {f"LLM {name} (this session)": json.dumps(u) for name, u in usage.items()}
+    extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
+             **{f"LLM {name}": _describe(llm_config) for name, llm_config in
+                (("roundtrip", config.roundtrip.llm), ("difficulty", config.difficulty_llm())) if name in caches},
+             **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
     decontam = next((s for s in stages if s.name == "decontam"), None)
     if decontam:
         extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
@@ -165,6 +170,12 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
             yield RLItem(item.id, code_messages(item.data["spec"]), item.code, item.data["interface"], k - passes,
                          f"roundtrip/{item.source}", meta).to_row()
     yield from _generator_rows(generated / "rl.jsonl")
+
+
+def _describe(config: BackendConfig) -> str:
+    where = {"openai": config.base_url, "hf": config.model, "replay": config.path}[config.kind]
+    model = f" model {config.model}" if config.kind == "openai" else ""
+    return f"{config.kind} {where}{model}, temperature {config.temperature}"
 
 
 def _provenance(item: Item) -> dict:
