@@ -14,6 +14,7 @@ from .items import Item
 from .llm_cache import ResponseCache
 from .prompts import code_messages
 from .roundtrip import ask, transient
+from .static_filters import screen_goldens
 from .store import Outcome
 
 UNCHECKED = {VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR}
@@ -29,6 +30,8 @@ class DifficultyFilter:
         pass
 
     def process(self, items: list[Item]) -> Iterator[Outcome]:
+        drops, items = screen_goldens(items)  # each item becomes a golden, which the checker trusts
+        yield from drops
         for item in items:
             if not item.data.get("spec"):
                 yield Outcome(item, False, "no_spec", "item has no round-trip spec (data.spec)")

@@ -36,6 +36,25 @@ def compile_error(code: str, top: str, timeout_s: float) -> str | None:
     return None
 
 
+def policy_violation(code: str) -> str | None:
+    """Why the checker must not simulate this code as a golden (goldens are trusted there), or None."""
+    violations = scan(code)
+    return "; ".join(str(v) for v in violations[:3]) if violations else None
+
+
+def screen_goldens(items: list[Item]) -> tuple[list[Outcome], list[Item]]:
+    """Drops for items the checker must not trust as goldens, and the rest (stages whose input may not
+    have passed the filter stage, e.g. `codev synth roundtrip --input raw.jsonl`)."""
+    drops, safe = [], []
+    for item in items:
+        violation = policy_violation(item.code)
+        if violation:
+            drops.append(Outcome(item, False, "forbidden_construct", violation))
+        else:
+            safe.append(item)
+    return drops, safe
+
+
 def judge(item: Item, config: FilterConfig) -> Outcome:
     lines = item.code.count("\n")
     if lines < config.min_lines:
@@ -44,9 +63,9 @@ def judge(item: Item, config: FilterConfig) -> Outcome:
         return Outcome(item, False, "too_large", f"{lines} lines, {len(item.code)} chars")
     if has_syntax_errors(item.code):
         return Outcome(item, False, "parse_error", "pyslang reports syntax errors")
-    violations = scan(item.code)
-    if violations:
-        return Outcome(item, False, "forbidden_construct", "; ".join(str(v) for v in violations[:3]))
+    violation = policy_violation(item.code)
+    if violation:
+        return Outcome(item, False, "forbidden_construct", violation)
     try:
         iface = infer_interface(item.code, top=item.top)
     except InterfaceError as exc:

@@ -137,3 +137,15 @@ def test_endpoint_outage_leaves_items_pending_and_a_rerun_finishes(tmp_path, ite
     timing = run_stage(RoundTrip(llm, OPTIONS, checker), lambda: iter(items[:1]), stage_file, show_progress=False)
     assert timing.pending == 0 and stage_file.complete and [o["status"] for o in stage_file.records()] == ["kept"]
     assert llm.backend.usage.requests == 2 and llm.backend.usage.prompt_tokens > 0
+
+
+def test_items_that_skipped_the_filter_are_screened_before_becoming_goldens(tmp_path, checker):
+    (tmp_path / "none.jsonl").write_text("")
+    hostile = Item("h", "module h(input a, output y);\n  initial $system(\"touch /tmp/pwned\");\n  assign y = a;\nendmodule\n",
+                   "h", "t", data={"spec": "s"})
+    llm = cache(tmp_path, tmp_path / "none.jsonl")
+    assert [(o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, checker).process([hostile])] == \
+        [(False, "forbidden_construct")]
+    stage = DifficultyFilter(llm, k=1, max_passes=0, options=OPTIONS, checker=checker)
+    assert [o.reason for o in stage.process([hostile])] == ["forbidden_construct"]
+    assert llm.backend.usage.requests == 0
