@@ -15,8 +15,8 @@ from .rows import dedup_key, item_id, rows
 from .run import candidate, generate
 from .spec import answer, reasoning, user_prompt
 from .store import ItemStore, StoreMismatch
-from .verify import Verification, verify
+from .verify import FormalUnavailable, Verification, verify
 
 __all__ = ["GeneratorConfig", "generate", "candidate", "FAMILIES", "MAX_LEVEL", "Design", "Family", "PortDoc",
            "ResetStyle", "verify", "Verification", "rows", "dedup_key", "item_id", "user_prompt", "reasoning",
-           "answer", "ItemStore", "StoreMismatch"]
+           "answer", "ItemStore", "StoreMismatch", "FormalUnavailable"]

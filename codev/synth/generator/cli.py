@@ -12,6 +12,7 @@ from codev.cli.common import read_source
 from .config import GeneratorConfig
 from .families import FAMILIES
 from .store import StoreMismatch
+from .verify import FormalUnavailable
 
 EXAMPLE = """example:
   codev synth generate --n 200 --seed 0 --out runs/gen --exclude-families fsm,fifo --max-level 3
@@ -82,7 +83,7 @@ def run(args) -> int:
         try:
             store = generate(config, out, lambda kept, tried: bar.update(
                 task, completed=kept, note=f"{tried} tried"))
-        except (StoreMismatch, FileNotFoundError) as exc:
+        except (StoreMismatch, FileNotFoundError, FormalUnavailable) as exc:
             raise UsageError(str(exc)) from None
     summary = store.summary()
     print(f"{summary['kept']} verified items in {out} ({summary['attempts']} candidates tried)")

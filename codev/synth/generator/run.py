@@ -40,18 +40,19 @@ def foreign_keys(dirs: tuple[str, ...]) -> set[str]:
 def generate(config: GeneratorConfig, out: Path,
              progress: Callable[[int, int], None] | None = None) -> ItemStore:
     """Fill `out` with `config.n` verified items (resuming what is there); returns the closed store."""
-    store = ItemStore(out, config.identity())
     banned = foreign_keys(config.exclude_from)
+    store = ItemStore(out, config.identity())
     try:
         while store.kept < config.n and store.next_index < config.attempt_limit():
             start = store.next_index
-            stop = min(start + config.batch, config.attempt_limit())
+            want = max(config.n - store.kept, 2 * (config.jobs or 2))  # verify little more than still needed
+            stop = min(start + min(config.batch, want), config.attempt_limit())
             _batch(config, store, banned, range(start, stop))
             if progress:
                 progress(store.kept, store.next_index)
+        store.finalize()
     finally:
         store.close()
-    store.finalize()
     return store
 
 

@@ -8,6 +8,7 @@ without an attempt line are discarded, so a rerun continues at the first unrecor
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from codev.synth.records import RLItem, SFTItem
 
 
 class StoreMismatch(Exception):
-    """The directory holds a run with other settings (message names the file and the difference)."""
+    """The directory holds a run with other settings, or another run is writing it (message names it)."""
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -49,18 +50,20 @@ class ItemStore:
     def __init__(self, out: Path, identity: dict[str, Any]):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
-        manifest = self.out / "manifest.json"
-        if manifest.exists():
-            old = json.loads(manifest.read_text(encoding="utf-8"))
-            diff = sorted(k for k in set(old) | set(identity) if old.get(k) != identity.get(k))
-            if diff:
-                raise StoreMismatch(f"{manifest}: this directory was generated with other settings "
-                                    f"({', '.join(f'{k}={old.get(k)!r}' for k in diff)}); use a new --out")
-        else:
-            manifest.write_text(json.dumps(identity, indent=2) + "\n", encoding="utf-8")
-        self.attempts = list(iter_jsonl(self.out / "attempts.jsonl"))
-        if any(a["index"] != i for i, a in enumerate(self.attempts)):
-            raise StoreMismatch(f"{self.out / 'attempts.jsonl'}: indices are not consecutive (edited by hand?)")
+        self._lock = (self.out / ".lock").open("w")
+        try:  # two writers would interleave lines; the lock dies with its process, even on kill -9
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise StoreMismatch(f"{self.out}: another generator run is writing this directory") from None
+        try:
+            self._check_manifest(self.out / "manifest.json", identity)
+            self.attempts = list(iter_jsonl(self.out / "attempts.jsonl"))
+            if any(a.get("index") != i for i, a in enumerate(self.attempts)):
+                raise StoreMismatch(f"{self.out / 'attempts.jsonl'}: indices are not consecutive (edited by hand?)")
+        except StoreMismatch:
+            self._lock.close()
+            raise
         self.keys = {a["key"] for a in self.attempts}
         kept = {a["id"] for a in self.attempts if a["status"] == "kept"}
         for name in ("rl.jsonl", "sft.jsonl"):
@@ -69,6 +72,20 @@ class ItemStore:
         self.kept = len(kept)
         self._files = {name: (self.out / name).open("a", encoding="utf-8")
                        for name in ("rl.jsonl", "sft.jsonl", "attempts.jsonl")}
+
+    @staticmethod
+    def _check_manifest(manifest: Path, identity: dict[str, Any]) -> None:
+        if not manifest.exists():
+            manifest.write_text(json.dumps(identity, indent=2) + "\n", encoding="utf-8")
+            return
+        try:
+            old = json.loads(manifest.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise StoreMismatch(f"{manifest}: not valid JSON; use a new --out") from None
+        diff = sorted(k for k in set(old) | set(identity) if old.get(k) != identity.get(k))
+        if diff:
+            raise StoreMismatch(f"{manifest}: this directory was generated with other settings "
+                                f"({', '.join(f'{k}={old.get(k)!r}' for k in diff)}); use a new --out")
 
     @staticmethod
     def _reconcile(path: Path, kept: set[str]) -> None:
@@ -102,6 +119,7 @@ class ItemStore:
     def close(self) -> None:
         for fh in self._files.values():
             fh.close()
+        self._lock.close()
 
     def summary(self) -> dict[str, Any]:
         by_family: dict[str, Counter] = {}

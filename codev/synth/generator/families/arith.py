@@ -1,7 +1,8 @@
 """Adders and subtractors with carry, borrow and overflow flags.
 
 Golden: one behavioural expression over a widened sum. Second rendering: a ripple chain of full
-adders (or full subtractors) whose flags come from the carries into and out of the top bit.
+adders (or full subtractors), bit by bit in a loop, whose flags come from the carries into and out
+of the top bit.
 """
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ from typing import Any
 from ..design import Design, PortDoc, module
 
 WIDTHS = {1: [4], 2: [8], 3: [12, 16], 4: [16, 24, 32], 5: [32, 48, 64]}
+
+
+# mode: top, result, flag, chain input, operator, verb, chain input text, flag text, flag name
+SIMPLE = {
+    "add": ("adder_{}bit", "sum", "cout", "cin", "+", "adds", "carry in, added as well",
+            "carry out of the most significant bit", "carry out"),
+    "sub": ("subtractor_{}bit", "diff", "bout", "bin", "-", "subtracts", "borrow in, subtracted as well",
+            "borrow out: 1 when the true difference is negative", "borrow"),
+}
 
 
 class Adder:
@@ -29,25 +39,20 @@ class Adder:
         a = PortDoc("a", "input", w, "first operand" + (" (unsigned; read as two's complement for `overflow`)"
                                                          if ovf else " (unsigned)"))
         b = PortDoc("b", "input", w, "second operand")
-        if mode == "sub":
-            top, res, flag, chain_in = f"subtractor_{w}bit", "diff", "bout", "bin"
-            ports = [a, b] + ([PortDoc("bin", "input", 1, "borrow in, subtracted as well")] if cin else [])
-            ports += [PortDoc("diff", "output", w, "a - b" + (" - bin" if cin else "") + ", modulo 2^" + str(w)),
-                      PortDoc("bout", "output", 1, "borrow out: 1 when the true difference is negative")]
-            summary = f"subtracts two {w}-bit numbers and reports the borrow."
-        elif mode == "add":
-            top, res, flag, chain_in = f"adder_{w}bit", "sum", "cout", "cin"
-            ports = [a, b] + ([PortDoc("cin", "input", 1, "carry in, added as well")] if cin else [])
-            ports += [PortDoc("sum", "output", w, "a + b" + (" + cin" if cin else "") + ", modulo 2^" + str(w)),
-                      PortDoc("cout", "output", 1, "carry out of the most significant bit")]
-            summary = f"adds two {w}-bit numbers and reports the carry out."
-        else:
+        if mode == "addsub":
             top, res, flag, chain_in = f"addsub_{w}bit", "y", "cout", "sub"
             ports = [a, b, PortDoc("sub", "input", 1, "0: y = a + b, 1: y = a - b"),
                      PortDoc("y", "output", w, "the sum or the difference, modulo 2^" + str(w)),
                      PortDoc("cout", "output", 1, "carry out of the adder; when subtracting, computed as "
                              "a + ~b + 1, so it is 1 exactly when a >= b (unsigned)")]
             summary = f"adds or subtracts two {w}-bit numbers under control of `sub`."
+        else:
+            top, res, flag, chain_in, sign, verb, in_text, flag_text, what = SIMPLE[mode]
+            top = top.format(w)
+            ports = [a, b] + ([PortDoc(chain_in, "input", 1, in_text)] if cin else [])
+            ports += [PortDoc(res, "output", w, f"a {sign} b" + (f" {sign} {chain_in}" if cin else "") + f", modulo 2^{w}"),
+                      PortDoc(flag, "output", 1, flag_text)]
+            summary = f"{verb} two {w}-bit numbers and reports the {what}."
         if ovf:
             ports.append(PortDoc("overflow", "output", 1,
                                  "1 when the result, read as a signed two's complement number, overflowed"))
@@ -85,18 +90,20 @@ def _behavioural(mode: str, w: int, cin: bool, ovf: bool, res: str, flag: str, m
 
 
 def _ripple(mode: str, w: int, cin: bool, ovf: bool, res: str, flag: str, chain_in: str) -> str:
+    """A bit-serial chain in one process (a generate chain of wires makes Icarus re-evaluate every glitch)."""
     first = chain_in if (cin or mode == "addsub") else "1'b0"
-    lines = [f"    wire [{w}:0] c;", f"    assign c[0] = {first};", "    genvar i;"]
     if mode == "sub":
-        cell = [f"        assign {res}[i] = a[i] ^ b[i] ^ c[i];",
-                "        assign c[i+1] = (~a[i] & b[i]) | (~(a[i] ^ b[i]) & c[i]);"]
+        cell = [f"            r[i] = a[i] ^ b[i] ^ c[i];",
+                "            c[i+1] = (~a[i] & b[i]) | (~(a[i] ^ b[i]) & c[i]);"]
     else:
         operand = "(b[i] ^ sub)" if mode == "addsub" else "b[i]"
-        cell = [f"        wire bb = {operand};",
-                f"        assign {res}[i] = a[i] ^ bb ^ c[i];",
-                "        assign c[i+1] = (a[i] & bb) | (c[i] & (a[i] ^ bb));"]
-    lines += [f"    generate for (i = 0; i < {w}; i = i + 1) begin : stage", *cell, "    end endgenerate",
-              f"    assign {flag} = c[{w}];"]
+        cell = [f"            bb = {operand};",
+                "            r[i] = a[i] ^ bb ^ c[i];",
+                "            c[i+1] = (a[i] & bb) | (c[i] & (a[i] ^ bb));"]
+    lines = [f"    reg [{w}:0] c;", f"    reg [{w - 1}:0] r;", "    reg bb;", "    integer i;",
+             "    always @* begin", f"        c[0] = {first};", "        bb = 1'b0;",
+             f"        for (i = 0; i < {w}; i = i + 1) begin", *cell, "        end", "    end",
+             f"    assign {res} = r;", f"    assign {flag} = c[{w}];"]
     if ovf:
         lines.append(f"    assign overflow = c[{w}] ^ c[{w - 1}];")
     return "\n".join(lines) + "\n"
