@@ -154,3 +154,18 @@ def test_config_mistakes_name_the_file_and_key(synth_cli, tmp_path, text, messag
     cfg.write_text(text)
     status, _, err = synth_cli("run", "--config", cfg, "--out", tmp_path / "o")
     assert status == 2 and message in err and str(cfg) in err and "Traceback" not in err
+
+
+def test_roundtrip_and_difficulty_commands_on_their_own(builtin_run, synth_cli, tmp_path, iverilog):
+    items = tmp_path / "items.jsonl"
+    items.write_text("".join(json.dumps(r["item"]) + "\n" for r in read_jsonl(builtin_run / "stages" / "04_decontam.jsonl")
+                             if r.get("status") == "kept"))
+    status, out, err = synth_cli("roundtrip", "--input", items, "--config", DEFAULT_CONFIG, "--out", tmp_path / "rt",
+                                 "--no-progress")
+    assert status == 0, err
+    assert json.loads(out)["kept"] == 4 and len(read_jsonl(tmp_path / "rt" / "dropped.jsonl")) == 4
+    status, out, err = synth_cli("difficulty", "--input", tmp_path / "rt" / "kept.jsonl", "--config", DEFAULT_CONFIG,
+                                 "--out", tmp_path / "diff", "--no-progress")
+    assert status == 0, err
+    kept = read_jsonl(tmp_path / "diff" / "kept.jsonl")
+    assert sorted(k["top"] for k in kept) == ["edge_detect", "full_adder"] and all(k["data"]["passes"] == 0 for k in kept)
