@@ -208,6 +208,14 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
     return config
 
 
+def missing_llm(config: SynthConfig, where: str) -> str | None:
+    """The complaint when the round trip would run without a model named (None when one is)."""
+    if config.roundtrip.enabled and config.roundtrip.llm.kind == "replay" and not config.roundtrip.llm.path:
+        return (f"{where}: roundtrip.llm is missing: name the model, e.g. {{kind: openai, base_url: URL, "
+                "model: NAME}, {kind: hf, model: DIR} or {kind: replay, path: FILE}")
+    return None
+
+
 def load_config(path: Path) -> SynthConfig:
     path = Path(path)
     if not path.is_file():

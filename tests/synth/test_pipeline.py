@@ -169,3 +169,10 @@ def test_roundtrip_and_difficulty_commands_on_their_own(builtin_run, synth_cli, 
     assert status == 0, err
     kept = read_jsonl(tmp_path / "diff" / "kept.jsonl")
     assert sorted(k["top"] for k in kept) == ["edge_detect", "full_adder"] and all(k["data"]["passes"] == 0 for k in kept)
+
+
+def test_a_round_trip_without_a_model_is_refused_up_front(synth_cli, tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("sources: [{kind: seed}]\n")
+    status, _, err = synth_cli("run", "--config", cfg, "--out", tmp_path / "o")
+    assert status == 2 and "roundtrip.llm is missing" in err and not (tmp_path / "o").exists()

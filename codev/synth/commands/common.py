@@ -10,7 +10,7 @@ from typing import Callable
 
 from codev.cli import UsageError
 
-from ..config import ConfigError, SynthConfig, config_from_mapping, load_config
+from ..config import ConfigError, SynthConfig, config_from_mapping, load_config, missing_llm
 from ..outputs import write_jsonl
 from ..store import KEPT, StageFile, read_items, run_stage
 
@@ -24,7 +24,9 @@ def add_common(p: argparse.ArgumentParser, with_input: bool = True) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def config_of(args) -> SynthConfig:
+def config_of(args, needs_llm: bool = False) -> SynthConfig:
+    if needs_llm and args.config is None:
+        raise UsageError("--config CFG.yaml is needed: its roundtrip/difficulty llm: section names the model")
     try:
         if args.config is not None:
             config = load_config(args.config)
@@ -32,6 +34,8 @@ def config_of(args) -> SynthConfig:
             config = config_from_mapping({"sources": [{"kind": "seed"}]}, "defaults")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if needs_llm and missing_llm(config, str(args.config)):
+        raise UsageError(missing_llm(config, str(args.config)))
     jobs = getattr(args, "jobs", None)
     if jobs is not None:
         if jobs < 1:

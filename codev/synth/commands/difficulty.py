@@ -16,7 +16,7 @@ def run(args) -> int:
     from ..difficulty import DifficultyFilter
     from ..pipeline import llm
 
-    config = config_of(args)
+    config = config_of(args, needs_llm=True)
     with Checker(config.jobs) as checker:
         stage = DifficultyFilter(llm(args.out, "difficulty", config.difficulty_llm()), config.difficulty.k,
                                  config.difficulty.max_passes, config.checker, checker)

@@ -16,6 +16,6 @@ def run(args) -> int:
     from ..pipeline import llm
     from ..roundtrip import RoundTrip
 
-    config = config_of(args)
+    config = config_of(args, needs_llm=True)
     with Checker(config.jobs) as checker:
         return run_item_stage(args, RoundTrip(llm(args.out, "roundtrip", config.roundtrip.llm), config.checker, checker))

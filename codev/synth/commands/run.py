@@ -31,7 +31,7 @@ def run(args) -> int:
     from ..ingest import IngestError
     from ..pipeline import RunMismatch, StagePending, run_pipeline
 
-    config = config_of(args)
+    config = config_of(args, needs_llm=True)
     bench_root = bench_root_of(args.bench_root, config) if config.decontam.enabled else None
     try:
         summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress)
