@@ -8,7 +8,8 @@ Three runs, each in a fresh temporary folder, on the cores given by --jobs:
   scale     --scale synthetic modules (JSONL; families of small designs with many near copies) through
             ingest, filters, dedup and decontamination: the per-item cost of the static stages
 
-    python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR]
+    python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
+    python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import random
 import resource
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from codev.synth.config import config_from_mapping, load_config
@@ -61,38 +63,40 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scale", type=int, default=1000)
+    ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs")
+    ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
     ap.add_argument("--bench-root", type=Path,
                     default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
     args = ap.parse_args()
     print(f"cores available: {len(os.sched_getaffinity(0))}; --jobs {args.jobs}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        started = time.monotonic()
-        config = load_config(REPO / "configs" / "synth_default.yaml")
-        from dataclasses import replace
-
-        config = replace(config, jobs=args.jobs)
-        show("builtin (configs/synth_default.yaml)", run_pipeline(config, tmp / "builtin", args.bench_root, False,
-                                                                   lambda s: None))
-        print(f"builtin wall: {time.monotonic() - started:.1f} s")
+        runs = set(args.only.split(","))
+        if "builtin" in runs:
+            started = time.monotonic()
+            config = replace(load_config(REPO / "configs" / "synth_default.yaml"), jobs=args.jobs)
+            show("builtin (configs/synth_default.yaml)", run_pipeline(config, tmp / "builtin", args.bench_root, False,
+                                                                       lambda s: None))
+            print(f"builtin wall: {time.monotonic() - started:.1f} s")
 
         static = {"roundtrip": {"enabled": False}, "jobs": args.jobs, "chunk": 64,
                   "filters": {"max_lines": 4000, "max_chars": 200000}}
         try:
             import pythondata_cpu_serv as serv
-
+        except ImportError:
+            serv = None
+            print("\n== serv: skipped (pip install pythondata-cpu-serv)")
+        if serv is not None and "serv" in runs:
             root = Path(serv.__file__).parent / "verilog"
             cfg = config_from_mapping({"sources": [{"kind": "folder", "path": str(root), "name": "serv"}], **static})
             show("serv (pythondata-cpu-serv, static stages)", run_pipeline(cfg, tmp / "serv", args.bench_root, False,
                                                                           lambda s: None))
-        except ImportError:
-            print("\n== serv: skipped (pip install pythondata-cpu-serv)")
-
-        data = synthetic(tmp / "synthetic.jsonl", args.scale)
-        cfg = config_from_mapping({"sources": [{"kind": "jsonl", "path": str(data), "name": "synthetic"}],
-                                   **{**static, "filters": {"min_lines": 1}}})
-        show(f"scale ({args.scale} synthetic modules, static stages)",
-             run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
+        if "scale" in runs:
+            data = synthetic(tmp / "synthetic.jsonl", args.scale)
+            cfg = config_from_mapping({"sources": [{"kind": "jsonl", "path": str(data), "name": "synthetic"}],
+                                       **{**static, "filters": {"min_lines": 1, "compile": not args.no_compile}}})
+            show(f"scale ({args.scale} synthetic modules, static stages{', no compile' if args.no_compile else ''})",
+                 run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
     print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
