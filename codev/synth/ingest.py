@@ -159,7 +159,7 @@ def _hf_docs(source: SourceConfig) -> Iterator[Document]:
 
     path = Path(source.path)
     try:
-        if (path / "dataset_info.json").is_file() or (path / "state.json").is_file():
+        if any((path / name).is_file() for name in ("dataset_info.json", "state.json", "dataset_dict.json")):
             data = datasets.load_from_disk(str(path))  # memory-mapped Arrow: rows are read on demand
             if isinstance(data, datasets.DatasetDict):
                 data = data[source.split]

@@ -64,6 +64,9 @@ def test_jsonl_parquet_and_hf_dataset_with_column_mapping(tmp_path):
     data.save_to_disk(str(tmp_path / "saved"))  # a dataset folder, as `datasets` writes it
     got = ingest(SourceConfig(kind="hf", path=str(tmp_path / "saved"), name="h", columns=cols))
     assert [i.top for i in got] == ["m0", "m1", "m2"]
+    datasets.DatasetDict({"train": data, "test": data.select([0])}).save_to_disk(str(tmp_path / "dict"))
+    got = ingest(SourceConfig(kind="hf", path=str(tmp_path / "dict"), name="d", columns=cols, split="test"))
+    assert [i.top for i in got] == ["m0"]
     (tmp_path / "repo").mkdir()  # a dataset repository layout (data files), loaded by load_dataset
     (tmp_path / "repo" / "train.jsonl").write_text((tmp_path / "d.jsonl").read_text())
     got = ingest(SourceConfig(kind="hf", path=str(tmp_path / "repo"), name="h2", columns=cols))
