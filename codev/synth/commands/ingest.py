@@ -15,7 +15,8 @@ def register(sub) -> None:
     p = sub.add_parser("ingest", help="split .v/.sv folders, JSONL, parquet or HF datasets into module items",
                        description=__doc__, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--source", help="folder, JSONL/parquet file or Hugging Face dataset (default: the config's sources)")
-    p.add_argument("--kind", choices=("folder", "jsonl", "parquet", "hf", "seed"), default="folder")
+    p.add_argument("--kind", choices=("folder", "jsonl", "parquet", "hf", "seed"), default="folder",
+                   help="what --source is (seed: the built-in corpus, no --source)")
     p.add_argument("--code-column", default="code", help="column holding the Verilog (jsonl, parquet, hf)")
     p.add_argument("--licence", default="", help="licence to record when the data names none")
     p.add_argument("--config", type=Path, help="synthesis config (YAML) whose sources to ingest")
@@ -32,14 +33,16 @@ def run(args) -> int:
     from ..store import KEPT, StageFile
 
     try:
-        if args.source:
-            source = {"kind": args.kind, "path": str(Path(args.source).resolve()) if args.kind != "hf" else args.source,
-                      "columns": {"code": args.code_column}, "licence": args.licence}
+        if args.kind == "seed":
+            config = config_from_mapping({"sources": [{"kind": "seed", "licence": "Apache-2.0"}]}, "--kind seed")
+        elif args.source:
+            path = args.source if args.kind == "hf" and not Path(args.source).exists() else str(Path(args.source).resolve())
+            source = {"kind": args.kind, "path": path, "columns": {"code": args.code_column}, "licence": args.licence}
             config = config_from_mapping({"sources": [source]}, "--source")
         elif args.config:
             config = load_config(args.config)
         else:
-            raise UsageError("give --source PATH or --config CFG.yaml")
+            raise UsageError("give --source PATH, --kind seed or --config CFG.yaml")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     args.out.mkdir(parents=True, exist_ok=True)
