@@ -99,6 +99,17 @@ def _run(config: Path, out: Path) -> subprocess.Popen:
                              "--no-progress"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _valid_rows(path: Path) -> list[dict]:
+    """JSON lines, skipping one a kill tore (the reader does the same)."""
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return rows
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
@@ -137,6 +148,10 @@ def test_kill_9_mid_stage_then_resume_loses_and_duplicates_nothing(uninterrupted
         ref_ids = [r["id"] for r in read_jsonl(reference / "stages" / f"{name}.jsonl") if "status" in r]
         assert Counter(ids) == Counter(ref_ids) and len(set(ids)) == len(ids), name
     assert target.read_text().startswith(before)  # what was recorded before the kill stays, nothing is redone
+    for name in ("roundtrip", "difficulty"):  # every LLM answer asked for once, none twice (a torn line aside)
+        keys = [row["key"] for row in _valid_rows(out / "llm" / f"{name}.jsonl")]
+        ref_keys = [r["key"] for r in read_jsonl(reference / "llm" / f"{name}.jsonl")]
+        assert sorted(keys) == sorted(ref_keys), name
     for name in ("sft.jsonl", "rl.jsonl", "funnel.json"):
         assert (out / name).read_text() == (reference / name).read_text(), name
 
