@@ -92,7 +92,7 @@ def test_resume_after_kill_9(reference, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert len((out / "rl.jsonl").read_text().splitlines()) < 6  # killed mid-way, not after the end
-    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    assert main(cmd[3:]) == 0  # the rerun, in this process
     for name in ("attempts.jsonl", "rl.jsonl", "sft.jsonl"):
         assert (out / name).read_text() == (reference / name).read_text(), name
 
@@ -109,6 +109,8 @@ def test_other_settings_on_the_same_dir_is_a_usage_error(reference, tmp_path, ca
     (["--families", "nosuch"], "unknown family nosuch"),
     (["--min-level", "4", "--max-level", "2"], "difficulty levels"),
     (["--config", "missing.yaml"], "missing.yaml: no such file"),
+    (["--exclude-from", "nowhere"], "nowhere/attempts.jsonl: not a generator output"),
+    (["--jobs", "0"], "jobs >= 1"),
 ])
 def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
     assert main(["synth", "generate", "--n", "1", "--out", str(tmp_path / "x"), *argv]) == 2
@@ -119,7 +121,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
 def test_exclude_from_holds_out_another_runs_items(reference, tmp_path):
     config = GeneratorConfig(n=2, seed=3, jobs=2, formal=False, exclude_from=(str(reference),))
     store = generate(config, tmp_path / "heldout")
-    held = [a for a in store.attempts if a["reason"].startswith("held out")]
+    held = [a for a in store.attempts if a.reason.startswith("held out")]
     assert len(held) >= 6  # same seed: the reference's items come first and are all refused
     ref_keys = {json.loads(r["meta"])["key"] for r in lines(reference / "rl.jsonl")}
     new_keys = {json.loads(r["meta"])["key"] for r in lines(tmp_path / "heldout" / "rl.jsonl")}
@@ -166,3 +168,11 @@ def test_a_second_writer_on_the_same_dir_is_refused(tmp_path):
         ItemStore(tmp_path / "o", identity)
     first.close()
     ItemStore(tmp_path / "o", identity).close()  # free again once the first writer is gone
+
+
+def test_unavailable_simulator_stops_the_run_without_recording_failures(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no iverilog: every check is infra_error, not a verdict
+    out = tmp_path / "o"
+    assert main(["synth", "generate", "--n", "2", "--out", str(out), "--no-formal", "--jobs", "1"]) == 3
+    assert "could not be checked" in capsys.readouterr().err
+    assert (out / "attempts.jsonl").read_text() == ""  # nothing load- or tool-dependent was recorded

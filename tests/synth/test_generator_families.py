@@ -8,7 +8,7 @@ import pytest
 
 from codev.synth.generator import FAMILIES, MAX_LEVEL, verify
 from codev.synth.generator.rows import rows
-from codev.synth.generator.spec import user_prompt
+from codev.synth.generator.spec import reasoning, user_prompt
 from testbench_gen import CheckOptions, check, infer_interface
 from testbench_gen.mutants import mutants
 
@@ -31,9 +31,9 @@ def test_family_items_verify_against_their_second_rendering(name):
         expected = ("icarus", "formal") if design.combinational else ("icarus",)
         assert result.backends == expected
         assert design.golden != design.alternate
-        prompt = user_prompt(design)
+        prompt, thoughts = user_prompt(design), reasoning(design)
         for port in design.ports:
-            assert f"`{port.name}`" in prompt
+            assert f"`{port.name}`" in prompt and f"{port.name} (" in thoughts
         if not design.combinational:
             assert "`clk`" in prompt and design.reset and f"`{design.reset.name}`" in prompt
         rl, sft = rows(design, {})

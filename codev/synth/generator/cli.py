@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import yaml
@@ -52,9 +53,9 @@ def load(args) -> GeneratorConfig:
             values = yaml.safe_load(read_source(args.config, "config")) or {}
         except yaml.YAMLError as exc:
             raise UsageError(f"config file {args.config}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        values = values.get("generator", values) if isinstance(values, dict) else values
         if not isinstance(values, dict):
             raise UsageError(f"config file {args.config}: expected a mapping of generator options")
-        values = values.get("generator", values)
     for key in ("n", "seed", "families", "exclude_families", "min_level", "max_level", "formal", "jobs"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
@@ -67,10 +68,13 @@ def load(args) -> GeneratorConfig:
 
 
 def run(args) -> int:
-    import datasets
+    try:
+        import datasets
+    except ImportError:
+        raise UsageError("generate writes Hugging Face datasets: install them with pip install 'codev[ml]'") from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .run import generate
+    from .run import CheckUnavailable, generate
 
     config = load(args)
     datasets.disable_progress_bars()  # rich shows progress; the final save is quick
@@ -85,6 +89,11 @@ def run(args) -> int:
                 task, completed=kept, note=f"{tried} tried"))
         except (StoreMismatch, FileNotFoundError, FormalUnavailable) as exc:
             raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+        except CheckUnavailable as exc:
+            print(f"codev synth generate: {exc}", file=sys.stderr)
+            return 3
     summary = store.summary()
     print(f"{summary['kept']} verified items in {out} ({summary['attempts']} candidates tried)")
     for family, counts in summary["families"].items():

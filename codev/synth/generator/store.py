@@ -14,10 +14,26 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from codev.synth.records import RLItem, SFTItem
+
+@dataclass(frozen=True)
+class Attempt:
+    """One candidate index and what became of it (a line of attempts.jsonl)."""
+    index: int
+    id: str
+    key: str        # dedup key: hash of the normalized golden
+    family: str
+    level: int
+    status: str     # kept | duplicate | failed
+    reason: str     # why not kept ("" when kept)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Attempt":
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
 
 
 class StoreMismatch(Exception):
@@ -36,6 +52,13 @@ def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
             except json.JSONDecodeError:
                 return
+
+
+def read_attempts(path: Path) -> list[Attempt]:
+    try:
+        return [Attempt.from_row(row) for row in iter_jsonl(path)]
+    except (KeyError, TypeError):
+        raise StoreMismatch(f"{path}: not a generator attempts file (a line lacks a field)") from None
 
 
 def _rewrite(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -58,17 +81,17 @@ class ItemStore:
             raise StoreMismatch(f"{self.out}: another generator run is writing this directory") from None
         try:
             self._check_manifest(self.out / "manifest.json", identity)
-            self.attempts = list(iter_jsonl(self.out / "attempts.jsonl"))
-            if any(a.get("index") != i for i, a in enumerate(self.attempts)):
+            self.attempts = read_attempts(self.out / "attempts.jsonl")
+            if any(a.index != i for i, a in enumerate(self.attempts)):
                 raise StoreMismatch(f"{self.out / 'attempts.jsonl'}: indices are not consecutive (edited by hand?)")
         except StoreMismatch:
             self._lock.close()
             raise
-        self.keys = {a["key"] for a in self.attempts}
-        kept = {a["id"] for a in self.attempts if a["status"] == "kept"}
+        self.keys = {a.key for a in self.attempts}
+        kept = {a.id for a in self.attempts if a.status == "kept"}
         for name in ("rl.jsonl", "sft.jsonl"):
             self._reconcile(self.out / name, kept)
-        _rewrite(self.out / "attempts.jsonl", self.attempts)
+        _rewrite(self.out / "attempts.jsonl", (asdict(a) for a in self.attempts))
         self.kept = len(kept)
         self._files = {name: (self.out / name).open("a", encoding="utf-8")
                        for name in ("rl.jsonl", "sft.jsonl", "attempts.jsonl")}
@@ -106,15 +129,15 @@ class ItemStore:
         fh.write(json.dumps(row) + "\n")
         fh.flush()
 
-    def record(self, attempt: dict[str, Any], rl: RLItem | None = None, sft: SFTItem | None = None) -> None:
+    def record(self, attempt: Attempt, rl: RLItem | None = None, sft: SFTItem | None = None) -> None:
         """Rows first, then the attempt line that makes them count."""
         if rl is not None and sft is not None:
             self._append("rl.jsonl", rl.to_row())
             self._append("sft.jsonl", sft.to_row())
             self.kept += 1
-        self._append("attempts.jsonl", attempt)
+        self._append("attempts.jsonl", asdict(attempt))
         self.attempts.append(attempt)
-        self.keys.add(attempt["key"])
+        self.keys.add(attempt.key)
 
     def close(self) -> None:
         for fh in self._files.values():
@@ -125,9 +148,9 @@ class ItemStore:
         by_family: dict[str, Counter] = {}
         examples: dict[str, str] = {}
         for a in self.attempts:
-            by_family.setdefault(a["family"], Counter())[a["status"]] += 1
-            if a["status"] == "failed":
-                examples.setdefault(a["family"], a["reason"])
+            by_family.setdefault(a.family, Counter())[a.status] += 1
+            if a.status == "failed":
+                examples.setdefault(a.family, a.reason)
         return {"attempts": len(self.attempts), "kept": self.kept,
                 "families": {f: dict(c) for f, c in sorted(by_family.items())},
                 "failure_examples": examples}

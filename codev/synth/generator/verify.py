@@ -3,7 +3,8 @@
 Every design gets a simulation check (Icarus by default); combinational designs also get a formal
 proof (yosys SAT miter), which must be a proof: formal falling back to simulation does not count. A
 design is kept only when every check says `equivalent`; anything else is a generator bug or an
-unverifiable item and is recorded with the checker's reason.
+unverifiable item and is recorded with the checker's reason. A `timeout` or `infra_error` says
+nothing about the design (load, a missing tool): such a result is `unchecked`, never a failure.
 """
 from __future__ import annotations
 
@@ -20,11 +21,15 @@ class FormalUnavailable(Exception):
     """A proof was asked for but no yosys is installed."""
 
 
+UNCHECKED = (VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR)
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
     backends: tuple[str, ...]   # what decided each check, e.g. ("icarus", "formal")
     reason: str                 # the first failing check's verdict and reason, or "" when ok
+    unchecked: bool = False     # a check could not run to a verdict: neither kept nor failed
 
 
 def jobs_for(design: Design, options: CheckOptions, formal: bool) -> list[CheckJob]:
@@ -54,5 +59,6 @@ def verify(designs: list[Design], options: CheckOptions = CheckOptions(), formal
         reason = f"{bad.kind.value} ({bad.backend}): {bad.reason}" if bad else ""
         if not bad and hi - lo > 1 and mine[1].backend != "formal":
             reason = f"no formal proof ({mine[1].backend}): {mine[1].reason}"
-        results.append(Verification(not reason, tuple(v.backend for v in mine), reason))
+        results.append(Verification(not reason, tuple(v.backend for v in mine), reason,
+                                    bad is not None and bad.kind in UNCHECKED))
     return results

@@ -1,4 +1,5 @@
-"""Synchronous FIFOs: any depth (not only powers of two), full/empty flags, optional occupancy count.
+"""Synchronous FIFOs: any depth (not only powers of two), full/empty flags, optional occupancy count
+and almost-full threshold.
 
 Golden: a memory with wrapping read and write pointers and a counter. Second rendering: a shift
 queue whose head is always entry 0 (a read shifts every entry down), sized by its fill level.
@@ -19,11 +20,14 @@ class Fifo:
     combinational = False
 
     def sample(self, rng: random.Random, level: int) -> dict[str, Any]:
-        return {"width": rng.choice(WIDTHS[level]), "depth": rng.choice(DEPTHS[level]),
-                "count": level >= 3 and rng.random() < 0.5, **ResetStyle.sample(rng, level).as_params()}
+        params = {"width": rng.choice(WIDTHS[level]), "depth": rng.choice(DEPTHS[level]),
+                  "count": level >= 3 and rng.random() < 0.5, **ResetStyle.sample(rng, level).as_params()}
+        depth = params["depth"]
+        params["almost_full"] = rng.randint(1, depth - 1) if level >= 4 and depth > 2 and rng.random() < 0.6 else 0
+        return params
 
     def build(self, params: dict[str, Any], level: int) -> Design:
-        w, d, with_count = params["width"], params["depth"], params["count"]
+        w, d, with_count, almost = params["width"], params["depth"], params["count"], params["almost_full"]
         reset = ResetStyle.from_params(params)
         cw, pw = clog2(d + 1), clog2(d)
         top = f"fifo_{d}x{w}"
@@ -35,6 +39,8 @@ class Fifo:
             PortDoc("empty", "output", 1, "1 when the FIFO holds no entry")]
         if with_count:
             ports.append(PortDoc("count", "output", cw, "number of entries held"))
+        if almost:
+            ports.append(PortDoc("almost_full", "output", 1, f"1 when the FIFO holds {almost} or more entries"))
         behaviour = [f"The FIFO holds up to {d} entries of {w} bits, first in, first out.",
                      "At a rising edge, a write (`wr_en` = 1) stores `din` unless the FIFO is full, and a read "
                      "(`rd_en` = 1) removes the oldest entry unless the FIFO is empty; full and empty are judged "
@@ -45,6 +51,7 @@ class Fifo:
                      "Reset empties the FIFO."]
         flags = "    assign full = (used == {0}'d{1});\n    assign empty = (used == {0}'d0);\n".format(cw, d)
         flags += "    assign count = used;\n" if with_count else ""
+        flags += f"    assign almost_full = (used >= {cw}'d{almost});\n" if almost else ""
         golden = (f"    reg [{w - 1}:0] mem [0:{d - 1}];\n    reg [{pw - 1}:0] wp, rp;\n    reg [{cw - 1}:0] used;\n"
                   "    wire do_wr = wr_en && !full;\n    wire do_rd = rd_en && !empty;\n"
                   + reset.process(f"wp <= {pw}'d0;\nrp <= {pw}'d0;\nused <= {cw}'d0;",
@@ -54,6 +61,7 @@ class Fifo:
                   + flags + f"    assign dout = empty ? {w}'d0 : mem[rp];\n")
         alt_flags = "    assign full = (level == {0}'d{1});\n    assign empty = ~|level;\n".format(cw, d)
         alt_flags += "    assign count = level;\n" if with_count else ""
+        alt_flags += f"    assign almost_full = (level > {cw}'d{almost - 1});\n" if almost else ""
         alternate = (f"    reg [{w - 1}:0] slot [0:{d - 1}];\n    reg [{cw - 1}:0] level;\n    integer i;\n"
                      f"    wire take = rd_en && (level != {cw}'d0);\n    wire put = wr_en && (level != {cw}'d{d});\n"
                      + reset.process(f"level <= {cw}'d0;",
@@ -66,7 +74,8 @@ class Fifo:
                 f"Pointers wrap from {d - 1} to 0 explicitly, so the depth need not be a power of two.",
                 "Accept a write only when not full and a read only when not empty (both judged before the edge); "
                 "the counter adds the write and subtracts the read.",
-                "`dout` reads the memory at the read pointer, forced to 0 when empty; full and empty compare the counter."]
+                "`dout` reads the memory at the read pointer, forced to 0 when empty; full and empty compare the counter"
+                + (f", and almost_full compares it with {almost}." if almost else ".")]
         return Design(self.name, level, dict(params), top, tuple(ports),
                       f"implements a synchronous FIFO of {d} entries of {w} bits.", tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), False, reset)

@@ -156,8 +156,8 @@ class SequenceDetector:
                 "(as in KMP), so partial matches are not lost.",
                 ("Assert `detected` combinationally when the state is " + str(n - 1) + " and `din` completes the pattern."
                  if mealy else f"Assert `detected` in state {n} (a full match)."),
-                "After a match, continue from the longest proper prefix" + (" (overlapping)." if overlap else
-                                                                          ": no, restart from 0 (non-overlapping).")]
+                "After a match, continue from the longest proper prefix of the pattern that ends the bits seen "
+                "(overlapping)." if overlap else "After a match, restart from state 0 (non-overlapping)."]
         return Design(self.name, level, dict(params), top, tuple(ports),
                       f"detects the serial bit pattern {p} ({'overlapping' if overlap else 'non-overlapping'}, "
                       f"{'Mealy' if mealy else 'Moore'} output).",
