@@ -190,15 +190,15 @@ def _generator_rows(path: Path):
 
 
 def _generator_count(folder: Path) -> StageCount:
-    from .generator.store import iter_jsonl
+    from .generator.store import Attempt, iter_jsonl
 
     counts = StageCount("generator")
-    for attempt in iter_jsonl(folder / "attempts.jsonl"):
+    for attempt in (Attempt.from_row(row) for row in iter_jsonl(folder / "attempts.jsonl")):
         counts.inputs += 1
-        if attempt["status"] == "kept":
+        if attempt.status == "kept":
             counts.kept += 1
         else:
-            counts.dropped[attempt["status"]] += 1
-            counts.examples.setdefault(attempt["status"], {"id": attempt["id"], "where": f"generator:{attempt['family']}",
-                                                           "top": "", "detail": attempt.get("reason", "")})
+            counts.dropped[attempt.status] += 1
+            counts.examples.setdefault(attempt.status, {"id": attempt.id, "where": f"generator:{attempt.family}",
+                                                        "top": "", "detail": attempt.reason})
     return counts
