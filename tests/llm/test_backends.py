@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -12,80 +10,53 @@ from codev.llm.backend import BackendConfig, BackendError, ChatRequest, make_bac
 from codev.llm.openai_client import RateLimiter
 from codev.llm.replay import ReplayMiss
 
+from .chat_server import chat_server, completion, error
 
-class _ChatServer(BaseHTTPRequestHandler):
-    """POST /v1/chat/completions: the first call per prompt answers 429, the second 500, then 200 with usage."""
 
-    calls: dict[str, int] = {}
-    lock = threading.Lock()
-
-    def log_message(self, *args):
-        pass
-
-    def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        user = body["messages"][-1]["content"]
-        with self.lock:
-            seen = self.calls.get(user, 0)
-            self.calls[user] = seen + 1
-        if user == "bad":
-            return self._reply(400, {"error": {"message": "bad request", "type": "invalid_request_error"}})
-        if seen == 0:
-            return self._reply(429, {"error": {"message": "rate limited"}}, {"retry-after-ms": "300"})
-        if seen == 1:
-            return self._reply(500, {"error": {"message": "overloaded"}})
-        self._reply(200, {
-            "id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "echo " + user}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 3, "total_tokens": 13},
-        })
+def _answer(body: dict, call: int) -> tuple:
+    """The first call per prompt answers 429 (asking for 300 ms), the second 500, then 200 with usage."""
+    user = body["messages"][-1]["content"]
+    if user == "bad":
+        return 400, error("bad request")
+    if call == 0:
+        return 429, error("rate limited"), {"retry-after-ms": "300"}
+    if call == 1:
+        return 500, error("overloaded")
+    return 200, completion(body["model"], "echo " + user, prompt_tokens=10, completion_tokens=3)
 
 
 @pytest.fixture
-def chat_server():
-    _ChatServer.calls = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+def chat():
+    with chat_server(_answer) as (url, calls):
+        yield url, calls
 
 
 def _requests(*users: str) -> list[ChatRequest]:
     return [ChatRequest(u, [{"role": "user", "content": u}]) for u in users]
 
 
-def test_openai_backend_retries_429_and_500_and_accounts_tokens_and_cost(chat_server):
-    backend = make_backend(BackendConfig(kind="openai", base_url=chat_server, model="m", backoff_s=0.01,
+def test_openai_backend_retries_429_and_500_and_accounts_tokens_and_cost(chat):
+    url, calls = chat
+    backend = make_backend(BackendConfig(kind="openai", base_url=url, model="m", backoff_s=0.01,
                                          concurrency=2, usd_per_mtok_prompt=1.0, usd_per_mtok_completion=2.0))
     got = {}
     started = time.monotonic()
     backend.complete(_requests("a", "b", "c"), lambda r, text: got.__setitem__(r.key, text))
     assert time.monotonic() - started >= 0.3  # the 429's retry-after-ms, not our 0.01 s backoff
     assert got == {"a": "echo a", "b": "echo b", "c": "echo c"}
-    assert _ChatServer.calls == {"a": 3, "b": 3, "c": 3}
+    assert calls == {"a": 3, "b": 3, "c": 3}
     usage = backend.usage.to_json()
     assert usage == {"requests": 3, "prompt_tokens": 30, "completion_tokens": 9, "retries": 6,
                      "cost_usd": round((30 * 1.0 + 9 * 2.0) / 1e6, 6)}
 
 
-def test_openai_backend_hard_error_goes_to_on_error_without_retry(chat_server):
-    backend = make_backend(BackendConfig(kind="openai", base_url=chat_server, model="m", backoff_s=0.01))
+def test_openai_backend_hard_error_goes_to_on_error_without_retry(chat):
+    url, calls = chat
+    backend = make_backend(BackendConfig(kind="openai", base_url=url, model="m", backoff_s=0.01))
     got, errors = {}, {}
     backend.complete(_requests("bad", "ok"), lambda r, t: got.__setitem__(r.key, t),
                      lambda r, exc: errors.__setitem__(r.key, str(exc)))
-    assert got == {"ok": "echo ok"} and "BadRequestError" in errors["bad"] and _ChatServer.calls["bad"] == 1
+    assert got == {"ok": "echo ok"} and "BadRequestError" in errors["bad"] and calls["bad"] == 1
     with pytest.raises(BackendError, match="BadRequestError"):
         backend.complete(_requests("bad"), lambda r, t: None)
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -17,6 +15,8 @@ from codev.synth.roundtrip import RoundTrip
 from codev.synth.static_filters import judge
 from codev.synth.store import StageFile, run_stage
 from testbench_gen import CheckOptions
+
+from ..llm.chat_server import chat_server, completion, error
 
 MUX = "module mux2(input a, input b, input s, output y);\n  assign y = s ? b : a;\nendmodule\n"
 CNT = ("module cnt(input clk, input rst, output reg [2:0] q);\n  always @(posedge clk)\n"
@@ -84,56 +84,33 @@ def test_difficulty_counts_passes_of_k(tmp_path, items, checker):
     assert [o.reason for o in stage.process([no_spec])] == ["no_spec"]
 
 
-class _Endpoint(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat server: answers from `table` (user text -> reply); 503 while `down`."""
-
-    table: dict[str, str] = {}
-    down = False
-    calls = 0
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).calls += 1
-        user = body["messages"][-1]["content"]
-        if self.down:
-            status, reply = 503, {"error": {"message": "overloaded"}}
-        else:
-            text = next((v for k, v in self.table.items() if k in user), "I cannot help with that.")
-            status, reply = 200, {"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
-                                  "choices": [{"index": 0, "finish_reason": "stop",
-                                               "message": {"role": "assistant", "content": text}}],
-                                  "usage": {"prompt_tokens": len(user) // 4, "completion_tokens": len(text) // 4}}
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
 @pytest.fixture
 def endpoint():
-    _Endpoint.table, _Endpoint.down, _Endpoint.calls = {}, False, 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    """An OpenAI-compatible server answering from `table` (a substring of the user turn -> reply); 503 while down."""
+    state = {"down": False, "table": {}}
+
+    def answer(body: dict, call: int) -> tuple:
+        if state["down"]:
+            return 503, error("overloaded")
+        user = body["messages"][-1]["content"]
+        text = next((v for k, v in state["table"].items() if k in user), "I cannot help with that.")
+        return 200, completion(body["model"], text, len(user) // 4, len(text) // 4)
+
+    with chat_server(answer) as (url, calls):
+        yield url, state, calls
 
 
 def test_endpoint_outage_leaves_items_pending_and_a_rerun_finishes(tmp_path, items, endpoint, checker):
-    _Endpoint.table = {"assign y = s ? b : a;": "mux spec", "mux spec": answer(MUX)}
-    config = BackendConfig(kind="openai", base_url=endpoint, model="m", retries=1, backoff_s=0.01)
+    url, state, calls = endpoint
+    state["table"] = {"assign y = s ? b : a;": "mux spec", "mux spec": answer(MUX)}
+    config = BackendConfig(kind="openai", base_url=url, model="m", retries=1, backoff_s=0.01)
     llm = ResponseCache(tmp_path / "cache.jsonl", make_backend(config), "sig")
     stage_file = StageFile(tmp_path / "rt.jsonl")
-    _Endpoint.down = True
+    state["down"] = True
     timing = run_stage(RoundTrip(llm, OPTIONS, checker), lambda: iter(items[:1]), stage_file, show_progress=False)
     assert timing.pending == 1 and not stage_file.complete and stage_file.done_ids() == set()
-    assert _Endpoint.calls == 2  # one try and one retry, then left for later
-    _Endpoint.down = False
+    assert sum(calls.values()) == 2  # one try and one retry, then left for later
+    state["down"] = False
     timing = run_stage(RoundTrip(llm, OPTIONS, checker), lambda: iter(items[:1]), stage_file, show_progress=False)
     assert timing.pending == 0 and stage_file.complete and [o["status"] for o in stage_file.records()] == ["kept"]
     assert llm.backend.usage.requests == 2 and llm.backend.usage.prompt_tokens > 0
