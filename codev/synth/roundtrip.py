@@ -69,4 +69,5 @@ class RoundTrip:
             if verdict.kind == VerdictKind.EQUIVALENT:
                 yield Outcome(item, True)
             else:
-                yield Outcome(item, False, str(verdict.kind), verdict.reason)
+                detail = f"{verdict.reason}: {verdict.detail}" if verdict.detail else verdict.reason
+                yield Outcome(item, False, str(verdict.kind), detail)
