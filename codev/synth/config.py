@@ -87,7 +87,7 @@ class SynthConfig:
     generator: GeneratorConfig | None = None  # correct-by-construction items added to both datasets
     checker: CheckOptions = CheckOptions(cycles=500, seeds=2)
     jobs: int = 2
-    chunk: int = 16  # items per checkpointed batch (and per checker call)
+    chunk: int = 16  # items per checkpointed batch and checker call; caps LLM requests in flight too
 
     def difficulty_llm(self) -> BackendConfig:
         return self.difficulty.llm or self.roundtrip.llm
