@@ -1,5 +1,8 @@
 """Every LLM response a run receives is appended to a JSONL file before it is used, so a killed run
-never pays for the same request twice. Only byte offsets are held in memory, not the texts."""
+never pays for the same request twice. Only byte offsets are held in memory, not the texts.
+
+Each line also names the prompt hash and sample index, so `export_replay` can turn a run's responses
+into a replay file: record once against a real endpoint, then rerun offline (CI, demos, ablations)."""
 from __future__ import annotations
 
 import json
@@ -42,8 +45,10 @@ class ResponseCache:
             fh.seek(self.offsets[key])
             return json.loads(fh.readline())["text"]
 
-    def _write(self, key: str, text: str) -> None:
-        data = (json.dumps({"key": key, "text": text}, ensure_ascii=False) + "\n").encode("utf-8")
+    def _write(self, request: ChatRequest, text: str) -> None:
+        key = self.key(request)
+        row = {"key": key, "prompt_hash": prompt_hash(request.messages), "sample": request.sample, "text": text}
+        data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "ab") as fh:
@@ -66,7 +71,28 @@ class ResponseCache:
                 missing.append(request)
 
         def fresh(request: ChatRequest, text: str) -> None:
-            self._write(self.key(request), text)
+            self._write(request, text)
             on_result(request, text)
 
         self.backend.complete(missing, fresh, on_error)
+
+
+def export_replay(caches: Sequence[Path], out: Path, header: str) -> int:
+    """Write the responses of response-cache files as a replay file; returns the number of prompts.
+
+    A prompt's responses are listed by sample index, so replayed sample i is the recorded sample i."""
+    by_prompt: dict[str, dict[int, str]] = {}
+    for cache in caches:
+        with open(cache, "rb") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                    by_prompt.setdefault(row["prompt_hash"], {})[int(row["sample"])] = row["text"]
+                except (ValueError, KeyError):
+                    continue  # a line torn by a kill
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"header": header}) + "\n")
+        for key, samples in sorted(by_prompt.items()):
+            responses = [samples[i] for i in sorted(samples)]
+            fh.write(json.dumps({"prompt_hash": key, "responses": responses}, ensure_ascii=False) + "\n")
+    return len(by_prompt)

@@ -126,3 +126,18 @@ def test_items_that_skipped_the_filter_are_screened_before_becoming_goldens(tmp_
     stage = DifficultyFilter(llm, k=1, max_passes=0, options=OPTIONS, checker=checker)
     assert [o.reason for o in stage.process([hostile])] == ["forbidden_construct"]
     assert llm.backend.usage.requests == 0
+
+
+def test_responses_recorded_from_an_endpoint_replay_offline(tmp_path, items, endpoint, checker, synth_cli):
+    url, state, calls = endpoint
+    state["table"] = {"assign y = s ? b : a;": "mux spec", "mux spec": answer(MUX)}
+    live = ResponseCache(tmp_path / "run" / "llm" / "roundtrip.jsonl",
+                         make_backend(BackendConfig(kind="openai", base_url=url, model="m")), "live")
+    assert [o.kept for o in RoundTrip(live, OPTIONS, checker).process(items[:1])] == [True]
+    status, out, err = synth_cli("export-replay", "--run", tmp_path / "run", "--out", tmp_path / "rec.jsonl")
+    assert status == 0 and json.loads(out)["prompts"] == 2, err
+    offline = cache(tmp_path, tmp_path / "rec.jsonl", "offline")
+    replayed = list(RoundTrip(offline, OPTIONS, checker).process([Item("mux2", MUX, "mux2", "t", dict(items[0].data))]))
+    assert [o.kept for o in replayed] == [True] and offline.backend.usage.requests == 2 and sum(calls.values()) == 2
+    status, _, err = synth_cli("export-replay", "--run", tmp_path / "nothing", "--out", tmp_path / "x.jsonl")
+    assert status == 2 and "no recorded LLM responses" in err
