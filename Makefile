@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup test demo bench bench-eval bench-backends clean
+.PHONY: setup test demo bench bench-eval bench-backends bench-synth clean
 
 setup: $(VENV)/.setup-done
 
@@ -27,6 +27,9 @@ bench-eval: setup
 
 bench-backends: setup  # about 50 min on 2 cores
 	$(BIN)/python bench/backends_throughput.py --latency
+
+bench-synth: setup  # synthesis items/s per stage and the built-in funnel (about 1 min on 2 cores)
+	$(BIN)/python bench/synth_throughput.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

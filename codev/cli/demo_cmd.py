@@ -66,6 +66,14 @@ def run(args) -> int:
         status = subprocess.run(cli + ["eval", "--bench", "rtllm-v2", "--references", "--no-progress",
                                          "--bench-root", str(bench), "--out", str(out / "eval"),
                                          "--jobs", "2"]).returncode
+        if status not in (0, 1):
+            return status
+        synth_config = Path(__file__).resolve().parents[2] / "configs" / "synth_default.yaml"
+        if synth_config.is_file():
+            print("\n== 3. synth: built-in corpus -> filters -> decontam -> round trip -> difficulty (replayed LLM)")
+            status = subprocess.run(cli + ["synth", "run", "--config", str(synth_config), "--out", str(out / "synth"),
+                                           "--bench-root", str(bench), "--jobs", "2"]).returncode
+            print(f"(funnel and examples of every drop: {out / 'synth' / 'report.md'})")
         return 0 if status in (0, 1) else status
     print(f"\n(benchmarks not found at {bench}: skipping the eval step; pass --bench-root)")
     return 0

@@ -6,6 +6,14 @@ from .stages import register_staged
 # stage name -> module defining register(subparsers) and run(args)
 STAGES = {
     "generate": "codev.synth.generator.cli",
+    "run": "codev.synth.commands.run",
+    "ingest": "codev.synth.commands.ingest",
+    "filter": "codev.synth.commands.filter",
+    "dedup": "codev.synth.commands.dedup",
+    "decontam": "codev.synth.commands.decontam",
+    "roundtrip": "codev.synth.commands.roundtrip",
+    "difficulty": "codev.synth.commands.difficulty",
+    "export-replay": "codev.synth.commands.export_replay",
 }
 
 

@@ -9,8 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from codev.llm.openai_client import ChatRequest, EndpointConfig, complete_all
-from codev.llm.hf_local import LocalModelConfig, generate_all
+from codev.llm.backend import BackendConfig, ChatRequest, make_backend
 from codev.llm.prompts import build_prompt
 
 from .benchmarks import Problem
@@ -26,7 +25,7 @@ class GenerationMismatch(Exception):
 
 @dataclass(frozen=True)
 class GenerationConfig:
-    backend: str  # "hf" (local folder) or "openai" (endpoint)
+    backend: str  # "hf" (local folder), "openai" (endpoint) or "replay" (recordings file in `model`)
     model: str  # checkpoint folder, or the endpoint's model name
     endpoint: str | None = None
     n: int = 1
@@ -50,6 +49,21 @@ class GenerationConfig:
             "max_tokens": self.max_tokens,
             "prompt_style": self.prompt_style,
         }
+
+    def backend_config(self) -> BackendConfig:
+        return BackendConfig(
+            kind=self.backend,
+            model=self.model,
+            base_url=self.endpoint,
+            path=self.model if self.backend == "replay" else None,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            concurrency=self.concurrency,
+            retries=self.retries,
+            batch_size=self.batch_size,
+            seed=self.seed,
+        )
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -77,7 +91,7 @@ def generate_answers(
         messages = build_prompt(problem, config.prompt_style).messages()
         for index in range(config.n):
             if (problem.benchmark, problem.id, index) not in have:
-                requests.append(ChatRequest((problem.benchmark, problem.id, index), messages))
+                requests.append(ChatRequest((problem.benchmark, problem.id, index), messages, sample=index))
     on_status(f"generating {len(requests)} responses ({len(have)} already in {store.path})")
 
     with progress_bar("generating", len(requests), progress) as advance:
@@ -90,7 +104,7 @@ def generate_answers(
             have[request.key] = text
             advance()
 
-        _run_backend(config, requests, save)
+        make_backend(config.backend_config()).complete(requests, save)
 
     return [
         Answer(p.benchmark, p.id, index, have[(p.benchmark, p.id, index)])
@@ -98,26 +112,3 @@ def generate_answers(
         for index in range(config.n)
     ]
 
-
-def _run_backend(config: GenerationConfig, requests: list[ChatRequest], save) -> None:
-    if config.backend == "openai":
-        endpoint = EndpointConfig(
-            base_url=config.endpoint or "",
-            model=config.model,
-            temperature=config.temperature,
-            top_p=config.top_p,
-            max_tokens=config.max_tokens,
-            concurrency=config.concurrency,
-            retries=config.retries,
-        )
-        complete_all(endpoint, requests, save)
-    else:
-        local = LocalModelConfig(
-            path=config.model,
-            temperature=config.temperature,
-            top_p=config.top_p,
-            max_tokens=config.max_tokens,
-            batch_size=config.batch_size,
-            seed=config.seed,
-        )
-        generate_all(local, requests, save)

@@ -1,13 +1,16 @@
-"""Batched sampling from a local Hugging Face causal LM (a checkpoint folder; nothing is downloaded)."""
+"""Batched sampling from a local Hugging Face causal LM (a checkpoint folder; nothing is downloaded).
+
+The model is loaded once per backend object and reused for every `complete` call of a run.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
-from .openai_client import ChatRequest
+from .backend import BackendError, ChatRequest, OnError, OnResult, Usage
 
 
-class LocalModelError(Exception):
+class LocalModelError(BackendError):
     """The model folder cannot be loaded."""
 
 
@@ -49,28 +52,51 @@ def load(config: LocalModelConfig):
     return tokenizer, model.to(device).eval(), device
 
 
-def generate_all(
-    config: LocalModelConfig, requests: Sequence[ChatRequest], on_result: Callable[[ChatRequest, str], None]
-) -> None:
-    """Sample one response per request, `batch_size` prompts per forward pass."""
-    if not requests:
-        return
-    import torch
+class LocalModelBackend:
+    name = "hf"
 
-    tokenizer, model, device = load(config)
-    torch.manual_seed(config.seed)
-    texts = [render_chat(tokenizer, r.messages) for r in requests]
-    # similar lengths together: less padding per batch
-    order = sorted(range(len(requests)), key=lambda i: len(texts[i]))
-    sample = config.temperature > 0
-    for start in range(0, len(order), config.batch_size):
-        batch = order[start : start + config.batch_size]
-        enc = tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False).to(device)
-        kwargs = {"do_sample": sample, "max_new_tokens": config.max_tokens, "pad_token_id": tokenizer.pad_token_id}
-        if sample:
-            kwargs.update(temperature=config.temperature, top_p=config.top_p)
-        with torch.no_grad():
-            out = model.generate(**enc, **kwargs)
-        new_tokens = out[:, enc["input_ids"].shape[1] :]
-        for i, row in zip(batch, new_tokens):
-            on_result(requests[i], tokenizer.decode(row, skip_special_tokens=True))
+    def __init__(self, config: LocalModelConfig):
+        self.config = config
+        self.usage = Usage()
+        self._loaded = None
+
+    def model(self):
+        if self._loaded is None:
+            import torch
+
+            self._loaded = load(self.config)
+            torch.manual_seed(self.config.seed)
+        return self._loaded
+
+    def complete(self, requests: Sequence[ChatRequest], on_result: OnResult, on_error: OnError | None = None) -> None:
+        """One response per request, `batch_size` prompts per forward pass (similar lengths together)."""
+        if not requests:
+            return
+        import torch
+
+        tokenizer, model, device = self.model()
+        config = self.config
+        texts = [render_chat(tokenizer, r.messages) for r in requests]
+        order = sorted(range(len(requests)), key=lambda i: len(texts[i]))  # less padding per batch
+        sample = config.temperature > 0
+        for start in range(0, len(order), config.batch_size):
+            batch = order[start : start + config.batch_size]
+            enc = tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True,
+                            add_special_tokens=False).to(device)
+            kwargs = {"do_sample": sample, "max_new_tokens": config.max_tokens, "pad_token_id": tokenizer.pad_token_id}
+            if sample:
+                kwargs.update(temperature=config.temperature, top_p=config.top_p)
+            with torch.no_grad():
+                out = model.generate(**enc, **kwargs)
+            prompt_len = enc["input_ids"].shape[1]
+            new_tokens = out[:, prompt_len:]
+            for i, row in zip(batch, new_tokens):
+                completion = int((row != tokenizer.pad_token_id).sum())
+                prompt = int(enc["attention_mask"][batch.index(i)].sum())
+                self.usage.add(requests=1, prompt_tokens=prompt, completion_tokens=completion)
+                on_result(requests[i], tokenizer.decode(row, skip_special_tokens=True))
+
+
+def generate_all(config: LocalModelConfig, requests: Sequence[ChatRequest], on_result: OnResult) -> None:
+    """One-shot form of LocalModelBackend (loads the model, answers, drops it): for callers without a run."""
+    LocalModelBackend(config).complete(requests, on_result)

@@ -1,0 +1,104 @@
+"""Synthesis throughput: items/s per stage and the funnel (prints figures; not run by CI).
+
+Three runs, each in a fresh temporary folder, on the cores given by --jobs:
+  builtin   configs/synth_default.yaml: seed corpus, replayed responses, real Icarus round-trip and
+            difficulty checks, generator items (the run `make demo` and the tests do)
+  serv      the SERV RISC-V CPU from PyPI (pythondata-cpu-serv, ISC licence), read as data: ingest,
+            filters, dedup and decontamination of real multi-module code (skipped if not installed)
+  scale     --scale synthetic modules (JSONL; families of small designs with many near copies) through
+            ingest, filters, dedup and decontamination: the per-item cost of the static stages
+
+    python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
+    python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from codev.synth.config import config_from_mapping, load_config
+from codev.synth.pipeline import run_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = [
+    "module add{i}(input [{w}:0] a, input [{w}:0] b, output [{w1}:0] s);\n  assign s = a + b + {k};\nendmodule\n",
+    "module cmp{i}(input [{w}:0] a, output y);\n  assign y = (a > {k}) ^ a[0];\nendmodule\n",
+    ("module cnt{i}(input clk, input rst, input en, output reg [{w}:0] q);\n  always @(posedge clk)\n"
+     "    if (rst) q <= 0;\n    else if (en) q <= (q == {k}) ? 0 : q + 1;\nendmodule\n"),
+    ("module sh{i}(input clk, input [{w}:0] d, input load, output reg [{w}:0] q);\n  always @(posedge clk)\n"
+     "    if (load) q <= d;\n    else q <= {{q[{wm}:0], q[{w}] ^ q[0]}};\nendmodule\n"),
+]
+
+
+def synthetic(path: Path, n: int) -> Path:
+    rng = random.Random(0)
+    with open(path, "w") as fh:
+        for i in range(n):
+            w = rng.randint(3, 12)
+            code = rng.choice(TEMPLATES).format(i=i % (n // 4 + 1), w=w, w1=w + 1, wm=w - 1, k=rng.randint(1, 7))
+            fh.write(json.dumps({"code": code, "path": f"synthetic/{i}.v", "licence": "CC0-1.0"}) + "\n")
+    return path
+
+
+def show(name: str, summary) -> None:
+    print(f"\n== {name}")
+    print(f"{'stage':<11} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
+    for stage in summary.stages:
+        t = summary.timings.get(stage.name)
+        rate = f"{t.rate:8.1f}" if t and t.seconds else f"{'-':>8}"
+        secs = f"{t.seconds:8.2f}" if t else f"{'-':>8}"
+        print(f"{stage.name:<11} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
+              f"{json.dumps(dict(stage.dropped))}")
+    print(f"SFT rows {summary.sft}, RL rows {summary.rl}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--scale", type=int, default=1000)
+    ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs")
+    ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
+    ap.add_argument("--bench-root", type=Path,
+                    default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
+    args = ap.parse_args()
+    print(f"cores available: {len(os.sched_getaffinity(0))}; --jobs {args.jobs}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        runs = set(args.only.split(","))
+        if "builtin" in runs:
+            started = time.monotonic()
+            config = replace(load_config(REPO / "configs" / "synth_default.yaml"), jobs=args.jobs)
+            show("builtin (configs/synth_default.yaml)", run_pipeline(config, tmp / "builtin", args.bench_root, False,
+                                                                       lambda s: None))
+            print(f"builtin wall: {time.monotonic() - started:.1f} s")
+
+        static = {"roundtrip": {"enabled": False}, "jobs": args.jobs, "chunk": 64,
+                  "filters": {"max_lines": 4000, "max_chars": 200000}}
+        try:
+            import pythondata_cpu_serv as serv
+        except ImportError:
+            serv = None
+            print("\n== serv: skipped (pip install pythondata-cpu-serv)")
+        if serv is not None and "serv" in runs:
+            root = Path(serv.__file__).parent / "verilog"
+            cfg = config_from_mapping({"sources": [{"kind": "folder", "path": str(root), "name": "serv"}], **static})
+            show("serv (pythondata-cpu-serv, static stages)", run_pipeline(cfg, tmp / "serv", args.bench_root, False,
+                                                                          lambda s: None))
+        if "scale" in runs:
+            data = synthetic(tmp / "synthetic.jsonl", args.scale)
+            cfg = config_from_mapping({"sources": [{"kind": "jsonl", "path": str(data), "name": "synthetic"}],
+                                       **{**static, "filters": {"min_lines": 1, "compile": not args.no_compile}}})
+            show(f"scale ({args.scale} synthetic modules, static stages{', no compile' if args.no_compile else ''})",
+                 run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
+    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

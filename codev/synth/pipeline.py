@@ -1,0 +1,204 @@
+"""`codev synth run`: ingest -> filter -> dedup -> decontam -> round trip -> difficulty, plus the generator,
+then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint file and
+appends to its own, so rerunning on the same folder resumes where a kill stopped it."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from codev.llm.backend import BackendConfig, make_backend
+
+from .checking import Checker
+from .config import SynthConfig
+from .decontam import BenchmarkIndex, Decontaminator
+from .dedup import Deduplicator
+from .difficulty import DifficultyFilter
+from .ingest_stage import run_ingest
+from .items import Item
+from .llm_cache import ResponseCache, config_signature
+from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dataset, write_funnel, write_jsonl,
+                      write_report)
+from .prompts import code_messages
+from .records import RLItem, SFTItem
+from .roundtrip import RoundTrip
+from .static_filters import StaticFilter
+from .store import StageFile, Timing, run_stage
+
+STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
+
+
+class RunMismatch(Exception):
+    """The output folder holds a run made with other settings."""
+
+
+class StagePending(Exception):
+    """A stage left items without an outcome (transient LLM failures); later stages must not run yet."""
+
+
+@dataclass
+class RunSummary:
+    sft: int
+    rl: int
+    stages: list[StageCount]
+    llm_usage: dict[str, dict]
+    timings: dict[str, Timing]  # this session's work per stage (resumed work is not counted)
+
+
+def stage_file(out: Path, name: str) -> StageFile:
+    return StageFile(Path(out) / "stages" / f"{STAGES.index(name) + 1:02d}_{name}.jsonl")
+
+
+def llm(out: Path, name: str, config: BackendConfig) -> ResponseCache:
+    return ResponseCache(Path(out) / "llm" / f"{name}.jsonl", make_backend(config), config_signature(config))
+
+
+def _claim(out: Path, config: SynthConfig) -> None:
+    """Refuse to resume a folder made with other settings (it would mix two runs' data)."""
+    path = out / "run.json"
+    settings = json.loads(json.dumps(asdict(config), default=str))
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if old != settings:
+            diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+            raise RunMismatch(f"{path}: this folder holds a run with other settings ({', '.join(diff)}); use another --out")
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+
+def _status(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
+                 on_status: Callable[[str], None] = _status) -> RunSummary:
+    with Checker(config.jobs) as checker:
+        return _run(config, Path(out), bench_root, checker, show_progress, on_status)
+
+
+def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Checker, show_progress: bool,
+         on_status: Callable[[str], None]) -> RunSummary:
+    import datasets
+
+    datasets.disable_progress_bars()  # the stage bars report progress; dataset writes would only add noise
+    _claim(out, config)
+    files = {name: stage_file(out, name) for name in STAGES}
+    caches: dict[str, ResponseCache] = {}
+    timings: dict[str, Timing] = {}
+
+    def step(name: str, stage, source: str) -> None:
+        timings[name] = run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk,
+                                  show_progress, on_status)
+        if timings[name].pending:
+            raise StagePending(f"{name}: {timings[name].pending} items got no LLM response (endpoint unavailable "
+                               f"or rate limited); finished work is saved in {out}, rerun to resume")
+
+    timings["ingest"] = run_ingest(config.sources, files["ingest"], show_progress, on_status)
+    step("filter", StaticFilter(config.filters, config.jobs), "ingest")
+    step("dedup", Deduplicator(config.dedup), "filter")
+    last = "dedup"
+    if config.decontam.enabled:
+        if bench_root is None:
+            raise ValueError("decontam needs the benchmarks: set decontam.bench_root, --bench-root or $CODEV_BENCH_ROOT")
+        if not files["decontam"].complete:
+            started = time.monotonic()
+            index = BenchmarkIndex(bench_root, config.decontam)
+            on_status(f"decontam: {len(index.refs)} benchmark references indexed in {time.monotonic() - started:.1f} s")
+            step("decontam", Decontaminator(index, config.checker, checker), last)
+        last = "decontam"
+    if config.roundtrip.enabled:
+        caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
+        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker), last)
+        if config.difficulty.enabled:
+            caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
+            step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
+                                                config.checker, checker), "roundtrip")
+
+    stages = [count_stage(name, files[name]) for name in STAGES if files[name].path.exists()]
+    generated = out / "generator"
+    if config.generator is not None and config.generator.n > 0:
+        from .generator import generate
+
+        on_status(f"generator: {config.generator.n} verified items")
+        started = time.monotonic()
+        before = _generator_count(generated).inputs if generated.exists() else 0
+        generate(config.generator, generated)
+        stages.append(_generator_count(generated))
+        timings["generator"] = Timing(stages[-1].inputs - before, time.monotonic() - started)
+
+    sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
+    rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
+    cache = out / ".datasets-cache"
+    save_dataset(out / "sft.jsonl", out / "sft", SFT_COLUMNS, cache)
+    save_dataset(out / "rl.jsonl", out / "rl", RL_COLUMNS, cache)
+    shutil.rmtree(cache, ignore_errors=True)  # save_to_disk copied the Arrow files out of it
+    write_funnel(out / "funnel.json", stages)
+    usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
+    extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
+             **{f"LLM {name}": _describe(llm_config) for name, llm_config in
+                (("roundtrip", config.roundtrip.llm), ("difficulty", config.difficulty_llm())) if name in caches},
+             **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
+    decontam = next((s for s in stages if s.name == "decontam"), None)
+    if decontam:
+        extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
+                                    f"{decontam.dropped.get('function', 0)} by function")
+    extra["throughput (this session)"] = ", ".join(
+        f"{name} {t.items} items in {t.seconds:.1f} s ({t.rate:.1f}/s)" for name, t in timings.items() if t.items)
+    write_report(out / "report.md", stages, sft_n, rl_n, extra)
+    return RunSummary(sft_n, rl_n, stages, usage, timings)
+
+
+def _sft(config: SynthConfig, files: dict[str, StageFile], generated: Path):
+    if config.roundtrip.enabled:
+        for item in files["roundtrip"].kept_items():
+            messages = code_messages(item.data["spec"]) + [{"role": "assistant", "content": item.data["response"]}]
+            yield SFTItem(item.id, messages, f"roundtrip/{item.source}", _provenance(item)).to_row()
+    yield from _generator_rows(generated / "sft.jsonl")
+
+
+def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
+    if config.roundtrip.enabled:
+        source = files["difficulty"] if config.difficulty.enabled else files["roundtrip"]
+        for item in source.kept_items():
+            k, passes = item.data.get("k", 0), item.data.get("passes", 0)
+            meta = {**_provenance(item), "passes": passes, "k": k}
+            yield RLItem(item.id, code_messages(item.data["spec"]), item.code, item.data["interface"], k - passes,
+                         f"roundtrip/{item.source}", meta).to_row()
+    yield from _generator_rows(generated / "rl.jsonl")
+
+
+def _describe(config: BackendConfig) -> str:
+    where = {"openai": config.base_url, "hf": config.model, "replay": config.path}[config.kind]
+    model = f" model {config.model}" if config.kind == "openai" else ""
+    return f"{config.kind} {where}{model}, temperature {config.temperature}"
+
+
+def _provenance(item: Item) -> dict:
+    return {"top": item.top, "path": item.path, "licence": item.licence, "corpus": item.source}
+
+
+def _generator_rows(path: Path):
+    if path.exists():
+        from .generator.store import iter_jsonl
+
+        yield from iter_jsonl(path)
+
+
+def _generator_count(folder: Path) -> StageCount:
+    from .generator.store import Attempt, iter_jsonl
+
+    counts = StageCount("generator")
+    for attempt in (Attempt.from_row(row) for row in iter_jsonl(folder / "attempts.jsonl")):
+        counts.inputs += 1
+        if attempt.status == "kept":
+            counts.kept += 1
+        else:
+            counts.dropped[attempt.status] += 1
+            counts.examples.setdefault(attempt.status, {"id": attempt.id, "where": f"generator:{attempt.family}",
+                                                        "top": "", "detail": attempt.reason})
+    return counts

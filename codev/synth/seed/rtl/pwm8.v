@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+// Written by the codev developers for the built-in seed corpus.
+// 8-bit PWM: a free-running counter compared with the duty cycle; asynchronous active-low reset.
+module pwm8 (
+    input  wire       clk,
+    input  wire       rst_n,
+    input  wire [7:0] duty,
+    output reg        pwm_out
+);
+    reg [7:0] cnt;
+
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            cnt     <= 8'd0;
+            pwm_out <= 1'b0;
+        end else begin
+            cnt     <= cnt + 8'd1;
+            pwm_out <= (cnt < duty);
+        end
+    end
+endmodule
