@@ -34,7 +34,7 @@ def sft_config(settings: SFTSettings, model: ModelSettings, report_to: list[str]
         seed=settings.seed,
         bf16=settings.bf16,
         use_cpu=settings.use_cpu,
-        **({"gradient_checkpointing": True} if settings.gradient_checkpointing else {}),
+        gradient_checkpointing=settings.gradient_checkpointing,  # TRL defaults it to True
         deepspeed=settings.deepspeed,
         dataloader_num_workers=0,
         report_to=report_to,
