@@ -198,9 +198,11 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         parts = dapo_loss(logps, old, inputs["advantages"], mask, self.epsilon_low, self.epsilon_high, num_tokens,
                           entropies, self.entropy_coef / accum)
         m = self._metrics["train" if train else "eval"]
+        empty = mask.sum() == 0  # every sample masked or padding: no token statistics on this process
         for name, value in (("entropy", parts.entropy), ("clip_ratio/low_mean", parts.low_clip_frac),
                             ("clip_ratio/high_mean", parts.high_clip_frac), ("policy_loss", parts.policy_loss)):
-            m[name].append(gather(value.reshape(1)).mean().item())
+            value = torch.full((1,), float("nan"), device=value.device) if empty else value.reshape(1)
+            m[name].append(gather(value).nanmean().item())
         return parts.loss
 
 
