@@ -64,6 +64,10 @@ def test_rl_one_process(sft_model, tmp_path):
     assert main(["train", "rl", "--config", CONFIG, "--data", str(data), "--model", str(model),
                  "--output-dir", str(out)]) == 0
     _check_rl_run(out, 1)
+    assert main(["train", "report", str(out)]) == 0
+    report = (out / "report.md").read_text()
+    assert "| dapo/keep_ratio |" in report and "Time split" in report
+    assert (out / "curves.png").stat().st_size > 10_000
 
 
 def test_rl_two_processes_under_accelerate(sft_model, tmp_path):
