@@ -54,6 +54,13 @@ def _nanstd(x: torch.Tensor, dim: int, keepdim: bool) -> torch.Tensor:
     return std if keepdim else std.squeeze(dim)
 
 
+def mask_unscored(completion_mask: torch.Tensor, rewards: torch.Tensor) -> torch.Tensor:
+    """Zero the loss-mask rows of samples without a reward (NaN): they leave the loss and its normaliser,
+    while every other row, and so the batch, is untouched."""
+    keep = ~torch.isnan(rewards.to(completion_mask.device))
+    return completion_mask * keep.unsqueeze(1).to(completion_mask.dtype)
+
+
 def group_spread(rewards: torch.Tensor, group_size: int) -> torch.Tensor:
     """Per-group std of the valid rewards (0 where fewer than two are valid): the dynamic-sampling score."""
     return torch.nan_to_num(_nanstd(rewards.view(-1, group_size), dim=1, keepdim=False), nan=0.0)

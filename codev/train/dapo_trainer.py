@@ -16,8 +16,8 @@ import torch
 from accelerate.utils import gather, gather_object
 from trl import GRPOTrainer
 
-from .algorithm import (KeepRatio, dapo_loss, group_advantages, group_spread, keep_groups, plan_batch,
-                        prompts_to_generate, weighted_rewards)
+from .algorithm import (KeepRatio, dapo_loss, group_advantages, group_spread, keep_groups, mask_unscored,
+                        plan_batch, prompts_to_generate, weighted_rewards)
 from .config import SamplingSettings
 from .reward import MASKED, EquivalenceReward
 
@@ -126,8 +126,7 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
 
     def _mask_unscored(self, out: dict, rewards: torch.Tensor, local: slice) -> dict:
         """Samples without a primary reward (timeout, infra error, invalid golden) leave the loss."""
-        unscored = torch.isnan(rewards[local]).to(out["completion_mask"].device)
-        out["completion_mask"] = out["completion_mask"] * (~unscored).unsqueeze(1).to(out["completion_mask"].dtype)
+        out["completion_mask"] = mask_unscored(out["completion_mask"], rewards[local])
         return out
 
     def _assemble(self, rounds, need: int):

@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from codev.train.algorithm import (KeepRatio, dapo_loss, group_advantages, keep_groups, plan_batch,
+from codev.train.algorithm import (KeepRatio, dapo_loss, group_advantages, keep_groups, mask_unscored, plan_batch,
                                    prompts_to_generate, simulate_sampling, weighted_rewards)
 
 nan = float("nan")
@@ -115,3 +115,18 @@ def test_dapo_loss_entropy_bonus_and_gradient_masks():
     assert parts.loss.item() == pytest.approx(-1.0 - 0.2)
     parts.loss.backward()
     assert logps.grad.tolist() == [[-1.0, 0.0]]
+
+
+def test_unjudged_samples_leave_the_loss_not_the_batch():
+    # group of 4: one timeout, one infra error (NaN), two judged
+    rewards = torch.tensor([1.0, nan, 0.0, nan])
+    mask = torch.ones(4, 3, dtype=torch.long)
+    masked = mask_unscored(mask, rewards)
+    assert masked.tolist() == [[1, 1, 1], [0, 0, 0], [1, 1, 1], [0, 0, 0]]
+    adv = group_advantages(rewards, 4)
+    assert adv[1] == 0 and adv[3] == 0 and adv[0] > 0 > adv[2]  # the judged pair still learns
+    assert keep_groups(rewards, 4).tolist() == [True]
+    # a whole batch of unjudged samples: zero loss and zero normaliser, no NaN
+    parts = dapo_loss(torch.zeros(4, 3), torch.zeros(4, 3), adv, mask_unscored(mask, torch.full((4,), nan)),
+                      0.2, 0.28, num_tokens=0)
+    assert parts.loss.item() == 0.0
