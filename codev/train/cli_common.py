@@ -35,3 +35,14 @@ def recipe_from_args(args, stage: str) -> Recipe:
     if args.model:
         recipe.model.path = args.model
     return recipe
+
+
+def run_stage(args, stage: str, runner) -> int:
+    """Run `runner(section, model_settings, resume=...)` for a stage; recipe problems become UsageErrors."""
+    recipe = recipe_from_args(args, stage)
+    try:
+        final = runner(getattr(recipe, stage), recipe.model, resume=not args.no_resume)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{stage}: model saved to {final}")
+    return 0

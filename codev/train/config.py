@@ -36,7 +36,19 @@ class ModelSettings:
 
 
 @dataclass
-class SFTSettings:
+class RunSettings:
+    """What every training stage shares (Trainer arguments)."""
+    save_steps: int = 50
+    logging_steps: int = 5
+    seed: int = 0
+    bf16: bool = False
+    use_cpu: bool = True
+    gradient_checkpointing: bool = False
+    deepspeed: str | None = None   # a DeepSpeed JSON; ZeRO-3 runs usually come from an accelerate config
+
+
+@dataclass
+class SFTSettings(RunSettings):
     data: str = ""                 # sft.jsonl, or a folder with sft.jsonl / an HF `datasets` save
     output_dir: str = "runs/sft"
     max_steps: int = 60
@@ -47,13 +59,6 @@ class SFTSettings:
     max_length: int = 1024
     packing: bool = False
     warmup_ratio: float = 0.0
-    save_steps: int = 50
-    logging_steps: int = 5
-    seed: int = 0
-    bf16: bool = False
-    use_cpu: bool = True
-    gradient_checkpointing: bool = False
-    deepspeed: str | None = None
 
 
 @dataclass
@@ -69,7 +74,7 @@ class SamplingSettings:
 
 
 @dataclass
-class RLSettings:
+class RLSettings(RunSettings):
     data: str = ""                 # rl.jsonl, or a folder with rl.jsonl / an HF `datasets` save
     output_dir: str = "runs/rl"
     max_steps: int = 20
@@ -77,7 +82,6 @@ class RLSettings:
     prompts_per_step: int = 4      # groups per optimizer step (over all processes)
     num_generations: int = 4       # G completions per prompt
     grad_accum: int = 1
-    max_prompt_length: int | None = None
     max_completion_length: int = 256
     temperature: float = 1.0
     top_p: float = 1.0
@@ -96,11 +100,6 @@ class RLSettings:
     reward: RewardSettings = field(default_factory=RewardSettings)
     save_steps: int = 10
     logging_steps: int = 1
-    seed: int = 0
-    bf16: bool = False
-    use_cpu: bool = True
-    gradient_checkpointing: bool = False
-    deepspeed: str | None = None
 
 
 @dataclass
@@ -108,6 +107,15 @@ class Recipe:
     model: ModelSettings = field(default_factory=ModelSettings)
     sft: SFTSettings = field(default_factory=SFTSettings)
     rl: RLSettings = field(default_factory=RLSettings)
+
+
+def trainer_kwargs(run: RunSettings, model: ModelSettings, output_dir: str, report_to: list[str]) -> dict:
+    """TrainingArguments fields common to the SFT and GRPO configs."""
+    return dict(output_dir=output_dir, save_steps=run.save_steps, logging_steps=run.logging_steps, seed=run.seed,
+                bf16=run.bf16, use_cpu=run.use_cpu, deepspeed=run.deepspeed,
+                gradient_checkpointing=run.gradient_checkpointing,  # TRL defaults it to True
+                dataloader_num_workers=0, report_to=report_to, model_init_kwargs={"dtype": model.dtype},
+                save_total_limit=2)
 
 
 def load_recipe(path: str | Path) -> Recipe:

@@ -45,7 +45,3 @@ def lora_config(settings: ModelSettings):
 
     return LoraConfig(r=settings.lora_r, lora_alpha=settings.lora_alpha, lora_dropout=settings.lora_dropout,
                       target_modules=list(settings.lora_targets), task_type="CAUSAL_LM")
-
-
-def model_init_kwargs(settings: ModelSettings) -> dict:
-    return {"dtype": settings.dtype}

@@ -9,10 +9,10 @@ from transformers.trainer_utils import get_last_checkpoint
 from testbench_gen import CheckOptions
 
 from .checker_client import RewardChecker
-from .config import ConfigError, ModelSettings, RLSettings
+from .config import ConfigError, ModelSettings, RLSettings, trainer_kwargs
 from .data import apply_mixture, load_rl
 from .metrics import JsonlMetrics
-from .model import load_tokenizer, lora_config, model_init_kwargs, resolve_model_path
+from .model import load_tokenizer, lora_config, resolve_model_path
 from .reward import EquivalenceReward, RewardSettings
 
 
@@ -47,7 +47,6 @@ def grpo_config(settings: RLSettings, model: ModelSettings, num_processes: int, 
         raise ConfigError(f"rl.sampling.fallback must be keep or pad_best_variance, not {settings.sampling.fallback!r}")
     vllm = use_vllm(settings.use_vllm)
     return GRPOConfig(
-        output_dir=settings.output_dir,
         max_steps=settings.max_steps,
         learning_rate=settings.learning_rate,
         per_device_train_batch_size=per_device,
@@ -67,18 +66,8 @@ def grpo_config(settings: RLSettings, model: ModelSettings, num_processes: int, 
         reward_weights=[1.0] + ([settings.overlong_weight] if settings.overlong_buffer else []),
         use_vllm=vllm,
         **({"vllm_mode": settings.vllm_mode} if vllm else {}),
-        save_steps=settings.save_steps,
-        logging_steps=settings.logging_steps,
-        seed=settings.seed,
-        bf16=settings.bf16,
-        use_cpu=settings.use_cpu,
-        gradient_checkpointing=settings.gradient_checkpointing,  # TRL defaults it to True
-        deepspeed=settings.deepspeed,
-        dataloader_num_workers=0,
-        report_to=report_to,
-        model_init_kwargs=model_init_kwargs(model),
-        save_total_limit=2,
         log_completions=False,
+        **trainer_kwargs(settings, model, settings.output_dir, report_to),
     )
 
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from codev.cli import UsageError
-
-from .cli_common import add_recipe_args, recipe_from_args
-from .config import ConfigError
+from .cli_common import add_recipe_args, run_stage
 
 
 def register(sub) -> None:
@@ -22,10 +19,4 @@ def register(sub) -> None:
 def run(args) -> int:
     from .rl import run_rl
 
-    recipe = recipe_from_args(args, "rl")
-    try:
-        final = run_rl(recipe.rl, recipe.model, resume=not args.no_resume)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"rl: policy saved to {final}")
-    return 0
+    return run_stage(args, "rl", run_rl)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from transformers.trainer_utils import get_last_checkpoint
 
-from .config import ModelSettings, SFTSettings
+from .config import ModelSettings, SFTSettings, trainer_kwargs
 from .data import load_sft
 from .metrics import JsonlMetrics
-from .model import load_tokenizer, lora_config, model_init_kwargs, resolve_model_path
+from .model import load_tokenizer, lora_config, resolve_model_path
 
 
 def _texts(dataset) -> list[str]:
@@ -19,7 +19,6 @@ def sft_config(settings: SFTSettings, model: ModelSettings, report_to: list[str]
     from trl import SFTConfig
 
     return SFTConfig(
-        output_dir=settings.output_dir,
         max_steps=settings.max_steps,
         num_train_epochs=settings.epochs,
         learning_rate=settings.learning_rate,
@@ -29,17 +28,7 @@ def sft_config(settings: SFTSettings, model: ModelSettings, report_to: list[str]
         packing=settings.packing,
         completion_only_loss=True,
         warmup_steps=settings.warmup_ratio,  # a float < 1 is a fraction of the steps
-        save_steps=settings.save_steps,
-        logging_steps=settings.logging_steps,
-        seed=settings.seed,
-        bf16=settings.bf16,
-        use_cpu=settings.use_cpu,
-        gradient_checkpointing=settings.gradient_checkpointing,  # TRL defaults it to True
-        deepspeed=settings.deepspeed,
-        dataloader_num_workers=0,
-        report_to=report_to,
-        model_init_kwargs=model_init_kwargs(model),
-        save_total_limit=2,
+        **trainer_kwargs(settings, model, settings.output_dir, report_to),
     )
 
 

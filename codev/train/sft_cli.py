@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from codev.cli import UsageError
-
-from .cli_common import add_recipe_args, recipe_from_args
-from .config import ConfigError
+from .cli_common import add_recipe_args, run_stage
 
 
 def register(sub) -> None:
@@ -21,10 +18,4 @@ def register(sub) -> None:
 def run(args) -> int:
     from .sft import run_sft
 
-    recipe = recipe_from_args(args, "sft")
-    try:
-        final = run_sft(recipe.sft, recipe.model, resume=not args.no_resume)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"sft: model saved to {final}")
-    return 0
+    return run_stage(args, "sft", run_sft)
