@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 
 from testbench_gen import Verdict, VerdictKind
-from testbench_gen.pool import GOLDEN_INVALID
 
 from .checker_client import RewardChecker
 
@@ -64,9 +63,8 @@ def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
         return SampleScore(0.0, "bad_format")
     if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
         return SampleScore(1.0, "scored", True)
-    for v in verdicts:
-        if v.kind is VerdictKind.INFRA_ERROR and v.reason.startswith(GOLDEN_INVALID):
-            return SampleScore(None, "invalid_golden")
+    if any(is_invalid_golden(v) for v in verdicts):
+        return SampleScore(None, "invalid_golden")
     for v in verdicts:
         if not v.is_checked:
             return SampleScore(None, v.kind.value)
@@ -74,6 +72,12 @@ def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
         best = max(_graded(v) for v in verdicts)
         return SampleScore(graded_scale * best, "scored")
     return SampleScore(0.0, "scored")
+
+
+def is_invalid_golden(verdict: Verdict) -> bool:
+    """The reference itself is unusable (the checker's `invalid_golden` kind, or the older infra_error form)."""
+    return verdict.kind.value == "invalid_golden" or (
+        verdict.kind is VerdictKind.INFRA_ERROR and verdict.reason.startswith("golden is invalid:"))
 
 
 def _graded(verdict: Verdict) -> float:

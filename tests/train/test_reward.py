@@ -6,7 +6,6 @@ import pytest
 from codev.train.checker_client import RewardChecker
 from codev.train.reward import EquivalenceReward, RewardSettings, extract_answer, score_sample
 from testbench_gen import CheckOptions, Verdict, VerdictKind
-from testbench_gen.pool import GOLDEN_INVALID
 
 from .conftest import DESIGNS, answer
 
@@ -42,7 +41,7 @@ def test_score_combination_rules():
     for kind in ("timeout", "infra_error"):
         s = score_sample(True, [V("mismatch"), V(kind)])
         assert s.reward is None and s.status == kind
-    bad = score_sample(True, [V("infra_error", f"{GOLDEN_INVALID} no module")])
+    bad = score_sample(True, [V("infra_error", "golden is invalid: no module")])
     assert bad.reward is None and bad.status == "invalid_golden"
     # graded: partial credit from the per-output mismatch rate, best golden, below an equivalent answer
     g = score_sample(True, [V("mismatch", rates={"y": 0.5, "z": 0.0}), V("mismatch", rates={"y": 0.9})],

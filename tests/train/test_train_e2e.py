@@ -89,3 +89,18 @@ def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     assert err.count("\n") == 0 and "bad.yaml" in err and "prompts_per_step" in err
     assert main(["train", "sft", "--config", CONFIG, "--data", str(tmp_path / "missing.jsonl")]) == 2
     assert "missing.jsonl" in capsys.readouterr().err
+
+
+def test_heldout_pass_at_1(sft_model):
+    from codev.train.checker_client import RewardChecker
+    from codev.train.heldout import score_model
+    from testbench_gen import CheckOptions
+
+    from .conftest import rl_rows
+
+    rows = rl_rows()[:2]
+    with RewardChecker(CheckOptions(cycles=100), workers=2) as checker:
+        score = score_model(str(sft_model[1]), rows, checker, samples=2, temperature=0.5, max_tokens=64)
+    assert score.problems == 2 and score.samples == 4
+    assert 0.0 <= score.pass_at_1 <= 1.0 and 0.0 <= score.format_rate <= 1.0
+    assert score.seconds_generate > 0
