@@ -32,6 +32,10 @@ def generate(out: Path, n: int, seed: int, extra: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def load_rows(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "rl.jsonl").read_text().splitlines() if line]
+
+
 def score(model: str, rows, checker, args, cache: Path):
     from codev.train.heldout import HeldoutScore, score_model
 
@@ -55,6 +59,7 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=4, help="samples per held-out problem for pass@1")
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--max-tokens", type=int, default=384)
+    p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe (a loaded machine)")
     args = p.parse_args()
 
     from codev.train.checker_client import RewardChecker
@@ -66,11 +71,13 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     recipe = load_recipe(args.config)
+    if args.rl_steps:
+        recipe.rl.max_steps = args.rl_steps
     seconds = {}
     level = ["--max-level", str(args.max_level), "--families", args.families]
     seconds["data"] = generate(out / "train", args.n_train, 0, level)
     seconds["data"] += generate(out / "heldout", args.n_heldout, 1, level + ["--exclude-from", str(out / "train")])
-    heldout = [json.loads(line) for line in (out / "heldout" / "rl.jsonl").read_text().splitlines() if line]
+    heldout = load_rows(out / "heldout")
 
     recipe.sft.data = str(out / "train")
     recipe.sft.output_dir = str(out / "sft")
@@ -99,6 +106,10 @@ def main() -> None:
         seconds["eval_after"] = time.perf_counter() - start
 
     rl_steps = [r for r in read_metrics(out / "rl") if "dapo/rounds" in r]
+    print(f"\nrecipe {args.config}: model hidden {recipe.model.tiny_hidden} x {recipe.model.tiny_layers} layers, "
+          f"SFT {recipe.sft.max_steps} steps, RL {recipe.rl.max_steps} steps of {recipe.rl.prompts_per_step} "
+          f"prompts x {recipe.rl.num_generations}; {len(load_rows(out / 'train'))} train problems, "
+          f"held-out {len(heldout)} ({', '.join(sorted(set(r['source'] for r in heldout)))})")
     split = {k: sum(r.get(f"time/{k}", 0.0) or 0.0 for r in rl_steps) for k in ("generate", "reward", "update")}
     print("\n| model | pass@1 | format rate | samples | masked | generate s | check s |")
     print("|---|---|---|---|---|---|---|")
