@@ -95,7 +95,7 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
             modules.append(prepared.top)
             files += [wd / f"cand{k}.v", wd / f"cand{k}_end.v"]
             shown[f"cand{k}.v"] = item.name
-        (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
+        (wd / STIM_FILE).write_text(golden_run.stimulus_file)
         (wd / "tb.v").write_text(render_record_harness(iface, stim, modules, token, TRACE_FILE))
         comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
         if comp.ok:
