@@ -8,7 +8,7 @@ goldens are simulated), rounds 2+ are the steady state. Per round: wall time, pe
 the CPU went: the workers' own time (Python: parsing, screening, comparing traces) vs their children
 (iverilog, vvp), plus this process (dispatching).
 
-    python bench/reward_latency.py [--goldens 128] [--candidates 16] [--workers 2] [--rounds 3]
+    python bench/reward_latency.py [--goldens 128] [--candidates 16] [--workers 2] [--rounds 2]
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--goldens", type=int, default=128)
     ap.add_argument("--candidates", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2, help="round 1 is cold, the rest warm")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
