@@ -41,7 +41,7 @@ def test_hand_written_mutants_are_caught(name):
 def test_counterexample_replays_standalone(tmp_path):
     import subprocess
 
-    (verdict,) = check(COUNTER, [MUTANTS["off by one"]])
+    (verdict,) = check(COUNTER, [MUTANTS["off by one"]], CheckOptions(replay_testbench=True))
     tb = tmp_path / "replay.v"
     tb.write_text(verdict.counterexample.testbench)
     (tmp_path / "dut.v").write_text(MUTANTS["off by one"])
@@ -134,8 +134,8 @@ def test_synchronizer_two_clocks(bench_root):
     assert verdict.kind is VerdictKind.EQUIVALENT
 
 
-def test_mismatch_rates_are_per_output_and_graded_runs_to_the_end():
-    options = CheckOptions(graded=True, cycles=400)
+def test_mismatch_rates_are_per_output_and_every_run_goes_to_the_end():
+    options = CheckOptions(cycles=400)
     (verdict,) = check(COUNTER, [MUTANTS["logical and -> or"]], options)
     assert verdict.kind is VerdictKind.MISMATCH
     assert verdict.mismatch_rate["q"] == 0.0 and 0 < verdict.mismatch_rate["wrap"] < 1

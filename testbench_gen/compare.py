@@ -1,0 +1,119 @@
+"""From recorded traces to a verdict: per-output rates, the counterexample, its replay testbench.
+
+Every backend records traces and the comparison happens here, in Python: the simulation a candidate
+runs in never holds the golden's answer, and a candidate's mismatch rate depends only on its own
+trace (never on batch-mates). `score_trace` compares, `verdict_from_result` words the verdict.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .config import CheckOptions
+from .golden import GoldenRun
+from .harness import compared_ports, render_compare_harness
+from .results import CandidateResult, trace_slices
+from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+
+
+def score_trace(golden_run: GoldenRun, actual: list[str], options: CheckOptions) -> CandidateResult:
+    """Compare a candidate's trace with the golden's, sample by sample (equal lines are skipped)."""
+    slices = trace_slices(golden_run.interface)
+    counts = [0] * len(slices)
+    result = CandidateResult(counts=counts)
+    x_free = options.x_matches_anything
+    for k, (e, a) in enumerate(zip(golden_run.expected, actual)):
+        if e == a:
+            continue
+        known = "x" not in e and "z" not in e  # then a differing slice differs, whatever the X rule
+        bad = False
+        for i, (hi, lo) in enumerate(slices):
+            es, as_ = e[lo:hi], a[lo:hi]
+            if es != as_ and (known or bits_differ(es, as_, x_free)):
+                counts[i] += 1
+                bad = True
+        if bad:
+            result.fails += 1
+            if result.first < 0:
+                result.first, result.actual = k, a
+    return result
+
+
+def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun, options: CheckOptions,
+                        backend_name: str) -> Verdict:
+    """The verdict of one candidate whose run compared `samples` sample points."""
+    outs = compared_ports(golden_run.interface)
+    rates = {p.name: (r.counts[i] / samples if samples and i < len(r.counts) else 0.0)
+             for i, p in enumerate(outs)}
+    if r.fails == 0:
+        reason = (f"matches the golden at all {samples} sample points "
+                  f"({options.cycles} cycles, {options.seeds} seeds)")
+        if golden_run.never_known:
+            reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
+        return Verdict(VerdictKind.EQUIVALENT, reason, backend=backend_name, mismatch_rate=rates,
+                       samples_compared=samples)
+    cex = build_counterexample(golden_run, r.first, r.actual, options)
+    if cex is None:
+        reason = "differs from the golden"
+    elif cex.outputs:
+        reason = f"differs from the golden on {', '.join(cex.outputs)} at cycle {cex.cycle}"
+    else:
+        reason = f"differs from the golden at cycle {cex.cycle} only where the golden is X (2-state simulator)"
+    return Verdict(VerdictKind.MISMATCH, reason, backend=backend_name, mismatch_rate=rates,
+                   samples_compared=samples, counterexample=cex)
+
+
+def bits_differ(expected: str, actual: str, x_matches_anything: bool) -> bool:
+    if not x_matches_anything:
+        return expected != actual
+    return any(e in "01" and a != e for e, a in zip(expected, actual))
+
+
+def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
+                         options: CheckOptions) -> Counterexample | None:
+    if sample < 0 or sample >= len(golden_run.expected):
+        return None
+    iface, stim, plan = golden_run.interface, golden_run.stimulus, golden_run.plan
+    expected = golden_run.expected[sample]
+    pairs = [(port.name, expected[lo:hi], actual[lo:hi])
+             for port, (hi, lo) in zip(compared_ports(iface), trace_slices(iface))]
+    outputs = {name: OutputValue(expected=e, actual=a) for name, e, a in pairs
+               if bits_differ(e, a, options.x_matches_anything)}
+    # empty when the simulator compared an X of the golden as 0 (2-state): strategies re-check those
+    step = plan.step_of(sample)
+    phase_a = plan.per_step == 2 and sample % 2 == 0
+    # at sample A the data inputs still hold the previous step's values (they change at +6)
+    row = stim.values_at(max(0, step - 1) if phase_a else step)
+    clocks_now = stim.values_at(step)
+    inputs = {}
+    for name, width in zip(stim.columns, stim.widths):
+        value = clocks_now[name] if name in iface.clock_names else row[name]
+        inputs[name] = format(value, f"0{width}b")
+    cex = Counterexample(cycle=step // stim.steps_per_cycle, step=step, time_ns=plan.time_of(sample),
+                         inputs=inputs, outputs=outputs)
+    if options.replay_testbench:
+        cex.testbench = replay_testbench(golden_run, step, options)
+    return cex
+
+
+def replay_testbench(golden_run: GoldenRun, last_step: int, options: CheckOptions,
+                     module: str | None = None) -> str:
+    """A single-file testbench that drives `module` (default: the golden's top name) with the
+    stimulus up to last_step and compares it with the golden's recorded outputs."""
+    iface = golden_run.interface
+    stim = replace(golden_run.stimulus, rows=golden_run.stimulus.rows[: last_step + 1])
+    samples = (last_step + 1) * golden_run.plan.per_step
+    token = "replay"
+    return render_compare_harness(iface, stim, [module or iface.top], token, None,
+                                  stop_when_all_fail=True,
+                                  x_in_golden_matches_anything=options.x_matches_anything,
+                                  embedded_expected=golden_run.expected[:samples])
+
+
+def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions, backend_name: str = "") -> Verdict:
+    """The verdict from a candidate's trace recorded outside the core (cocotb: may hold extra user samples)."""
+    done = min(len(run.expected), len(actual))
+    result = score_trace(run, actual, options)
+    if len(actual) < len(run.expected) and result.first < 0:
+        return Verdict(VerdictKind.INFRA_ERROR, f"recorded {len(actual)} of {len(run.expected)} samples",
+                       backend=backend_name)
+    return verdict_from_result(result, done, run, options, backend_name)
