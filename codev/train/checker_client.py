@@ -1,27 +1,28 @@
-"""The checker as the RL run sees it: one object that lives for the whole run.
+"""The checker as the RL run sees it: one `testbench_gen.CheckerPool` that lives for the whole run.
 
-Today it wraps `testbench_gen.check_many`; when `testbench_gen.CheckerPool` (warm workers, cached golden
-traces) is available it is used instead, with no change for callers.
+Warm workers keep each golden's trace where it was simulated, so the G answers to a prompt, and the later
+rounds that draw the same prompt, do not re-simulate the golden.
 """
 from __future__ import annotations
 
-from testbench_gen import CheckOptions, Verdict
-from testbench_gen.pool import CheckJob, check_many, default_workers
+from testbench_gen import CheckerPool, CheckJob, CheckOptions, Verdict
 
 
 class RewardChecker:
-    """Context manager with `check_many([(golden, candidates), ...]) -> verdicts per job`, in input order."""
+    """Context manager with `check_many([(golden, candidates), ...]) -> verdicts per job`, in input order.
 
-    def __init__(self, options: CheckOptions, workers: int = 0):
+    `deadline` (seconds per call, None: none) turns what is still unchecked into `timeout` verdicts, which
+    the reward masks: a slow checker call never stalls a training step indefinitely.
+    """
+
+    def __init__(self, options: CheckOptions, workers: int = 0, deadline: float | None = None):
         self.options = options
-        self.workers = workers or default_workers()
-        self._pool = None
+        self.workers = workers or None
+        self.deadline = deadline
+        self._pool: CheckerPool | None = None
 
     def __enter__(self) -> "RewardChecker":
-        import testbench_gen
-        pool_cls = getattr(testbench_gen, "CheckerPool", None)
-        if pool_cls is not None:
-            self._pool = pool_cls(workers=self.workers, options=self.options).__enter__()
+        self._pool = CheckerPool(workers=self.workers, options=self.options).__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -32,7 +33,6 @@ class RewardChecker:
     def check_many(self, jobs: list[tuple[str, list[str]]]) -> list[list[Verdict]]:
         if not jobs:
             return []
-        check_jobs = [CheckJob(golden, list(candidates), self.options) for golden, candidates in jobs]
-        if self._pool is not None:
-            return self._pool.check_many(check_jobs)
-        return check_many(check_jobs, workers=self.workers)
+        if self._pool is None:
+            raise RuntimeError("RewardChecker used outside its `with` block")
+        return self._pool.check_many([CheckJob(g, list(c), self.options) for g, c in jobs], self.deadline)

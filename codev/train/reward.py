@@ -47,6 +47,7 @@ class RewardSettings:
     workers: int = 0              # checker processes (0: all cores)
     cycles: int = 500
     timeout: float = 30.0
+    deadline: float | None = None  # seconds per reward call; what is unchecked by then is `timeout` (masked)
     extra_goldens_column: str = "goldens"  # JSON list of alternative goldens in `meta` (max over goldens)
     checker: dict = field(default_factory=dict)  # any other testbench_gen.CheckOptions field
 
@@ -63,7 +64,7 @@ def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
         return SampleScore(0.0, "bad_format")
     if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
         return SampleScore(1.0, "scored", True)
-    if any(is_invalid_golden(v) for v in verdicts):
+    if any(v.kind is VerdictKind.INVALID_GOLDEN for v in verdicts):
         return SampleScore(None, "invalid_golden")
     for v in verdicts:
         if not v.is_checked:
@@ -72,12 +73,6 @@ def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
         best = max(_graded(v) for v in verdicts)
         return SampleScore(graded_scale * best, "scored")
     return SampleScore(0.0, "scored")
-
-
-def is_invalid_golden(verdict: Verdict) -> bool:
-    """The reference itself is unusable (the checker's `invalid_golden` kind, or the older infra_error form)."""
-    return verdict.kind.value == "invalid_golden" or (
-        verdict.kind is VerdictKind.INFRA_ERROR and verdict.reason.startswith("golden is invalid:"))
 
 
 def _graded(verdict: Verdict) -> float:

@@ -102,7 +102,8 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
     model_path = resolve_model_path(model, settings.output_dir, texts)
     tokenizer = load_tokenizer(model_path)
     args = grpo_config(settings, model, state.num_processes, list(report_to))
-    with RewardChecker(checker_options(settings.reward), settings.reward.workers) as checker:
+    with RewardChecker(checker_options(settings.reward), settings.reward.workers,
+                       settings.reward.deadline) as checker:
         equivalence = EquivalenceReward(checker, settings.reward)
         trainer = AdaptiveDAPOTrainer(
             model=model_path, reward_funcs=reward_functions(settings, equivalence), args=args,

@@ -41,7 +41,7 @@ def test_score_combination_rules():
     for kind in ("timeout", "infra_error"):
         s = score_sample(True, [V("mismatch"), V(kind)])
         assert s.reward is None and s.status == kind
-    bad = score_sample(True, [V("infra_error", "golden is invalid: no module")])
+    bad = score_sample(True, [V("invalid_golden", "no module")])
     assert bad.reward is None and bad.status == "invalid_golden"
     # graded: partial credit from the per-output mismatch rate, best golden, below an equivalent answer
     g = score_sample(True, [V("mismatch", rates={"y": 0.5, "z": 0.0}), V("mismatch", rates={"y": 0.9})],
