@@ -104,3 +104,18 @@ def test_heldout_pass_at_1(sft_model):
     assert score.problems == 2 and score.samples == 4
     assert 0.0 <= score.pass_at_1 <= 1.0 and 0.0 <= score.format_rate <= 1.0
     assert score.seconds_generate > 0
+
+
+def test_sft_lora_with_packing_saves_a_plain_model(tmp_path):
+    from transformers import AutoModelForCausalLM
+
+    from .conftest import sft_rows, write_jsonl
+
+    write_jsonl(tmp_path / "sft.jsonl", sft_rows())
+    recipe = tmp_path / "lora.yaml"
+    recipe.write_text("model:\n  path: tiny\n  lora: true\n  lora_r: 4\n  lora_targets: [q_proj, v_proj]\n"
+                      "sft:\n  max_steps: 2\n  batch_size: 4\n  packing: true\n  max_length: 256\n  save_steps: 10\n")
+    out = tmp_path / "run"
+    assert main(["train", "sft", "--config", str(recipe), "--data", str(tmp_path), "--output-dir", str(out)]) == 0
+    model = AutoModelForCausalLM.from_pretrained(out / "final")  # the adapter is folded in: a plain Llama
+    assert not any("lora" in name for name, _ in model.named_parameters())
