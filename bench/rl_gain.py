@@ -60,6 +60,7 @@ def main() -> None:
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--max-tokens", type=int, default=384)
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe (a loaded machine)")
+    p.add_argument("--rl-max-rounds", type=int, help="override rl.sampling.max_rounds of the recipe")
     args = p.parse_args()
 
     from codev.train.checker_client import RewardChecker
@@ -73,6 +74,8 @@ def main() -> None:
     recipe = load_recipe(args.config)
     if args.rl_steps:
         recipe.rl.max_steps = args.rl_steps
+    if args.rl_max_rounds:
+        recipe.rl.sampling.max_rounds = args.rl_max_rounds
     seconds = {}
     level = ["--max-level", str(args.max_level), "--families", args.families]
     seconds["data"] = generate(out / "train", args.n_train, 0, level)
@@ -108,7 +111,7 @@ def main() -> None:
     rl_steps = [r for r in read_metrics(out / "rl") if "dapo/rounds" in r]
     print(f"\nrecipe {args.config}: model hidden {recipe.model.tiny_hidden} x {recipe.model.tiny_layers} layers, "
           f"SFT {recipe.sft.max_steps} steps, RL {recipe.rl.max_steps} steps of {recipe.rl.prompts_per_step} "
-          f"prompts x {recipe.rl.num_generations}; {len(load_rows(out / 'train'))} train problems, "
+          f"prompts x {recipe.rl.num_generations} (max {recipe.rl.sampling.max_rounds} rounds); {len(load_rows(out / 'train'))} train problems, "
           f"held-out {len(heldout)} ({', '.join(sorted(set(r['source'] for r in heldout)))})")
     split = {k: sum(r.get(f"time/{k}", 0.0) or 0.0 for r in rl_steps) for k in ("generate", "reward", "update")}
     print("\n| model | pass@1 | format rate | samples | masked | generate s | check s |")
