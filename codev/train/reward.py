@@ -41,7 +41,7 @@ class SampleScore:
 @dataclass
 class RewardSettings:
     """How verdicts become rewards (the `reward:` section of an RL recipe)."""
-    graded: bool = False          # partial credit from the per-output mismatch rate
+    graded: bool = False          # partial credit from the per-output mismatch rate (always measured)
     graded_scale: float = 0.5     # the most a non-equivalent answer can earn when graded (< 1)
     backend: str = "icarus"       # checker backend; "hybrid" adds formal confirmation of `equivalent`
     workers: int = 0              # checker processes (0: all cores)

@@ -74,7 +74,7 @@ def grpo_config(settings: RLSettings, model: ModelSettings, num_processes: int, 
 def checker_options(reward: RewardSettings) -> CheckOptions:
     try:
         return CheckOptions.from_mapping({"backend": reward.backend, "cycles": reward.cycles,
-                                          "timeout": reward.timeout, "graded": reward.graded, **reward.checker},
+                                          "timeout": reward.timeout, **reward.checker},
                                          "rl.reward.checker")
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
