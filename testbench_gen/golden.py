@@ -5,6 +5,7 @@ golden never shares a simulation with candidates, so its trace is computed here,
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ class GoldenRun:
     seconds: float  # the golden's own simulation time
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
     source: str = ""  # the golden's text: rerun alone to tell a candidate's failure from the machine's
+
+    @functools.cached_property
+    def stimulus_file(self) -> str:
+        """The stimulus as the harness reads it (rendered once per golden run, not per batch)."""
+        return "\n".join(self.stimulus.hex_lines()) + "\n"
 
 
 GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
