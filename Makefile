@@ -5,17 +5,20 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup test demo bench bench-eval bench-backends bench-synth clean
+.PHONY: setup test test-slow demo bench bench-eval bench-backends bench-synth clean
 
 setup: $(VENV)/.setup-done
 
 $(VENV)/.setup-done: pyproject.toml scripts/setup.sh
 	VENV=$(VENV) bash scripts/setup.sh
 
-test: setup
-	$(BIN)/python -m pytest -q tests
+test: setup  # the fast suite (under 10 min on 2 cores)
+	$(BIN)/python -m pytest -q -m "not slow" tests
 
-demo: setup
+test-slow: setup  # long sweeps and end-to-end runs marked @pytest.mark.slow (CI runs both)
+	$(BIN)/python -m pytest -q -m slow tests
+
+demo: setup  # the whole pipeline, offline, about 10 min on 2 cores; rerunning resumes
 	$(BIN)/codev demo --out runs/demo
 
 bench: setup

@@ -23,7 +23,9 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="codev", description=__doc__)
+    parser = argparse.ArgumentParser(prog="codev", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="example:\n  codev verify --golden golden.v --candidate candidate.v\n"
+                                            "  codev demo --out runs/demo   # the whole pipeline, offline")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in SUBCOMMANDS.items():
         try:

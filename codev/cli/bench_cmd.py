@@ -15,7 +15,8 @@ def register(subparsers) -> None:
     from codev.eval.fetch import DEFAULT_BASE_URL, SOURCES
 
     p = subparsers.add_parser("bench", help="benchmark data: fetch the pinned upstream copies",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              epilog="example:\n  codev bench fetch --dest ~/benchmarks")
     sub = p.add_subparsers(dest="bench_command", metavar="ACTION", required=True)
     f = sub.add_parser(
         "fetch",

@@ -1,79 +1,184 @@
-"""`codev demo`: the pipeline on built-in defaults, offline, in under a minute.
-
-Today: the checker on a built-in golden with a correct rewrite, a buggy candidate and two cheating
-attempts; then, when the benchmark copy is found, the reference self-check of RTLLM v2.
-"""
+"""`codev demo`: the whole pipeline on built-in defaults, offline: synthesise a verified dataset, distill the tiny
+model, a few adaptive DAPO steps with the real checker pool, score it on a VerilogEval v2 / RTLLM subset, and
+write OUT/report.md. Each stage is an ordinary codev command run in-process; a stage whose outputs are complete
+is skipped, so rerunning resumes (and a killed stage resumes from its own checkpoints)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import argparse
+import json
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-GOLDEN = """module counter(input clk, input rst_n, input en, output reg [3:0] q, output wrap);
-  always @(posedge clk or negedge rst_n)
-    if (!rst_n) q <= 4'd0;
-    else if (en) q <= (q == 4'd9) ? 4'd0 : q + 4'd1;
-  assign wrap = en && (q == 4'd9);
-endmodule
-"""
-CANDIDATES = {
-    "rewrite.v": """module counter(input clk, input rst_n, input en, output reg [3:0] q, output wrap);
-  wire at_end = (q == 4'd9);
-  always @(posedge clk, negedge rst_n) begin
-    if (~rst_n) q <= '0;
-    else if (en) q <= at_end ? 4'd0 : q + 1'b1;
-  end
-  assign wrap = at_end & en;
-endmodule
-""",
-    "off_by_one.v": GOLDEN.replace("(q == 4'd9) ?", "(q == 4'd10) ?"),
-    "prints_pass.v": GOLDEN.replace("endmodule", 'initial $display("All tests passed! Mismatches: 0");\nendmodule')
-                           .replace("q + 4'd1", "q + 4'd2"),
-    "ends_simulation.v": GOLDEN.replace("endmodule", "initial #50 $finish;\nendmodule"),
-}
+import yaml
+
+from codev.cli import UsageError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
+SHARED_BENCHMARKS = Path("../shared/benchmarks")
+TIMES_FILE = "stage_times.json"
+STAGE_NAMES = ("synth", "sft", "rl", "eval")
+
+
+@dataclass
+class Stage:
+    """One pipeline step: the codev command it runs, how to tell it is done, and its one-line summary."""
+    name: str
+    argv: list[str]
+    done: Callable[[], bool]
+    summary: Callable[[], str]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="run the pipeline on built-in defaults")
-    p.add_argument("--out", default="runs/demo")
-    p.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
+    p = sub.add_parser("demo", help="run the whole pipeline on built-in defaults (about 10 min on 2 cores)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n  codev demo --out runs/demo")
+    p.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder; rerunning on it resumes")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="demo recipe (YAML)")
+    p.add_argument("--bench-root", type=Path,
+                   help="benchmarks for decontamination and scoring (default: $CODEV_BENCH_ROOT, the folder "
+                        "`codev bench fetch` recorded, else ../shared/benchmarks; without them both are skipped)")
+    p.add_argument("--jobs", type=int, default=2, help="checker / simulation processes")
+    p.add_argument("--stop-after", choices=STAGE_NAMES, help="stop after this stage (the report covers what ran)")
     p.set_defaults(func=run)
 
 
+def load_demo_config(path: Path) -> dict:
+    if not path.is_file():
+        raise UsageError(f"--config {path}: file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("synth", "train", "eval")):
+        raise UsageError(f"{path}: needs mappings synth:, train: and eval:")
+    return data
+
+
+def merged(base: dict, override: dict) -> dict:
+    """`base` with `override` laid over it, nested mappings merged key by key."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def write_stage_config(section: dict, config_path: Path, dest: Path, where: str) -> Path:
+    base = config_path.parent / section.get("base", "")
+    if not base.is_file():
+        raise UsageError(f"{config_path}: {where}.base {section.get('base')!r}: file not found")
+    data = merged(yaml.safe_load(base.read_text(encoding="utf-8")) or {}, section.get("override") or {})
+    dest.write_text(f"# written by `codev demo` from {base} and {config_path}\n" + yaml.safe_dump(data, sort_keys=False),
+                    encoding="utf-8")
+    return dest
+
+
+def _jsonl_rows(path: Path) -> int:
+    return sum(1 for line in path.open(encoding="utf-8") if line.strip()) if path.is_file() else 0
+
+
+def _last(records: list[dict], key: str) -> float | None:
+    values = [r[key] for r in records if isinstance(r.get(key), (int, float))]
+    return values[-1] if values else None
+
+
+def _final_done(run_dir: Path) -> bool:
+    return (run_dir / "final" / "tokenizer_config.json").is_file()
+
+
+def plan(out: Path, config: dict, config_path: Path, bench_root: Path | None, jobs: int) -> list[Stage]:
+    """The stages in order, their commands spelled as on the command line (minus the leading `codev`)."""
+    synth_cfg = dict(config["synth"])
+    if bench_root is None:  # no benchmarks: nothing to decontaminate against
+        synth_cfg["override"] = merged(synth_cfg.get("override") or {}, {"decontam": {"enabled": False}})
+    synth_yaml = write_stage_config(synth_cfg, config_path, out / "synth.yaml", "synth")
+    train_yaml = write_stage_config(config["train"], config_path, out / "train.yaml", "train")
+    synth, sft, rl, ev = out / "synth", out / "sft", out / "rl", out / "eval"
+    bench = ["--bench-root", str(bench_root)] if bench_root else []
+
+    def synth_summary() -> str:
+        funnel = json.loads((synth / "funnel.json").read_text(encoding="utf-8"))["stages"]
+        steps = ", ".join(f"{s['name']} {s['in']}->{s['kept']}" for s in funnel)
+        return f"{_jsonl_rows(synth / 'sft.jsonl')} SFT rows, {_jsonl_rows(synth / 'rl.jsonl')} RL rows ({steps})"
+
+    def train_summary(run_dir: Path, key: str) -> Callable[[], str]:
+        def summary() -> str:
+            from codev.train.metrics import read_metrics
+
+            records = read_metrics(run_dir) if (run_dir / "metrics.jsonl").is_file() else []
+            value = _last(records, key)
+            shown = "-" if value is None else f"{value:.3f}"
+            return f"{_last(records, 'step') or 0:.0f} steps, last {key} {shown}, model {run_dir / 'final'}"
+        return summary
+
+    stages = [
+        Stage("synth", ["synth", "run", "--config", str(synth_yaml), "--out", str(synth), "--jobs", str(jobs), *bench],
+              lambda: (synth / "funnel.json").is_file() and (synth / "sft.jsonl").is_file(), synth_summary),
+        Stage("sft", ["train", "sft", "--config", str(train_yaml), "--data", str(synth / "sft.jsonl"),
+                      "--output-dir", str(sft)], lambda: _final_done(sft), train_summary(sft, "loss")),
+        Stage("rl", ["train", "rl", "--config", str(train_yaml), "--data", str(synth / "rl.jsonl"),
+                     "--model", str(sft / "final"), "--output-dir", str(rl)],
+              lambda: _final_done(rl), train_summary(rl, "reward")),
+    ]
+    if bench_root is not None:
+        e = config["eval"]
+        stages.append(Stage(
+            "eval", ["eval", "--model", str(rl / "final"), "--bench", ",".join(e["bench"]),
+                     "--problems", ",".join(e["problems"]), "--n", str(e.get("n", 1)),
+                     "--k", ",".join(str(k) for k in e.get("k", [1])), "--max-tokens", str(e.get("max_tokens", 128)),
+                     "--temperature", str(e.get("temperature", 0.2)), "--jobs", str(jobs), *bench, "--out", str(ev)],
+            lambda: (ev / "summary.json").is_file(), lambda: _eval_line(ev)))
+    return stages
+
+
+def _eval_line(ev: Path) -> str:
+    summary = json.loads((ev / "summary.json").read_text(encoding="utf-8"))
+    return ", ".join(f"{name} pass@1 {_pct(b.get('pass@1'))} ({b.get('problems', '?')} problems)"
+                     for name, b in summary["benchmarks"].items())
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
 def run(args) -> int:
-    out = Path(args.out)
+    from codev.cli import main as codev_main
+    from codev.eval.userconfig import find_bench_root
+
+    from .demo_report import write_demo_report
+
+    config = load_demo_config(args.config)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be >= 1")
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    (out / "golden.v").write_text(GOLDEN)
-    for name, text in CANDIDATES.items():
-        (out / name).write_text(text)
-    cli = [sys.executable, "-m", "codev"]
-    print("== 1. verify: golden vs a rewrite, a bug and two cheating attempts")
-    cmd = cli + ["verify", "--golden", str(out / "golden.v"), "--jobs", "2", "--replay-dir", str(out / "replays")]
-    for name in CANDIDATES:
-        cmd += ["--candidate", str(out / name)]
-    status = subprocess.run(cmd).returncode
-    if status not in (0, 1):
-        return status
-    print(f"(replay testbenches for the mismatches are in {out / 'replays'})")
-    bench = Path(args.bench_root)
-    if (bench / "rtllm_v2").is_dir():
-        try:
-            import codev.cli.eval_cmd  # noqa: F401
-        except ModuleNotFoundError:
-            return 0
-        print("\n== 2. eval: RTLLM v2 reference solutions through the official testbenches")
-        status = subprocess.run(cli + ["eval", "--bench", "rtllm-v2", "--references", "--no-progress",
-                                         "--bench-root", str(bench), "--out", str(out / "eval"),
-                                         "--jobs", "2"]).returncode
-        if status not in (0, 1):
-            return status
-        synth_config = Path(__file__).resolve().parents[2] / "configs" / "synth_default.yaml"
-        if synth_config.is_file():
-            print("\n== 3. synth: built-in corpus -> filters -> decontam -> round trip -> difficulty (replayed LLM)")
-            status = subprocess.run(cli + ["synth", "run", "--config", str(synth_config), "--out", str(out / "synth"),
-                                           "--bench-root", str(bench), "--jobs", "2"]).returncode
-            print(f"(funnel and examples of every drop: {out / 'synth' / 'report.md'})")
-        return 0 if status in (0, 1) else status
-    print(f"\n(benchmarks not found at {bench}: skipping the eval step; pass --bench-root)")
+    wanted = find_bench_root(args.bench_root, fallback=SHARED_BENCHMARKS)
+    bench_root = wanted if wanted is not None and wanted.is_dir() else None
+    if bench_root is None:
+        print(f"demo: no benchmarks at {wanted} (run `codev bench fetch`): decontamination and scoring skipped")
+    times_path = out / TIMES_FILE
+    times = json.loads(times_path.read_text(encoding="utf-8")) if times_path.is_file() else {}
+    stages = plan(out, config, args.config, bench_root, args.jobs)
+    for i, stage in enumerate(stages, 1):
+        header = f"[{i}/{len(stages)}] {stage.name}"
+        if stage.done():
+            print(f"{header}: done in an earlier run, skipped. {stage.summary()}", flush=True)
+        else:
+            print(f"{header}: codev {' '.join(stage.argv)}", flush=True)
+            start = time.monotonic()
+            status = codev_main(stage.argv)
+            times[stage.name] = round(time.monotonic() - start, 1)
+            times_path.write_text(json.dumps(times, indent=1), encoding="utf-8")
+            if status != 0 or not stage.done():
+                print(f"{header}: failed (exit {status}); rerun `codev demo --out {out}` to resume", flush=True)
+                return status or 1
+            print(f"{header}: {times[stage.name]:.0f} s. {stage.summary()}", flush=True)
+        if stage.name == args.stop_after:
+            break
+    for run_dir in (out / "sft", out / "rl"):
+        if (run_dir / "metrics.jsonl").is_file():
+            codev_main(["train", "report", str(run_dir)])
+    report = write_demo_report(out, stages, times)
+    print(f"demo: report {report} (total {sum(times.values()):.0f} s of stage time)")
     return 0

@@ -23,7 +23,8 @@ class Tool:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("doctor", help="list installed simulators/solvers and what they enable",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              epilog="example:\n  codev doctor --json")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=run)
 

@@ -1,6 +1,7 @@
 """`codev tbgen`: write the inferred interface and a testbench people can read and rerun."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from testbench_gen import CheckOptions, InvalidGolden, prepare_golden
@@ -26,7 +27,9 @@ Re-record the golden:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("tbgen", help="write the inferred interface and testbench for a golden design")
+    p = sub.add_parser("tbgen", help="write the inferred interface and testbench for a golden design",
+                       epilog="example:\n  codev tbgen --golden golden.v -o runs/tb   # then see runs/tb/README.txt",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--golden", required=True)
     p.add_argument("--top")
     p.add_argument("--cycles", type=int, default=CheckOptions.cycles)
