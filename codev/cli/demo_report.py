@@ -16,8 +16,12 @@ REAL_RUN = """## What a real run changes
 - **GPU**: `accelerate launch --config_file configs/accelerate_zero3.yaml -m codev train sft|rl ...`
   (DeepSpeed ZeRO-3, bf16), vLLM for rollouts, and thousands of steps instead of a few; the checker pool
   scales with `reward.workers` (or Ray across nodes).
-- The scores below are of the tiny model: they show the pipeline runs end to end, not what it can reach.
+- The scores above are of the tiny model: they show the pipeline runs end to end, not what it can reach.
 """
+
+
+RL_KEYS = ("reward", "reward/format_rate", "reward/pass_rate", "dapo/keep_ratio", "dapo/rounds",
+           "completions/mean_length")
 
 
 def _load(path: Path):
@@ -54,6 +58,14 @@ def _training(out: Path) -> list[str]:
         link = f"[{name}/curves.png]({name}/curves.png)" if png.is_file() else "-"
         lines.append(f"| {name} | {steps:.0f} | {key} {_fmt(values[0] if values else None)} | "
                      f"{key} {_fmt(values[-1] if values else None)} | {link} |")
+    rl = read_metrics(out / "rl") if (out / "rl" / "metrics.jsonl").is_file() else []
+    if rl:
+        last = {key: (_series(rl, key) or [None])[-1] for key in RL_KEYS}
+        lines.append("\nLast RL step: " + ", ".join(f"{key} {_fmt(value)}" for key, value in last.items()) + ".")
+        if last["reward/format_rate"] == 0:
+            lines.append("No completion had the answer format (`<think>` then `<answer>` with a verilog block), so "
+                         "the checker judged none: the synthesised answers run to hundreds of tokens and the recipe caps "
+                         "completions at `rl.max_completion_length`; a real model and a longer cap change that.")
     for name in ("sft", "rl"):
         if (out / name / "curves.png").is_file():
             lines.append(f"\n![{name} curves]({name}/curves.png)")
