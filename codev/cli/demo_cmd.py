@@ -53,6 +53,9 @@ def load_demo_config(path: Path) -> dict:
         raise UsageError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("synth", "train", "eval")):
         raise UsageError(f"{path}: needs mappings synth:, train: and eval:")
+    for key in ("bench", "problems"):
+        if not isinstance(data["eval"].get(key), list) or not data["eval"][key]:
+            raise UsageError(f"{path}: eval.{key} must be a non-empty list")
     return data
 
 

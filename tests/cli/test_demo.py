@@ -58,10 +58,13 @@ def test_synth_stage_report_and_resume(tmp_path, bench_root, capsys):
 
 def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     bad = tmp_path / "demo.yaml"
-    bad.write_text("synth: {base: nowhere.yaml}\ntrain: {}\neval: {}\n")
+    bad.write_text("synth: {base: nowhere.yaml}\ntrain: {}\neval: {bench: [rtllm-v2], problems: [alu]}\n")
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "nowhere.yaml" in err and str(bad) in err
+    bad.write_text("synth: {}\ntrain: {}\neval: {bench: [rtllm-v2]}\n")
+    assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
+    assert "eval.problems must be a non-empty list" in capsys.readouterr().err
     assert main(["demo", "--config", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml: file not found" in capsys.readouterr().err
 
