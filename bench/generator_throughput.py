@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from codev.synth.generator import FAMILIES, GeneratorConfig, candidate, generate
+from codev.synth.generator.verify import options_for
 from testbench_gen import CheckJob, VerdictKind, check_many
 from testbench_gen.mutants import mutants
 
@@ -44,10 +45,10 @@ def detection(family: str, designs: int, per_design: int, jobs: int) -> tuple[in
     config = GeneratorConfig(families=(family,))
     jobs_ = []
     for i in range(designs):
-        golden = candidate(config, i).golden
-        broken = [m.source for m in mutants(golden, limit=per_design, seed=i)]
+        design = candidate(config, i)
+        broken = [m.source for m in mutants(design.golden, limit=per_design, seed=i)]
         if broken:
-            jobs_.append(CheckJob(golden, broken, config.checker))
+            jobs_.append(CheckJob(design.golden, broken, options_for(design, config.checker)))
     verdicts = [v for job in check_many(jobs_, workers=jobs) for v in job]
     return sum(v.kind is VerdictKind.MISMATCH for v in verdicts), len(verdicts)
 

@@ -176,3 +176,10 @@ def test_unavailable_simulator_stops_the_run_without_recording_failures(tmp_path
     assert main(["synth", "generate", "--n", "2", "--out", str(out), "--no-formal", "--jobs", "1"]) == 3
     assert "could not be checked" in capsys.readouterr().err
     assert (out / "attempts.jsonl").read_text() == ""  # nothing load- or tool-dependent was recorded
+
+
+def test_a_larger_n_on_the_same_dir_extends_it(reference, tmp_path):
+    out = tmp_path / "grow"
+    for n in ("3", "6"):
+        assert main(["synth", "generate", "--n", n, "--seed", "3", "--out", str(out), *FAST]) == 0
+    assert (out / "rl.jsonl").read_text() == (reference / "rl.jsonl").read_text()

@@ -27,8 +27,10 @@ def _names(text: str) -> tuple[str, ...]:
 def register(sub) -> None:
     p = sub.add_parser("generate", help="generate verified problems from parametrised families",
                        description=__doc__ + f"\nFamilies: {', '.join(sorted(FAMILIES))}.\n"
-                       "Writes DIR/rl/ and DIR/sft/ (datasets.save_to_disk), DIR/rl.jsonl, DIR/sft.jsonl, "
-                       "DIR/attempts.jsonl and DIR/summary.json; rerunning on the same DIR resumes.",
+                       "Writes DIR/rl/ and DIR/sft/ (datasets.save_to_disk), DIR/rl.jsonl, DIR/sft.jsonl,\n"
+                       "DIR/attempts.jsonl and DIR/summary.json; rerunning on the same DIR resumes.\n"
+                       "Exit status: 0 N items written; 1 the selection holds fewer distinct problems;\n"
+                       "2 usage error; 3 a check could not run (rerun to resume).",
                        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, help="number of verified items to produce (default 100)")
     p.add_argument("--seed", type=int, help="generator seed (default 0): same seed and settings, same items")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -106,7 +106,7 @@ class Design:
     plan: tuple[str, ...]          # implementation steps for the SFT reasoning
     combinational: bool
     reset: ResetStyle | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    min_cycles: int = 0            # stimulus the check needs to reach deep states (e.g. long patterns)
 
     def header(self) -> str:
         """The ANSI module header the spec asks for."""
@@ -148,8 +148,3 @@ def normalized(source: str, top: str) -> str:
 def clog2(n: int) -> int:
     """Bits needed to number n things (at least 1)."""
     return max(1, (n - 1).bit_length())
-
-
-def lit(width: int, value: int) -> str:
-    """A sized Verilog literal, in decimal for readability."""
-    return f"{width}'d{value % (1 << width)}"

@@ -32,7 +32,13 @@ class Verification:
     unchecked: bool = False     # a check could not run to a verdict: neither kept nor failed
 
 
+def options_for(design: Design, options: CheckOptions) -> CheckOptions:
+    """The checker options for one design: at least the stimulus length the design asks for."""
+    return replace(options, cycles=max(options.cycles, design.min_cycles))
+
+
 def jobs_for(design: Design, options: CheckOptions, formal: bool) -> list[CheckJob]:
+    options = options_for(design, options)
     jobs = [CheckJob(design.golden, [design.alternate], options, names=[f"{design.top}_alt.v"])]
     if formal and design.combinational:
         jobs.append(CheckJob(design.golden, [design.alternate], replace(options, backend="formal"),

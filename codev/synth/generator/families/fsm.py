@@ -162,7 +162,7 @@ class SequenceDetector:
                       f"detects the serial bit pattern {p} ({'overlapping' if overlap else 'non-overlapping'}, "
                       f"{'Mealy' if mealy else 'Moore'} output).",
                       tuple(behaviour), module(top, ports, golden), module(top, ports, alternate), tuple(plan),
-                      False, reset)
+                      False, reset, min_cycles=min(32 << n, 32768))  # random bits meet an n-bit window rarely
 
 
 def _kmp_fsm(p: str, overlap: bool, mealy: bool, reset: ResetStyle) -> str:
