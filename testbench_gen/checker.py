@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .backends import SimulatorBackend, get_backend
 from .cache import BoundedCache
-from .harness import (EXPECTED_FILE, STIM_FILE, SamplePlan, compared_ports, render_compare_harness,
+from .coverage import never_known, untoggled_outputs
+from .harness import (EXPECTED_FILE, STIM_FILE, SamplePlan, bits_differ, compared_ports, render_compare_harness,
                       render_golden_harness, sample_plan)
 from .infer import InterfaceError, has_syntax_errors, infer_interface
 from .interface import Interface
@@ -42,7 +43,7 @@ class CheckOptions:
     top: str | None = None  # golden's top module (default: the one no other module instantiates)
     cycles: int = 2000  # clock cycles over all seeds
     seeds: int = 4
-    seed: int = 0
+    seed: int | None = None  # stimulus seed; None draws a fresh one per check (recorded in verdicts)
     timeout: float = 120.0  # hard cap, seconds of simulation per candidate
     timeout_factor: float = 25.0  # a candidate may be this many times slower than the golden ...
     min_timeout: float = 5.0  # ... but always gets at least this long
@@ -63,8 +64,17 @@ class CheckOptions:
                              f"(known: {', '.join(sorted(known))})")
         return cls(**values)
 
+    def with_seed(self) -> "CheckOptions":
+        """These options with a concrete seed: a fresh one drawn now unless `seed` is set."""
+        return self if self.seed is not None else replace(self, seed=fresh_seed())
+
     def stimulus_options(self) -> StimulusOptions:
-        return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.seed)
+        return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.with_seed().seed)
+
+
+def fresh_seed() -> int:
+    """An unpredictable stimulus seed: a candidate cannot have been tuned to the stimulus it meets."""
+    return secrets.randbits(31)
 
 
 @dataclass
@@ -77,6 +87,11 @@ class GoldenRun:
     expected: list[str]  # one 4-state binary line per sample (compared ports concatenated)
     seconds: float  # the golden's own simulation time
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
+    untoggled: list[str] = field(default_factory=list)  # outputs that never change in the golden
+
+    @property
+    def seed(self) -> int:
+        return self.stimulus.seed
 
 
 @dataclass
@@ -104,6 +119,7 @@ def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) ->
 def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
                    backend: SimulatorBackend | None = None) -> GoldenRun:
     backend = backend or get_backend(options.backend)
+    options = options.with_seed()
     if not backend.available():
         raise SimulatorUnavailable(
             f"simulator backend '{backend.name}' is not available (needs {', '.join(backend.executables)})")
@@ -134,11 +150,8 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
             f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
             + (sim.stderr or sim.stdout).strip()[-500:]
         )
-    never_known = []
-    for port, (hi, lo) in zip(compared_ports(iface), _slices(iface)):
-        if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
-            never_known.append(port.name)
-    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known)
+    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known(iface, expected),
+                     untoggled_outputs(iface, expected))
 
 
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
@@ -176,10 +189,14 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
     Raises InvalidGolden if the golden is unusable, SimulatorUnavailable if nothing can run.
     """
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    options = options.with_seed()  # one seed for the whole call, whatever the backend
     if backend is None and options.backend in STRATEGY_NAMES:
         from .strategies import check_with_strategy  # strategies build on this module
 
-        return check_with_strategy(golden, candidates, options, names=names)
+        verdicts = check_with_strategy(golden, candidates, options, names=names)
+        for verdict in verdicts:
+            verdict.seed = options.seed
+        return verdicts
     backend = backend or get_backend(options.backend)
     golden_run = prepare_golden(golden, options, backend)
     verdicts: list[Verdict | None] = [None] * len(candidates)
@@ -196,7 +213,10 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
         chunk = survivors[chunk_start:chunk_start + options.batch_size]
         for index, verdict in _run_group(golden_run, chunk, options, backend).items():
             verdicts[index] = verdict
-    return [v for v in verdicts if v is not None]
+    done = [v for v in verdicts if v is not None]
+    for verdict in done:
+        verdict.seed, verdict.untoggled = options.seed, list(golden_run.untoggled)
+    return done
 
 
 # ---------------------------------------------------------------- screening
@@ -431,7 +451,10 @@ def _verdict_from_results(results, k: int, golden_run: GoldenRun, options: Check
              for i, p in enumerate(outs)}
     if r.fails == 0:
         reason = (f"matches the golden at all {done} sample points "
-                  f"({options.cycles} cycles, {options.seeds} seeds)")
+                  f"({options.cycles} cycles, {options.seeds} seeds, seed {golden_run.seed})")
+        constant = [n for n in golden_run.untoggled if n not in golden_run.never_known]
+        if constant:
+            reason += "; never toggled in the golden: " + ", ".join(constant)
         if golden_run.never_known:
             reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
         return Verdict(VerdictKind.EQUIVALENT, reason, backend=backend.name, mismatch_rate=rates,
@@ -447,12 +470,6 @@ def _verdict_from_results(results, k: int, golden_run: GoldenRun, options: Check
                    samples_compared=done, counterexample=cex)
 
 
-def _bits_differ(expected: str, actual: str, x_matches_anything: bool) -> bool:
-    if not x_matches_anything:
-        return expected != actual
-    return any(e in "01" and a != e for e, a in zip(expected, actual))
-
-
 def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
                          options: CheckOptions) -> Counterexample | None:
     if sample < 0 or sample >= len(golden_run.expected):
@@ -462,7 +479,7 @@ def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
     pairs = [(port.name, expected[lo:hi], actual[lo:hi])
              for port, (hi, lo) in zip(compared_ports(iface), _slices(iface))]
     outputs = {name: OutputValue(expected=e, actual=a) for name, e, a in pairs
-               if _bits_differ(e, a, options.x_matches_anything)}
+               if bits_differ(e, a, options.x_matches_anything)}
     # empty when the simulator compared an X of the golden as 0 (2-state): strategies re-check those
     step = plan.step_of(sample)
     phase_a = plan.per_step == 2 and sample % 2 == 0

@@ -7,7 +7,11 @@ Time grid, 1 ns units, step k spans [10k, 10k+10):
   10k+9   sample B: outputs with the new inputs settled
 The golden runs alone and writes one line per sample (4-state binary, `expected.bin`); candidates run
 together in one simulation and are compared against that trace. The golden never shares a simulation
-with candidates, so no candidate can reach it. Every testbench identifier carries a per-run secret
+with candidates, so no candidate can reach it.
+An `inout` port is a net that the testbench drives from the stimulus (value and `<name>__oe`
+columns, else `z`) and samples like an output, so both the receive and the transmit path count.
+Comparison is 4-state: golden bits that are `x` are not compared (unless strict), every other bit,
+`z` included, must match exactly: a candidate that never releases a tristate bus is wrong. Every testbench identifier carries a per-run secret
 token, and results go to a file the testbench opens: a candidate can neither name the testbench nor
 forge its results (it may print whatever it likes on stdout; nobody reads that).
 """
@@ -16,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .interface import Interface, Port
-from .stimulus import Stimulus
+from .stimulus import Stimulus, enable_column
 
 STIM_FILE = "stimulus.hex"
 EXPECTED_FILE = "expected.bin"
@@ -46,6 +50,13 @@ def sample_plan(iface: Interface, stim: Stimulus) -> SamplePlan:
 
 def compared_ports(iface: Interface) -> list[Port]:
     return [p for p in iface.ports if p.direction != "input"]
+
+
+def bits_differ(expected: str, actual: str, x_matches_anything: bool = True) -> bool:
+    """The harness's comparison in Python: golden `x` bits match anything (unless strict), `z` is exact."""
+    if not x_matches_anything:
+        return expected != actual
+    return any(e != "x" and a != e for e, a in zip(expected, actual))
 
 
 def output_width(iface: Interface) -> int:
@@ -80,7 +91,11 @@ def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str)
     for p in iface.ports:
         sig = f"in_{token}_{p.name}" if p.direction == "input" else f"{prefix}_{token}_{p.name}"
         conns.append(f".{p.name}({sig})")
-    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n"
+    drivers = "".join(
+        f"  assign {prefix}_{token}_{p.name} = in_{token}_{enable_column(p.name)} ? in_{token}_{p.name}"
+        f" : {p.width}'b{'z' * p.width};\n"
+        for p in iface.inouts)
+    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
 
 
 def _drive_block(iface: Interface, stim: Stimulus, token: str, sample_a: str, sample_b: str) -> str:
@@ -122,8 +137,8 @@ def _common_decls(iface: Interface, stim: Stimulus, token: str) -> str:
     lines = [f"  reg [{stim.total_width - 1}:0] stim_{token} [0:{len(stim.rows) - 1}];",
              f"  reg [{stim.total_width - 1}:0] row_{token};",
              f"  integer step_{token}, sample_{token}, fd_{token};"]
-    for p in iface.inputs:
-        lines.append(f"  reg {_vec(p.width)}in_{token}_{p.name};")
+    for name, width in zip(stim.columns, stim.widths):
+        lines.append(f"  reg {_vec(width)}in_{token}_{name};")
     return "\n".join(lines) + "\n"
 
 
@@ -185,7 +200,7 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
     if (a !== e) begin
       if (^e !== 1'bx) differs_{t} = 1;
       else for (i = 0; i < {ow}; i = i + 1)
-        if ((e[i] === 1'b0 || e[i] === 1'b1) && a[i] !== e[i]) differs_{t} = 1;
+        if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;
     end"""
     else:
         differs_body = f"    differs_{t} = (a !== e);"

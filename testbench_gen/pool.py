@@ -66,11 +66,12 @@ def _tasks(jobs: list[CheckJob], workers: int) -> list[_Task]:
     tasks = []
     split = max(1, math.ceil(workers / max(1, len(jobs))))
     for j, job in enumerate(jobs):
+        options = job.options.with_seed()  # every chunk of a job sees the same stimulus
         n = len(job.candidates)
         names = job.names or [f"candidate_{i}.v" for i in range(n)]
         size = max(1, min(job.options.batch_size, math.ceil(n / split) if n else 1))
         for start in range(0, n, size):
-            tasks.append(_Task(j, start, job.golden, job.candidates[start:start + size], job.options,
+            tasks.append(_Task(j, start, job.golden, job.candidates[start:start + size], options,
                                names[start:start + size]))
     return tasks
 

@@ -6,7 +6,16 @@ file that a person can read. Design choices (see harness.py for the time grid):
   also assert each reset alone at random points (async resets mid-cycle, sync resets across an edge);
 - random data mixes uniform values, corner values (0, all ones, one-hot, MSB set, previous value) and
   the constants the golden itself uses (case labels, compared literals and their neighbours);
-- several clocks get independent half-periods that change between segments.
+- several clocks get independent half-periods that change between segments;
+- the horizon varies with the seed (up to `horizon_jitter` more cycles), and a clocked design ends
+  with one *long run* that asserts its resets only at the start: each of its phases (up to three:
+  narrow inputs all ones, all zeros, random) holds the inputs of up to HELD_WIDTH bits steady (an
+  enable stays on) for long enough to wrap the golden's widest counter-like register, within the
+  `long_cycles` budget, so a narrower counter or a late divergence shows;
+- an `inout` port gets two columns: the value the testbench drives and `<name>__oe`, whether it
+  drives it (otherwise the testbench releases the net to `z`), so both directions are exercised.
+The seed is drawn fresh per check by the checker (CheckOptions.seed=None): a design that plays back
+outputs recorded under one stimulus fails under the next.
 """
 from __future__ import annotations
 
@@ -16,6 +25,9 @@ from dataclasses import dataclass, field
 from .interface import Interface, Port
 
 HALF_PERIODS = [(1, 3), (3, 1), (1, 2), (2, 1), (1, 1)]  # per segment, for designs with 2+ clocks
+OE_SUFFIX = "__oe"  # column that says whether the testbench drives an inout port
+HELD_WIDTH = 4  # inputs this narrow are held steady through each phase of the long run
+MAX_LONG_PHASES = 3
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,14 @@ class StimulusOptions:
     seeds: int = 4  # segments; each starts from reset
     seed: int = 0
     reset_cycles: int = 2  # how long the initial reset is held (in cycles of the slowest clock)
+    horizon_jitter: float = 0.25  # the seed adds up to this fraction of `cycles` to the horizon
+    long_cycles: int = 140_000  # budget of the long run without reset (cycles, all phases)
+    long_phase_min: int = 256  # shortest phase of the long run (designs without counters)
+
+
+def enable_column(port_name: str) -> str:
+    """Name of the stimulus column that says whether the testbench drives inout `port_name`."""
+    return port_name + OE_SUFFIX
 
 
 @dataclass
@@ -35,6 +55,8 @@ class Stimulus:
     rows: list[list[int]]
     segment_starts: list[int] = field(default_factory=list)
     steps_per_cycle: int = 1  # steps per cycle of the first clock (2 when it toggles every step)
+    long_start: int | None = None  # first step of the long run without reset (None: no long run)
+    seed: int = 0
 
     @property
     def total_width(self) -> int:
@@ -110,48 +132,108 @@ class _ValueSource:
         ][choice]
 
 
+def long_run_plan(counter_width: int, options: StimulusOptions, rng: random.Random) -> list[int]:
+    """Cycles of each phase of the long run: each wraps the widest counter once, within the budget."""
+    need = (1 << counter_width) + (1 << counter_width) // 16 if counter_width else 0
+    phase = max(options.long_phase_min, need)
+    phase += rng.randrange(max(1, phase // 16))  # the horizon of the long run moves with the seed
+    if phase >= options.long_cycles:
+        return [options.long_cycles] if options.long_cycles > 0 else []
+    return [phase] * max(1, min(MAX_LONG_PHASES, options.long_cycles // phase))
+
+
 def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions()) -> Stimulus:
     clocks = iface.clocks
     resets = iface.resets
-    data = iface.data_inputs
+    data = iface.data_inputs + [_enable_port(p) for p in iface.inouts] + iface.inouts
     columns = [c.name for c in clocks] + [r.name for r in resets] + [p.name for p in data]
     widths = [1] * (len(clocks) + len(resets)) + [p.width for p in data]
-    rows: list[list[int]] = []
-    starts: list[int] = []
-    steps_per_cycle = 2 if clocks else 1
     rng = random.Random(options.seed)
-    densities = [0.5, 0.5, 0.2, 0.8, 0.5]
-    reset_rates = [0.0, 0.03, 0.015, 0.01, 0.0]
-    for seg, cycles in enumerate(_segment_lengths(options.cycles, max(1, options.seeds))):
-        seg_rng = random.Random(rng.getrandbits(64))
-        halves = [1] * len(clocks)
-        if len(clocks) > 1:
-            pattern = HALF_PERIODS[seg % len(HALF_PERIODS)]
-            halves = [pattern[i % 2] + (i // 2) for i in range(len(clocks))]
-        sources = [_ValueSource(p, iface.constants, seg_rng, densities[seg % len(densities)]) for p in data]
-        steps = cycles * steps_per_cycle
-        slowest = max(halves) if clocks else 1
-        hold_initial = options.reset_cycles * 2 * slowest if clocks else max(1, options.reset_cycles)
-        rate = reset_rates[seg % len(reset_rates)] if seg > 0 else 0.0
-        active_left = [0] * len(resets)
-        starts.append(len(rows))
+    total = options.cycles + rng.randrange(int(options.cycles * options.horizon_jitter) + 1)
+    builder = _Builder(clocks, resets, data, iface.constants, options)
+    for seg, cycles in enumerate(_segment_lengths(total, max(1, options.seeds))):
+        builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
+    long_start = None
+    if clocks:
+        long_start = len(builder.rows)
+        phases = long_run_plan(iface.counter_width, options, rng)
+        builder.long_run(phases, random.Random(rng.getrandbits(64)))
+    return Stimulus(columns=columns, widths=widths, rows=builder.rows, segment_starts=builder.starts,
+                    steps_per_cycle=2 if clocks else 1, long_start=long_start, seed=options.seed)
+
+
+def _enable_port(port: Port) -> Port:
+    return Port(name=enable_column(port.name), direction="input", width=1)
+
+
+class _Builder:
+    """Appends segments of rows; one instance per stimulus."""
+
+    DENSITIES = [0.5, 0.5, 0.2, 0.8, 0.5]
+    RESET_RATES = [0.0, 0.03, 0.015, 0.01, 0.0]
+
+    def __init__(self, clocks, resets, data: list[Port], constants: list[int], options: StimulusOptions):
+        self.clocks, self.resets, self.data = clocks, resets, data
+        self.constants, self.options = constants, options
+        self.rows: list[list[int]] = []
+        self.starts: list[int] = []
+
+    def _halves(self, seg: int) -> list[int]:
+        if len(self.clocks) <= 1:
+            return [1] * len(self.clocks)
+        pattern = HALF_PERIODS[seg % len(HALF_PERIODS)]
+        return [pattern[i % 2] + (i // 2) for i in range(len(self.clocks))]
+
+    def _clock_values(self, step: int, halves: list[int]) -> list[int]:
+        # starts low; toggles every halves[i] steps, the first edge (rising) one half-period in
+        return [((step // h) % 2) if step >= h else 0 for h in halves]
+
+    def _hold_initial(self, halves: list[int]) -> int:
+        slowest = max(halves) if self.clocks else 1
+        return self.options.reset_cycles * 2 * slowest if self.clocks else max(1, self.options.reset_cycles)
+
+    def segment(self, seg: int, cycles: int, seg_rng: random.Random) -> None:
+        halves = self._halves(seg)
+        sources = [_ValueSource(p, self.constants, seg_rng, self.DENSITIES[seg % len(self.DENSITIES)])
+                   for p in self.data]
+        steps = cycles * (2 if self.clocks else 1)
+        slowest = max(halves) if self.clocks else 1
+        hold_initial = self._hold_initial(halves)
+        rate = self.RESET_RATES[seg % len(self.RESET_RATES)] if seg > 0 else 0.0
+        active_left = [0] * len(self.resets)
+        self.starts.append(len(self.rows))
         for step in range(steps):
-            row: list[int] = []
-            for i, _clock in enumerate(clocks):
-                # starts low; toggles every halves[i] steps, the first edge (rising) one half-period in
-                row.append(((step // halves[i]) % 2) if step >= halves[i] else 0)
-            for i, rst in enumerate(resets):
+            row = self._clock_values(step, halves)
+            for i, rst in enumerate(self.resets):
                 if step < hold_initial:
                     active = True
                 else:
                     if active_left[i] == 0 and rate and seg_rng.random() < rate:
                         # assert this reset alone: long enough to cover an active edge of the slowest clock
-                        active_left[i] = 2 * slowest * seg_rng.randint(1, 2) if clocks else 1
+                        active_left[i] = 2 * slowest * seg_rng.randint(1, 2) if self.clocks else 1
                     active = active_left[i] > 0
                     if active:
                         active_left[i] -= 1
                 row.append(int(active == rst.active_high))
             row.extend(src.next() for src in sources)
-            rows.append(row)
-    return Stimulus(columns=columns, widths=widths, rows=rows, segment_starts=starts,
-                    steps_per_cycle=steps_per_cycle)
+            self.rows.append(row)
+
+    def long_run(self, phases: list[int], rng: random.Random) -> None:
+        """Resets asserted at the start only; narrow inputs held per phase (ones, zeros, random)."""
+        halves = [1] * len(self.clocks)
+        hold_initial = self._hold_initial(halves)
+        sources = [_ValueSource(p, self.constants, rng, 0.5) for p in self.data]
+        self.starts.append(len(self.rows))
+        step = 0
+        for k, cycles in enumerate(phases):
+            held = {}
+            for i, p in enumerate(self.data):
+                if p.width <= HELD_WIDTH:
+                    mask = (1 << p.width) - 1
+                    held[i] = [mask, 0][k] if k < 2 else rng.getrandbits(p.width)
+            for _ in range(cycles * 2):
+                row = self._clock_values(step, halves)
+                row.extend(int((step < hold_initial) == r.active_high) for r in self.resets)
+                row.extend(held[i] if i in held else src.next() for i, src in enumerate(sources))
+                self.rows.append(row)
+                step += 1

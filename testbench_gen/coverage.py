@@ -1,0 +1,56 @@
+"""What the golden's recorded trace says about the stimulus's reach.
+
+An output that never changes in the golden trace compares nothing but a constant: a candidate that
+ties it to that constant passes however wrong its logic is. These facts are reported (in verdicts and
+by `codev tbgen`) so such vacuous passes are visible instead of silent.
+"""
+from __future__ import annotations
+
+from .harness import compared_ports
+from .interface import Interface
+
+
+def port_slices(iface: Interface) -> list[tuple[str, int, int]]:
+    """(port name, lo, hi): string index range of each compared port in a trace line (MSB first)."""
+    out, pos = [], 0
+    for p in compared_ports(iface):
+        out.append((p.name, pos, pos + p.width))
+        pos += p.width
+    return out
+
+
+def never_known(iface: Interface, expected: list[str]) -> list[str]:
+    """Outputs that are X in every bit of every sample (never compared)."""
+    return [name for name, lo, hi in port_slices(iface)
+            if all(set(line[lo:hi]) <= {"x"} for line in expected)]
+
+
+def untoggled_bits(iface: Interface, expected: list[str]) -> dict[str, list[int]]:
+    """Per output, the bit indices (LSB = 0) whose value is the same in every sample."""
+    if not expected:
+        return {}
+    lines = set(expected)  # traces repeat a lot; the int conversions below run in C
+    width = len(expected[0])
+    changed = 0  # bit i of the trace line (MSB first) set when that position ever differs
+    for symbol in "1xz":
+        table = str.maketrans({c: ("1" if c == symbol else "0") for c in "01xz"})
+        ever = 0
+        always = (1 << width) - 1
+        for line in lines:
+            value = int(line.translate(table), 2)
+            ever |= value
+            always &= value
+        changed |= ever & ~always
+    out = {}
+    for name, lo, hi in port_slices(iface):
+        stuck = [hi - 1 - i for i in range(lo, hi) if not (changed >> (width - 1 - i)) & 1]
+        if stuck:
+            out[name] = sorted(stuck)
+    return out
+
+
+def untoggled_outputs(iface: Interface, expected: list[str]) -> list[str]:
+    """Outputs whose whole value never changes in the golden trace."""
+    stuck = untoggled_bits(iface, expected)
+    widths = {p.name: p.width for p in compared_ports(iface)}
+    return [name for name, bits in stuck.items() if len(bits) == widths[name]]
