@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from .harness import compared_ports
 from .interface import Interface
+from .results import trace_slices
 
 
 def port_slices(iface: Interface) -> list[tuple[str, int, int]]:
     """(port name, lo, hi): string index range of each compared port in a trace line (MSB first)."""
-    out, pos = [], 0
-    for p in compared_ports(iface):
-        out.append((p.name, pos, pos + p.width))
-        pos += p.width
-    return out
+    return [(p.name, lo, hi) for p, (hi, lo) in zip(compared_ports(iface), trace_slices(iface))]
 
 
 def never_known(iface: Interface, expected: list[str]) -> list[str]:

@@ -137,8 +137,10 @@ def long_run_plan(counter_width: int, options: StimulusOptions, rng: random.Rand
     need = (1 << counter_width) + (1 << counter_width) // 16 if counter_width else 0
     phase = max(options.long_phase_min, need)
     phase += rng.randrange(max(1, phase // 16))  # the horizon of the long run moves with the seed
+    if options.long_cycles <= 0:
+        return []
     if phase >= options.long_cycles:
-        return [options.long_cycles] if options.long_cycles > 0 else []
+        return [options.long_cycles]
     return [phase] * max(1, min(MAX_LONG_PHASES, options.long_cycles // phase))
 
 
@@ -154,9 +156,9 @@ def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(
     for seg, cycles in enumerate(_segment_lengths(total, max(1, options.seeds))):
         builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
     long_start = None
-    if clocks:
+    phases = long_run_plan(iface.counter_width, options, rng) if clocks else []
+    if phases:
         long_start = len(builder.rows)
-        phases = long_run_plan(iface.counter_width, options, rng)
         builder.long_run(phases, random.Random(rng.getrandbits(64)))
     return Stimulus(columns=columns, widths=widths, rows=builder.rows, segment_starts=builder.starts,
                     steps_per_cycle=2 if clocks else 1, long_start=long_start, seed=options.seed)
