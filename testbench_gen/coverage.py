@@ -23,21 +23,23 @@ def never_known(iface: Interface, expected: list[str]) -> list[str]:
 
 
 def untoggled_bits(iface: Interface, expected: list[str]) -> dict[str, list[int]]:
-    """Per output, the bit indices (LSB = 0) whose value is the same in every sample."""
+    """Per output, the bit indices (LSB = 0) that never take two different values among 0, 1 and z.
+
+    X does not count as a value: an output that is X until the inputs settle and 0 ever after has
+    not toggled.
+    """
     if not expected:
         return {}
     lines = set(expected)  # traces repeat a lot; the int conversions below run in C
     width = len(expected[0])
-    changed = 0  # bit i of the trace line (MSB first) set when that position ever differs
-    for symbol in "1xz":
+    ever = {}
+    for symbol in "01z":
         table = str.maketrans({c: ("1" if c == symbol else "0") for c in "01xz"})
-        ever = 0
-        always = (1 << width) - 1
+        seen = 0
         for line in lines:
-            value = int(line.translate(table), 2)
-            ever |= value
-            always &= value
-        changed |= ever & ~always
+            seen |= int(line.translate(table), 2)
+        ever[symbol] = seen
+    changed = (ever["0"] & ever["1"]) | (ever["0"] & ever["z"]) | (ever["1"] & ever["z"])
     out = {}
     for name, lo, hi in port_slices(iface):
         stuck = [hi - 1 - i for i in range(lo, hi) if not (changed >> (width - 1 - i)) & 1]

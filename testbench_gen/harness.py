@@ -98,6 +98,34 @@ def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str)
     return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
 
 
+INOUT_WRAPPER = "codev_io_wrap"
+NET_SUFFIX = "__net"
+
+
+def render_inout_wrapper(iface: Interface, module: str) -> tuple[str, dict[str, str]]:
+    """A top module for drivers that set ports directly (cocotb): each inout becomes a value input
+    and an `<name>__oe` input driving a real tristate net, read back as output `<name>__net`.
+
+    Writing an inout through VPI only deposits a value that the design's own driver overwrites, so
+    the receive path needs a driver in Verilog. Returns the source and {inout name: output name}.
+    """
+    ports, conns, drivers, renamed = [], [], [], {}
+    for p in iface.ports:
+        if p.direction == "inout":
+            net = p.name + NET_SUFFIX
+            renamed[p.name] = net
+            ports += [f"input {_vec(p.width)}{p.name}", f"input {enable_column(p.name)}",
+                      f"output {_vec(p.width)}{net}"]
+            drivers.append(f"  assign {net} = {enable_column(p.name)} ? {p.name} : {p.width}'b{'z' * p.width};")
+            conns.append(f".{p.name}({net})")
+        else:
+            ports.append(f"{p.direction} {_vec(p.width)}{p.name}")
+            conns.append(f".{p.name}({p.name})")
+    text = (f"module {INOUT_WRAPPER}(\n  " + ",\n  ".join(ports) + "\n);\n" + "\n".join(drivers)
+            + f"\n  {module} u_dut (" + ", ".join(conns) + ");\nendmodule\n")
+    return text, renamed
+
+
 def _drive_block(iface: Interface, stim: Stimulus, token: str, sample_a: str, sample_b: str) -> str:
     """The per-step body: clocks at +j, sample A at +5, inputs at +6, sample B at +9."""
     slices = _column_slices(stim)

@@ -28,7 +28,7 @@ from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded
 from ..config import CheckOptions
 from ..golden import GoldenRun, InvalidGolden, prepare_golden
-from ..harness import compared_ports
+from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
 from ..screen import screen
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
@@ -96,12 +96,16 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
             wall: float) -> tuple[_Recorded | None, RunResult]:
     """Build and run one design under cocotb in a sandboxed child process; its output trace."""
     iface, stim = run.interface, run.stimulus
+    renamed: dict[str, str] = {}
+    if iface.inouts:  # inouts need a Verilog tristate driver: a wrapper becomes the top level
+        wrapper, renamed = render_inout_wrapper(iface, top)
+        source, top = source + "\n" + wrapper, INOUT_WRAPPER
     with sandbox_dir("codev-cocotb-") as wd:
         (wd / "design.v").write_text(source)
         spec = {
             "simulator": backend.simulator, "toplevel": top, "sources": [str(wd / "design.v")],
             "columns": stim.columns, "clocks": [c.name for c in iface.clocks],
-            "outputs": [[p.name, p.width] for p in compared_ports(iface)],
+            "outputs": [[renamed.get(p.name, p.name), p.width] for p in compared_ports(iface)],
             "rows": stim.rows, "trace": str(wd / "trace.bin"),
             "build_dir": str(wd / "build"), "test_dir": str(wd / "test"),
         }
