@@ -15,7 +15,6 @@ refused); CODEV_COCOTB_SIM=verilator selects it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,8 @@ from pathlib import Path
 from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded
 from ..config import CheckOptions
-from ..golden import GoldenRun, InvalidGolden, prepare_golden
+from ..coverage import never_known, untoggled_outputs
+from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
 from ..screen import screen
@@ -130,8 +130,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
 
 def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
     base = prepare_golden(golden, replace(options, backend="icarus"))  # interface, stimulus, plan
-    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
-                               backend.version())).encode()).hexdigest()
+    key = golden_key(golden, options, backend)
     cached = _GOLDEN.get(key)
     if cached is not None:
         return cached
@@ -143,7 +142,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
         raise InvalidGolden(f"cocotb run of the golden recorded {len(rec.trace)} of "
                             f"{base.plan.samples} samples")
     run = GoldenRun(base.interface, base.stimulus, base.plan, rec.trace, rec.seconds,
-                    base.never_known)
+                    never_known(base.interface, rec.trace), untoggled_outputs(base.interface, rec.trace))
     _GOLDEN.put(key, run)
     return run
 
