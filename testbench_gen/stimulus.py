@@ -39,6 +39,7 @@ class StimulusOptions:
     horizon_jitter: float = 0.25  # the seed adds up to this fraction of `cycles` to the horizon
     long_cycles: int = 140_000  # budget of the long run without reset (cycles, all phases)
     long_phase_min: int = 256  # shortest phase of the long run (designs without counters)
+    long_trace_mb: int = 8  # the long run's share of the golden trace stays under this (file limits)
 
 
 def enable_column(port_name: str) -> str:
@@ -132,16 +133,19 @@ class _ValueSource:
         ][choice]
 
 
-def long_run_plan(counter_width: int, options: StimulusOptions, rng: random.Random) -> list[int]:
-    """Cycles of each phase of the long run: each wraps the widest counter once, within the budget."""
+def long_run_plan(counter_width: int, options: StimulusOptions, rng: random.Random,
+                  trace_bits: int = 1) -> list[int]:
+    """Cycles of each phase of the long run: each wraps the widest counter once, within the budget
+    (`long_cycles`, and `long_trace_mb` of trace lines of `trace_bits` bits, 4 samples per cycle)."""
+    budget = min(options.long_cycles, (options.long_trace_mb << 20) // (4 * (trace_bits + 1)))
     need = (1 << counter_width) + (1 << counter_width) // 16 if counter_width else 0
     phase = max(options.long_phase_min, need)
     phase += rng.randrange(max(1, phase // 16))  # the horizon of the long run moves with the seed
-    if options.long_cycles <= 0:
+    if budget <= 0:
         return []
-    if phase >= options.long_cycles:
-        return [options.long_cycles]
-    return [phase] * max(1, min(MAX_LONG_PHASES, options.long_cycles // phase))
+    if phase >= budget:
+        return [budget]
+    return [phase] * max(1, min(MAX_LONG_PHASES, budget // phase))
 
 
 def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions()) -> Stimulus:
@@ -156,7 +160,8 @@ def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(
     for seg, cycles in enumerate(_segment_lengths(total, max(1, options.seeds))):
         builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
     long_start = None
-    phases = long_run_plan(iface.counter_width, options, rng) if clocks else []
+    trace_bits = sum(p.width for p in iface.ports if p.direction != "input")
+    phases = long_run_plan(iface.counter_width, options, rng, trace_bits) if clocks else []
     if phases:
         long_start = len(builder.rows)
         builder.long_run(phases, random.Random(rng.getrandbits(64)))

@@ -73,3 +73,10 @@ def test_wide_constants_reach_wide_inputs(width):
 
 def test_held_width_is_small():
     assert HELD_WIDTH <= 4  # wider inputs are data: holding them would starve the long run of values
+
+
+def test_long_run_of_wide_outputs_stays_within_the_trace_budget():
+    iface = counter_iface(40)
+    iface.ports[-1].width = 256  # 256-bit output: 140,000 cycles would write a 140 MB trace
+    stim = build_stimulus(iface, StimulusOptions(cycles=10, seed=0, long_trace_mb=1))
+    assert (len(stim.rows) - stim.long_start) * 2 * 257 <= 1 << 20
