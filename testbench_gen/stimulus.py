@@ -58,6 +58,7 @@ class Stimulus:
     steps_per_cycle: int = 1  # steps per cycle of the first clock (2 when it toggles every step)
     long_start: int | None = None  # first step of the long run without reset (None: no long run)
     seed: int = 0
+    _hex: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def total_width(self) -> int:
@@ -71,8 +72,18 @@ class Stimulus:
         return value
 
     def hex_lines(self) -> list[str]:
-        digits = max(1, (self.total_width + 3) // 4)
-        return [format(self.packed(r), f"0{digits}x") for r in self.rows]
+        """One hex line per row (the testbench's $readmemh file); computed once per stimulus."""
+        if self._hex is None or len(self._hex) != len(self.rows):
+            fmt = f"0{max(1, (self.total_width + 3) // 4)}x"
+            if len(set(map(len, self.rows))) <= 1 and self.widths:  # fast path: one shift list
+                shifts, pos = [], self.total_width
+                for w in self.widths:
+                    pos -= w
+                    shifts.append((pos, (1 << w) - 1))
+                self._hex = [format(sum((v & m) << sh for v, (sh, m) in zip(r, shifts)), fmt) for r in self.rows]
+            else:
+                self._hex = [format(self.packed(r), fmt) for r in self.rows]
+        return self._hex
 
     def values_at(self, step: int) -> dict[str, int]:
         return dict(zip(self.columns, self.rows[step]))
@@ -238,9 +249,18 @@ class _Builder:
                 if p.width <= HELD_WIDTH:
                     mask = (1 << p.width) - 1
                     held[i] = [mask, 0][k] if k < 2 else rng.getrandbits(p.width)
+            # rows are built from precomputed parts: the long run is most of the stimulus's rows
+            template = [held.get(i, 0) for i in range(len(sources))]
+            varying = [(i, src) for i, src in enumerate(sources) if i not in held]
+            asserted = [int(r.active_high) for r in self.resets]
+            released = [int(not r.active_high) for r in self.resets]
+            clocks = [[0] * len(self.clocks), [1] * len(self.clocks)]
             for _ in range(cycles * 2):
-                row = self._clock_values(step, halves)
-                row.extend(int((step < hold_initial) == r.active_high) for r in self.resets)
-                row.extend(held[i] if i in held else src.next() for i, src in enumerate(sources))
-                self.rows.append(row)
+                data = template
+                if varying:
+                    data = list(template)
+                    for i, src in varying:
+                        data[i] = src.next()
+                # every clock toggles each step (half-period 1), the first rising edge at step 1
+                self.rows.append(clocks[step % 2] + (asserted if step < hold_initial else released) + data)
                 step += 1
