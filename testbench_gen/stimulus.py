@@ -37,7 +37,7 @@ class StimulusOptions:
     seed: int = 0
     reset_cycles: int = 2  # how long the initial reset is held (in cycles of the slowest clock)
     horizon_jitter: float = 0.25  # the seed adds up to this fraction of `cycles` to the horizon
-    long_cycles: int = 140_000  # budget of the long run without reset (cycles, all phases)
+    long_cycles: int = 100_000  # budget of the long run without reset (cycles, all phases)
     long_phase_min: int = 256  # shortest phase of the long run (designs without counters)
     long_trace_mb: int = 8  # the long run's share of the golden trace stays under this (file limits)
 
