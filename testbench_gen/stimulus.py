@@ -107,9 +107,12 @@ class _ValueSource:
         self.density = density  # probability of a 1 for 1-bit inputs
         consts = set()
         for c in constants:
-            for v in (c - 1, c, c + 1):
-                if 0 <= v <= self.mask:
-                    consts.add(v)
+            # a constant wider than the port (compared with a concatenation) comes in port-wide slices
+            pieces = [c] if c <= self.mask else [(c >> s) & self.mask for s in range(0, c.bit_length(), self.width)]
+            for piece in pieces:
+                for v in (piece - 1, piece, piece + 1):
+                    if 0 <= v <= self.mask:
+                        consts.add(v)
         self.constants = sorted(consts)
         self.prev = 0
 

@@ -80,3 +80,10 @@ def test_long_run_of_wide_outputs_stays_within_the_trace_budget():
     iface.ports[-1].width = 256  # 256-bit output: 140,000 cycles would write a 140 MB trace
     stim = build_stimulus(iface, StimulusOptions(cycles=10, seed=0, long_trace_mb=1))
     assert (len(stim.rows) - stim.long_start) * 2 * 257 <= 1 << 20
+
+
+def test_a_constant_compared_with_a_concatenation_reaches_each_part():
+    iface = infer_interface("module m(input [15:0] hi, input [15:0] lo, output y);\n"
+                            "assign y = {hi, lo} == 32'hCAFE_F00D; endmodule")
+    stim = build_stimulus(iface, StimulusOptions(cycles=400, seed=0))
+    assert any(row[0] == 0xCAFE for row in stim.rows) and any(row[1] == 0xF00D for row in stim.rows)
