@@ -261,6 +261,8 @@ class _UsageWalker:
             self.compared_with[key] = max(value, self.compared_with.get(key, 0))
 
     def _assign(self, assign, clocked: bool) -> None:
+        if not isinstance(assign, ast.AssignmentExpression):
+            return  # invalid code (pyslang's InvalidExpression): the compiler will say why
         sym = _named_symbol(assign.left)
         if sym is not None:
             self.assigns.append((_key(sym), _width(sym), assign.right, clocked))

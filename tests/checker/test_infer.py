@@ -135,3 +135,10 @@ module m(input clk, input [7:0] a, input [103:0] k, output reg [7:0] y, output h
 endmodule""")
     assert magic in iface.constants
     assert set(range(80)) <= set(iface.constants)
+
+
+def test_invalid_assignments_do_not_break_counter_inference():
+    # pyslang elaborates `assign z = ;` as an invalid expression; candidates are screened through here
+    iface = infer_interface("module m(input clk, output reg [3:0] q, output z);\n"
+                            "assign z = ; always @(posedge clk) q <= q + 1'b1; endmodule")
+    assert iface.counter_width == 4
