@@ -95,8 +95,9 @@ def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
 
 
 def affinity_key(golden: str, options: CheckOptions) -> str:
-    """Content hash of what a worker's golden cache is keyed on: same key, same warm worker."""
-    # not the seed: with fresh seeds (the default) a golden still returns to the same worker
+    """Content hash of a golden as the workers' caches see it: same key, same warm worker. The seed
+    is left out: a worker holds the golden's interface whatever the stimulus, and its trace too when
+    the seed repeats."""
     relevant = (golden, options.top, options.cycles, options.seeds, options.backend)
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
