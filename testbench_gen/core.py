@@ -3,8 +3,8 @@
 Public API that strategies, formal replays and backends build on (nothing private crosses modules):
   BatchItem, check_batch (screen + batches, for any backends.CheckBackend), HarnessCheck (that
   protocol for Icarus/Verilator), run_batch (one simulation of already-screened candidates),
-  candidate_budget. A candidate that breaks the batch (compile error,
-  hang, crash) is isolated by re-running the batch members alone, so it never poisons the others.
+  candidate_budget. A candidate that breaks the batch (compile error, hang, crash) is isolated by
+  re-running the batch members alone, so it never poisons the others.
 """
 from __future__ import annotations
 
