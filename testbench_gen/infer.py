@@ -7,9 +7,9 @@ a reset-like input and assigns only constants in that branch gives a synchronous
 fallback only for inputs no process uses as an edge.
 
 Two facts feed the stimulus's coverage: the literals the design compares against (every one, however
-wide, so magic values are hit) and the width of its widest counter-like register (a register whose
-next value adds to or subtracts from itself, directly or through one combinational net), so that one
-long run without reset is long enough to wrap it.
+wide, so magic values are hit) and its bits of counter-like state (registers, or constant slices of
+them, whose next value adds to or subtracts from themselves, directly or through one combinational
+net), so that one long run without reset is long enough to wrap them, chained counters included.
 """
 from __future__ import annotations
 
@@ -193,7 +193,7 @@ def interface_of(design: ParsedDesign) -> Interface:
         resets=sorted(resets, key=lambda r: _port_index(ports, r.name)),
         parameters=_parameters(top),
         constants=walker.constant_list(),
-        counter_width=walker.counter_width(),
+        counter_bits=walker.counter_bits(),
     )
 
 
@@ -263,9 +263,9 @@ class _UsageWalker:
     def _assign(self, assign, clocked: bool) -> None:
         if not isinstance(assign, ast.AssignmentExpression):
             return  # invalid code (pyslang's InvalidExpression): the compiler will say why
-        sym = _named_symbol(assign.left)
-        if sym is not None:
-            self.assigns.append((_key(sym), _width(sym), assign.right, clocked))
+        target = _target(assign.left)
+        if target is not None:
+            self.assigns.append((*target, assign.right, clocked))
 
     def constant_list(self) -> list[int]:
         """Every compared literal (up to MAX_COMPARED), then the smallest other literals."""
@@ -273,23 +273,26 @@ class _UsageWalker:
         others = sorted(self.constants - self.compared)[:MAX_CONSTANTS]
         return sorted(set(compared) | set(others))
 
-    def counter_width(self) -> int:
-        """Bits the widest counter-like register needs to wrap (0: none)."""
+    def counter_bits(self) -> int:
+        """Bits of counter-like state, all counters together (0: none).
+
+        Together, because counters often chain (seconds enable minutes enable hours): the last one
+        moves only after the product of the ranges before it."""
         comb: dict[str, list[object]] = {}
         for key, _w, rhs, clocked in self.assigns:
             if not clocked:
                 comb.setdefault(key, []).append(rhs)
-        widest = 0
+        counters: dict[str, int] = {}
         for key, width, rhs, clocked in self.assigns:
-            if not clocked or width <= widest:
+            if not clocked or key in counters:
                 continue
             feeds = [rhs] + [d for name in _named_keys(rhs) for d in comb.get(name, [])]
             if any(key in _arith_operands(expr) for expr in feeds):
                 limit = self.compared_with.get(key)
                 if width >= WIDE_COUNTER and limit is not None:
                     width = min(width, limit.bit_length() + 1)
-                widest = max(widest, width)
-        return widest
+                counters[key] = width
+        return sum(counters.values())
 
     # -- resolution of a signal in any instance to a top-level port name
     def top_name(self, expr) -> str | None:
@@ -423,6 +426,21 @@ def _named_symbol(expr):
     return expr.symbol if isinstance(expr, ast.NamedValueExpression) else None
 
 
+def _target(expr) -> tuple[str, int] | None:
+    """(key, width) of a whole variable or a constant slice of one (`ss[3:0]`, a BCD digit)."""
+    expr = _strip(expr)
+    if isinstance(expr, ast.NamedValueExpression):
+        return _key(expr.symbol), _width(expr.symbol)
+    if isinstance(expr, (ast.RangeSelectExpression, ast.ElementSelectExpression)):
+        base = _strip(expr.value)
+        if isinstance(base, ast.NamedValueExpression):
+            try:
+                return f"{_key(base.symbol)}{str(expr.syntax).strip()[len(base.symbol.name):]}", int(expr.type.bitWidth)
+            except (AttributeError, TypeError, ValueError):
+                return None
+    return None
+
+
 def _named_keys(expr) -> set[str]:
     keys: set[str] = set()
 
@@ -442,9 +460,9 @@ def _arith_operands(expr) -> set[str]:
     def visit(obj):
         if isinstance(obj, ast.BinaryExpression) and obj.op in _ARITH:
             for side in (obj.left, obj.right):
-                sym = _named_symbol(side)
-                if sym is not None:
-                    keys.add(_key(sym))
+                target = _target(side)
+                if target is not None:
+                    keys.add(target[0])
         return ast.VisitAction.Advance
 
     expr.visit(visit)

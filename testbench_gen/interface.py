@@ -37,7 +37,7 @@ class Interface:
     resets: list[Reset] = field(default_factory=list)
     parameters: dict[str, int] = field(default_factory=dict)
     constants: list[int] = field(default_factory=list)  # literals the design compares inputs against
-    counter_width: int = 0  # bits of the widest counter-like register (sizes the long run)
+    counter_bits: int = 0  # bits of counter-like state, all counters together (sizes the long run)
 
     @property
     def inputs(self) -> list[Port]:
@@ -86,5 +86,5 @@ class Interface:
             resets=[Reset(**r) for r in data.get("resets", [])],
             parameters=dict(data.get("parameters", {})),
             constants=list(data.get("constants", [])),
-            counter_width=int(data.get("counter_width", 0)),
+            counter_bits=int(data.get("counter_bits", 0)),
         )

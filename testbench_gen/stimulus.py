@@ -10,7 +10,8 @@ file that a person can read. Design choices (see harness.py for the time grid):
 - the horizon varies with the seed (up to `horizon_jitter` more cycles), and a clocked design ends
   with one *long run* that asserts its resets only at the start: each of its phases (up to three:
   narrow inputs all ones, all zeros, random) holds the inputs of up to HELD_WIDTH bits steady (an
-  enable stays on) for long enough to wrap the golden's widest counter-like register, within the
+  enable stays on) for long enough to wrap the golden's counter-like state (all counters: they may
+  chain), within the
   `long_cycles` budget, so a narrower counter or a late divergence shows;
 - an `inout` port gets two columns: the value the testbench drives and `<name>__oe`, whether it
   drives it (otherwise the testbench releases the net to `z`), so both directions are exercised.
@@ -147,12 +148,12 @@ class _ValueSource:
         ][choice]
 
 
-def long_run_plan(counter_width: int, options: StimulusOptions, rng: random.Random,
+def long_run_plan(counter_bits: int, options: StimulusOptions, rng: random.Random,
                   trace_bits: int = 1) -> list[int]:
-    """Cycles of each phase of the long run: each wraps the widest counter once, within the budget
+    """Cycles of each phase of the long run: each wraps the counter bits once, within the budget
     (`long_cycles`, and `long_trace_mb` of trace lines of `trace_bits` bits, 4 samples per cycle)."""
     budget = min(options.long_cycles, (options.long_trace_mb << 20) // (4 * (trace_bits + 1)))
-    need = (1 << counter_width) + (1 << counter_width) // 16 if counter_width else 0
+    need = (1 << counter_bits) + (1 << counter_bits) // 16 if counter_bits else 0
     phase = max(options.long_phase_min, need)
     phase += rng.randrange(max(1, phase // 16))  # the horizon of the long run moves with the seed
     if budget <= 0:
@@ -175,7 +176,7 @@ def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(
         builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
     long_start = None
     trace_bits = sum(p.width for p in iface.ports if p.direction != "input")
-    phases = long_run_plan(iface.counter_width, options, rng, trace_bits) if clocks else []
+    phases = long_run_plan(iface.counter_bits, options, rng, trace_bits) if clocks else []
     if phases:
         long_start = len(builder.rows)
         builder.long_run(phases, random.Random(rng.getrandbits(64)))

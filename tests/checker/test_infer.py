@@ -101,7 +101,7 @@ def test_several_tops_is_an_error():
         infer_interface("module a(input x, output y); endmodule\nmodule b(input x, output y); endmodule")
 
 
-# ---- coverage facts for the stimulus: widest counter, compared constants (issue 7, item 6)
+# ---- coverage facts for the stimulus: counter-like state, compared constants (issue 7, item 6)
 @pytest.mark.parametrize("body, width", [
     ("reg [15:0] q; always @(posedge clk) if (rst) q <= 0; else q <= q + 1'b1; assign y = q[0];", 16),
     ("reg [9:0] q; wire [9:0] nxt = q - 10'd1; always @(posedge clk) q <= nxt; assign y = q[0];", 10),
@@ -110,16 +110,16 @@ def test_several_tops_is_an_error():
     ("integer c; always @(posedge clk) if (c == 9) c <= 0; else c <= c + 1; assign y = c[0];", 5),
     ("reg [7:0] a; always @(posedge clk) a <= {a[6:0], a[7]}; assign y = a[0];", 0),
 ])
-def test_counter_width(body, width):
+def test_counter_bits(body, width):
     iface = infer_interface(f"module m(input clk, input rst, output y);\n{body}\nendmodule")
-    assert iface.counter_width == width
+    assert iface.counter_bits == width
 
 
 def test_counter_in_a_submodule_counts():
     iface = infer_interface("""
 module cnt(input clk, output reg [13:0] q); always @(posedge clk) q <= q + 1'b1; endmodule
 module top(input clk, output y); wire [13:0] q; cnt u(.clk(clk), .q(q)); assign y = &q; endmodule""")
-    assert iface.top == "top" and iface.counter_width == 14
+    assert iface.top == "top" and iface.counter_bits == 14
 
 
 def test_compared_constants_are_kept_however_wide_and_however_many():
@@ -141,4 +141,9 @@ def test_invalid_assignments_do_not_break_counter_inference():
     # pyslang elaborates `assign z = ;` as an invalid expression; candidates are screened through here
     iface = infer_interface("module m(input clk, output reg [3:0] q, output z);\n"
                             "assign z = ; always @(posedge clk) q <= q + 1'b1; endmodule")
-    assert iface.counter_width == 4
+    assert iface.counter_bits == 4
+
+
+def test_chained_bcd_counters_count_together(bench_root):
+    # seconds -> minutes -> hours, one BCD digit (a constant slice) per counter: 6 x 4 bits
+    assert infer_interface(ve2_reference("Prob141_count_clock")).counter_bits == 24

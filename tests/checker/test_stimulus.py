@@ -11,7 +11,7 @@ from testbench_gen.stimulus import HELD_WIDTH, StimulusOptions, build_stimulus, 
 def counter_iface(width: int) -> Interface:
     return Interface(top="t", ports=[Port("clk", "input", 1), Port("rst", "input", 1), Port("en", "input", 1),
                                      Port("d", "input", 16), Port("q", "output", width)],
-                     clocks=[Clock("clk", "posedge")], resets=[Reset("rst", True, True)], counter_width=width)
+                     clocks=[Clock("clk", "posedge")], resets=[Reset("rst", True, True)], counter_bits=width)
 
 
 def test_same_seed_same_rows_other_seeds_other_rows_and_horizons():

@@ -343,3 +343,16 @@ endmodule
 def test_a_wide_magic_constant_is_hit(backend):
     ignores = MAGIC.replace("assign open = key == 128'h0123456789abcdef_fedcba9876543210;", "assign open = 1'b0;")
     caught_alone_and_in_batch(MAGIC, ignores, MAGIC, CheckOptions(cycles=300, seed=8, backend=backend))
+
+
+@pytest.mark.slow  # ~15 s: two checks of a 100,000-cycle run
+def test_a_flag_at_the_end_of_a_counter_chain_is_reached(bench_root):
+    # VerilogEval's 12-hour clock: pm flips after 12 h of seconds (43,200 cycles), behind six chained
+    # BCD counters. The old stimulus never got there (pm never toggled): dropping the flip passed.
+    # The stimulus is built in Python, the same for every backend: Icarus only, the run is long.
+    from tests.benchdata import ve2_reference
+
+    golden = ve2_reference("Prob141_count_clock")
+    no_pm = golden.replace("if (enable[6]) pm <= ~pm;", "")
+    assert no_pm != golden
+    caught_alone_and_in_batch(golden, no_pm, golden, CheckOptions(seed=1))

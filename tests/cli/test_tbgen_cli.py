@@ -30,7 +30,7 @@ def test_tbgen_reports_seed_and_never_toggled_outputs(golden, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "seed 7" in printed and "never toggled in the golden trace: never" in printed
     coverage = json.loads((out / "coverage.json").read_text())
-    assert coverage["seed"] == 7 and coverage["untoggled"] == ["never"] and coverage["counter_width"] == 10
+    assert coverage["seed"] == 7 and coverage["untoggled"] == ["never"] and coverage["counter_bits"] == 10
     assert coverage["long_run_start_step"] > 0
     assert "seed 7" in (out / "README.txt").read_text()
     # the compare testbench passes the golden itself, inout driven, with plain iverilog
