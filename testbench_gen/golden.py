@@ -5,6 +5,7 @@ golden never shares a simulation with candidates, so its trace is computed here,
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ class GoldenRun:
     @property
     def seed(self) -> int:
         return self.stimulus.seed
+
+    @functools.cached_property
+    def stimulus_file(self) -> str:
+        """The stimulus as the harness reads it (rendered once per golden run, not per batch)."""
+        return "\n".join(self.stimulus.hex_lines()) + "\n"
 
 
 GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
