@@ -54,7 +54,10 @@ class GoldenRun:
         return "\n".join(self.stimulus.hex_lines()) + "\n"
 
 
-GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
+# per process, keyed by golden_key; bounded by trace lines too: with a fresh seed per check (the
+# default) most entries are never hit again, and one long-run trace holds ~300,000 lines
+GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256, max_weight=3_000_000,
+                                                       weigh=lambda run: len(run.expected))
 # the golden's interface does not depend on the stimulus: kept when each call draws a fresh seed
 INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str: why it is invalid
 

@@ -89,7 +89,7 @@ class CocotbBackend(SimulatorBackend):
         raise NotImplementedError("cocotb drives designs from Python: use check_cocotb()")
 
 
-_GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64)
+_GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64, max_weight=3_000_000, weigh=lambda run: len(run.expected))
 
 
 def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
