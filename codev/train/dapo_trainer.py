@@ -8,6 +8,7 @@ The rules themselves live in `algorithm.py`.
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter
@@ -201,7 +202,9 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         for name, value in (("entropy", parts.entropy), ("clip_ratio/low_mean", parts.low_clip_frac),
                             ("clip_ratio/high_mean", parts.high_clip_frac), ("policy_loss", parts.policy_loss)):
             value = torch.full((1,), float("nan"), device=value.device) if empty else value.reshape(1)
-            m[name].append(gather(value).nanmean().item())
+            mean = gather(value).nanmean().item()  # same on every process
+            if math.isfinite(mean):  # nothing to average when all loss tokens were masked
+                m[name].append(mean)
         return parts.loss
 
 
