@@ -26,6 +26,7 @@ def _load(design: str) -> str:
     return ve2_reference(name) if kind == "ve" else rtllm_reference(name)
 
 
+@pytest.mark.slow  # a sweep: `make test-slow`
 @pytest.mark.parametrize("design,edit", CASES, ids=[c[0] for c in CASES])
 def test_backends_agree(design, edit, icarus, verilator, yosys):
     golden = _load(design)

@@ -29,6 +29,7 @@ def test_ray_pool_matches_local_pool(icarus):
     assert not ray.is_initialized()  # a local instance it started is shut down
 
 
+@pytest.mark.slow  # a long end-to-end run (the one-process/one-pool test stays fast): `make test-slow`
 def test_ray_checker_pool_has_the_local_pool_interface(icarus):
     import asyncio
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .conftest import write_jsonl
 
 CONSTANT_COMPARATOR = """```verilog
@@ -16,6 +18,7 @@ RIGHT_COMPARATOR = CONSTANT_COMPARATOR.replace("= 1'b1;\n  assign A_equal = 1'b1
                                                "= A > B;\n  assign A_equal = A == B;\n  assign A_less = A < B;")
 
 
+@pytest.mark.slow  # a sweep: `make test-slow`
 def test_references_disagree_exactly_on_broken_testbenches(bench_root, iverilog_major, run_cli, tmp_path):
     out = tmp_path / "eq"
     status, _, stderr = run_cli(

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+import pytest
+
 from .conftest import read_jsonl
 
 MODELS = ("chatgpt35", "chatgpt4")
@@ -21,6 +23,7 @@ def rtllm_design_folders(bench_root, root):
     return root
 
 
+@pytest.mark.slow  # a sweep: `make test-slow`
 def test_samples_reproduce_verdicts_csv(bench_root, rtllm_samples, iverilog_major, run_cli, tmp_path):
     samples = rtllm_design_folders(bench_root, tmp_path / "rtllm_samples")
     out = tmp_path / "run"

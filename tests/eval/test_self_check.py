@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from codev.eval.benchmarks import BENCHMARKS, load_benchmark
 
 from .manifest import expected_duts, expected_self_check
 
 
+@pytest.mark.slow  # a sweep: `make test-slow`
 def test_references_reproduce_manifest_tables(bench_root, iverilog_major, run_cli, tmp_path):
     out = tmp_path / "refs"
     status, stdout, stderr = run_cli(

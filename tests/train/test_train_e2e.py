@@ -70,6 +70,7 @@ def test_rl_one_process(sft_model, tmp_path):
     assert (out / "curves.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow  # a long end-to-end run (the one-process/one-pool test stays fast): `make test-slow`
 def test_rl_two_processes_under_accelerate(sft_model, tmp_path):
     data, model = sft_model
     out = tmp_path / "rl2"
