@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import yaml
 
 from codev.cli import main
@@ -69,7 +68,6 @@ def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     assert "missing.yaml: file not found" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_whole_demo_on_a_minimal_recipe(tmp_path, bench_root, capsys):
     out = tmp_path / "demo"
     args = ["demo", "--out", str(out), "--config", str(minimal_config(tmp_path)), "--bench-root", str(bench_root)]
