@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
+from .config import FormalOptions
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
@@ -45,15 +46,6 @@ LINT_FILE = "lint.txt"
 # what a proof is about, said in every verdict formal contributes to (README: Backends)
 COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "
             "latches, X propagation beyond the golden's X bits, or simulation-only scheduling")
-
-
-@dataclass(frozen=True)
-class FormalOptions:
-    bound: int = 24  # clock cycles checked from reset (sequential designs)
-    induction_steps: int = 8  # longest induction attempted
-    timeout: float = 20.0  # wall seconds per yosys run
-    memory_mb: int = 2048
-    replay: bool = True  # confirm counterexamples in simulation
 
 
 @dataclass
@@ -381,7 +373,8 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
            stim: Stimulus, check_options) -> "Verdict":
     """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
     from .backends import get_backend
-    from .checker import GoldenRun, InvalidGolden, _Item, _run_group, simulate_golden
+    from .core import BatchItem, run_batch  # the core replays through the same batch run
+    from .golden import GoldenRun, InvalidGolden, simulate_golden
     from .harness import sample_plan
 
     backend = get_backend("icarus")
@@ -390,4 +383,4 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
     if len(expected) != plan.samples:
         raise InvalidGolden(f"replay of the golden stopped early: {(sim.stderr or sim.stdout)[-300:]}")
     run = GoldenRun(iface, stim, plan, expected, sim.seconds)
-    return _run_group(run, [_Item(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]
+    return run_batch(run, [BatchItem(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]
