@@ -1,0 +1,88 @@
+"""Issue 7, item 9: attacks on formal, hybrid and Verilator. None may end `equivalent`, alone or in a
+batch, and the golden itself (a batch-mate here) stays `equivalent`."""
+from __future__ import annotations
+
+import pytest
+
+from testbench_gen import CheckOptions, VerdictKind, check, infer_interface
+from testbench_gen.formal import prove
+from testbench_gen.strategies import StrategyOptions, check_with_strategy
+
+from . import attacks
+from .conftest import rtllm_reference
+
+EQ = VerdictKind.EQUIVALENT
+ALWAYS_ICARUS = StrategyOptions(verilator_fixed=1e9)  # auto stays on Icarus: one simulator per test
+
+
+def _golden(spec: str) -> str:
+    return rtllm_reference(spec.split(":")[1]) if spec.startswith("rtllm:") else spec
+
+
+def _run(golden: str, candidates: list[str], backend: str) -> list:
+    options = CheckOptions(backend=backend, cycles=400, strategy=ALWAYS_ICARUS)
+    return check_with_strategy(golden, candidates, options)
+
+
+@pytest.mark.parametrize("backend", ["formal", "hybrid", "auto"])
+@pytest.mark.parametrize("name", sorted(attacks.SIMULATION_CATCHES))
+def test_synthesis_gaps_are_not_equivalent(name, backend, icarus, yosys):
+    golden, cand = attacks.SIMULATION_CATCHES[name]
+    golden = _golden(golden)
+    alone = _run(golden, [cand], backend)[0]
+    batch = _run(golden, [golden, cand, golden], backend)
+    assert alone.kind is VerdictKind.MISMATCH, alone.reason
+    assert [v.kind for v in batch] == [EQ, VerdictKind.MISMATCH, EQ]
+
+
+@pytest.mark.parametrize("name", sorted(attacks.SIMULATION_CATCHES))
+def test_formal_names_what_makes_its_proof_void(name, yosys):
+    """The garbage that yosys used to 'prove' equal now carries the caveat that voids the proof."""
+    golden, cand = attacks.SIMULATION_CATCHES[name]
+    golden = _golden(golden)
+    iface = infer_interface(golden)
+    result = prove(golden, cand, iface, infer_interface(cand).top)
+    if result.status in ("proven", "bounded"):
+        assert result.caveats and not result.vouches, result.reason
+    clean = prove(golden, golden, iface, iface.top)
+    assert clean.status in ("proven", "bounded") and clean.vouches, clean.caveats
+
+
+@pytest.mark.parametrize("backend", ["formal", "hybrid"])
+def test_formal_reads_what_simulation_compiled(backend, icarus, yosys):
+    """Dead code, a second top module, yosys' SYNTHESIS macro and translate_off comments cannot
+    switch formal off or show it another design: each trojan is a confirmed counterexample, alone
+    and in one batch with the golden."""
+    golden = attacks.XOR_GOLDEN
+    names = sorted(attacks.FORMAL_CATCHES)
+    cands = [attacks.FORMAL_CATCHES[n][1] for n in names]
+    assert all(v.kind is EQ for v in check(golden, cands, CheckOptions(cycles=400)))  # simulation misses
+    batch = _run(golden, [golden, *cands], backend)
+    assert batch[0].kind is EQ and batch[0].backend == "icarus+formal"
+    for name, verdict in zip(names, batch[1:]):
+        assert verdict.kind is VerdictKind.MISMATCH, (name, verdict.reason)
+        assert verdict.counterexample.inputs["a"] == format(0x1234ABCD, "032b")
+    for name, cand in zip(names, cands):
+        assert _run(golden, [cand], backend)[0].kind is VerdictKind.MISMATCH, name
+
+
+def test_a_vacuous_proof_is_not_counted(icarus, yosys):
+    """Conflicting drivers exclude the trojan's input from the solver: simulation decides alone,
+    and the verdict says that formal could not vouch for it."""
+    verdict = _run(attacks.XOR_GOLDEN, [attacks.VACUOUS_TROJAN], "formal")[0]
+    assert verdict.backend == "icarus"
+    assert "not counted" in verdict.reason and "multiple drivers on t" in verdict.reason
+
+
+def test_slow_initial_cannot_hide_an_x_bug_from_verilator(verilator, icarus):
+    """The candidate spends ~1-2 s in an `initial` loop; the all-ones run that shows its
+    uninitialised flag must still happen (or the candidate times out), alone and in a batch."""
+    golden = """module TopModule(input clk, input reset, input en, output reg [3:0] q);
+  always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 1;
+endmodule
+"""
+    options = CheckOptions(backend="verilator", cycles=100, min_timeout=3.0)
+    alone = check(golden, [attacks.COUNTER_SLOW_X], options)[0]
+    assert alone.kind in (VerdictKind.MISMATCH, VerdictKind.TIMEOUT), alone.reason
+    batch = check(golden, [golden, attacks.COUNTER_SLOW_X], options)
+    assert batch[0].kind is EQ and batch[1].kind in (VerdictKind.MISMATCH, VerdictKind.TIMEOUT)
