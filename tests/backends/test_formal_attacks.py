@@ -35,6 +35,20 @@ def test_synthesis_gaps_are_not_equivalent(name, backend, icarus, yosys):
     assert [v.kind for v in batch] == [EQ, VerdictKind.MISMATCH, EQ]
 
 
+@pytest.mark.parametrize("backend", ["verilator", "cocotb"])
+def test_synthesis_gaps_under_the_other_simulators(backend, icarus, verilator):
+    """Sensitivity list and undriven select in one batch with the golden (Verilator: 2-state)."""
+    if backend == "cocotb":
+        from testbench_gen.backends.cocotb_backend import CocotbBackend
+
+        if not CocotbBackend("icarus").available():
+            pytest.skip("cocotb not installed")
+    cands = [attacks.MUX_GOLDEN, attacks.MUX_SENSITIVITY, attacks.MUX_UNDRIVEN]
+    verdicts = _run(attacks.MUX_GOLDEN, cands, backend)
+    assert [v.kind for v in verdicts] == [EQ, VerdictKind.MISMATCH, VerdictKind.MISMATCH]
+    assert all(v.backend.endswith(("verilator", "cocotb-icarus")) for v in verdicts)
+
+
 @pytest.mark.parametrize("name", sorted(attacks.SIMULATION_CATCHES))
 def test_formal_names_what_makes_its_proof_void(name, yosys):
     """The garbage that yosys used to 'prove' equal now carries the caveat that voids the proof."""
