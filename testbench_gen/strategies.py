@@ -6,8 +6,9 @@
   alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
-- hybrid: auto, then yosys formal on every candidate simulation calls equivalent, within a time
-  budget; a counterexample confirmed in simulation turns `equivalent` into `mismatch`.
+- hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
+  `hybrid_budget` seconds (per candidate, so batch-mates cannot starve each other); a counterexample
+  confirmed in simulation turns `equivalent` into `mismatch`.
 - formal: hybrid without the time budget. Formal never decides `equivalent` alone: simulation must
   agree, and a proof of a design whose synthesised model is not what simulation runs (multiple
   drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted.
@@ -220,20 +221,20 @@ def check_hybrid(golden: str, candidates: list[str], options: CheckOptions, name
 
 def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
              strategy: StrategyOptions, budget: float) -> list[Verdict]:
+    """Formal on every `equivalent`, each within its own allowance (a batch-mate that makes yosys
+    slow must not use up the time that would have found another candidate's counterexample)."""
     verdicts = check_auto(golden, candidates, options, names, strategy)
-    deadline = time.monotonic() + budget
+    allowance = min(options.formal.timeout, budget)
     giface = None
     for i, sim in enumerate(verdicts):
         if sim.kind is not VerdictKind.EQUIVALENT:
             continue
-        left = deadline - time.monotonic()
-        if left < 1.0:
-            _note(sim, "formal: skipped (hybrid time budget spent)")
+        if allowance < 1.0:
+            _note(sim, "formal: skipped (hybrid time budget below 1 s)")
             continue
         if giface is None:
             giface = infer_interface(golden, top=options.top, filename="golden.v")
-        timeout = min(options.formal.timeout, left)
-        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, timeout,
+        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, allowance,
                                          giface)
         if verdict is None:
             _note(sim, formal_note(result))

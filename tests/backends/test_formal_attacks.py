@@ -100,3 +100,26 @@ endmodule
     assert alone.kind in (VerdictKind.MISMATCH, VerdictKind.TIMEOUT), alone.reason
     batch = check(golden, [golden, attacks.COUNTER_SLOW_X], options)
     assert batch[0].kind is EQ and batch[1].kind in (VerdictKind.MISMATCH, VerdictKind.TIMEOUT)
+
+
+MUL_GOLDEN = "module TopModule(input [15:0] a, input [15:0] b, output [31:0] y); assign y = a * b; endmodule\n"
+# an equivalent shift-and-add multiplier: a SAT problem yosys does not finish in 2 s
+MUL_SLOW = """module TopModule(input [15:0] a, input [15:0] b, output reg [31:0] y);
+  integer i;
+  always @* begin y = 0; for (i = 0; i < 16; i = i + 1) if (b[i]) y = y + ({16'd0, a} << i); end
+endmodule
+"""
+MUL_TROJAN = ("module TopModule(input [15:0] a, input [15:0] b, output [31:0] y);\n"
+              "  assign y = (a == 16'hbeef && b == 16'h1234) ? 32'd0 : a * b;\nendmodule\n")
+
+
+def test_slow_batch_mates_do_not_starve_formal(icarus, yosys):
+    """Two candidates that make yosys run to its limit come first; the trojan after them still gets
+    its own formal allowance (a shared budget used to be spent by then)."""
+    from testbench_gen.config import FormalOptions
+
+    options = CheckOptions(backend="hybrid", cycles=200, formal=FormalOptions(timeout=2.0),
+                           strategy=StrategyOptions(hybrid_budget=3.0, verilator_fixed=1e9))
+    verdicts = check_with_strategy(MUL_GOLDEN, [MUL_SLOW, MUL_SLOW, MUL_TROJAN], options)
+    assert [v.kind for v in verdicts] == [EQ, EQ, VerdictKind.MISMATCH], [v.reason for v in verdicts]
+    assert "formal: unsupported" in verdicts[0].reason
