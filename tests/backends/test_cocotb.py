@@ -18,6 +18,11 @@ MEMORY_HOG = """module TopModule(input clk, input areset, input x, output z);
   assign z = v[3][7];
 endmodule
 """
+# unbounded recursion: the simulator dies of a segmentation fault, no limit named
+CRASH = FSM_GOLDEN.replace("  reg [1:0] s;", """  reg [1:0] s;
+  function automatic integer f(input integer n); f = (n == 0) ? 0 : 1 + f(n - 1); endfunction
+  integer k;
+  initial k = f(100000000);""")
 
 
 def _backend(simulator: str) -> CocotbBackend:
@@ -46,11 +51,13 @@ def test_same_verdicts_as_the_verilog_harness(cocotb_icarus):
     assert {v.backend for v in via_cocotb} == {"cocotb-icarus"}
 
 
-def test_a_memory_limit_hit_is_the_candidates_verdict(cocotb_icarus):
-    """It used to be `infra_error`, which a reward does not count against the candidate."""
-    verdicts = check_cocotb(FSM_GOLDEN, [FSM_RECODED, MEMORY_HOG], CheckOptions(cycles=100, seeds=1))
+def test_a_memory_limit_hit_or_a_crash_is_the_candidates_verdict(cocotb_icarus):
+    """Both used to be `infra_error`, which a reward does not count against the candidate; a crash
+    is the candidate's once the golden is shown to run again."""
+    verdicts = check_cocotb(FSM_GOLDEN, [FSM_RECODED, MEMORY_HOG, CRASH], CheckOptions(cycles=100, seeds=1))
     assert verdicts[0].kind is VerdictKind.EQUIVALENT
     assert verdicts[1].kind is VerdictKind.REJECTED and "memory" in verdicts[1].reason
+    assert verdicts[2].kind is VerdictKind.REJECTED and "crashed" in verdicts[2].reason
 
 
 def test_cocotb_on_verilator_agrees_with_icarus(icarus):
