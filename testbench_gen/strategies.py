@@ -18,7 +18,6 @@ Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "ic
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, replace
 
 from .backends import get_backend
@@ -152,8 +151,7 @@ def screened_top(golden: Interface, candidate: str, name: str, options: CheckOpt
 
 
 def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options: CheckOptions,
-                   strategy: StrategyOptions, timeout: float, giface: Interface | None = None,
-                   ) -> tuple[Verdict | None, FormalResult]:
+                   timeout: float, giface: Interface | None = None) -> tuple[Verdict | None, FormalResult]:
     """A new verdict when formal overturns or co-signs simulation's `equivalent` (None: the
     simulation verdict stands alone) and formal's raw result.
 
@@ -234,8 +232,7 @@ def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: l
             continue
         if giface is None:
             giface = infer_interface(golden, top=options.top, filename="golden.v")
-        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, allowance,
-                                         giface)
+        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
             _note(sim, formal_note(result))
         else:
