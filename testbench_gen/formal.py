@@ -12,6 +12,11 @@ in milliseconds on small designs. Results:
 - `unsupported`: yosys cannot model the pair (latches, a construct its frontend rejects, timeout);
   the reason says which.
 
+What yosys reads is what the simulator compiled (formal_input.py): the simulator's preprocessed text
+without comments or attributes, with the top module simulation used. A result carries `caveats` when
+the synthesised model is not what simulation runs (multiple drivers, undriven nets, combinational
+loops, incomplete sensitivity lists); a proof with caveats vouches for nothing (`vouches`).
+
 Modelling choices, so that formal and simulation agree on what "equivalent" means:
 - sequential designs go through `clk2fflogic`: clocks become inputs and one solver step is one
   harness step (see harness.py), so any clocking (negedge, two clocks, async resets) is modelled and
@@ -32,8 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .config import FormalOptions
+from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
