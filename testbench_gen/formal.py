@@ -376,13 +376,16 @@ def counterexample_stimulus(steps: list[dict[str, int]], template: Stimulus) -> 
 
 def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str, iface: Interface,
            stim: Stimulus, check_options) -> "Verdict":
-    """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
+    """Simulate golden and candidate on the solver's stimulus; the usual verdict.
+
+    The simulator is check_options.backend when it names one (the simulator whose verdict formal is
+    checking: a text that differs per simulator is replayed where it was simulated), else Icarus."""
     from .backends import get_backend
     from .core import BatchItem, run_batch  # the core replays through the same batch run
     from .golden import GoldenRun, InvalidGolden, simulate_golden
     from .harness import sample_plan
 
-    backend = get_backend("icarus")
+    backend = get_backend(check_options.backend if check_options.backend in ("icarus", "verilator") else "icarus")
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, check_options, backend)
     if len(expected) != plan.samples:

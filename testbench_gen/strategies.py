@@ -157,7 +157,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
 
     Formal reads what the simulator that decided `sim` compiled, with the same top. It never
     decides `equivalent` alone: a proof co-signs simulation's verdict only when it is about the
-    simulated design (no caveats); a counterexample counts when an Icarus replay reproduces it."""
+    simulated design (no caveats); a counterexample counts when a replay on that simulator
+    reproduces it."""
     if giface is None:
         try:
             giface = infer_interface(golden, top=options.top, filename="golden.v")
@@ -167,7 +168,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     if ctop is None:
         return None, FormalResult("unsupported", "the candidate does not pass screening on its own")
     fopts = replace(options.formal, timeout=timeout)
-    result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator_of(sim.backend))
+    simulator = simulator_of(sim.backend)
+    result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
     if result.status in ("proven", "bounded"):
         if result.caveats:
@@ -180,7 +182,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
         stim = counterexample_stimulus(result.steps, template)
         try:
-            replayed = replay(golden, candidate, name, ctop, giface, stim, replace(options, backend="icarus"))
+            replayed = replay(golden, candidate, name, ctop, giface, stim, replace(options, backend=simulator))
         except InvalidGolden as exc:
             result.reason += f"; replay impossible: {exc}"
             return None, result
@@ -189,7 +191,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             cex = replayed.counterexample
             where = f" on {', '.join(cex.outputs)} at step {cex.step}" if cex else ""
             return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
-                           f"missed it), confirmed by Icarus replay: differs{where}",
+                           f"missed it), confirmed by a {simulator} replay: differs{where}",
                            backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
                            samples_compared=replayed.samples_compared), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"

@@ -89,3 +89,7 @@ FORMAL_CATCHES = {  # random stimulus misses the trojan; formal must read what s
     "synthesis_macro": (XOR_GOLDEN, SYNTHESIS_TROJAN),
     "translate_off": (XOR_GOLDEN, TRANSLATE_OFF_TROJAN),
 }
+
+# two-faced: the trojan only where Verilator compiles it (auto may send the batch to Verilator)
+VERILATOR_TROJAN = ("module TopModule(input [31:0] a, input [31:0] b, output [31:0] y);\n`ifdef VERILATOR\n  "
+                    + TROJAN + "\n`else\n  assign y = a ^ b;\n`endif\nendmodule\n")

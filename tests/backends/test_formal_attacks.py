@@ -124,3 +124,12 @@ def test_slow_batch_mates_do_not_starve_formal(icarus, yosys):
     verdicts = check_with_strategy(MUL_GOLDEN, [MUL_SLOW, MUL_SLOW, MUL_TROJAN], options)
     assert [v.kind for v in verdicts] == [EQ, EQ, VerdictKind.MISMATCH], [v.reason for v in verdicts]
     assert "formal: unsupported" in verdicts[0].reason
+
+
+def test_formal_follows_the_simulator_that_decided(icarus, verilator, yosys):
+    """auto sent the batch to Verilator; the trojan exists only in Verilator's preprocessed text:
+    formal reads that text and replays the counterexample on Verilator."""
+    options = CheckOptions(backend="hybrid", cycles=200, seed=0,
+                           strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))
+    verdict = check_with_strategy(attacks.XOR_GOLDEN, [attacks.VERILATOR_TROJAN], options)[0]
+    assert verdict.kind is VerdictKind.MISMATCH and verdict.backend == "verilator+formal", verdict.reason
