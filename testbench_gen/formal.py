@@ -9,7 +9,7 @@ in milliseconds on small designs. Results:
 - `counterexample`: the solver found inputs that make the outputs differ; they are replayed through
   the Icarus comparison harness and kept only when the simulation shows the difference too
   (`confirmed`); the simulation's counterexample is the one returned;
-- `unsupported`: yosys cannot model the pair (latches, a construct its frontend rejects, timeout);
+- `unsupported`: yosys cannot model the pair (a construct its frontend rejects, timeout);
   the reason says which.
 
 What yosys reads is what the simulator compiled (formal_input.py): the simulator's preprocessed text
@@ -20,7 +20,8 @@ loops, incomplete sensitivity lists); a proof with caveats vouches for nothing (
 Modelling choices, so that formal and simulation agree on what "equivalent" means:
 - sequential designs go through `clk2fflogic`: clocks become inputs and one solver step is one
   harness step (see harness.py), so any clocking (negedge, two clocks, async resets) is modelled and
-  a counterexample maps row by row onto the harness's stimulus;
+  a counterexample maps row by row onto the harness's stimulus; latches become state the same way
+  (a design whose only state is latches is stepped like a sequential one);
 - the initial state is undefined (`-set-init-undef`), every reset is held active and every clock
   toggles during the first 4 steps, as the stimulus does; after that resets are free inputs;
 - golden bits that are X match anything (`miter -ignore_gold_x`), as in the simulation's compare.
@@ -48,9 +49,10 @@ RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clock
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
 LINT_FILE = "lint.txt"
+STATELESS = "select -assert-none t:$ff"  # after clk2fflogic: no flip-flop and no latch
 # what a proof is about, said in every verdict formal contributes to (README: Backends)
 COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "
-            "latches, X propagation beyond the golden's X bits, or simulation-only scheduling")
+            "X propagation beyond the golden's X bits, or simulation-only scheduling")
 
 
 @dataclass
@@ -126,16 +128,18 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
     with sandbox_dir("codev-formal-") as wd:
         (wd / "gold.v").write_text(texts["golden"])
         (wd / "gate.v").write_text(texts["candidate"])
-        sequential = bool(iface.clocks)
-        prep = _prep_script(gold.top, gate.top, sequential)
+        prep = _prep_script(gold.top, gate.top)
         owners = {f"__g_{token}": "golden", f"__c_{token}": "candidate"}
-        if not sequential:
-            run = _yosys(cmd, wd, prep + [_sat_comb()], options)
-            return _finish(_classify(run, wd, bound=0), start, _lint(wd, owners, caveats))
+        if not iface.clocks:
+            run = _yosys(cmd, wd, prep + [STATELESS, _sat_comb()], options)
+            caveats = _lint(wd, owners, caveats)
+            if "selection is not empty" not in _log(wd):
+                return _finish(_classify(run, wd, bound=0), start, caveats)
+            # latches without a clock: state, stepped like a sequential design from here on
         # a short bound first: most differences show within a few cycles of reset, and wide
         # designs (512-cell automata) exhaust time or memory unrolled K cycles deep
         short = min(SHORT_BOUND, options.bound)
-        result = _bmc(cmd, wd, prep, iface, short, options.timeout, options)
+        result = _bmc(cmd, wd, prep, iface, short, _left(options, start), options)
         caveats = _lint(wd, owners, caveats)
         if result.status == "bounded" and short < options.bound:
             deeper = _bmc(cmd, wd, prep, iface, options.bound, _left(options, start), options)
@@ -240,8 +244,8 @@ def _warm_yowasp(cmd: tuple[str, ...]) -> None:
         run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env())
 
 
-def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
-    lines = [
+def _prep_script(gold_top: str, gate_top: str) -> list[str]:
+    return [
         "read_verilog -sv gold.v",
         "read_verilog -sv gate.v",
         "hierarchy -check",  # no -top: golden and candidate both stay, each with its submodules
@@ -251,18 +255,14 @@ def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
         "opt_clean",
         # multiple drivers, undriven nets and loops make the miter's constraints lie (formal_input.py)
         f"tee -q -o {LINT_FILE} check",
-        # a latch is a state element the miter cannot step; say so rather than guess
-        "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr t:$_DLATCH_* t:$_SR_*",
-    ]
-    if sequential:
-        lines.append("clk2fflogic")
-    lines += [
+        # clocked flip-flops and latches alike become state stepped once per harness step (a latch
+        # used to make formal `unsupported`: a candidate could switch formal off with a dummy one)
+        "clk2fflogic",
         f"miter -equiv -flatten -make_outputs -ignore_gold_x {gold_top} {gate_top} codev_miter",
         "hierarchy -top codev_miter",
         "flatten",
         "opt -fast",
     ]
-    return lines
 
 
 def _sat_comb() -> str:
@@ -317,9 +317,6 @@ def _classify(run: RunResult, wd: Path, bound: int) -> FormalResult:
                             steps=steps, bound=bound)
     if "Interrupted SAT solver: TIMEOUT" in log:
         return FormalResult("unsupported", "SAT solver timeout")
-    if "selection is not empty" in log:
-        return FormalResult("unsupported", "latch inferred: the miter cannot step a "
-                            "level-sensitive state element")
     return FormalResult("unsupported", "yosys: " + _error_line(run, wd))
 
 

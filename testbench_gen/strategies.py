@@ -191,7 +191,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             cex = replayed.counterexample
             where = f" on {', '.join(cex.outputs)} at step {cex.step}" if cex else ""
             return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
-                           f"missed it), confirmed by a {simulator} replay: differs{where}",
+                           f"missed it), confirmed by replaying it on {simulator}: differs{where}",
                            backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
                            samples_compared=replayed.samples_compared), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"

@@ -83,11 +83,18 @@ SIMULATION_CATCHES = {  # (golden, candidate): any simulating backend finds thes
     "sensitivity": (MUX_GOLDEN, MUX_SENSITIVITY),
     "undriven_select": (MUX_GOLDEN, MUX_UNDRIVEN),
 }
+# ... and a dummy latch kept alive by a mask yosys' constant folding cannot see through (a latch
+# made formal `unsupported`)
+LATCH_TROJAN = ("module TopModule(input [31:0] a, input [31:0] b, output [31:0] y);\n"
+                "  reg l;\n  always @* if (b[1]) l = b[2];\n"
+                "  assign y = ((a == 32'h1234abcd) ? 32'd0 : a ^ b) ^ {32{l & (a == b) & (a != b)}};\nendmodule\n")
+
 FORMAL_CATCHES = {  # random stimulus misses the trojan; formal must read what simulation ran
     "dead_ifdef_delay": (XOR_GOLDEN, DEAD_IFDEF_TROJAN),
     "second_top": (XOR_GOLDEN, SECOND_TOP_TROJAN),
     "synthesis_macro": (XOR_GOLDEN, SYNTHESIS_TROJAN),
     "translate_off": (XOR_GOLDEN, TRANSLATE_OFF_TROJAN),
+    "dummy_latch": (XOR_GOLDEN, LATCH_TROJAN),
 }
 
 # two-faced: the trojan only where Verilator compiles it (auto may send the batch to Verilator)
