@@ -169,6 +169,12 @@ def sensitivity_caveats(text: str, label: str = "candidate") -> list[str]:
             if any(edges):
                 problems.append(f"line {line}: mixes edge and level events")
                 return
+            calls: list[str] = []
+            body.stmt.visit(lambda o: calls.append(o.subroutineName)
+                            if isinstance(o, ast.CallExpression) and not o.isSystemCall else None)
+            if calls:  # a function may read module signals the list leaves out: not followed
+                problems.append(f"line {line}: calls {calls[0]}()")
+                return
             listed = set().union(*(names(e.expr) for e in events))
             missing = names(body.stmt) - listed - written(body.stmt)
             if missing:

@@ -57,6 +57,10 @@ endmodule
     assert len(caveats) == 1 and "line 4: misses c" in caveats[0]
     mixed = "module m(input clk, input a, output reg q); always @(posedge clk or a) q <= a; endmodule"
     assert "mixes edge and level" in sensitivity_caveats(mixed)[0]
+    via_function = ("module m(input [7:0] a, input [7:0] b, output reg [7:0] y);\n"
+                    "  function [7:0] f(input [7:0] x); f = x ^ b; endfunction\n"
+                    "  always @(a) y = f(a) + $unsigned(a);\nendmodule\n")  # f reads b
+    assert "calls f()" in sensitivity_caveats(via_function)[0]
 
 
 def test_yosys_check_log_names_nets_per_design():
