@@ -74,6 +74,7 @@ class CocotbBackend:
                                               else get_backend(self.simulator_name))
         self.name = f"cocotb-{self.simulator_name}"
         self.golden_source = ""  # set by record_golden
+        self.golden_rerun: bool | None = None  # golden_still_runs' answer in the current compare()
 
     @property
     def simulator(self) -> SimulatorBackend:
@@ -120,15 +121,19 @@ class CocotbBackend:
         return _golden(golden, options, self)
 
     def golden_still_runs(self, golden_run: GoldenRun, options: CheckOptions) -> bool:
-        """The golden, run again now under the same driver, still records its whole trace."""
+        """The golden, run again now under the same driver, still records its whole trace (asked
+        once per compare() call, however many candidates crash)."""
         if not self.golden_source:
             return False
-        source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
-        rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
-        return rec is not None and len(rec.trace) == len(golden_run.expected)
+        if self.golden_rerun is None:
+            source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
+            rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
+            self.golden_rerun = rec is not None and len(rec.trace) == len(golden_run.expected)
+        return self.golden_rerun
 
     def compare(self, golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions) -> dict[int, Verdict]:
         budget = candidate_budget(golden_run, options)
+        self.golden_rerun = None
         verdicts = {}
         for item in items:
             start = time.monotonic()
