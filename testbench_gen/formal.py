@@ -160,6 +160,31 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
         return _finish(result, start, caveats)
 
 
+def lint_design(source: str, simulator: str = "icarus", options: FormalOptions = FormalOptions()) -> list[str]:
+    """The caveats formal would attach to any proof about this design alone (empty: none).
+
+    Why public: a data filter or a survey can ask whether a design's synthesised model is what
+    simulation runs without building a miter (bench/formal_lint_survey.py)."""
+    cmd = yosys_command()
+    if cmd is None:
+        return ["yosys is not installed"]
+    try:
+        text = compiled_text(source, simulator).text
+    except PreprocessError as exc:
+        return [str(exc)]
+    caveats = sensitivity_caveats(text, "design")
+    with sandbox_dir("codev-lint-") as wd:
+        (wd / "gate.v").write_text(text)
+        _yosys(cmd, wd, ["read_verilog -sv gate.v", "hierarchy -check", "proc", "flatten", "memory",
+                         "opt_clean", f"tee -q -o {LINT_FILE} check"], options)
+        path = wd / LINT_FILE
+        if path.exists():
+            log = path.read_text(errors="replace")
+            modules = {m: "design" for m in re.findall(r"^Checking module (\S+)\.\.\.$", log, re.M)}
+            caveats += [c for c in parse_check_log(log, modules) if c not in caveats]
+    return caveats
+
+
 def _lint(wd: Path, owners: dict[str, str], caveats: list[str]) -> list[str]:
     """Caveats so far plus what yosys `check` reported (written by the first run's script)."""
     path = wd / LINT_FILE

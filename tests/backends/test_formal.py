@@ -83,3 +83,15 @@ def test_design_without_inputs_replays_its_counterexample(yosys, icarus):
     stim = counterexample_stimulus(result.steps, build_stimulus(iface, StimulusOptions(cycles=2, seeds=1)))
     assert len(stim.rows) == 1
     assert replay(golden, wrong, "c.v", "T", iface, stim, CheckOptions()).kind is VerdictKind.MISMATCH
+
+
+def test_lint_design_names_what_would_void_a_proof(yosys, icarus):
+    from testbench_gen.formal import lint_design
+
+    from . import attacks
+
+    assert lint_design(FSM_GOLDEN) == []
+    (conflict,) = lint_design(attacks.DIV_CONFLICT)
+    assert conflict.startswith("the design has multiple drivers on")  # t, or result (its alias)
+    assert lint_design(attacks.MUX_UNDRIVEN) == ["the design has undriven net(s) s"]
+    assert "misses c" in lint_design(attacks.MUX_SENSITIVITY)[0]
