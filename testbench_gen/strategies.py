@@ -144,9 +144,10 @@ def _note(verdict: Verdict, text: str) -> Verdict:
 
 
 # ---------------------------------------------------------------- formal
-def screened_top(golden: Interface, candidate: str, name: str, options: CheckOptions) -> str | None:
+def screened_top(golden: Interface, candidate: str, name: str, options: CheckOptions,
+                 simulator: str = "icarus") -> str | None:
     """The candidate's top module exactly as the simulation's screening picked it (None: screened out)."""
-    screened = screen(candidate, name, golden, get_backend("icarus"), replace(options, backend="icarus"))
+    screened = screen(candidate, name, golden, get_backend(simulator), replace(options, backend=simulator))
     return None if isinstance(screened, Verdict) else screened
 
 
@@ -164,11 +165,11 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             giface = infer_interface(golden, top=options.top, filename="golden.v")
         except InterfaceError:
             return None, FormalResult("unsupported", "interface not inferable")
-    ctop = screened_top(giface, candidate, name, options)
+    simulator = simulator_of(sim.backend)
+    ctop = screened_top(giface, candidate, name, options, simulator)
     if ctop is None:
         return None, FormalResult("unsupported", "the candidate does not pass screening on its own")
     fopts = replace(options.formal, timeout=timeout)
-    simulator = simulator_of(sim.backend)
     result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
     if result.status in ("proven", "bounded"):
