@@ -173,7 +173,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
     if result.status in ("proven", "bounded"):
-        if result.caveats:
+        if not result.vouches:
             return None, result
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
                        f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
