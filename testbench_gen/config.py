@@ -54,7 +54,6 @@ class CheckOptions:
     min_timeout: float = 5.0  # ... but always gets at least this long
     backend: str = "icarus"
     x_matches_anything: bool = True  # bits where the golden is X are not compared
-    graded: bool = False  # simulate to the end even when every candidate has failed
     batch_size: int = 32
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected

@@ -5,6 +5,7 @@ golden never shares a simulation with candidates, so its trace is computed here,
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -41,8 +42,15 @@ class GoldenRun:
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
     source: str = ""  # the golden's text: rerun alone to tell a candidate's failure from the machine's
 
+    @functools.cached_property
+    def stimulus_file(self) -> str:
+        """The stimulus as the harness reads it (rendered once per golden run, not per batch)."""
+        return "\n".join(self.stimulus.hex_lines()) + "\n"
+
 
 GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
+# the golden's interface does not depend on the stimulus: kept when each call draws a fresh seed
+INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str: why it is invalid
 
 
 def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
@@ -68,14 +76,26 @@ def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
     return run
 
 
+def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBackend) -> Interface:
+    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem."""
+    key = hashlib.sha256(repr((golden, options.top, backend.name)).encode()).hexdigest()
+    cached = INTERFACE_CACHE.get(key)
+    if cached is None:
+        try:
+            cached = infer_interface(golden, top=options.top, filename="golden.v")
+        except InterfaceError as exc:
+            message = lone_compile_errors(golden, "golden.v", backend, options)
+            cached = f"does not compile: {message}" if message else str(exc)
+        if isinstance(cached, Interface) and not compared_ports(cached):
+            cached = f"top module '{cached.top}' has no outputs to compare"
+        INTERFACE_CACHE.put(key, cached)
+    if isinstance(cached, str):
+        raise InvalidGolden(cached)
+    return cached
+
+
 def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -> GoldenRun:
-    try:
-        iface = infer_interface(golden, top=options.top, filename="golden.v")
-    except InterfaceError as exc:
-        message = lone_compile_errors(golden, "golden.v", backend, options)
-        raise InvalidGolden(f"does not compile: {message}" if message else str(exc)) from None
-    if not compared_ports(iface):
-        raise InvalidGolden(f"top module '{iface.top}' has no outputs to compare")
+    iface = golden_interface(golden, options, backend)
     stim = build_stimulus(iface, options.stimulus_options())
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, options, backend)

@@ -46,7 +46,6 @@ def register(sub) -> None:
     p.add_argument("--ray", metavar="ADDRESS", help="check on a Ray cluster ('local' starts one; needs codev[ray])")
     p.add_argument("--backend", help="icarus (default), verilator, cocotb, formal, auto or hybrid")
     p.add_argument("--strict-x", action="store_true", default=None, help="golden X bits must be matched exactly")
-    p.add_argument("--graded", action="store_true", default=None, help="simulate to the end for full mismatch rates")
     p.add_argument("--replay-dir", help="write a standalone replay testbench per mismatching candidate here")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate per line")
     p.set_defaults(func=run)
@@ -87,7 +86,7 @@ def options_from(args) -> CheckOptions:
     if args.config:
         values = load_config(args.config)
     flags = {"top": args.top, "cycles": args.cycles, "seeds": args.seeds, "seed": args.seed,
-             "timeout": args.timeout, "backend": args.backend, "graded": args.graded,
+             "timeout": args.timeout, "backend": args.backend,
              "x_matches_anything": None if args.strict_x is None else not args.strict_x,
              "replay_testbench": True if args.replay_dir else None}
     values.update({k: v for k, v in flags.items() if v is not None})

@@ -122,3 +122,14 @@ def test_infra_error_only_when_the_golden_alone_fails_too():
     broken = IcarusBackend(vvp="false")  # same name and version: the cached golden is used
     verdict = check(GOLDEN, [GOOD], OPTS, backend=broken)[0]
     assert verdict.kind is VerdictKind.INFRA_ERROR and "golden alone" in verdict.reason
+
+
+def test_a_repeated_candidate_is_checked_once_and_gets_the_same_verdict():
+    broken = cand(op="+ ;")  # right ports, a syntax error
+    verdicts = check(GOLDEN, [WRONG, GOOD, WRONG, broken, broken], OPTS,
+                     names=["a.v", "b.v", "c.v", "d.v", "e.v"])
+    assert [v.kind for v in verdicts] == [M, E, M, VerdictKind.COMPILE_ERROR, VerdictKind.COMPILE_ERROR]
+    assert verdicts[2].mismatch_rate == verdicts[0].mismatch_rate and verdicts[2].seconds == 0.0
+    assert verdicts[2].counterexample == verdicts[0].counterexample
+    assert verdicts[2].counterexample is not verdicts[0].counterexample  # a copy, not shared
+    assert "e.v" in verdicts[4].detail and "d.v" not in verdicts[4].detail
