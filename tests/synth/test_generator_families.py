@@ -8,8 +8,8 @@ import pytest
 
 from codev.synth.generator import FAMILIES, MAX_LEVEL, verify
 from codev.synth.generator.rows import rows
-from codev.synth.generator.spec import user_prompt
-from testbench_gen import CheckOptions, check
+from codev.synth.generator.spec import reasoning, user_prompt
+from testbench_gen import CheckOptions, check, infer_interface
 from testbench_gen.mutants import mutants
 
 OPTIONS = CheckOptions(cycles=600)
@@ -31,9 +31,9 @@ def test_family_items_verify_against_their_second_rendering(name):
         expected = ("icarus", "formal") if design.combinational else ("icarus",)
         assert result.backends == expected
         assert design.golden != design.alternate
-        prompt = user_prompt(design)
+        prompt, thoughts = user_prompt(design), reasoning(design)
         for port in design.ports:
-            assert f"`{port.name}`" in prompt
+            assert f"`{port.name}`" in prompt and f"{port.name} (" in thoughts
         if not design.combinational:
             assert "`clk`" in prompt and design.reset and f"`{design.reset.name}`" in prompt
         rl, sft = rows(design, {})
@@ -49,3 +49,21 @@ def test_a_mutated_golden_is_caught(name):
     caught = next(src for src, v in zip(broken, verdicts) if v.kind.value == "mismatch")
     result = verify([replace(design, alternate=caught)], OPTIONS, formal=False, workers=1)[0]
     assert not result.ok and result.reason.startswith("mismatch")
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_every_level_renders_the_interface_the_spec_states(name):
+    """Cheap (no simulation): clocks and resets the checker infers are the ones the spec names."""
+    family = FAMILIES[name]
+    for level in range(1, MAX_LEVEL + 1):
+        for seed in range(3):
+            design = family.build(family.sample(random.Random(f"{name}/{level}/{seed}"), level), level)
+            iface = infer_interface(design.golden, top=design.top)
+            assert [(p.name, p.direction, p.width) for p in iface.ports] == \
+                [(p.name, p.direction, p.width) for p in design.ports]
+            if design.combinational:
+                assert not iface.clocks and not iface.resets
+            else:
+                assert [(c.name, c.edge) for c in iface.clocks] == [("clk", "posedge")]
+                assert [(r.name, r.active_high, r.synchronous) for r in iface.resets] == \
+                    [(design.reset.name, design.reset.active_high, design.reset.synchronous)]

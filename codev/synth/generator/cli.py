@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from codev.cli.common import read_source
 from .config import GeneratorConfig
 from .families import FAMILIES
 from .store import StoreMismatch
+from .verify import FormalUnavailable
 
 EXAMPLE = """example:
   codev synth generate --n 200 --seed 0 --out runs/gen --exclude-families fsm,fifo --max-level 3
@@ -25,8 +27,10 @@ def _names(text: str) -> tuple[str, ...]:
 def register(sub) -> None:
     p = sub.add_parser("generate", help="generate verified problems from parametrised families",
                        description=__doc__ + f"\nFamilies: {', '.join(sorted(FAMILIES))}.\n"
-                       "Writes DIR/rl/ and DIR/sft/ (datasets.save_to_disk), DIR/rl.jsonl, DIR/sft.jsonl, "
-                       "DIR/attempts.jsonl and DIR/summary.json; rerunning on the same DIR resumes.",
+                       "Writes DIR/rl/ and DIR/sft/ (datasets.save_to_disk), DIR/rl.jsonl, DIR/sft.jsonl,\n"
+                       "DIR/attempts.jsonl and DIR/summary.json; rerunning on the same DIR resumes.\n"
+                       "Exit status: 0 N items written; 1 the selection holds fewer distinct problems;\n"
+                       "2 usage error; 3 a check could not run (rerun to resume).",
                        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, help="number of verified items to produce (default 100)")
     p.add_argument("--seed", type=int, help="generator seed (default 0): same seed and settings, same items")
@@ -51,9 +55,9 @@ def load(args) -> GeneratorConfig:
             values = yaml.safe_load(read_source(args.config, "config")) or {}
         except yaml.YAMLError as exc:
             raise UsageError(f"config file {args.config}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        values = values.get("generator", values) if isinstance(values, dict) else values
         if not isinstance(values, dict):
             raise UsageError(f"config file {args.config}: expected a mapping of generator options")
-        values = values.get("generator", values)
     for key in ("n", "seed", "families", "exclude_families", "min_level", "max_level", "formal", "jobs"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
@@ -66,10 +70,13 @@ def load(args) -> GeneratorConfig:
 
 
 def run(args) -> int:
-    import datasets
+    try:
+        import datasets
+    except ImportError:
+        raise UsageError("generate writes Hugging Face datasets: install them with pip install 'codev[ml]'") from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .run import generate
+    from .run import CheckUnavailable, generate
 
     config = load(args)
     datasets.disable_progress_bars()  # rich shows progress; the final save is quick
@@ -82,8 +89,13 @@ def run(args) -> int:
         try:
             store = generate(config, out, lambda kept, tried: bar.update(
                 task, completed=kept, note=f"{tried} tried"))
-        except (StoreMismatch, FileNotFoundError) as exc:
+        except (StoreMismatch, FileNotFoundError, FormalUnavailable) as exc:
             raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+        except CheckUnavailable as exc:
+            print(f"codev synth generate: {exc}", file=sys.stderr)
+            return 3
     summary = store.summary()
     print(f"{summary['kept']} verified items in {out} ({summary['attempts']} candidates tried)")
     for family, counts in summary["families"].items():

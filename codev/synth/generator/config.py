@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from testbench_gen import CheckOptions
+from testbench_gen.backends import BACKENDS
+from testbench_gen.checker import STRATEGY_NAMES
 
 from .design import MAX_LEVEL
 from .families import FAMILIES
@@ -23,7 +25,7 @@ class GeneratorConfig:
     batch: int = 16                         # candidates verified together between writes
     max_attempts: int | None = None         # give up after this many candidates (default: 20 n + 100)
     exclude_from: tuple[str, ...] = ()      # output dirs whose items must not reappear (held-out sets)
-    checker: CheckOptions = field(default_factory=lambda: CheckOptions(cycles=1000))
+    checker: CheckOptions = field(default_factory=CheckOptions)  # 2000 cycles: rare FSM paths need them
 
     def __post_init__(self) -> None:
         unknown = sorted((set(self.families) | set(self.exclude_families)) - set(FAMILIES))
@@ -33,8 +35,12 @@ class GeneratorConfig:
         if not 1 <= self.min_level <= self.max_level <= MAX_LEVEL:
             raise ValueError(f"difficulty levels must satisfy 1 <= min_level <= max_level <= {MAX_LEVEL} "
                              f"(got {self.min_level}..{self.max_level})")
-        if self.n < 0 or self.batch < 1:
-            raise ValueError("n must be >= 0 and batch >= 1")
+        if self.n < 0 or self.batch < 1 or (self.jobs is not None and self.jobs < 1):
+            raise ValueError(f"n must be >= 0, batch and jobs >= 1 (got n={self.n}, batch={self.batch}, "
+                             f"jobs={self.jobs})")
+        if self.checker.backend not in (*BACKENDS, *STRATEGY_NAMES):
+            raise ValueError(f"unknown checker backend {self.checker.backend!r} "
+                             f"(known: {', '.join((*BACKENDS, *STRATEGY_NAMES))})")
         if not self.selected():
             raise ValueError("no family left after --families/--exclude-families")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -53,6 +53,10 @@ class ResetStyle:
         return PortDoc(self.name, "input", 1, f"{'synchronous' if self.synchronous else 'asynchronous'} "
                        f"reset, active {level}")
 
+    def ports(self) -> list[PortDoc]:
+        """The clock and the reset, the first two ports of every sequential family."""
+        return [PortDoc("clk", "input", 1, "clock"), self.port()]
+
     def sentence(self) -> str:
         level = "1" if self.active_high else "0"
         if self.synchronous:
@@ -62,8 +66,29 @@ class ResetStyle:
                 "without waiting for a clock edge (reset has priority over every other input).")
 
     @classmethod
-    def sample(cls, rng: random.Random) -> "ResetStyle":
+    def sample(cls, rng: random.Random, level: int) -> "ResetStyle":
+        """Level 1 uses the plainest style (synchronous, active high); higher levels draw polarity and timing."""
+        if level == 1:
+            return cls(active_high=True, synchronous=True)
         return cls(active_high=rng.random() < 0.5, synchronous=rng.random() < 0.5)
+
+    def as_params(self) -> dict[str, bool]:
+        return {"reset_active_high": self.active_high, "reset_synchronous": self.synchronous}
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "ResetStyle":
+        return cls(params["reset_active_high"], params["reset_synchronous"])
+
+    def process(self, reset_body: str, body: str, indent: str = "    ") -> str:
+        """A clocked process: reset branch first (what the checker infers a reset from), then the update."""
+        inner = indent + "    "
+        return (f"{indent}always @({self.sensitivity()}) begin\n{inner}if ({self.asserted}) begin\n"
+                f"{_indent(reset_body, inner + '    ')}{inner}end else begin\n{_indent(body, inner + '    ')}"
+                f"{inner}end\n{indent}end\n")
+
+
+def _indent(lines: str, prefix: str) -> str:
+    return "".join(f"{prefix}{line}\n" for line in lines.strip("\n").splitlines())
 
 
 @dataclass(frozen=True)
@@ -81,7 +106,7 @@ class Design:
     plan: tuple[str, ...]          # implementation steps for the SFT reasoning
     combinational: bool
     reset: ResetStyle | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    min_cycles: int = 0            # stimulus the check needs to reach deep states (e.g. long patterns)
 
     def header(self) -> str:
         """The ANSI module header the spec asks for."""
@@ -123,8 +148,3 @@ def normalized(source: str, top: str) -> str:
 def clog2(n: int) -> int:
     """Bits needed to number n things (at least 1)."""
     return max(1, (n - 1).bit_length())
-
-
-def lit(width: int, value: int) -> str:
-    """A sized Verilog literal, in decimal for readability."""
-    return f"{width}'d{value % (1 << width)}"

@@ -75,7 +75,8 @@ class Alu:
         alternate = _alternate(w, ow, ops, flags, msb)
         summary = f"implements a {w}-bit ALU with {len(ops)} operations" + (
             f" and the flags {', '.join(flags)}." if flags else ".")
-        plan = ["A combinational always block with a case on `op`; default the result to 0 so no latch appears."]
+        plan = ["A combinational always block with a case on `op` in which every arm assigns the result (a "
+                "default arm gives 0 for unused codes), so no latch appears."]
         if "carry" in flags or "overflow" in flags:
             plan.append("For ADD and SUB compute a widened result so the carry/borrow is the extra top bit; "
                         "overflow compares the sign bits of the operands and the result.")
@@ -87,15 +88,19 @@ class Alu:
 
 
 def _golden(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) -> str:
-    lines = [f"    reg [{w - 1}:0] r;", "    reg c, v;", "    always @* begin",
-             f"        r = {w}'d0;", "        c = 1'b0;", "        v = 1'b0;", "        case (op)"]
+    carry, ovf = "carry" in flags, "overflow" in flags
+    regs = ", ".join(x for x, on in (("c", carry), ("v", ovf)) if on)
+    lines = [f"    reg [{w - 1}:0] r;"] + ([f"    reg {regs};"] if regs else []) + ["    always @* begin"]
+    lines += ["        c = 1'b0;"] if carry else []
+    lines += ["        v = 1'b0;"] if ovf else []
+    lines.append("        case (op)")
     for code, op in sorted(ops.items()):
-        if op == "add":
-            lines.append(f"            {ow}'d{code}: begin {{c, r}} = {{1'b0, a}} + {{1'b0, b}};"
-                         f" v = (a[{msb}] == b[{msb}]) && (r[{msb}] != a[{msb}]); end")
-        elif op == "sub":
-            lines.append(f"            {ow}'d{code}: begin {{c, r}} = {{1'b0, a}} - {{1'b0, b}};"
-                         f" v = (a[{msb}] != b[{msb}]) && (r[{msb}] != a[{msb}]); end")
+        if op in ("add", "sub"):
+            sign, same = ("+", "==") if op == "add" else ("-", "!=")
+            result = f"{{c, r}} = {{1'b0, a}} {sign} {{1'b0, b}};" if carry else f"r = a {sign} b;"
+            flag = f" v = (a[{msb}] {same} b[{msb}]) && (r[{msb}] != a[{msb}]);" if ovf else ""
+            lines.append(f"            {ow}'d{code}: begin {result}{flag} end" if flag else
+                         f"            {ow}'d{code}: {result}")
         else:
             lines.append(f"            {ow}'d{code}: r = {_fill(OPS[op][0], w)};")
     if len(ops) < 1 << ow:

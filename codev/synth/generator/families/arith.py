@@ -14,6 +14,15 @@ from ..design import Design, PortDoc, module
 WIDTHS = {1: [4], 2: [8], 3: [12, 16], 4: [16, 24, 32], 5: [32, 48, 64]}
 
 
+# mode: top, result, flag, chain input, operator, verb, chain input text, flag text, flag name
+SIMPLE = {
+    "add": ("adder_{}bit", "sum", "cout", "cin", "+", "adds", "carry in, added as well",
+            "carry out of the most significant bit", "carry out"),
+    "sub": ("subtractor_{}bit", "diff", "bout", "bin", "-", "subtracts", "borrow in, subtracted as well",
+            "borrow out: 1 when the true difference is negative", "borrow"),
+}
+
+
 class Adder:
     name = "adder"
     combinational = True
@@ -30,25 +39,20 @@ class Adder:
         a = PortDoc("a", "input", w, "first operand" + (" (unsigned; read as two's complement for `overflow`)"
                                                          if ovf else " (unsigned)"))
         b = PortDoc("b", "input", w, "second operand")
-        if mode == "sub":
-            top, res, flag, chain_in = f"subtractor_{w}bit", "diff", "bout", "bin"
-            ports = [a, b] + ([PortDoc("bin", "input", 1, "borrow in, subtracted as well")] if cin else [])
-            ports += [PortDoc("diff", "output", w, "a - b" + (" - bin" if cin else "") + ", modulo 2^" + str(w)),
-                      PortDoc("bout", "output", 1, "borrow out: 1 when the true difference is negative")]
-            summary = f"subtracts two {w}-bit numbers and reports the borrow."
-        elif mode == "add":
-            top, res, flag, chain_in = f"adder_{w}bit", "sum", "cout", "cin"
-            ports = [a, b] + ([PortDoc("cin", "input", 1, "carry in, added as well")] if cin else [])
-            ports += [PortDoc("sum", "output", w, "a + b" + (" + cin" if cin else "") + ", modulo 2^" + str(w)),
-                      PortDoc("cout", "output", 1, "carry out of the most significant bit")]
-            summary = f"adds two {w}-bit numbers and reports the carry out."
-        else:
+        if mode == "addsub":
             top, res, flag, chain_in = f"addsub_{w}bit", "y", "cout", "sub"
             ports = [a, b, PortDoc("sub", "input", 1, "0: y = a + b, 1: y = a - b"),
                      PortDoc("y", "output", w, "the sum or the difference, modulo 2^" + str(w)),
                      PortDoc("cout", "output", 1, "carry out of the adder; when subtracting, computed as "
                              "a + ~b + 1, so it is 1 exactly when a >= b (unsigned)")]
             summary = f"adds or subtracts two {w}-bit numbers under control of `sub`."
+        else:
+            top, res, flag, chain_in, sign, verb, in_text, flag_text, what = SIMPLE[mode]
+            top = top.format(w)
+            ports = [a, b] + ([PortDoc(chain_in, "input", 1, in_text)] if cin else [])
+            ports += [PortDoc(res, "output", w, f"a {sign} b" + (f" {sign} {chain_in}" if cin else "") + f", modulo 2^{w}"),
+                      PortDoc(flag, "output", 1, flag_text)]
+            summary = f"{verb} two {w}-bit numbers and reports the {what}."
         if ovf:
             ports.append(PortDoc("overflow", "output", 1,
                                  "1 when the result, read as a signed two's complement number, overflowed"))

@@ -54,22 +54,26 @@ class PriorityEncoder:
 
     def sample(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"inputs": rng.choice(ENCODER_INPUTS[level]),
-                "highest_wins": level == 1 or rng.random() < 0.5}
+                "highest_wins": level == 1 or rng.random() < 0.5,
+                "grant": level >= 3 and rng.random() < 0.4}
 
     def build(self, params: dict[str, Any], level: int) -> Design:
-        n, high = params["inputs"], params["highest_wins"]
-        w = clog2(n)
+        n, high, grant = params["inputs"], params["highest_wins"], params["grant"]
+        w = n if grant else clog2(n)
         which = "highest" if high else "lowest"
-        top = f"prio_enc_{n}_{which}"
+        name, reg = ("gnt", "gnt_r") if grant else ("idx", "idx_r")
+        top = f"prio_{'arb' if grant else 'enc'}_{n}_{which}"
         ports = (PortDoc("req", "input", n, "request bits"),
-                 PortDoc("idx", "output", w, f"index of the {which}-numbered request bit that is 1"),
+                 PortDoc(name, "output", w, f"one-hot grant: only the {which}-numbered request bit that is 1"
+                         if grant else f"index of the {which}-numbered request bit that is 1"),
                  PortDoc("valid", "output", 1, "1 when any request bit is 1"))
         behaviour = [f"When several request bits are 1, the {which} index wins.",
-                     "When no request bit is 1, `valid` is 0 and `idx` is 0."]
+                     f"When no request bit is 1, `valid` is 0 and `{name}` is 0."]
         order = f"i = 0; i < {n}; i = i + 1" if high else f"i = {n - 1}; i >= 0; i = i - 1"
-        golden = (f"    reg [{w - 1}:0] idx_r;\n    integer i;\n    always @* begin\n        idx_r = {w}'d0;\n"
-                  f"        for ({order})\n            if (req[i]) idx_r = i;\n    end\n"
-                  "    assign idx = idx_r;\n    assign valid = |req;\n")
+        pick = f"{reg} = {{{{{n - 1}{{1'b0}}}}, 1'b1}} << i;" if grant else f"{reg} = i;"
+        golden = (f"    reg [{w - 1}:0] {reg};\n    integer i;\n    always @* begin\n        {reg} = {w}'d0;\n"
+                  f"        for ({order})\n            if (req[i]) {pick}\n    end\n"
+                  f"    assign {name} = {reg};\n    assign valid = |req;\n")
         rows = []
         for i in (range(n - 1, -1, -1) if high else range(n)):
             bits = ["?"] * n  # bits[0] is the MSB
@@ -77,12 +81,15 @@ class PriorityEncoder:
             bits[pos] = "1"
             for j in (range(pos) if high else range(pos + 1, n)):
                 bits[j] = "0"
-            rows.append(f"            {n}'b{''.join(bits)}: idx_r = {w}'d{i};\n")
-        alternate = (f"    reg [{w - 1}:0] idx_r;\n    always @* begin\n        casez (req)\n{''.join(rows)}"
-                     f"            default: idx_r = {w}'d0;\n        endcase\n    end\n"
-                     f"    assign idx = idx_r;\n    assign valid = req != {n}'d0;\n")
-        summary = f"encodes the {which}-index active bit of a {n}-bit request vector."
-        plan = [f"Scan the request bits in a for loop so that the {which} index is assigned last and wins.",
-                "`valid` is the OR of all request bits; default `idx` to 0 to avoid a latch."]
+            value = f"{n}'h{1 << i:x}" if grant else f"{w}'d{i}"
+            rows.append(f"            {n}'b{''.join(bits)}: {reg} = {value};\n")
+        alternate = (f"    reg [{w - 1}:0] {reg};\n    always @* begin\n        casez (req)\n{''.join(rows)}"
+                     f"            default: {reg} = {w}'d0;\n        endcase\n    end\n"
+                     f"    assign {name} = {reg};\n    assign valid = req != {n}'d0;\n")
+        summary = (f"grants the {which}-index active request of {n} (a fixed-priority arbiter)." if grant else
+                   f"encodes the {which}-index active bit of a {n}-bit request vector.")
+        plan = [f"Scan the request bits in a for loop so that the {which} index is assigned last and wins"
+                + (" and set only its bit of the grant." if grant else "."),
+                f"`valid` is the OR of all request bits; default `{name}` to 0 to avoid a latch."]
         return Design(self.name, level, dict(params), top, tuple(ports), summary, tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), True)

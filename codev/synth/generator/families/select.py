@@ -39,13 +39,14 @@ class Mux:
         cases = "".join(f"            {sw}'d{i}: y_r = d{i};\n" for i in range(n))
         default = "" if n == 1 << sw else f"            default: y_r = {w}'d0;\n"
         head = f"        if (!en) y_r = {w}'d0;\n        else\n" if en else ""
-        golden = (f"    reg [{w - 1}:0] y_r;\n    always @* begin\n        y_r = {w}'d0;\n{head}"
+        golden = (f"    reg [{w - 1}:0] y_r;\n    always @* begin\n{head}"
                   f"        case (sel)\n{cases}{default}        endcase\n    end\n    assign y = y_r;\n")
         gate = "en & " if en else ""
         terms = " |\n               ".join(f"({{{w}{{{gate}(sel == {sw}'d{i})}}}} & d{i})" for i in range(n))
         alternate = f"    assign y = {terms};\n"
         summary = f"selects one of {n} {w}-bit inputs."
-        plan = ["Use a combinational always block with a default assignment so no latch is inferred.",
+        plan = ["Use a combinational always block in which every path assigns `y` (a default arm when some "
+                "select codes are unused), so no latch is inferred.",
                 "A case statement on `sel` picks the data input" + ("; `en` = 0 forces zero." if en else ".")]
         return Design(self.name, level, dict(params), top, tuple(ports), summary, tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), True)
