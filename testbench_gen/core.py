@@ -56,6 +56,7 @@ def check_batch(golden: str, candidates: list[str], options: CheckOptions, names
     A text that repeats an earlier candidate's is checked once (RL samples repeat): verdicts never
     depend on batch-mates, so the copy is the verdict it would get."""
     checker = HarnessCheck(backend) if isinstance(backend, SimulatorBackend) else backend
+    options = options.with_seed()
     golden_run = checker.record_golden(golden, options)
     verdicts: list[Verdict | None] = [None] * len(candidates)
     survivors: list[BatchItem] = []
@@ -70,6 +71,7 @@ def check_batch(golden: str, candidates: list[str], options: CheckOptions, names
         screened = screen(source, names[i], golden_run.interface, checker.simulator, options)
         if isinstance(screened, Verdict):
             screened.seconds = time.monotonic() - start
+            screened.seed, screened.untoggled = golden_run.seed, list(golden_run.untoggled)
             verdicts[i] = screened
         else:
             survivors.append(BatchItem(i, names[i], source, top=screened))

@@ -85,12 +85,13 @@ def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
     tasks = []
     split = max(1, math.ceil(workers / max(1, len(jobs))))
     for j, job in enumerate(jobs):
+        options = job.options.with_seed()  # every chunk of a job sees the same stimulus
         n = len(job.candidates)
         names = job.names or [f"candidate_{i}.v" for i in range(n)]
         size = max(1, min(job.options.batch_size, math.ceil(n / split) if n else 1))
         for start in range(0, n, size):
-            tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], job.options,
-                              names[start:start + size]))
+            tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], options,
+                               names[start:start + size]))
     return tasks
 
 
