@@ -117,13 +117,11 @@ def _compiles(src: str) -> bool:
 
 def _clear_caches() -> None:
     """Every measurement starts cold: no backend profits from a golden another one prepared."""
-    from testbench_gen import checker, strategies
-    from testbench_gen.backends import cocotb_backend, verilator
+    from testbench_gen.backends import verilator
+    from testbench_gen.cache import clear_all
 
-    checker._CACHE.clear()
-    strategies._CHOICES.clear()
+    clear_all()  # golden traces, backend choices, cocotb goldens
     verilator._TRACES.clear()
-    cocotb_backend._GOLDEN.clear()
 
 
 def run_design(args: tuple[str, str, list[str], str, dict]) -> dict:

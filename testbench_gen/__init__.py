@@ -2,13 +2,15 @@
 
 The checker behind codev's reward, data filter and evaluation second opinion. No ML dependencies.
 """
-from .checker import CheckOptions, GoldenRun, InvalidGolden, SimulatorUnavailable, check, prepare_golden
+from .checker import check
+from .config import CheckOptions, FormalOptions, StrategyOptions
+from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, prepare_golden
 from .infer import InterfaceError, infer_interface
 from .interface import Clock, Interface, Port, Reset
 from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
 
 __all__ = [
-    "check", "CheckOptions", "InvalidGolden", "SimulatorUnavailable", "GoldenRun", "prepare_golden",
+    "check", "CheckOptions", "StrategyOptions", "FormalOptions", "InvalidGolden", "SimulatorUnavailable", "GoldenRun", "prepare_golden",
     "infer_interface", "InterfaceError", "Interface", "Port", "Clock", "Reset",
     "Verdict", "VerdictKind", "Counterexample", "OutputValue",
 ]

@@ -1,11 +1,16 @@
-"""A small thread-safe LRU map: golden traces, backend choices and cocotb runs are cached per process."""
+"""A small thread-safe LRU map: golden traces, backend choices and cocotb runs are cached per process.
+
+Every cache registers itself, so benchmarks (cold measurements) and tests can empty them all at once.
+"""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Generic, Hashable, TypeVar
 
 V = TypeVar("V")
+_ALL: "weakref.WeakSet[BoundedCache]" = weakref.WeakSet()
 
 
 class BoundedCache(Generic[V]):
@@ -13,6 +18,7 @@ class BoundedCache(Generic[V]):
         self.size = size
         self._items: "OrderedDict[Hashable, V]" = OrderedDict()
         self._lock = threading.Lock()
+        _ALL.add(self)
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -27,3 +33,21 @@ class BoundedCache(Generic[V]):
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def clear_all() -> None:
+    """Empty every cache of this process (cold-start measurements, tests)."""
+    for cache in list(_ALL):
+        cache.clear()

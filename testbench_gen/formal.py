@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import FormalOptions
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
@@ -40,15 +41,6 @@ from .stimulus import Stimulus
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
-
-
-@dataclass(frozen=True)
-class FormalOptions:
-    bound: int = 24  # clock cycles checked from reset (sequential designs)
-    induction_steps: int = 8  # longest induction attempted
-    timeout: float = 20.0  # wall seconds per yosys run
-    memory_mb: int = 2048
-    replay: bool = True  # confirm counterexamples in simulation
 
 
 @dataclass
@@ -343,7 +335,8 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
            stim: Stimulus, check_options) -> "Verdict":
     """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
     from .backends import get_backend
-    from .checker import GoldenRun, InvalidGolden, _Item, _run_group, simulate_golden
+    from .core import BatchItem, run_batch  # the core replays through the same batch run
+    from .golden import GoldenRun, InvalidGolden, simulate_golden
     from .harness import sample_plan
 
     backend = get_backend("icarus")
@@ -352,4 +345,4 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
     if len(expected) != plan.samples:
         raise InvalidGolden(f"replay of the golden stopped early: {(sim.stderr or sim.stdout)[-300:]}")
     run = GoldenRun(iface, stim, plan, expected, sim.seconds)
-    return _run_group(run, [_Item(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]
+    return run_batch(run, [BatchItem(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]

@@ -14,7 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .checker import CheckOptions, InvalidGolden, SimulatorUnavailable
+from .config import CheckOptions
+from .golden import InvalidGolden, SimulatorUnavailable
 from .verdict import Verdict, VerdictKind
 
 
@@ -30,7 +31,9 @@ class CheckJob:
 
 
 @dataclass
-class _Task:
+class Task:
+    """One unit of pool work: a chunk of one job's candidates."""
+
     job: int
     start: int  # index of the first candidate of this chunk in the job
     golden: str
@@ -45,23 +48,24 @@ def default_workers() -> int:
 
 def run_task(golden: str, candidates: list[str], options: CheckOptions, names: list[str]) -> list[Verdict]:
     """One chunk, never raising: failures become infra_error verdicts for this chunk only."""
-    from .strategies import check_with_strategy  # strategies build on checker: imported late
+    from .checker import check  # loads pyslang and the simulators' glue: only in workers
 
     try:
-        return check_with_strategy(golden, candidates, options, names=names)
+        return check(golden, candidates, options, names=names)
     except InvalidGolden as exc:
-        return _infra(len(candidates), f"{GOLDEN_INVALID} {exc}", options)
+        return infra_verdicts(len(candidates), f"{GOLDEN_INVALID} {exc}", options)
     except SimulatorUnavailable as exc:
-        return _infra(len(candidates), str(exc), options)
+        return infra_verdicts(len(candidates), str(exc), options)
     except Exception as exc:  # noqa: BLE001 - a checker bug must not cost other jobs their verdicts
-        return _infra(len(candidates), f"checker error: {type(exc).__name__}: {exc}", options)
+        return infra_verdicts(len(candidates), f"checker error: {type(exc).__name__}: {exc}", options)
 
 
-def _infra(n: int, reason: str, options: CheckOptions) -> list[Verdict]:
+def infra_verdicts(n: int, reason: str, options: CheckOptions) -> list[Verdict]:
+    """n verdicts that say nothing about the candidates (the machine or the checker failed)."""
     return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=options.backend) for _ in range(n)]
 
 
-def _tasks(jobs: list[CheckJob], workers: int) -> list[_Task]:
+def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
     """One task per job; jobs are split when there are fewer jobs than workers."""
     tasks = []
     split = max(1, math.ceil(workers / max(1, len(jobs))))
@@ -70,7 +74,7 @@ def _tasks(jobs: list[CheckJob], workers: int) -> list[_Task]:
         names = job.names or [f"candidate_{i}.v" for i in range(n)]
         size = max(1, min(job.options.batch_size, math.ceil(n / split) if n else 1))
         for start in range(0, n, size):
-            tasks.append(_Task(j, start, job.golden, job.candidates[start:start + size], job.options,
+            tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], job.options,
                                names[start:start + size]))
     return tasks
 
@@ -85,9 +89,9 @@ def check_many(jobs: list[CheckJob], workers: int | None = None,
     """
     workers = workers or default_workers()
     results: list[list[Verdict | None]] = [[None] * len(job.candidates) for job in jobs]
-    tasks = _tasks(jobs, workers)
+    tasks = plan_tasks(jobs, workers)
 
-    def deliver(task: _Task, verdicts: list[Verdict]) -> None:
+    def deliver(task: Task, verdicts: list[Verdict]) -> None:
         for k, verdict in enumerate(verdicts):
             results[task.job][task.start + k] = verdict
             if on_result:
@@ -101,20 +105,20 @@ def check_many(jobs: list[CheckJob], workers: int | None = None,
     return [[v for v in per_job] for per_job in results]  # type: ignore[misc]
 
 
-def _run_in_pool(tasks: list[_Task], workers: int, deliver, runner) -> None:
+def _run_in_pool(tasks: list[Task], workers: int, deliver, runner) -> None:
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     hit = _pool_round(tasks, workers, context, deliver, runner)
     # a dead worker takes every queued task down with it: rerun those alone to find the culprit
     for task in hit:
         if _pool_round([task], 1, context, deliver, runner):
-            deliver(task, _infra(len(task.candidates), "checker worker crashed on this batch", task.options))
+            deliver(task, infra_verdicts(len(task.candidates), "checker worker crashed on this batch", task.options))
 
 
-def _pool_round(tasks: list[_Task], workers: int, context, deliver, runner) -> list[_Task]:
+def _pool_round(tasks: list[Task], workers: int, context, deliver, runner) -> list[Task]:
     """Run tasks in one pool; returns those lost to a broken pool."""
-    lost: list[_Task] = []
+    lost: list[Task] = []
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future, _Task] = {
+        futures: dict[Future, Task] = {
             pool.submit(runner, t.golden, t.candidates, t.options, t.names): t for t in tasks
         }
         remaining = set(futures)
@@ -127,5 +131,5 @@ def _pool_round(tasks: list[_Task], workers: int, context, deliver, runner) -> l
                 except BrokenProcessPool:
                     lost.append(task)
                 except Exception as exc:  # noqa: BLE001
-                    deliver(task, _infra(len(task.candidates), f"checker error: {exc}", task.options))
+                    deliver(task, infra_verdicts(len(task.candidates), f"checker error: {exc}", task.options))
     return lost

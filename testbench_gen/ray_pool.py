@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from .pool import CheckJob, _infra, _Task, _tasks, run_task
+from .pool import CheckJob, infra_verdicts, Task, plan_tasks, run_task
 from .verdict import Verdict, VerdictKind
 
 
-def _task_cap(task: _Task) -> float:
+def _task_cap(task: Task) -> float:
     """Longest a task may take: every candidate at its hard cap, plus the golden, plus slack."""
     options = task.options
     return options.timeout * (len(task.candidates) + 1) + 120.0
@@ -43,12 +43,12 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
         remote = ray.remote(num_cpus=1, max_retries=1, retry_exceptions=False)(run_task)
         pending = {}
         submitted = time.monotonic()
-        for position, task in enumerate(_tasks(jobs, workers)):
+        for position, task in enumerate(plan_tasks(jobs, workers)):
             ref = remote.remote(task.golden, task.candidates, task.options, task.names)
             # queued tasks wait for earlier ones: a task's deadline counts the waves before it
             pending[ref] = (task, submitted + _task_cap(task) * (position // workers + 1))
 
-        def deliver(task: _Task, verdicts: list[Verdict]) -> None:
+        def deliver(task: Task, verdicts: list[Verdict]) -> None:
             for k, verdict in enumerate(verdicts):
                 results[task.job][task.start + k] = verdict
                 if on_result:
@@ -61,7 +61,7 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
                 try:
                     deliver(task, ray.get(ref))
                 except Exception as exc:  # noqa: BLE001 - worker died twice, or Ray itself failed
-                    deliver(task, _infra(len(task.candidates),
+                    deliver(task, infra_verdicts(len(task.candidates),
                                          f"Ray worker failed on this batch: {type(exc).__name__}",
                                          task.options))
             now = time.monotonic()

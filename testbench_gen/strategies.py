@@ -17,29 +17,23 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .backends import get_backend
 from .cache import BoundedCache
-from .checker import STRATEGY_NAMES, CheckOptions, InvalidGolden, _screen, check, prepare_golden
-from .formal import FormalOptions, FormalResult, counterexample_stimulus, prove, replay
+from .config import CheckOptions, StrategyOptions
+from .core import check_batch
+from .formal import FormalResult, counterexample_stimulus, prove, replay
+from .golden import InvalidGolden, prepare_golden
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
+from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
 from .verdict import Verdict, VerdictKind
 
-STRATEGIES = STRATEGY_NAMES
-
-
-@dataclass(frozen=True)
-class StrategyOptions:
-    probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
-    # Verilator's cost model (2 cores, Verilator 5.006): ~4 s of builds for any design, plus up to
-    # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
-    verilator_fixed: float = 4.0
-    verilator_per_candidate: float = 2.5
-    hybrid_budget: float = 60.0  # formal seconds per check_with_strategy call
-    formal: FormalOptions = field(default_factory=FormalOptions)
+STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
+__all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
+           "check_formal", "check_hybrid", "formal_verdict"]
 
 
 @dataclass
@@ -53,9 +47,12 @@ _CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
 
 def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
                         names: list[str] | None = None,
-                        strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
-    """Verdicts for options.backend in STRATEGIES (any other name goes straight to check())."""
+                        strategy: StrategyOptions | None = None) -> list[Verdict]:
+    """Verdicts for options.backend in STRATEGIES (any other name goes straight to the batch core).
+
+    `strategy` overrides options.strategy (kept for callers that pass it separately)."""
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    strategy = strategy or options.strategy
     kind = options.backend
     if kind == "auto":
         return check_auto(golden, candidates, options, names, strategy)
@@ -67,7 +64,12 @@ def check_with_strategy(golden: str, candidates: list[str], options: CheckOption
         from .backends.cocotb_backend import check_cocotb
 
         return check_cocotb(golden, candidates, options, names)
-    return check(golden, candidates, options, names=names)
+    return check_batch(golden, candidates, options, names, get_backend(kind))
+
+
+def _simulate(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+              backend: str) -> list[Verdict]:
+    return check_batch(golden, candidates, replace(options, backend=backend), names, get_backend(backend))
 
 
 # ---------------------------------------------------------------- auto
@@ -118,16 +120,15 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
                strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
     choice = choose_backend(golden, len(candidates), options, strategy)
     if choice.backend == "icarus":
-        return check(golden, candidates, replace(options, backend="icarus"), names=names)
+        return _simulate(golden, candidates, options, names, "icarus")
     try:
-        verdicts = check(golden, candidates, replace(options, backend="verilator"), names=names)
+        verdicts = _simulate(golden, candidates, options, names, "verilator")
     except InvalidGolden as exc:
-        fallback = check(golden, candidates, replace(options, backend="icarus"), names=names)
+        fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
     if redo:
-        again = check(golden, [candidates[i] for i in redo], replace(options, backend="icarus"),
-                      names=[names[i] for i in redo])
+        again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
             first = verdicts[i]
             verdicts[i] = _note(verdict, f"re-checked with Icarus after Verilator said {first.kind}"
@@ -160,7 +161,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, 
         return None, FormalResult("unsupported", "interface not inferable")
     giface, ctop = found
     ctop = candidate_top or ctop
-    fopts = replace(strategy.formal, timeout=timeout)
+    fopts = replace(options.formal, timeout=timeout)
     result = prove(golden, candidate, giface, ctop, fopts)
     base = sim.backend + "+formal" if sim else "formal"
     spent = sim.seconds if sim else 0.0
@@ -207,13 +208,13 @@ def check_formal(golden: str, candidates: list[str], options: CheckOptions, name
     bounded: dict[int, bool] = {}
     for i, (cand, name) in enumerate(zip(candidates, names)):
         start = time.monotonic()
-        screened = _screen(cand, name, giface, icarus, replace(options, backend="icarus"))
+        screened = screen(cand, name, giface, icarus, replace(options, backend="icarus"))
         if isinstance(screened, Verdict):
             screened.backend, screened.seconds = "formal", time.monotonic() - start
             verdicts[i] = screened
             continue
         verdict, result = formal_verdict(golden, cand, name, None, options, strategy,
-                                         strategy.formal.timeout, candidate_top=screened)
+                                         options.formal.timeout, candidate_top=screened)
         if verdict is not None and result.status != "bounded":
             verdicts[i] = verdict
             continue
@@ -244,7 +245,7 @@ def check_hybrid(golden: str, candidates: list[str], options: CheckOptions, name
         if left < 1.0:
             _note(sim, "formal: skipped (hybrid time budget spent)")
             continue
-        timeout = min(strategy.formal.timeout, left)
+        timeout = min(options.formal.timeout, left)
         verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, timeout)
         if verdict is None:
             _note(sim, f"formal: {result.label} ({result.reason})")

@@ -1,7 +1,7 @@
-"""Simulator backends: look one up by name."""
+"""Simulator backends: look one up by name. The protocol they follow is in base.py."""
 from __future__ import annotations
 
-from .base import SimulatorBackend
+from .base import CheckBackend, SimulatorBackend
 from .icarus import IcarusBackend
 from .verilator import VerilatorBackend
 
@@ -15,4 +15,4 @@ def get_backend(name: str = "icarus") -> SimulatorBackend:
         raise ValueError(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})") from None
 
 
-__all__ = ["SimulatorBackend", "IcarusBackend", "VerilatorBackend", "BACKENDS", "get_backend"]
+__all__ = ["CheckBackend", "SimulatorBackend", "IcarusBackend", "VerilatorBackend", "BACKENDS", "get_backend"]

@@ -1,11 +1,27 @@
-"""One object per simulator behind one small interface, in the manner of cocotb's runner."""
+"""The backend protocol: one object per simulator behind one small interface (cocotb's runner style).
+
+Two levels, so that every backend shares the checker's loop (screening, batching, isolation):
+- `SimulatorBackend` (Icarus, Verilator): compiles Verilog into something runnable in a work
+  directory, then runs it there. The core records the golden with it (golden.simulate_golden) and
+  compares candidates with it (core.run_batch); file names and result formats are in results.py.
+- `CheckBackend`: what the core's loop (core.check_batch) needs from any backend: record the golden
+  once (`record_golden`), compare screened candidates against it (`compare`). Harness simulators get
+  it from core.HarnessCheck; a backend that drives designs another way (cocotb) implements it itself.
+"""
 from __future__ import annotations
 
 import shutil
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..sandbox import Limits, RunResult
+
+if TYPE_CHECKING:  # the records cross this boundary; the modules that define them import backends
+    from ..config import CheckOptions
+    from ..core import BatchItem
+    from ..golden import GoldenRun
+    from ..verdict import Verdict
 
 
 class SimulatorBackend(ABC):
@@ -32,3 +48,21 @@ class SimulatorBackend(ABC):
     def compile_errors(self, result: RunResult) -> str:
         """The part of a failed compile's output a person needs to read."""
         return (result.stderr or result.stdout).strip()
+
+
+@runtime_checkable
+class CheckBackend(Protocol):
+    """Record the golden once, compare screened candidates against it (core.check_batch's loop)."""
+
+    name: str
+
+    @property
+    def simulator(self) -> SimulatorBackend:
+        """The tool that compiles candidates alone (screening's compile errors)."""
+
+    def record_golden(self, golden: str, options: "CheckOptions") -> "GoldenRun":
+        """The golden's trace under options' stimulus (cached by the implementation)."""
+
+    def compare(self, golden_run: "GoldenRun", items: "list[BatchItem]",
+                options: "CheckOptions") -> "dict[int, Verdict]":
+        """Verdicts keyed by BatchItem.index; never raises for a candidate's fault."""

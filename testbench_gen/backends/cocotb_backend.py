@@ -25,9 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cache import BoundedCache
-from ..checker import CheckOptions, GoldenRun, InvalidGolden, _screen, build_counterexample, prepare_golden
+from ..compare import compare_traces as compare_recorded
+from ..config import CheckOptions
+from ..golden import GoldenRun, InvalidGolden, prepare_golden
 from ..harness import compared_ports
 from ..policy import prepare
+from ..screen import screen
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 from ..verdict import Verdict, VerdictKind
 from . import get_backend
@@ -160,7 +163,7 @@ def check_cocotb(golden: str, candidates: list[str], options: CheckOptions = Che
     verdicts = []
     for cand, name in zip(candidates, names):
         start = time.monotonic()
-        screened = _screen(cand, name, run.interface, backend.sim_backend, options)
+        screened = screen(cand, name, run.interface, backend.sim_backend, options)
         if isinstance(screened, Verdict):
             verdict = screened
         else:
@@ -187,33 +190,7 @@ def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBa
 
 def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions) -> Verdict:
     """The checker's verdict from two traces (golden X matches anything unless told otherwise)."""
-    outs = compared_ports(run.interface)
-    slices, pos = [], 0
-    for p in outs:
-        slices.append((pos, pos + p.width))
-        pos += p.width
-    counts = [0] * len(outs)
-    first, first_actual = -1, ""
-    for k, (e, a) in enumerate(zip(run.expected, actual)):
-        bad = False
-        for i, (lo, hi) in enumerate(slices):
-            es, as_ = e[lo:hi], a[lo:hi]
-            differs = (es != as_) if not options.x_matches_anything else any(
-                x in "01" and y != x for x, y in zip(es, as_))
-            if differs:
-                counts[i] += 1
-                bad = True
-        if bad and first < 0:
-            first, first_actual = k, a
-    done = min(len(run.expected), len(actual))
-    rates = {p.name: counts[i] / done if done else 0.0 for i, p in enumerate(outs)}
-    if len(actual) < len(run.expected) and first < 0:
-        return Verdict(VerdictKind.INFRA_ERROR, f"cocotb recorded {len(actual)} of {len(run.expected)} samples")
-    if first < 0:
-        return Verdict(VerdictKind.EQUIVALENT, f"matches the golden at all {done} sample points "
-                       f"({options.cycles} cycles, {options.seeds} seeds)", mismatch_rate=rates,
-                       samples_compared=done)
-    cex = build_counterexample(run, first, first_actual, options) if first < run.plan.samples else None
-    where = f" on {', '.join(cex.outputs)} at cycle {cex.cycle}" if cex else f" at user sample {first}"
-    return Verdict(VerdictKind.MISMATCH, f"differs from the golden{where}", mismatch_rate=rates,
-                   samples_compared=done, counterexample=cex)
+    verdict = compare_recorded(run, actual, options)
+    if verdict.kind is VerdictKind.INFRA_ERROR:
+        verdict.reason = "cocotb " + verdict.reason
+    return verdict

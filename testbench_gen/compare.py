@@ -1,0 +1,117 @@
+"""From what a simulation reported to a verdict: rates, the counterexample, its replay testbench.
+
+Shared by every backend: the Verilog harness's result lines (`verdict_from_result`) and traces
+recorded elsewhere and compared in Python (`compare_traces`, e.g. cocotb) end in the same verdicts.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .config import CheckOptions
+from .golden import GoldenRun
+from .harness import compared_ports, render_compare_harness
+from .results import CandidateResult, trace_slices
+from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+
+
+def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun, options: CheckOptions,
+                        backend_name: str) -> Verdict:
+    """The verdict of one candidate whose run compared `samples` sample points."""
+    outs = compared_ports(golden_run.interface)
+    rates = {p.name: (r.counts[i] / samples if samples and i < len(r.counts) else 0.0)
+             for i, p in enumerate(outs)}
+    if r.fails == 0:
+        reason = (f"matches the golden at all {samples} sample points "
+                  f"({options.cycles} cycles, {options.seeds} seeds)")
+        if golden_run.never_known:
+            reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
+        return Verdict(VerdictKind.EQUIVALENT, reason, backend=backend_name, mismatch_rate=rates,
+                       samples_compared=samples)
+    cex = build_counterexample(golden_run, r.first, r.actual, options)
+    if cex is None:
+        reason = "differs from the golden"
+    elif cex.outputs:
+        reason = f"differs from the golden on {', '.join(cex.outputs)} at cycle {cex.cycle}"
+    else:
+        reason = f"differs from the golden at cycle {cex.cycle} only where the golden is X (2-state simulator)"
+    return Verdict(VerdictKind.MISMATCH, reason, backend=backend_name, mismatch_rate=rates,
+                   samples_compared=samples, counterexample=cex)
+
+
+def bits_differ(expected: str, actual: str, x_matches_anything: bool) -> bool:
+    if not x_matches_anything:
+        return expected != actual
+    return any(e in "01" and a != e for e, a in zip(expected, actual))
+
+
+def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
+                         options: CheckOptions) -> Counterexample | None:
+    if sample < 0 or sample >= len(golden_run.expected):
+        return None
+    iface, stim, plan = golden_run.interface, golden_run.stimulus, golden_run.plan
+    expected = golden_run.expected[sample]
+    pairs = [(port.name, expected[lo:hi], actual[lo:hi])
+             for port, (hi, lo) in zip(compared_ports(iface), trace_slices(iface))]
+    outputs = {name: OutputValue(expected=e, actual=a) for name, e, a in pairs
+               if bits_differ(e, a, options.x_matches_anything)}
+    # empty when the simulator compared an X of the golden as 0 (2-state): strategies re-check those
+    step = plan.step_of(sample)
+    phase_a = plan.per_step == 2 and sample % 2 == 0
+    # at sample A the data inputs still hold the previous step's values (they change at +6)
+    row = stim.values_at(max(0, step - 1) if phase_a else step)
+    clocks_now = stim.values_at(step)
+    inputs = {}
+    for name, width in zip(stim.columns, stim.widths):
+        value = clocks_now[name] if name in iface.clock_names else row[name]
+        inputs[name] = format(value, f"0{width}b")
+    cex = Counterexample(cycle=step // stim.steps_per_cycle, step=step, time_ns=plan.time_of(sample),
+                         inputs=inputs, outputs=outputs)
+    if options.replay_testbench:
+        cex.testbench = replay_testbench(golden_run, step, options)
+    return cex
+
+
+def replay_testbench(golden_run: GoldenRun, last_step: int, options: CheckOptions,
+                     module: str | None = None) -> str:
+    """A single-file testbench that drives `module` (default: the golden's top name) with the
+    stimulus up to last_step and compares it with the golden's recorded outputs."""
+    iface = golden_run.interface
+    stim = replace(golden_run.stimulus, rows=golden_run.stimulus.rows[: last_step + 1])
+    samples = (last_step + 1) * golden_run.plan.per_step
+    token = "replay"
+    return render_compare_harness(iface, stim, [module or iface.top], token, None,
+                                  stop_when_all_fail=True,
+                                  x_in_golden_matches_anything=options.x_matches_anything,
+                                  embedded_expected=golden_run.expected[:samples])
+
+
+def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions, backend_name: str = "") -> Verdict:
+    """The verdict from a candidate's recorded trace (golden X matches anything unless told otherwise)."""
+    outs = compared_ports(run.interface)
+    slices, pos = [], 0
+    for p in outs:
+        slices.append((pos, pos + p.width))
+        pos += p.width
+    counts = [0] * len(outs)
+    first, first_actual = -1, ""
+    for k, (e, a) in enumerate(zip(run.expected, actual)):
+        bad = False
+        for i, (lo, hi) in enumerate(slices):
+            if bits_differ(e[lo:hi], a[lo:hi], options.x_matches_anything):
+                counts[i] += 1
+                bad = True
+        if bad and first < 0:
+            first, first_actual = k, a
+    done = min(len(run.expected), len(actual))
+    rates = {p.name: counts[i] / done if done else 0.0 for i, p in enumerate(outs)}
+    if len(actual) < len(run.expected) and first < 0:
+        return Verdict(VerdictKind.INFRA_ERROR, f"recorded {len(actual)} of {len(run.expected)} samples",
+                       backend=backend_name)
+    if first < 0:
+        return Verdict(VerdictKind.EQUIVALENT, f"matches the golden at all {done} sample points "
+                       f"({options.cycles} cycles, {options.seeds} seeds)", mismatch_rate=rates,
+                       samples_compared=done, backend=backend_name)
+    cex = build_counterexample(run, first, first_actual, options) if first < run.plan.samples else None
+    where = f" on {', '.join(cex.outputs)} at cycle {cex.cycle}" if cex else f" at user sample {first}"
+    return Verdict(VerdictKind.MISMATCH, f"differs from the golden{where}", mismatch_rate=rates,
+                   samples_compared=done, counterexample=cex, backend=backend_name)

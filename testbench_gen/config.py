@@ -1,0 +1,118 @@
+"""The checker's one configuration: stimulus, limits, backend strategy and formal bounds.
+
+Why one object: the reward, the data filter, the pool and `codev verify` must be able to set every
+knob the checker has (the strategy's and formal's included) from one YAML recipe. Python callers keep
+the flat fields (`CheckOptions(cycles=500)`); the strategy and formal knobs are nested records. YAML
+may be flat or grouped in sections (`stimulus:`, `limits:`, `strategy:`, `formal:`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .sandbox import Limits
+from .stimulus import StimulusOptions
+
+
+@dataclass(frozen=True)
+class FormalOptions:
+    bound: int = 24  # clock cycles checked from reset (sequential designs)
+    induction_steps: int = 8  # longest induction attempted
+    timeout: float = 20.0  # wall seconds per yosys run
+    memory_mb: int = 2048
+    replay: bool = True  # confirm counterexamples in simulation
+
+
+@dataclass(frozen=True)
+class StrategyOptions:
+    probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
+    # Verilator's cost model (2 cores, Verilator 5.006): ~4 s of builds for any design, plus up to
+    # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
+    verilator_fixed: float = 4.0
+    verilator_per_candidate: float = 2.5
+    hybrid_budget: float = 60.0  # formal seconds per check_with_strategy call
+
+
+# YAML sections and the flat CheckOptions fields they group
+SECTIONS = {
+    "stimulus": ("cycles", "seeds", "seed"),
+    "limits": ("timeout", "timeout_factor", "min_timeout", "memory_mb", "max_output_mb", "batch_size"),
+}
+NESTED = {"strategy": StrategyOptions, "formal": FormalOptions}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    top: str | None = None  # golden's top module (default: the one no other module instantiates)
+    cycles: int = 2000  # clock cycles over all seeds
+    seeds: int = 4
+    seed: int = 0
+    timeout: float = 120.0  # hard cap, seconds of simulation per candidate
+    timeout_factor: float = 25.0  # a candidate may be this many times slower than the golden ...
+    min_timeout: float = 5.0  # ... but always gets at least this long
+    backend: str = "icarus"
+    x_matches_anything: bool = True  # bits where the golden is X are not compared
+    graded: bool = False  # simulate to the end even when every candidate has failed
+    batch_size: int = 32
+    memory_mb: int = 2048
+    max_output_mb: int = 16  # a candidate printing more than this is rejected
+    replay_testbench: bool = True  # render a standalone replay testbench into each counterexample
+    strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
+    formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any], source: str = "options") -> "CheckOptions":
+        """Build from a dict (a YAML recipe, flat or in sections); unknown keys are an error naming them."""
+        flat: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in SECTIONS:
+                _expect_mapping(value, key, source)
+                stray = sorted(set(value) - set(SECTIONS[key]))
+                if stray:
+                    raise ValueError(f"{source}: unknown option(s) in section '{key}': {', '.join(stray)} "
+                                     f"(known: {', '.join(SECTIONS[key])})")
+                flat.update(value)
+            elif key in NESTED:
+                _expect_mapping(value, key, source)
+                flat[key] = _nested(NESTED[key], value, key, source)
+            else:
+                flat[key] = value
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(flat) - known)
+        if unknown:
+            raise ValueError(f"{source}: unknown checker option(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(sorted(known))})")
+        return cls(**flat)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "CheckOptions":
+        """A YAML recipe: the mapping itself or its `checker:` section."""
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text()) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping of checker options")
+        return cls.from_mapping(data.get("checker", data), source=str(path))
+
+    def stimulus_options(self) -> StimulusOptions:
+        return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.seed)
+
+    def limits(self, seconds: float) -> Limits:
+        """Sandbox limits of one tool run that may take `seconds` of wall time."""
+        return Limits(wall_seconds=seconds, memory_bytes=self.memory_mb << 20,
+                      file_bytes=self.max_output_mb << 20)
+
+
+def _expect_mapping(value: Any, key: str, source: str) -> None:
+    if not isinstance(value, dict):
+        raise ValueError(f"{source}: section '{key}' must be a mapping")
+
+
+def _nested(kind: type, value: dict[str, Any], key: str, source: str):
+    known = {f.name for f in fields(kind)}
+    stray = sorted(set(value) - known)
+    if stray:
+        raise ValueError(f"{source}: unknown option(s) in section '{key}': {', '.join(stray)} "
+                         f"(known: {', '.join(sorted(known))})")
+    return kind(**value)

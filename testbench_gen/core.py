@@ -1,0 +1,174 @@
+"""The batch core: many candidates, one testbench, one simulation; culprits isolated.
+
+Public API that strategies, formal replays and backends build on (nothing private crosses modules):
+  BatchItem, check_batch (screen + batches, for any backends.CheckBackend), HarnessCheck (that
+  protocol for Icarus/Verilator), run_batch (one simulation of already-screened candidates),
+  candidate_budget. A candidate that breaks the batch (compile error,
+  hang, crash) is isolated by re-running the batch members alone, so it never poisons the others.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from .backends import CheckBackend, SimulatorBackend
+from .compare import verdict_from_result
+from .config import CheckOptions
+from .golden import GoldenRun, prepare_golden
+from .harness import render_compare_harness
+from .policy import prepare
+from .results import EXPECTED_FILE, RESULTS_FILE, STIM_FILE, parse_results
+from .sandbox import RunResult, clean_paths, sandbox_dir
+from .screen import lone_compile_errors, screen
+from .verdict import Verdict, VerdictKind
+
+
+@dataclass
+class BatchItem:
+    """A screened candidate: its position in the caller's list, display name, text and top module."""
+
+    index: int
+    name: str
+    source: str
+    top: str  # the candidate's top module (original name)
+
+
+class HarnessCheck:
+    """The CheckBackend of a harness simulator: golden recorded alone, candidates in batch runs."""
+
+    def __init__(self, simulator: SimulatorBackend):
+        self.simulator = simulator
+        self.name = simulator.name
+
+    def record_golden(self, golden: str, options: CheckOptions) -> GoldenRun:
+        return prepare_golden(golden, options, self.simulator)
+
+    def compare(self, golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions) -> dict[int, Verdict]:
+        return run_batch(golden_run, items, options, self.simulator)
+
+
+def check_batch(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                backend: SimulatorBackend | CheckBackend) -> list[Verdict]:
+    """Verdicts for each candidate, in order: golden once, screening, then batches of survivors."""
+    checker = HarnessCheck(backend) if isinstance(backend, SimulatorBackend) else backend
+    golden_run = checker.record_golden(golden, options)
+    verdicts: list[Verdict | None] = [None] * len(candidates)
+    survivors: list[BatchItem] = []
+    for i, source in enumerate(candidates):
+        start = time.monotonic()
+        screened = screen(source, names[i], golden_run.interface, checker.simulator, options)
+        if isinstance(screened, Verdict):
+            screened.seconds = time.monotonic() - start
+            verdicts[i] = screened
+        else:
+            survivors.append(BatchItem(i, names[i], source, top=screened))
+    for chunk_start in range(0, len(survivors), max(1, options.batch_size)):
+        chunk = survivors[chunk_start:chunk_start + options.batch_size]
+        for index, verdict in checker.compare(golden_run, chunk, options).items():
+            verdicts[index] = verdict
+    return [v for v in verdicts if v is not None]
+
+
+def candidate_budget(golden_run: GoldenRun, options: CheckOptions) -> float:
+    """Simulation seconds one candidate may take: scales with the golden, capped by options.timeout."""
+    return min(options.timeout, max(options.min_timeout, options.timeout_factor * golden_run.seconds))
+
+
+def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions,
+              backend: SimulatorBackend) -> dict[int, Verdict]:
+    """Verdicts (by BatchItem.index) of screened candidates simulated together against golden_run."""
+    if not items:
+        return {}
+    start = time.monotonic()
+    token = secrets.token_hex(6)
+    with sandbox_dir("codev-check-") as wd:
+        modules, files, shown = [], [], {}
+        for k, item in enumerate(items):
+            prepared = prepare(item.source, item.top, f"c{k}_{token}", f"cand{k}.v")
+            (wd / f"cand{k}.v").write_text(prepared.text)
+            (wd / f"cand{k}_end.v").write_text(prepared.trailer)
+            modules.append(prepared.top)
+            files += [wd / f"cand{k}.v", wd / f"cand{k}_end.v"]
+            shown[f"cand{k}.v"] = item.name
+        (wd / STIM_FILE).write_text("\n".join(golden_run.stimulus.hex_lines()) + "\n")
+        (wd / EXPECTED_FILE).write_text("\n".join(golden_run.expected) + "\n")
+        tb = render_compare_harness(golden_run.interface, golden_run.stimulus, modules, token,
+                                    RESULTS_FILE, stop_when_all_fail=not options.graded,
+                                    x_in_golden_matches_anything=options.x_matches_anything)
+        (wd / "tb.v").write_text(tb)
+        comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
+        if comp.ok:
+            budget = candidate_budget(golden_run, options)
+            sim = backend.simulate(wd, options.limits(budget * len(items)))
+            results = parse_results(wd / RESULTS_FILE, token, len(items))
+        else:
+            message = clean_paths(backend.compile_errors(comp), wd)
+    elapsed = time.monotonic() - start
+    if not comp.ok:
+        if len(items) == 1:
+            return {items[0].index: Verdict(VerdictKind.COMPILE_ERROR, "does not compile",
+                                            backend=backend.name, seconds=elapsed,
+                                            detail=clean_paths(message, wd, shown))}
+        return _isolate_compile_errors(golden_run, items, message, options, backend)
+    if results is None:
+        if len(items) > 1:
+            return _split(golden_run, items, options, backend)
+        return {items[0].index: _failed_run_verdict(sim, budget, golden_run, backend, elapsed, options)}
+    verdicts = {}
+    for k, item in enumerate(items):
+        verdict = verdict_from_result(results.candidates[k], results.samples, golden_run, options, backend.name)
+        verdict.seconds = elapsed / len(items)
+        verdicts[item.index] = verdict
+    return verdicts
+
+
+def _isolate_compile_errors(golden_run, items, message, options, backend) -> dict[int, Verdict]:
+    """A batch did not compile: give the culprits their own compile errors, rerun the rest."""
+    blamed = [k for k in range(len(items)) if f"cand{k}.v" in message] or list(range(len(items)))
+    verdicts, keep = {}, []
+    for k, item in enumerate(items):
+        if k not in blamed:
+            keep.append(item)
+            continue
+        start = time.monotonic()
+        lone = lone_compile_errors(item.source, item.name, backend, options)
+        if lone:
+            verdicts[item.index] = Verdict(VerdictKind.COMPILE_ERROR, "does not compile",
+                                           backend=backend.name, detail=lone,
+                                           seconds=time.monotonic() - start)
+        else:
+            keep.append(item)
+    if len(keep) == len(items):  # nobody fails alone: the harness itself trips, isolate each
+        return _split(golden_run, items, options, backend)
+    verdicts.update(run_batch(golden_run, keep, options, backend))
+    return verdicts
+
+
+def _split(golden_run, items, options, backend) -> dict[int, Verdict]:
+    verdicts = {}
+    for item in items:
+        verdicts.update(run_batch(golden_run, [item], options, backend))
+    return verdicts
+
+
+def _failed_run_verdict(sim: RunResult, budget: float, golden_run: GoldenRun,
+                        backend: SimulatorBackend, elapsed: float, options: CheckOptions) -> Verdict:
+    if sim.timed_out:
+        return Verdict(
+            VerdictKind.TIMEOUT,
+            f"simulation exceeded {budget:.1f} s (the golden needed {golden_run.seconds:.2f} s; "
+            f"limit = max({options.min_timeout:.0f} s, {options.timeout_factor:.0f}x golden), capped at "
+            f"{options.timeout:.0f} s)",
+            backend=backend.name, seconds=elapsed)
+    if sim.file_limit_hit:
+        return Verdict(VerdictKind.REJECTED,
+                       f"output flood: the candidate printed more than {options.max_output_mb} MB",
+                       backend=backend.name, seconds=elapsed)
+    if sim.memory_limit_hit:
+        return Verdict(VerdictKind.REJECTED, f"exceeded the memory limit of {options.memory_mb} MB",
+                       backend=backend.name, seconds=elapsed)
+    tail = (sim.stderr or sim.stdout).strip()[-400:]
+    return Verdict(VerdictKind.INFRA_ERROR,
+                   f"simulator ended without a result (exit status {sim.returncode})",
+                   backend=backend.name, seconds=elapsed, detail=tail)

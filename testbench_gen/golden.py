@@ -1,0 +1,111 @@
+"""The golden side of a check: its interface, stimulus and recorded output trace (cached).
+
+Why separate: every backend and strategy compares candidates against the same `GoldenRun`; the
+golden never shares a simulation with candidates, so its trace is computed here, alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from .backends import SimulatorBackend, get_backend
+from .cache import BoundedCache
+from .config import CheckOptions
+from .harness import EXPECTED_FILE, STIM_FILE, SamplePlan, compared_ports, render_golden_harness, sample_plan
+from .infer import InterfaceError, infer_interface
+from .interface import Interface
+from .results import trace_slices
+from .sandbox import RunResult, clean_paths, sandbox_dir
+from .screen import lone_compile_errors
+from .stimulus import Stimulus, build_stimulus
+
+
+class InvalidGolden(Exception):
+    """The golden design cannot serve as a reference (message names the problem)."""
+
+
+class SimulatorUnavailable(Exception):
+    """The backend's tools are not installed or cannot start: nothing can be checked."""
+
+
+@dataclass
+class GoldenRun:
+    """Everything about the golden that candidates are compared against."""
+
+    interface: Interface
+    stimulus: Stimulus
+    plan: SamplePlan
+    expected: list[str]  # one 4-state binary line per sample (compared ports concatenated)
+    seconds: float  # the golden's own simulation time
+    never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
+
+
+GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
+
+
+def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
+    """Content hash of everything the golden's trace depends on (the pool's affinity key too)."""
+    relevant = (golden, options.top, options.cycles, options.seeds, options.seed, backend.name,
+                backend.version())
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()
+
+
+def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
+                   backend: SimulatorBackend | None = None) -> GoldenRun:
+    """The golden's run on `backend` (default: options.backend), simulated once per process."""
+    backend = backend or get_backend(options.backend)
+    if not backend.available():
+        raise SimulatorUnavailable(
+            f"simulator backend '{backend.name}' is not available (needs {', '.join(backend.executables)})")
+    key = golden_key(golden, options, backend)
+    cached = GOLDEN_CACHE.get(key)
+    if cached is not None:
+        return cached
+    run = _run_golden(golden, options, backend)
+    GOLDEN_CACHE.put(key, run)
+    return run
+
+
+def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -> GoldenRun:
+    try:
+        iface = infer_interface(golden, top=options.top, filename="golden.v")
+    except InterfaceError as exc:
+        message = lone_compile_errors(golden, "golden.v", backend, options)
+        raise InvalidGolden(f"does not compile: {message}" if message else str(exc)) from None
+    if not compared_ports(iface):
+        raise InvalidGolden(f"top module '{iface.top}' has no outputs to compare")
+    stim = build_stimulus(iface, options.stimulus_options())
+    plan = sample_plan(iface, stim)
+    expected, sim = simulate_golden(golden, iface, stim, options, backend)
+    if sim.timed_out:
+        raise InvalidGolden(f"simulation of the golden exceeded {options.timeout:.0f} s")
+    if len(expected) != plan.samples:
+        raise InvalidGolden(
+            f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
+            + (sim.stderr or sim.stdout).strip()[-500:]
+        )
+    never_known = []
+    for port, (hi, lo) in zip(compared_ports(iface), trace_slices(iface)):
+        if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
+            never_known.append(port.name)
+    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known)
+
+
+def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
+                    backend: SimulatorBackend) -> tuple[list[str], RunResult]:
+    """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
+    token = secrets.token_hex(6)
+    with sandbox_dir("codev-golden-") as wd:
+        (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
+        (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
+        (wd / "tb.v").write_text(render_golden_harness(iface, stim, iface.top, token))
+        limits = options.limits(options.timeout)
+        comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
+        if not comp.ok:
+            raise InvalidGolden("does not compile: " + clean_paths(backend.compile_errors(comp), wd))
+        sim = backend.simulate(wd, limits)
+        trace_path = wd / EXPECTED_FILE
+        expected = trace_path.read_text().split() if trace_path.exists() else []
+        sim.stderr, sim.stdout = clean_paths(sim.stderr, wd), clean_paths(sim.stdout, wd)
+    return expected, sim

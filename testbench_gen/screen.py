@@ -1,0 +1,91 @@
+"""Before simulation: is a candidate admissible at all (policy, syntax, interface)?
+
+A candidate that is rejected here gets its verdict without ever reaching a simulator; one that passes
+comes back as the name of its top module, ready for the batch run (core.py).
+"""
+from __future__ import annotations
+
+from .backends import SimulatorBackend
+from .config import CheckOptions
+from .infer import InterfaceError, has_syntax_errors, infer_interface
+from .interface import Interface
+from .policy import definitions, prepare, scan
+from .sandbox import clean_paths, sandbox_dir
+from .verdict import Verdict, VerdictKind
+
+
+def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
+           options: CheckOptions) -> Verdict | str:
+    """A verdict for a candidate that cannot be simulated, else the name of its top module."""
+    violations = scan(source)
+    if violations:
+        listed = ", ".join(str(v) for v in violations[:5])
+        # Text that does not even parse (prose after the code reads like `off.Let`) is a compile
+        # error, not a cheat; `include is never handed to a compiler (it reads files at compile time).
+        if has_syntax_errors(source) and not any(v.construct.startswith("`include") for v in violations):
+            message = lone_compile_errors(source, name, backend, options)
+            if message:
+                return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
+                               detail=message)
+        return Verdict(VerdictKind.REJECTED, f"forbidden construct: {listed}", backend=backend.name)
+    try:
+        iface = infer_interface(source, filename=name, prefer_top=golden.top)
+    except InterfaceError as exc:
+        message = lone_compile_errors(source, name, backend, options)
+        if message:
+            return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
+                           detail=message)
+        if "several top-level modules" in str(exc):
+            iface = top_by_ports(source, name, golden)
+            if iface is None:
+                return Verdict(VerdictKind.INTERFACE_MISMATCH, str(exc), backend=backend.name)
+        else:
+            return Verdict(VerdictKind.INTERFACE_MISMATCH, str(exc), backend=backend.name)
+    problem = interface_difference(golden, iface)
+    if problem:
+        return Verdict(VerdictKind.INTERFACE_MISMATCH, problem, backend=backend.name)
+    return iface.top
+
+
+def top_by_ports(source: str, name: str, golden: Interface) -> Interface | None:
+    """Among several uninstantiated modules, the single one whose ports match the golden's."""
+    matches = []
+    for kind, module in definitions(source):
+        if kind not in ("module", "macromodule"):
+            continue
+        try:
+            iface = infer_interface(source, top=module, filename=name)
+        except InterfaceError:
+            continue
+        if not interface_difference(golden, iface):
+            matches.append(iface)
+    return matches[0] if len(matches) == 1 else None
+
+
+def interface_difference(golden: Interface, cand: Interface) -> str:
+    """'' when the candidate's ports match the golden's by name, direction and width."""
+    g = {p.name: p for p in golden.ports}
+    c = {p.name: p for p in cand.ports}
+    problems = []
+    missing = [n for n in g if n not in c]
+    extra = [n for n in c if n not in g]
+    if missing:
+        problems.append("missing port(s) " + ", ".join(missing))
+    if extra:
+        problems.append("extra port(s) " + ", ".join(extra))
+    for n in g:
+        if n in c:
+            if g[n].direction != c[n].direction:
+                problems.append(f"port {n} is {c[n].direction}, expected {g[n].direction}")
+            elif g[n].width != c[n].width:
+                problems.append(f"port {n} is {c[n].width} bits wide, expected {g[n].width}")
+    return "; ".join(problems)
+
+
+def lone_compile_errors(source: str, name: str, backend: SimulatorBackend, options: CheckOptions) -> str:
+    """Compile a design on its own; the cleaned error text, or '' if it compiles."""
+    with sandbox_dir("codev-lone-") as wd:
+        path = wd / "candidate.v"
+        path.write_text(prepare(source, top="", suffix="lone", display_name=name).text)
+        result = backend.compile(wd, [path], None, options.limits(30.0))
+        return "" if result.ok else clean_paths(backend.compile_errors(result), wd)
