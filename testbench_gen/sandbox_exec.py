@@ -110,6 +110,8 @@ def exec_tool(spec: dict, argv: list) -> None:
                        (resource.RLIMIT_NOFILE, (spec["nofile"],) * 2), (resource.RLIMIT_CORE, (0, 0))):
         resource.setrlimit(res, value)
     os.umask(0o077)
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores these; the tool must not
+        signal.signal(sig, signal.SIG_DFL)
     try:
         os.execvp(argv[0], argv)
     except OSError as exc:
