@@ -108,6 +108,9 @@ def exec_tool(spec: dict, argv: list) -> None:
     for res, value in ((resource.RLIMIT_CPU, (cpu, cpu + 1)), (resource.RLIMIT_AS, (spec["as"],) * 2),
                        (resource.RLIMIT_FSIZE, (spec["fsize"],) * 2),
                        (resource.RLIMIT_NOFILE, (spec["nofile"],) * 2), (resource.RLIMIT_CORE, (0, 0))):
+        ceiling = resource.getrlimit(res)[1]  # a limited caller's limits stay in force
+        if ceiling != resource.RLIM_INFINITY:
+            value = (min(value[0], ceiling), min(value[1], ceiling))
         resource.setrlimit(res, value)
     os.umask(0o077)
     for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores these; the tool must not
