@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .infer import InterfaceError, has_syntax_errors, infer_interface
 from .interface import Interface
 from .policy import Violation, definitions, scan
+from .sandbox import Confinement, adopt_confinement, confinement
 
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload([__name__])  # children start with pyslang and this module imported
@@ -64,7 +65,9 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
     return result
 
 
-def _child(conn, source: str, name: str, prefer_top: str | None, limits: FrontEndLimits) -> None:
+def _child(conn, source: str, name: str, prefer_top: str | None, limits: FrontEndLimits,
+           confined: Confinement) -> None:
+    adopt_confinement(confined)
     cpu = int(limits.wall_seconds) + 1
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -84,7 +87,7 @@ def analyse_bounded(source: str, name: str, prefer_top: str | None,
     """analyse() in a limited child process; a failure comes back as FrontEnd.failure."""
     start = time.monotonic()
     receiver, sender = CONTEXT.Pipe(duplex=False)
-    proc = CONTEXT.Process(target=_child, args=(sender, source, name, prefer_top, limits))
+    proc = CONTEXT.Process(target=_child, args=(sender, source, name, prefer_top, limits, confinement()))
     proc.start()
     sender.close()
     result = None

@@ -10,7 +10,6 @@ working directory and confinement() says why.
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -86,9 +85,22 @@ class Confinement:
                 + (f" ({self.reason})" if self.reason else ""))
 
 
-@functools.lru_cache(maxsize=1)
+_PROBED: list[Confinement] = []
+
+
 def confinement() -> Confinement:
-    """Probe once per process what the launcher can use."""
+    """What the launcher can use: probed once per process (or adopted from the parent)."""
+    if not _PROBED:
+        _PROBED.append(_probe())
+    return _PROBED[0]
+
+
+def adopt_confinement(found: Confinement) -> None:
+    """Take the parent's probe result (a forked helper need not probe again)."""
+    _PROBED[:] = [found]
+
+
+def _probe() -> Confinement:
     if os.environ.get(CONFINE_ENV) == "0":
         return Confinement(0, False, f"disabled by {CONFINE_ENV}=0")
     try:
