@@ -15,14 +15,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .infer import InterfaceError, has_syntax_errors, infer_interface
+from .infer import InterfaceError, has_syntax_errors, infer_interface, interface_of, parse_design
 from .interface import Interface
 from .policy import Violation, definitions, scan
 from .sandbox import Confinement, adopt_confinement, confinement
 
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload([__name__])  # children start with pyslang and this module imported
-RECURSION_LIMIT = 20000  # Python frames; pyslang's own depth limits apply below it
+RECURSION_LIMIT = 20000
+# pyslang's own step/depth limits: a design past them (a constant function looping 2e9 times, an
+# instance tree 262k deep) would hold the simulator's compiler for its whole time limit
+EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray")  # Python frames; pyslang's own depth limits apply below it
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,14 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
         result.syntax_errors = has_syntax_errors(source)
         return result
     try:
-        result.interface = infer_interface(source, filename=name, prefer_top=prefer_top)
+        design = parse_design(source, filename=name, prefer_top=prefer_top)
+        exceeded = sorted({str(d.code).removeprefix("DiagCode(").rstrip(")")
+                           for d in design.compilation.getAllDiagnostics()
+                           if d.isError() and any(w in str(d.code) for w in EXCEEDED_DIAGNOSTICS)})
+        if exceeded:  # the compiler would spend its whole limit where pyslang gave up
+            result.failure = f"elaboration exceeds the front end's limits ({', '.join(exceeded)})"
+            return result
+        result.interface = interface_of(design)
     except InterfaceError as exc:
         result.interface_error = str(exc)
         if "several top-level modules" in str(exc):
