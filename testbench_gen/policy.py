@@ -131,6 +131,16 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.construct} (line {self.line})"
 
+    @property
+    def never_compiled(self) -> bool:
+        """A construct some tool acts on even where Icarus fails (native code, files, lexer tricks):
+        the text is rejected, never reported as a mere compile error."""
+        return self.construct.startswith(NEVER_COMPILED)
+
+
+NEVER_COMPILED = ("`include", "control character", "lone carriage", "`systemc", "tool metacomment",
+                  "attribute", "DPI", "system task $c", "`verilator", "unterminated")
+
 
 class PreprocessError(Exception):
     """The simulator's preprocessor could not run on the text (message names the problem)."""

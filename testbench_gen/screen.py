@@ -27,9 +27,8 @@ def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
     if front.violations:
         listed = ", ".join(str(v) for v in front.violations[:5])
         # Text that does not even parse (prose after the code reads like `off.Let`) is a compile
-        # error, not a cheat; `include is never handed to a compiler (it reads files at compile time).
-        if front.syntax_errors and not any(v.construct.startswith(("`include", "control", "lone"))
-                                           for v in front.violations):
+        # error, not a cheat; `include, native code and lexer tricks are never handed to a compiler.
+        if front.syntax_errors and not any(v.never_compiled for v in front.violations):
             message = lone_compile_errors(source, name, backend, options)
             if message:
                 return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
