@@ -338,12 +338,20 @@ def preprocess(source: str, limits: Limits = Limits(wall_seconds=10.0, memory_by
         return out.read_text(errors="replace") if out.exists() else result.stdout
 
 
+def needs_preprocessor(source: str) -> bool:
+    """False when the preprocessor would hand the text through unchanged: no macro is defined,
+    used or tested (only directives the parser itself reads, such as `timescale)."""
+    return any("`" in text and text not in TOP_LEVEL_DIRECTIVES for _kind, text, _line in tokenize(source))
+
+
 def scan(source: str) -> list[Violation]:
     """Every rule, on the raw text and on what the compiler will see; [] means the text may compile."""
     found = text_violations(source)
     if any(v.construct.startswith(("`include", "control", "lone")) for v in found):
         return found  # never handed to a preprocessor: it would read files or lex differently
     found += code_violations(source, expanded=False)
+    if not needs_preprocessor(source):
+        return found + [v for v in code_violations(source) if v.construct not in {f.construct for f in found}]
     try:
         expanded = preprocess(source)
     except PreprocessError as exc:
