@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .infer import InterfaceError, has_syntax_errors, infer_interface, interface_of, parse_design
 from .interface import Interface
-from .policy import Violation, definitions, scan
+from .policy import Violation, declares_inout, definitions, scan
 from .sandbox import Confinement, adopt_confinement, confinement
 
 CONTEXT = multiprocessing.get_context("forkserver")
@@ -44,13 +44,14 @@ class FrontEnd:
     interface_error: str = ""  # InterfaceError's message when `interface` is None
     # when the source has several uninstantiated modules: each module's interface, by name
     module_interfaces: dict[str, Interface] = field(default_factory=dict)
+    inout: bool = False  # some module has an inout port
     failure: str = ""  # the child died, ran out of time/memory or raised: the candidate's fault
     seconds: float = 0.0
 
 
 def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
     """Policy scan, then (only for admissible text) the interface; runs in-process."""
-    result = FrontEnd(violations=scan(source))
+    result = FrontEnd(violations=scan(source), inout=declares_inout(source))
     if result.violations:
         result.syntax_errors = has_syntax_errors(source)
         return result

@@ -73,6 +73,11 @@ FORBIDDEN_KEYWORDS = {
     "config": "config blocks",
     "library": "library declarations",
 }
+# Switches connect nets both ways: one wired across two input ports shorts the nets the harness
+# shares with every batch-mate. No synthesizable design uses them.
+FORBIDDEN_KEYWORDS.update({name: f"switch primitive {name} (can short nets shared with other candidates)"
+                           for name in ("tran", "tranif0", "tranif1", "rtran", "rtranif0", "rtranif1",
+                                        "nmos", "pmos", "cmos", "rnmos", "rpmos", "rcmos")})
 
 # A definition opens with one of these and closes with its partner; nothing else may stand at the top
 # level (it would be a declaration in the compilation unit that every batch-mate shares).
@@ -218,8 +223,8 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
     # `a.b` may only start from a name the candidate itself uses plainly (an instance, a generate
     # block, a struct variable): such a name resolves locally before any upward lookup. The
     # testbench's names carry a secret token, so this is a second fence, not the only one.
-    local = {text for i, (kind, text, _l) in enumerate(items)
-             if kind == "ident" and not _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".")}
+    local = {_name_of(t) for i, t in enumerate(items)
+             if t[0] in ("ident", "escaped") and not _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".")}
     modules = {name for kind, name in _definitions(items) if kind != "package"}
     subprograms = {items[i + 1][1] for i, (kind, text, _l) in enumerate(items[:-1])
                    if text in ("task", "function")} | {
@@ -246,10 +251,10 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
             found.append(Violation("attribute (* ... *) (tool-specific semantics)", line))
         elif kind == "other" and text == "#" and not _is_parameter_list(items, i, modules, subprograms):
             found.append(Violation("# delay (synthesis ignores it; it can hide glitches)", line))
-        elif kind == "ident":
-            if text in FORBIDDEN_KEYWORDS:
+        elif kind in ("ident", "escaped"):
+            if kind == "ident" and text in FORBIDDEN_KEYWORDS:
                 found.append(Violation(FORBIDDEN_KEYWORDS[text], line))
-            elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and text not in local:
+            elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and _name_of(items[i]) not in local:
                 found.append(Violation(f"hierarchical reference {text}.{items[i + 2][1]}", line))
     return found
 
@@ -310,7 +315,12 @@ def _top_level_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
 
 
 def _is_dotted_head(items: list[tuple[str, str, int]], i: int) -> bool:
-    return i + 2 < len(items) and items[i + 1][1] == "." and items[i + 2][0] == "ident"
+    return i + 2 < len(items) and items[i + 1][1] == "." and items[i + 2][0] in ("ident", "escaped")
+
+
+def declares_inout(source: str) -> bool:
+    """True when any module of the text has an inout port (it could drive the nets it is wired to)."""
+    return any(kind == "ident" and text == "inout" for kind, text, _line in tokenize(source))
 
 
 def preprocessor_argv() -> list[str]:

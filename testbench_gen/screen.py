@@ -34,6 +34,10 @@ def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
                 return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
                                detail=message)
         return Verdict(VerdictKind.REJECTED, f"forbidden construct: {listed}", backend=backend.name)
+    if front.inout and not any(p.direction == "inout" for p in golden.ports):
+        # an inout port wired to an input drives the net the harness shares with batch-mates
+        return Verdict(VerdictKind.REJECTED, "forbidden construct: inout port where the golden has none",
+                       backend=backend.name)
     iface = front.interface
     if iface is None:
         message = lone_compile_errors(source, name, backend, options)

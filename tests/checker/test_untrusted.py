@@ -220,6 +220,12 @@ ATTACKS = {
     "VPI task": (cand("initial $codev_vpi_hook;"), "$codev_vpi_hook"),
     "line directive": (cand('`line 1 "cand0.v" 0'), "`line"),
     "pragma": (cand("`pragma protect begin"), "`pragma"),
+    # found while attacking the new policy: these made a correct batch-mate fail (shared input nets)
+    "tran shorts shared inputs": (cand("tran t0(a[0], b[0]);"), "switch primitive"),
+    "inout helper drives an input": ("module drv(inout o); assign o = 1'b0; endmodule\n" + cand("drv d(.o(a[0]));"),
+                                     "inout"),
+    "nmos onto an input": (cand("nmos n0(a[0], b[0], 1'b1);"), "switch primitive"),
+    "escaped hierarchical head": (cand("wire [7:0] z = \\codev_tb .y ;"), "hierarchical reference"),
 }
 
 
@@ -329,3 +335,18 @@ def test_front_end_bombs_are_the_candidates_own_verdict_and_cost_little(name, so
     assert bomb.kind is VerdictKind.REJECTED and "front end" in bomb.reason, (name, bomb)
     assert good.kind is VerdictKind.EQUIVALENT and wrong.kind is VerdictKind.MISMATCH
     assert elapsed < 3.0 + 10, (name, elapsed)  # bounded by the front end's limit, not the bomb
+
+
+def test_a_late_hang_costs_a_batch_about_one_budget_not_budget_times_size():
+    from testbench_gen.core import batch_budget, candidate_budget
+    from testbench_gen.golden import prepare_golden
+
+    options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
+    golden_run = prepare_golden(GOLDEN, options)
+    budget = candidate_budget(golden_run, options)
+    assert batch_budget(golden_run, options, 1) == budget
+    assert batch_budget(golden_run, options, 32) <= budget + 2 * golden_run.seconds * 32 < budget * 32
+    hang = cand("reg [15:0] n = 0; reg p = 1'b0, q = 1'b1; always @(posedge clk) n <= n + 1;"
+                " always @(p) q = ~p; always @(q) p = q; always @(posedge clk) if (n == 16'd150) p <= ~p;")
+    verdicts = check(GOLDEN, [GOOD] * 4 + [hang, cand(body=WRONG_BODY)], options)
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] * 4 + [VerdictKind.TIMEOUT, VerdictKind.MISMATCH]
