@@ -107,6 +107,7 @@ _METACOMMENT = re.compile(
     r"translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux|one_hot|one_cold",
     re.I)
 
+MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 
 _TOKEN = re.compile(
@@ -177,12 +178,11 @@ def text_violations(source: str) -> list[Violation]:
         if len(found) >= 3:
             return found
     items = lex(source)
-    defined = set(defined_macros(source))
+    found += comment_violations(items)
+    defined: set[str] = set()  # in text order: a macro used before its `define may be a tool's own
     depth = 0
     for i, (kind, text, line) in enumerate(items):
-        if kind == "comment" and _METACOMMENT.search(text):
-            found.append(Violation(f"tool metacomment {text[:40]!r} (tool-specific semantics)", line))
-        elif kind == "other" and text == '"':
+        if kind == "other" and text == '"':
             found.append(Violation("unterminated string", line))
         elif kind == "directive":
             name = text[1:]
@@ -192,16 +192,21 @@ def text_violations(source: str) -> list[Violation]:
             elif name in ("define", "undef") and nxt[0] == "ident" and (
                     nxt[1] in DIRECTIVE_NAMES or nxt[1].startswith("__")):
                 found.append(Violation(f"macro named like a directive `{nxt[1]}", line))
+            elif name == "define" and nxt[0] == "ident":
+                defined.add(nxt[1])
             elif name in ("ifdef", "ifndef", "elsif"):
                 depth += name != "elsif"
                 if nxt[0] == "ident" and nxt[1] not in defined:
                     found.append(Violation(
-                        f"`{name} {nxt[1]} on a macro the candidate does not define "
+                        f"`{name} {nxt[1]} on a macro the candidate has not defined above "
                         "(simulators predefine different macros)", line))
             elif name == "endif":
                 depth -= 1
+                if depth < 0:
+                    found.append(Violation("`endif without `ifdef (closes another file's)", line))
+                    depth = 0
             elif name not in ALLOWED_DIRECTIVES and name not in defined:
-                found.append(Violation(f"`{name} (not a macro the candidate defines)", line))
+                found.append(Violation(f"`{name} (not a macro the candidate defines above)", line))
     if "/*" in _strip_comments_and_strings(source):  # every closed one was a comment token
         found.append(Violation("unterminated /* comment (runs into the next file)", len(source.splitlines())))
     if depth > 0:
@@ -210,6 +215,12 @@ def text_violations(source: str) -> list[Violation]:
         found.append(Violation("line continuation at the end (runs into the next file)",
                                len(source.splitlines())))
     return found
+
+
+def comment_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
+    """Comments a tool reads as instructions (checked after preprocessing too: pasting can make one)."""
+    return [Violation(f"tool metacomment {text[:40]!r} (tool-specific semantics)", line)
+            for kind, text, line in items if kind == "comment" and _METACOMMENT.search(text)]
 
 
 # ---------------------------------------------------------------- the code the compiler sees
@@ -361,17 +372,18 @@ def scan(source: str) -> list[Violation]:
         return found  # never handed to a preprocessor: it would read files or lex differently
     found += code_violations(source, expanded=False)
     if not needs_preprocessor(source):
-        return found + [v for v in code_violations(source) if v.construct not in {f.construct for f in found}]
+        return (found + [v for v in code_violations(source) if v.construct not in {f.construct for f in found}])[
+            :MAX_VIOLATIONS]
     try:
         expanded = preprocess(source)
     except PreprocessError as exc:
         return found + [Violation(str(exc), 0)]
     seen = {v.construct for v in found}
-    for v in code_violations(expanded):
+    for v in code_violations(expanded) + comment_violations(lex(expanded)):
         if v.construct not in seen:
             found.append(v)
             seen.add(v.construct)
-    return found
+    return found[:MAX_VIOLATIONS]
 
 
 @dataclass

@@ -225,6 +225,10 @@ ATTACKS = {
     "inout helper drives an input": ("module drv(inout o); assign o = 1'b0; endmodule\n" + cand("drv d(.o(a[0]));"),
                                      "inout"),
     "nmos onto an input": (cand("nmos n0(a[0], b[0], 1'b1);"), "switch primitive"),
+    "metacomment built by a macro": ("`define S /\n" + cand("wire p `S*verilator public*/;"), "metacomment"),
+    "ifdef before the candidate's own define": (cand("`ifdef VERILATOR\nwire v;\n`endif\n`define VERILATOR"),
+                                                "VERILATOR"),
+    "stray endif": (cand("`endif"), "`endif without"),
     "escaped hierarchical head": (cand("wire [7:0] z = \\codev_tb .y ;"), "hierarchical reference"),
 }
 
