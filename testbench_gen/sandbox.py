@@ -10,6 +10,7 @@ working directory and confinement() says why.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -81,8 +82,9 @@ class Confinement:
 
     def describe(self) -> str:
         fs = f"Landlock ABI {self.landlock_abi}" if self.filesystem else "none (working directory only)"
-        return (f"file-system confinement: {fs}; PID namespace: {'yes' if self.pid_namespace else 'no'}"
-                + (f" ({self.reason})" if self.reason else ""))
+        kind = "python" if launcher()[0] == sys.executable else "compiled"
+        return (f"file-system confinement: {fs}; PID namespace: {'yes' if self.pid_namespace else 'no'}; "
+                f"launcher: {kind}" + (f" ({self.reason})" if self.reason else ""))
 
 
 _PROBED: list[Confinement] = []
@@ -104,8 +106,7 @@ def _probe() -> Confinement:
     if os.environ.get(CONFINE_ENV) == "0":
         return Confinement(0, False, f"disabled by {CONFINE_ENV}=0")
     try:
-        out = subprocess.run([sys.executable, "-I", "-S", str(LAUNCHER), "--probe"], capture_output=True,
-                             text=True, timeout=30)
+        out = subprocess.run([*launcher(), "--probe"], capture_output=True, text=True, timeout=30)
         found = json.loads(out.stdout)
     except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
         return Confinement(0, False, f"the launcher does not run: {exc}")
@@ -119,7 +120,7 @@ def _probe() -> Confinement:
 
 def readable_roots() -> list[str]:
     """Read-only roots besides the run's own directory; shared caches are here, never writable."""
-    cache = os.environ.get(CACHE_ENV) or str(Path.home() / ".cache" / "codev")
+    cache = str(_cache_dir())
     package_root = str(Path(__file__).resolve().parent.parent)
     roots = [*SYSTEM_ROOTS, sys.prefix, sys.base_prefix, sys.exec_prefix, package_root, cache]
     return [os.path.realpath(r) for r in dict.fromkeys(roots)]
@@ -130,11 +131,45 @@ def launcher_argv(argv: Sequence[str], cwd: Path, limits: Limits,
     """argv wrapped in the confining launcher."""
     found = confinement()
     cpu = limits.cpu_seconds if limits.cpu_seconds is not None else int(limits.wall_seconds) + 5
-    spec = {"ppid": os.getpid(), "cwd": str(cwd), "read": readable_roots(),
-            "write": ["/dev/null", *map(str, writable)], "landlock": found.filesystem,
-            "pidns": found.pid_namespace, "cpu": cpu, "as": limits.memory_bytes,
-            "fsize": limits.file_bytes, "nofile": limits.open_files}
-    return [sys.executable, "-I", "-S", str(LAUNCHER), json.dumps(spec), "--", *argv]
+    read = readable_roots()
+    write = [str(cwd), "/dev/null", *map(str, writable)]
+    return [*launcher(), str(os.getpid()), str(int(found.filesystem)), str(int(found.pid_namespace)),
+            str(cpu), str(limits.memory_bytes), str(limits.file_bytes), str(limits.open_files),
+            str(len(read)), *read, str(len(write)), *write, "--", *argv]
+
+
+_LAUNCHER: list[list[str]] = []
+
+
+def launcher() -> list[str]:
+    """The compiled launcher (built once into the codev cache), else the Python one."""
+    if not _LAUNCHER:
+        _LAUNCHER.append(_compiled_launcher() or [sys.executable, "-I", "-S", str(LAUNCHER)])
+    return _LAUNCHER[0]
+
+
+def _compiled_launcher() -> list[str] | None:
+    source = LAUNCHER.with_suffix(".c")
+    compiler = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if not source.exists() or not compiler:
+        return None
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    binary = _cache_dir() / f"sandbox-exec-{digest}"
+    if not binary.exists():
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        partial = binary.with_name(f"{binary.name}.{os.getpid()}.tmp")
+        try:
+            subprocess.run([compiler, "-O2", "-o", str(partial), str(source)], check=True,
+                           capture_output=True, timeout=120)
+            os.replace(partial, binary)  # atomic: parallel workers may build it at once
+        except (OSError, subprocess.SubprocessError):
+            partial.unlink(missing_ok=True)
+            return None
+    return [str(binary)]
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "codev")
 
 
 def _kill_group(pgid: int) -> None:

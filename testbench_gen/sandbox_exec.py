@@ -1,18 +1,18 @@
-"""Launcher that confines one tool run, then execs it: `python -I -S sandbox_exec.py SPEC -- ARGV...`.
+"""Launcher that confines one tool run, then execs it (the fallback of sandbox_exec.c, same job).
+
+usage: python -I -S sandbox_exec.py PPID LANDLOCK PIDNS CPU AS FSIZE NOFILE NREAD READ... NWRITE WRITE... -- ARGV...
+       python -I -S sandbox_exec.py --probe   (prints what the kernel allows, as JSON)
 
 Why a launcher instead of `preexec_fn`: code between fork and exec in a threaded trainer can deadlock,
-so the parent only spawns this script (standard library only, no package imports) and all set-up
+so the parent only spawns this program (standard library only, no package imports) and all set-up
 happens here, single-threaded:
 - dies with its parent (PR_SET_PDEATHSIG) and runs the tool in a new PID namespace, so when the
   checker is killed from outside, every process the tool started dies with it (the kernel kills a
   namespace whose init exits);
-- Landlock (Linux 5.13+, unprivileged): the tool may read and execute only system directories and
-  the given read-only roots, write only its working directory and the given writable roots, use no
-  TCP, and signal nothing outside its own domain;
+- Landlock (Linux 5.13+, unprivileged): the tool may read and execute only the READ roots, write only
+  the WRITE roots (its working directory among them), use no TCP, and signal nothing outside its own
+  domain;
 - resource limits (CPU, address space, file size, open files, no core dumps) and umask 077.
-
-SPEC is JSON: {"ppid", "cwd", "read", "write", "landlock", "pidns", "cpu", "as", "fsize", "nofile"}.
-`--probe` prints which of these the kernel allows, as JSON, and exits.
 """
 import ctypes
 import json
@@ -178,16 +178,29 @@ def probe() -> dict:
     return found
 
 
+def parse(argv: list) -> tuple[dict, list]:
+    """The positional arguments (see the module docstring) as a spec and the tool's argv."""
+    names = ("ppid", "landlock", "pidns", "cpu", "as", "fsize", "nofile")
+    spec = {name: int(value) for name, value in zip(names, argv[:7])}
+    nread = int(argv[7])
+    spec["read"] = argv[8:8 + nread]
+    nwrite = int(argv[8 + nread])
+    start = 9 + nread
+    spec["write"] = argv[start:start + nwrite]
+    if argv[start + nwrite] != "--" or len(argv) <= start + nwrite + 1:
+        fail("usage: see sandbox_exec.py")
+    return spec, argv[start + nwrite + 1:]
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--probe"]:
         print(json.dumps(probe()))
         return
-    spec, argv = json.loads(sys.argv[1]), sys.argv[3:]
+    spec, argv = parse(sys.argv[1:])
     die_with_parent(spec["ppid"])
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # it re-raises the tool's fatal signal
-    os.chdir(spec["cwd"])
     if spec["landlock"]:
-        restrict(spec["read"], [spec["cwd"], *spec["write"]])
+        restrict(spec["read"], spec["write"])
     if spec["pidns"]:
         run_in_namespace(spec, argv)
     exec_tool(spec, argv)

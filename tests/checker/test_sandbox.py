@@ -14,14 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from testbench_gen import sandbox
 from testbench_gen.backends import get_backend
 from testbench_gen.sandbox import Limits, confinement, run_limited, sandbox_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def confined():
+@pytest.fixture(params=["compiled", "python"])
+def confined(request, monkeypatch):
+    """Each escape is tried through the compiled launcher and through its Python fallback."""
+    if request.param == "python":
+        monkeypatch.setattr(sandbox, "_LAUNCHER", [[sys.executable, "-I", "-S", str(sandbox.LAUNCHER)]])
+    elif sandbox.launcher()[0] == sys.executable:
+        pytest.skip("no C compiler: only the Python launcher exists here")
     found = confinement()
     if not found.filesystem:  # the fallback must say why, and the rest cannot be shown here
         assert found.reason
