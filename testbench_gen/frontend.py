@@ -3,15 +3,19 @@
 Why: pyslang elaborates whatever it is given inside the process that calls it. A 15-line
 self-recursive module tree (262k instances) took ~45 s and >4 GB there, and deeply nested blocks
 raise RecursionError/RuntimeError, which used to surface as `infra_error` for a whole batch. Here the
-front end runs in a child forked from the multiprocessing fork server (pyslang preloaded, no fork
-of a threaded caller), with its own address-space and CPU limits and a wall-clock deadline; any
-failure is the candidate's own result, never the caller's exception.
+front end runs in a long-lived worker started from the multiprocessing fork server (pyslang
+preloaded, no fork of a threaded caller), under an address-space limit, with a wall-clock deadline
+per candidate; a worker that hits a limit is replaced, and any failure is the candidate's own
+result, never the caller's exception.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import os
 import resource
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -23,6 +27,7 @@ from .sandbox import Confinement, adopt_confinement, confinement
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload([__name__])  # children start with pyslang and this module imported
 RECURSION_LIMIT = 20000
+RECYCLE_AFTER = 500  # candidates per worker process
 # pyslang's own step/depth limits: a design past them (a constant function looping 2e9 times, an
 # instance tree 262k deep) would hold the simulator's compiler for its whole time limit
 EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray")  # Python frames; pyslang's own depth limits apply below it
@@ -76,47 +81,89 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
     return result
 
 
-def _child(conn, source: str, name: str, prefer_top: str | None, limits: FrontEndLimits,
-           confined: Confinement) -> None:
-    adopt_confinement(confined)
-    cpu = int(limits.wall_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    sys.setrecursionlimit(RECURSION_LIMIT)
+def _analyse_guarded(source: str, name: str, prefer_top: str | None, memory_bytes: int) -> FrontEnd:
     try:
-        result = analyse(source, name, prefer_top)
+        return analyse(source, name, prefer_top)
     except MemoryError:
-        result = FrontEnd(failure=f"front end exceeded its memory limit of {limits.memory_bytes >> 20} MB")
+        return FrontEnd(failure=f"front end exceeded its memory limit of {memory_bytes >> 20} MB")
     except BaseException as exc:  # noqa: BLE001 - whatever the candidate provokes is its own result
-        result = FrontEnd(failure=f"front end failed on this text: {type(exc).__name__}: {str(exc)[:200]}")
-    conn.send(result)
-    conn.close()
+        return FrontEnd(failure=f"front end failed on this text: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _serve(conn, memory_bytes: int, confined: Confinement) -> None:
+    """The worker: one candidate at a time, under an address-space limit, until told to stop."""
+    adopt_confinement(confined)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    while True:
+        try:
+            source, name, prefer_top = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        conn.send(_analyse_guarded(source, name, prefer_top, memory_bytes))
+
+
+class _Worker:
+    """One long-lived limited child per process (a child per candidate cost ~50x the analysis).
+
+    It is replaced after a failure (a limit hit may leave it in any state) and every RECYCLE_AFTER
+    candidates (whatever the parser keeps between calls stays bounded)."""
+
+    def __init__(self) -> None:
+        self.proc = None
+        self.conn = None
+        self.memory_bytes = 0
+        self.calls = 0
+        self.lock = threading.Lock()  # trainers call reward functions from several threads
+
+    def stop(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
+        self.proc = self.conn = None
+
+    def start(self, memory_bytes: int) -> None:
+        self.stop()
+        self.conn, child_end = CONTEXT.Pipe()
+        self.proc = CONTEXT.Process(target=_serve, args=(child_end, memory_bytes, confinement()), daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.memory_bytes, self.calls = memory_bytes, 0
+
+    def call(self, request: tuple, limits: FrontEndLimits) -> FrontEnd:
+        with self.lock:
+            if (self.proc is None or not self.proc.is_alive() or self.calls >= RECYCLE_AFTER
+                    or self.memory_bytes != limits.memory_bytes):
+                self.start(limits.memory_bytes)
+            self.calls += 1
+            result = None
+            try:
+                self.conn.send(request)
+                if self.conn.poll(limits.wall_seconds):
+                    result = self.conn.recv()
+                else:
+                    result = FrontEnd(failure=f"front end exceeded {limits.wall_seconds:.0f} s on this text")
+            except (EOFError, OSError):
+                pass  # died on this text
+            if result is None or result.failure:
+                self.stop()
+            if result is None:
+                result = FrontEnd(failure="front end crashed on this text (a memory limit, or a crash in "
+                                          "the parser)")
+            return result
+
+
+_WORKER = _Worker()
+atexit.register(_WORKER.stop)
 
 
 def analyse_bounded(source: str, name: str, prefer_top: str | None,
                     limits: FrontEndLimits = FrontEndLimits()) -> FrontEnd:
-    """analyse() in a limited child process; a failure comes back as FrontEnd.failure."""
+    """analyse() in the limited worker process; a failure comes back as FrontEnd.failure."""
     start = time.monotonic()
-    receiver, sender = CONTEXT.Pipe(duplex=False)
-    proc = CONTEXT.Process(target=_child, args=(sender, source, name, prefer_top, limits, confinement()))
-    proc.start()
-    sender.close()
-    result = None
-    try:
-        if receiver.poll(limits.wall_seconds):
-            result = receiver.recv()
-        else:
-            result = FrontEnd(failure=f"front end exceeded {limits.wall_seconds:.0f} s on this text")
-    except (EOFError, OSError):
-        pass  # died before it could answer
-    finally:
-        receiver.close()
-        proc.join(1.0 if result is not None and not result.failure else 0)
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-    if result is None:
-        result = FrontEnd(failure=f"front end crashed on this text (exit status {proc.exitcode}: "
-                                  "a memory or CPU limit, or a crash in the parser)")
+    result = _WORKER.call((source, name, prefer_top), limits)
     result.seconds = time.monotonic() - start
     return result

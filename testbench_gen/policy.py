@@ -72,6 +72,8 @@ FORBIDDEN_KEYWORDS = {
     "bind": "bind (injects code into other modules)",
     "config": "config blocks",
     "library": "library declarations",
+    "assume": "assume (constrains a formal tool's inputs)",
+    "restrict": "restrict (constrains a formal tool's inputs)",
 }
 # Switches connect nets both ways: one wired across two input ports shorts the nets the harness
 # shares with every batch-mate. No synthesizable design uses them.

@@ -229,6 +229,7 @@ ATTACKS = {
     "ifdef before the candidate's own define": (cand("`ifdef VERILATOR\nwire v;\n`endif\n`define VERILATOR"),
                                                 "VERILATOR"),
     "stray endif": (cand("`endif"), "`endif without"),
+    "assume constrains formal": (cand("always @* assume (a == 8'd0);"), "assume"),
     "escaped hierarchical head": (cand("wire [7:0] z = \\codev_tb .y ;"), "hierarchical reference"),
 }
 
