@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -94,6 +95,8 @@ def confinement() -> Confinement:
     """What the launcher can use: probed once per process (or adopted from the parent)."""
     if not _PROBED:
         _PROBED.append(_probe())
+        if _PROBED[0].reason:
+            logging.getLogger(__name__).warning("sandbox: %s", _PROBED[0].describe())
     return _PROBED[0]
 
 
@@ -119,9 +122,10 @@ def _probe() -> Confinement:
 
 
 def readable_roots() -> list[str]:
-    """Read-only roots besides the run's own directory; shared caches are here, never writable."""
+    """Read-only roots besides the run's own directory: the OS, this Python, this package (not the
+    repository around it), and the codev cache (shared builds: readable, never writable)."""
     cache = str(_cache_dir())
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parent)  # cocotb runs helpers from here
     roots = [*SYSTEM_ROOTS, sys.prefix, sys.base_prefix, sys.exec_prefix, package_root, cache]
     return [os.path.realpath(r) for r in dict.fromkeys(roots)]
 

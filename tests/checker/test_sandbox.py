@@ -173,3 +173,20 @@ def test_killing_codev_verify_leaves_no_simulator_running(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_checks_from_several_threads_at_once_keep_their_verdicts():
+    """A trainer awaits rewards from threads: no preexec_fn, one front-end worker behind a lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from testbench_gen import CheckOptions, VerdictKind, check
+
+    golden = "module top(input [3:0] a, input [3:0] b, output [4:0] y); assign y = a + b; endmodule\n"
+    wrong = golden.replace("a + b", "a - b")
+    jobs = [[golden, wrong], [wrong, golden], [golden, golden + "wire t = $time;"]] * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda cands: [v.kind for v in check(golden, cands, CheckOptions(cycles=100))],
+                                jobs))
+    expected = {0: [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH], 1: [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT],
+                2: [VerdictKind.EQUIVALENT, VerdictKind.REJECTED]}
+    assert results == [expected[i % 3] for i in range(len(jobs))]
