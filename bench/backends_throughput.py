@@ -117,11 +117,9 @@ def _compiles(src: str) -> bool:
 
 def _clear_caches() -> None:
     """Every measurement starts cold: no backend profits from a golden another one prepared."""
-    from testbench_gen.backends import verilator
     from testbench_gen.cache import clear_all
 
     clear_all()  # golden traces, backend choices, cocotb goldens
-    verilator._TRACES.clear()
 
 
 def run_design(args: tuple[str, str, list[str], str, dict]) -> dict:

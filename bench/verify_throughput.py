@@ -1,8 +1,10 @@
 """Checker throughput and detection on VerilogEval v2 references with mutants (prints figures).
 
-Compares three flows on the same designs and candidates, all on the same cores:
+Compares these flows on the same designs and candidates, all on the same cores:
   ours-1    one candidate per check call (golden trace cached after the first call)
-  ours-16   16 candidates per golden in one call (the RL case)
+  ours-16   16 candidates per golden in one call (the RL case), one-shot check_many (new workers)
+  pool-cold the same 16-per-golden round on a fresh CheckerPool (workers start, goldens simulated)
+  pool-warm a second round over the same goldens on that pool (RL step 2+: traces already held)
   baseline  a CodeV-R1-like per-candidate flow: compile golden + candidate + a random testbench,
             simulate 100 sequences x 1,000 cycles, reset drawn once per sequence, no early stop
 Candidates per design: the reference itself (renamed TopModule) and single-site mutants
@@ -22,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from testbench_gen import CheckJob, CheckOptions, InvalidGolden, VerdictKind, check_many, prepare_golden
+from testbench_gen import CheckerPool, CheckJob, CheckOptions, InvalidGolden, check_many, prepare_golden
 from testbench_gen.harness import compared_ports
 from testbench_gen.mutants import mutants
 from testbench_gen.sandbox import Limits, run_limited, sandbox_dir
@@ -150,6 +152,19 @@ def main() -> None:
     verdicts16 = [v.kind.value for job in out16 for v in job]
     results["ours-16"] = (t16, detection(verdicts16, flags16), [])
 
+    # the warm pool: one round to start workers and record goldens, then the RL steady state
+    start = time.perf_counter()
+    with CheckerPool(workers=args.jobs) as pool:
+        cold = pool.check_many(jobs16)
+        t_cold = time.perf_counter() - start
+        start = time.perf_counter()
+        warm = pool.check_many(jobs16)
+        t_warm = time.perf_counter() - start
+        hits = pool.affinity_hits
+    for flow, t, out_ in (("pool-cold", t_cold, cold), ("pool-warm", t_warm, warm)):
+        results[flow] = (t, detection([v.kind.value for job in out_ for v in job], flags16), [])
+    print(f"pool: {hits} of {2 * len(jobs16)} tasks went to a worker already holding their golden")
+
     # baseline
     tasks = [(g, c) for _, g, cands, _ in per_design for c in cands]
     start = time.perf_counter()
@@ -167,13 +182,14 @@ def main() -> None:
     results["baseline"] = (tb, detection(verdicts_b, flags), per_call)
 
     print(f"\n{'flow':10} {'checks':>7} {'wall s':>8} {'checks/s':>9} {'mutants caught':>15} {'correct passed':>15}")
-    counts = {"ours-1": len(verdicts1), "ours-16": len(verdicts16), "baseline": len(verdicts_b)}
+    counts = {"ours-1": len(verdicts1), "ours-16": len(verdicts16), "pool-cold": len(verdicts16),
+              "pool-warm": len(verdicts16), "baseline": len(verdicts_b)}
     for flow, (t, (caught, total, correct_ok), _) in results.items():
         n = counts[flow]
-        n_correct = sum(1 for f in (flags16 if flow == "ours-16" else flags) if not f)
+        n_correct = sum(1 for f in (flags if flow in ("ours-1", "baseline") else flags16) if not f)
         print(f"{flow:10} {n:7d} {t:8.1f} {n / t:9.2f} {caught:7d}/{total:<7d} {correct_ok:7d}/{n_correct:<7d}")
     base_rate = counts["baseline"] / results["baseline"][0]
-    for flow in ("ours-1", "ours-16"):
+    for flow in ("ours-1", "ours-16", "pool-cold", "pool-warm"):
         rate = counts[flow] / results[flow][0]
         print(f"throughput ratio {flow} / baseline: {rate / base_rate:.1f}x")
     disagreements = [(t, a, b) for t, a, b in zip(range(len(tasks)), verdicts1, verdicts_b) if a != b]

@@ -14,6 +14,6 @@ __all__ = [
     "infer_interface", "InterfaceError", "Interface", "Port", "Clock", "Reset",
     "Verdict", "VerdictKind", "Counterexample", "OutputValue",
 ]
-from .pool import CheckJob, check_many  # noqa: E402
+from .pool import CheckerPool, CheckJob, check_many  # noqa: E402
 
-__all__ += ["CheckJob", "check_many"]
+__all__ += ["CheckerPool", "CheckJob", "check_many"]

@@ -13,7 +13,7 @@ from .compare import build_counterexample, replay_testbench
 from .config import CheckOptions
 from .core import check_batch
 from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, golden_key, prepare_golden, simulate_golden
-from .results import RESULTS_FILE
+from .results import TRACE_FILE
 from .screen import interface_difference
 from .strategies import STRATEGIES, check_with_strategy
 from .verdict import Verdict
@@ -22,7 +22,7 @@ STRATEGY_NAMES = STRATEGIES  # policies in strategies.py, not simulators
 
 __all__ = ["check", "CheckOptions", "GoldenRun", "InvalidGolden", "SimulatorUnavailable", "prepare_golden",
            "simulate_golden", "golden_key", "build_counterexample", "replay_testbench",
-           "interface_difference", "RESULTS_FILE", "STRATEGY_NAMES"]
+           "interface_difference", "TRACE_FILE", "STRATEGY_NAMES"]
 
 
 def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),

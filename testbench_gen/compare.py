@@ -1,7 +1,8 @@
-"""From what a simulation reported to a verdict: rates, the counterexample, its replay testbench.
+"""From recorded traces to a verdict: per-output rates, the counterexample, its replay testbench.
 
-Shared by every backend: the Verilog harness's result lines (`verdict_from_result`) and traces
-recorded elsewhere and compared in Python (`compare_traces`, e.g. cocotb) end in the same verdicts.
+Every backend records traces and the comparison happens here, in Python: the simulation a candidate
+runs in never holds the golden's answer, and a candidate's mismatch rate depends only on its own
+trace (never on batch-mates). `score_trace` compares, `verdict_from_result` words the verdict.
 """
 from __future__ import annotations
 
@@ -12,6 +13,29 @@ from .golden import GoldenRun
 from .harness import compared_ports, render_compare_harness
 from .results import CandidateResult, trace_slices
 from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+
+
+def score_trace(golden_run: GoldenRun, actual: list[str], options: CheckOptions) -> CandidateResult:
+    """Compare a candidate's trace with the golden's, sample by sample (equal lines are skipped)."""
+    slices = trace_slices(golden_run.interface)
+    counts = [0] * len(slices)
+    result = CandidateResult(counts=counts)
+    x_free = options.x_matches_anything
+    for k, (e, a) in enumerate(zip(golden_run.expected, actual)):
+        if e == a:
+            continue
+        known = "x" not in e and "z" not in e  # then a differing slice differs, whatever the X rule
+        bad = False
+        for i, (hi, lo) in enumerate(slices):
+            es, as_ = e[lo:hi], a[lo:hi]
+            if es != as_ and (known or bits_differ(es, as_, x_free)):
+                counts[i] += 1
+                bad = True
+        if bad:
+            result.fails += 1
+            if result.first < 0:
+                result.first, result.actual = k, a
+    return result
 
 
 def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun, options: CheckOptions,
@@ -86,32 +110,10 @@ def replay_testbench(golden_run: GoldenRun, last_step: int, options: CheckOption
 
 
 def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions, backend_name: str = "") -> Verdict:
-    """The verdict from a candidate's recorded trace (golden X matches anything unless told otherwise)."""
-    outs = compared_ports(run.interface)
-    slices, pos = [], 0
-    for p in outs:
-        slices.append((pos, pos + p.width))
-        pos += p.width
-    counts = [0] * len(outs)
-    first, first_actual = -1, ""
-    for k, (e, a) in enumerate(zip(run.expected, actual)):
-        bad = False
-        for i, (lo, hi) in enumerate(slices):
-            if bits_differ(e[lo:hi], a[lo:hi], options.x_matches_anything):
-                counts[i] += 1
-                bad = True
-        if bad and first < 0:
-            first, first_actual = k, a
+    """The verdict from a candidate's trace recorded outside the core (cocotb: may hold extra user samples)."""
     done = min(len(run.expected), len(actual))
-    rates = {p.name: counts[i] / done if done else 0.0 for i, p in enumerate(outs)}
-    if len(actual) < len(run.expected) and first < 0:
+    result = score_trace(run, actual, options)
+    if len(actual) < len(run.expected) and result.first < 0:
         return Verdict(VerdictKind.INFRA_ERROR, f"recorded {len(actual)} of {len(run.expected)} samples",
                        backend=backend_name)
-    if first < 0:
-        return Verdict(VerdictKind.EQUIVALENT, f"matches the golden at all {done} sample points "
-                       f"({options.cycles} cycles, {options.seeds} seeds)", mismatch_rate=rates,
-                       samples_compared=done, backend=backend_name)
-    cex = build_counterexample(run, first, first_actual, options) if first < run.plan.samples else None
-    where = f" on {', '.join(cex.outputs)} at cycle {cex.cycle}" if cex else f" at user sample {first}"
-    return Verdict(VerdictKind.MISMATCH, f"differs from the golden{where}", mismatch_rate=rates,
-                   samples_compared=done, counterexample=cex, backend=backend_name)
+    return verdict_from_result(result, done, run, options, backend_name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .interface import Interface
 from .sandbox import Limits
 from .stimulus import StimulusOptions
 
@@ -57,7 +58,7 @@ class CheckOptions:
     batch_size: int = 32
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
-    replay_testbench: bool = True  # render a standalone replay testbench into each counterexample
+    replay_testbench: bool = False  # render a standalone replay testbench into each counterexample
     strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
     formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
 
@@ -98,10 +99,16 @@ class CheckOptions:
     def stimulus_options(self) -> StimulusOptions:
         return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.seed)
 
-    def limits(self, seconds: float) -> Limits:
-        """Sandbox limits of one tool run that may take `seconds` of wall time."""
+    def limits(self, seconds: float, trace_bytes: int = 0) -> Limits:
+        """Sandbox limits of one tool run that may take `seconds` of wall time and write a trace
+        of `trace_bytes` (on top of what a candidate may print)."""
         return Limits(wall_seconds=seconds, memory_bytes=self.memory_mb << 20,
-                      file_bytes=self.max_output_mb << 20)
+                      file_bytes=(self.max_output_mb << 20) + trace_bytes)
+
+    def trace_limits(self, seconds: float, iface: Interface, designs: int, steps: int) -> Limits:
+        """Limits of a recording run: the trace file of `designs` designs over `steps` steps fits."""
+        width = sum(p.width for p in iface.ports if p.direction != "input")
+        return self.limits(seconds, trace_bytes=2 * steps * (designs * width + 1) + 64)
 
 
 def _expect_mapping(value: Any, key: str, source: str) -> None:

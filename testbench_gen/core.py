@@ -13,12 +13,12 @@ import time
 from dataclasses import dataclass
 
 from .backends import CheckBackend, SimulatorBackend
-from .compare import verdict_from_result
+from .compare import score_trace, verdict_from_result
 from .config import CheckOptions
-from .golden import GoldenRun, prepare_golden
-from .harness import render_compare_harness
+from .golden import GoldenRun, InvalidGolden, prepare_golden, simulate_golden
+from .harness import render_record_harness
 from .policy import prepare
-from .results import EXPECTED_FILE, RESULTS_FILE, STIM_FILE, parse_results
+from .results import NO_TRACE, STIM_FILE, TRACE_FILE, Recording, RunStatus, read_trace
 from .sandbox import RunResult, clean_paths, sandbox_dir
 from .screen import lone_compile_errors, screen
 from .verdict import Verdict, VerdictKind
@@ -85,11 +85,15 @@ def batch_budget(golden_run: GoldenRun, options: CheckOptions, size: int) -> flo
 
 def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions,
               backend: SimulatorBackend) -> dict[int, Verdict]:
-    """Verdicts (by BatchItem.index) of screened candidates simulated together against golden_run."""
+    """Verdicts (by BatchItem.index) of screened candidates simulated together against golden_run.
+
+    The simulation only records the candidates' outputs (the golden's trace never enters it); a run
+    that is incomplete or untrusted passes nobody: its candidates are rerun alone."""
     if not items:
         return {}
     start = time.monotonic()
     token = secrets.token_hex(6)
+    iface, stim = golden_run.interface, golden_run.stimulus
     with sandbox_dir("codev-check-") as wd:
         modules, files, shown = [], [], {}
         for k, item in enumerate(items):
@@ -99,17 +103,14 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
             modules.append(prepared.top)
             files += [wd / f"cand{k}.v", wd / f"cand{k}_end.v"]
             shown[f"cand{k}.v"] = item.name
-        (wd / STIM_FILE).write_text("\n".join(golden_run.stimulus.hex_lines()) + "\n")
-        (wd / EXPECTED_FILE).write_text("\n".join(golden_run.expected) + "\n")
-        tb = render_compare_harness(golden_run.interface, golden_run.stimulus, modules, token,
-                                    RESULTS_FILE, stop_when_all_fail=not options.graded,
-                                    x_in_golden_matches_anything=options.x_matches_anything)
-        (wd / "tb.v").write_text(tb)
+        (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
+        (wd / "tb.v").write_text(render_record_harness(iface, stim, modules, token, TRACE_FILE))
         comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
         if comp.ok:
             budget = candidate_budget(golden_run, options)
-            sim = backend.simulate(wd, options.limits(batch_budget(golden_run, options, len(items))))
-            results = parse_results(wd / RESULTS_FILE, token, len(items))
+            sim = backend.simulate(wd, options.trace_limits(batch_budget(golden_run, options, len(items)),
+                                                            iface, len(items), len(stim.rows)))
+            recording = read_trace(wd / TRACE_FILE, iface, len(items), golden_run.plan.samples)
         else:
             message = clean_paths(backend.compile_errors(comp), wd)
     elapsed = time.monotonic() - start
@@ -119,13 +120,16 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
                                             backend=backend.name, seconds=elapsed,
                                             detail=clean_paths(message, wd, shown))}
         return _isolate_compile_errors(golden_run, items, message, options, backend)
-    if results is None:
+    if recording.status is not RunStatus.COMPLETE:
         if len(items) > 1:
             return _split(golden_run, items, options, backend)
-        return {items[0].index: _failed_run_verdict(sim, budget, golden_run, backend, elapsed, options)}
+        verdict = _failed_run_verdict(sim, recording, budget, golden_run, backend, elapsed, options)
+        verdict.detail = clean_paths(verdict.detail, wd, shown)
+        return {items[0].index: verdict}
     verdicts = {}
     for k, item in enumerate(items):
-        verdict = verdict_from_result(results.candidates[k], results.samples, golden_run, options, backend.name)
+        result = score_trace(golden_run, recording.traces[k], options)
+        verdict = verdict_from_result(result, golden_run.plan.samples, golden_run, options, backend.name)
         verdict.seconds = elapsed / len(items)
         verdicts[item.index] = verdict
     return verdicts
@@ -160,8 +164,12 @@ def _split(golden_run, items, options, backend) -> dict[int, Verdict]:
     return verdicts
 
 
-def _failed_run_verdict(sim: RunResult, budget: float, golden_run: GoldenRun,
+def _failed_run_verdict(sim: RunResult, recording: Recording, budget: float, golden_run: GoldenRun,
                         backend: SimulatorBackend, elapsed: float, options: CheckOptions) -> Verdict:
+    """A lone candidate's run gave no usable trace: its own verdict unless the machine is at fault."""
+    if recording.status is RunStatus.UNTRUSTED:
+        return Verdict(VerdictKind.REJECTED, "the simulation's trace holds lines the testbench did not "
+                       f"write ({recording.problem})", backend=backend.name, seconds=elapsed)
     if sim.timed_out:
         return Verdict(
             VerdictKind.TIMEOUT,
@@ -177,6 +185,27 @@ def _failed_run_verdict(sim: RunResult, budget: float, golden_run: GoldenRun,
         return Verdict(VerdictKind.REJECTED, f"exceeded the memory limit of {options.memory_mb} MB",
                        backend=backend.name, seconds=elapsed)
     tail = (sim.stderr or sim.stdout).strip()[-400:]
+    if golden_runs_alone(golden_run, options, backend):
+        if recording.problem == NO_TRACE:  # the testbench never started: the simulator refused the design
+            return Verdict(VerdictKind.COMPILE_ERROR, "the simulator refuses to load it (the golden alone "
+                           "loads)", backend=backend.name, seconds=elapsed, detail=tail)
+        return Verdict(VerdictKind.REJECTED,
+                       f"the simulation ended without a result because of this candidate (exit status "
+                       f"{sim.returncode}; {recording.problem}); the golden alone runs",
+                       backend=backend.name, seconds=elapsed, detail=tail)
     return Verdict(VerdictKind.INFRA_ERROR,
-                   f"simulator ended without a result (exit status {sim.returncode})",
+                   f"simulator ended without a result (exit status {sim.returncode}), and so does the "
+                   "golden alone now",
                    backend=backend.name, seconds=elapsed, detail=tail)
+
+
+def golden_runs_alone(golden_run: GoldenRun, options: CheckOptions, backend: SimulatorBackend) -> bool:
+    """Rerun the golden alone, now, on the same backend: does the machine still simulate it fully?"""
+    if not golden_run.source:
+        return False  # built without its source (a formal replay): cannot be shown
+    try:
+        trace, _ = simulate_golden(golden_run.source, golden_run.interface, golden_run.stimulus, options,
+                                   backend)
+    except InvalidGolden:
+        return False
+    return trace == golden_run.expected

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from .backends import SimulatorBackend, get_backend
 from .cache import BoundedCache
 from .config import CheckOptions
-from .harness import EXPECTED_FILE, STIM_FILE, SamplePlan, compared_ports, render_golden_harness, sample_plan
+from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
-from .results import trace_slices
+from .results import TRACE_FILE, RunStatus, read_trace, trace_slices
 from .sandbox import RunResult, clean_paths, sandbox_dir
 from .screen import lone_compile_errors
 from .stimulus import Stimulus, build_stimulus
@@ -39,9 +39,12 @@ class GoldenRun:
     expected: list[str]  # one 4-state binary line per sample (compared ports concatenated)
     seconds: float  # the golden's own simulation time
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
+    source: str = ""  # the golden's text: rerun alone to tell a candidate's failure from the machine's
 
 
 GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
+# the golden's interface does not depend on the stimulus: kept when each call draws a fresh seed
+INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str: why it is invalid
 
 
 def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
@@ -67,14 +70,26 @@ def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
     return run
 
 
+def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBackend) -> Interface:
+    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem."""
+    key = hashlib.sha256(repr((golden, options.top, backend.name)).encode()).hexdigest()
+    cached = INTERFACE_CACHE.get(key)
+    if cached is None:
+        try:
+            cached = infer_interface(golden, top=options.top, filename="golden.v")
+        except InterfaceError as exc:
+            message = lone_compile_errors(golden, "golden.v", backend, options)
+            cached = f"does not compile: {message}" if message else str(exc)
+        if isinstance(cached, Interface) and not compared_ports(cached):
+            cached = f"top module '{cached.top}' has no outputs to compare"
+        INTERFACE_CACHE.put(key, cached)
+    if isinstance(cached, str):
+        raise InvalidGolden(cached)
+    return cached
+
+
 def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -> GoldenRun:
-    try:
-        iface = infer_interface(golden, top=options.top, filename="golden.v")
-    except InterfaceError as exc:
-        message = lone_compile_errors(golden, "golden.v", backend, options)
-        raise InvalidGolden(f"does not compile: {message}" if message else str(exc)) from None
-    if not compared_ports(iface):
-        raise InvalidGolden(f"top module '{iface.top}' has no outputs to compare")
+    iface = golden_interface(golden, options, backend)
     stim = build_stimulus(iface, options.stimulus_options())
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, options, backend)
@@ -89,7 +104,7 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
     for port, (hi, lo) in zip(compared_ports(iface), trace_slices(iface)):
         if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
             never_known.append(port.name)
-    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known)
+    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known, source=golden)
 
 
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
@@ -99,13 +114,13 @@ def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: Chec
     with sandbox_dir("codev-golden-") as wd:
         (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
         (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
-        (wd / "tb.v").write_text(render_golden_harness(iface, stim, iface.top, token))
+        (wd / "tb.v").write_text(render_record_harness(iface, stim, [iface.top], token, TRACE_FILE))
         limits = options.limits(options.timeout)
         comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
         if not comp.ok:
             raise InvalidGolden("does not compile: " + clean_paths(backend.compile_errors(comp), wd))
-        sim = backend.simulate(wd, limits)
-        trace_path = wd / EXPECTED_FILE
-        expected = trace_path.read_text().split() if trace_path.exists() else []
+        sim = backend.simulate(wd, options.trace_limits(limits.wall_seconds, iface, 1, len(stim.rows)))
+        recording = read_trace(wd / TRACE_FILE, iface, 1, sample_plan(iface, stim).samples)
+        expected = recording.traces[0] if recording.status is RunStatus.COMPLETE else []
         sim.stderr, sim.stdout = clean_paths(sim.stderr, wd), clean_paths(sim.stdout, wd)
     return expected, sim

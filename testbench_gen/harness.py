@@ -5,11 +5,12 @@ Time grid, 1 ns units, step k spans [10k, 10k+10):
   10k+5   sample A (clocked designs): outputs after the edges, before the inputs change
   10k+6   resets and data inputs take their new values, away from every clock edge
   10k+9   sample B: outputs with the new inputs settled
-The golden runs alone and writes one line per sample (4-state binary, `expected.bin`); candidates run
-together in one simulation and are compared against that trace. The golden never shares a simulation
-with candidates, so no candidate can reach it. Every testbench identifier carries a per-run secret
-token, and results go to a file the testbench opens: a candidate can neither name the testbench nor
-forge its results (it may print whatever it likes on stdout; nobody reads that).
+The checker's simulations only record (render_record_harness): the golden alone, then candidates
+together, one line per sample (4-state binary); the checker compares the traces in Python, so no
+simulation a candidate runs in holds the golden's answer. Every testbench identifier carries a
+per-run secret token, and traces go to a file only the testbench opens (a candidate may print what it
+likes on stdout; nobody reads that). render_compare_harness (the golden's trace embedded or read from
+`expected.bin`) is for standalone replays and `codev tbgen`, never for checking candidates.
 """
 from __future__ import annotations
 
@@ -130,13 +131,26 @@ def _common_decls(iface: Interface, stim: Stimulus, token: str) -> str:
 def render_golden_harness(iface: Interface, stim: Stimulus, golden_module: str, token: str,
                           trace_file: str = EXPECTED_FILE) -> str:
     """Testbench that drives the golden and writes its outputs at every sample point."""
+    return render_record_harness(iface, stim, [golden_module], token, trace_file, end_marker=False)
+
+
+def render_record_harness(iface: Interface, stim: Stimulus, modules: list[str], token: str,
+                          trace_file: str = EXPECTED_FILE, end_marker: bool = True) -> str:
+    """Testbench that drives every module in `modules` and records their outputs, nothing else.
+
+    One line per sample point: the compared outputs of module 0, then module 1, ... (4-state binary),
+    then `END:<samples>` (end_marker). The testbench holds no expected values: the checker compares
+    in Python, so nothing a candidate can reach in the simulation holds the answer."""
     outs = compared_ports(iface)
-    cat = "{" + ", ".join(f"g_{token}_{p.name}" for p in outs) + "}"
+    cat = "{" + ", ".join(f"c{c}_{token}_{p.name}" for c in range(len(modules)) for p in outs) + "}"
     sample = f"      $fdisplay(fd_{token}, \"%b\", {cat}); sample_{token} = sample_{token} + 1;"
     body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token)]
-    for p in outs:
-        body.append(f"  wire {_vec(p.width)}g_{token}_{p.name};")
-    body.append(_instance(golden_module, f"u_{token}_golden", iface, "g", token))
+    for c in range(len(modules)):
+        for p in outs:
+            body.append(f"  wire {_vec(p.width)}c{c}_{token}_{p.name};")
+    for c, module in enumerate(modules):
+        body.append(_instance(module, f"u_{token}_d{c}", iface, f"c{c}", token))
+    end = f'    $fdisplay(fd_{token}, "END:%0d", sample_{token});\n' if end_marker else ""
     body.append(f"""  initial begin
     $readmemh("{STIM_FILE}", stim_{token});
     fd_{token} = $fopen("{trace_file}", "w");
@@ -145,7 +159,7 @@ def render_golden_harness(iface: Interface, stim: Stimulus, golden_module: str, 
       row_{token} = stim_{token}[step_{token}];
 {_drive_block(iface, stim, token, sample if iface.clocks else "", sample)}
     end
-    $fclose(fd_{token});
+{end}    $fclose(fd_{token});
     $finish;
   end
 endmodule

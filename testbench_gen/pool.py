@@ -1,25 +1,35 @@
-"""Check many (golden, candidates) jobs on all cores; verdicts come back in input order.
+"""The checker as a service: warm worker processes that live across calls (an RL run, a synthesis job).
 
-Failure stays local: an exception or an invalid golden turns into `infra_error` verdicts for that
-job's candidates only, and a worker that dies (segfault, OOM kill) is replaced and its task retried
-once before its candidates get `infra_error`. Nothing here zeroes a whole batch.
+Why: an RL step checks ~2,000 candidates over ~128 goldens; starting workers and re-simulating
+every golden on each step costs more than the checks. `CheckerPool` keeps its workers, sends each
+golden to a worker that already holds its simulated trace (affinity by content hash; an idle worker
+takes other work rather than wait), enforces a per-call deadline (unfinished candidates are
+`timeout`), and isolates crashes: a worker that dies is replaced and its task retried alone once
+before its candidates get `infra_error`. Workers are started by a forkserver, so a threaded trainer
+never forks itself. `check_many` is the one-shot form; an invalid golden is an `invalid_golden`
+verdict for that job's candidates only.
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import itertools
 import math
 import multiprocessing
 import os
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from typing import Callable
 
 from .config import CheckOptions
 from .golden import InvalidGolden, SimulatorUnavailable
 from .verdict import Verdict, VerdictKind
 
-
-GOLDEN_INVALID = "golden is invalid:"
+OnResult = Callable[[int, int, Verdict], None]
 
 
 @dataclass
@@ -47,13 +57,13 @@ def default_workers() -> int:
 
 
 def run_task(golden: str, candidates: list[str], options: CheckOptions, names: list[str]) -> list[Verdict]:
-    """One chunk, never raising: failures become infra_error verdicts for this chunk only."""
+    """One chunk, never raising: failures become verdicts for this chunk only."""
     from .checker import check  # loads pyslang and the simulators' glue: only in workers
 
     try:
         return check(golden, candidates, options, names=names)
     except InvalidGolden as exc:
-        return infra_verdicts(len(candidates), f"{GOLDEN_INVALID} {exc}", options)
+        return [Verdict(VerdictKind.INVALID_GOLDEN, str(exc), backend=options.backend) for _ in candidates]
     except SimulatorUnavailable as exc:
         return infra_verdicts(len(candidates), str(exc), options)
     except Exception as exc:  # noqa: BLE001 - a checker bug must not cost other jobs their verdicts
@@ -63,6 +73,10 @@ def run_task(golden: str, candidates: list[str], options: CheckOptions, names: l
 def infra_verdicts(n: int, reason: str, options: CheckOptions) -> list[Verdict]:
     """n verdicts that say nothing about the candidates (the machine or the checker failed)."""
     return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=options.backend) for _ in range(n)]
+
+
+def timeout_verdicts(n: int, reason: str, options: CheckOptions) -> list[Verdict]:
+    return [Verdict(VerdictKind.TIMEOUT, reason, backend=options.backend) for _ in range(n)]
 
 
 def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
@@ -75,61 +89,293 @@ def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
         size = max(1, min(job.options.batch_size, math.ceil(n / split) if n else 1))
         for start in range(0, n, size):
             tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], job.options,
-                               names[start:start + size]))
+                              names[start:start + size]))
     return tasks
 
 
-def check_many(jobs: list[CheckJob], workers: int | None = None,
-               on_result: Callable[[int, int, Verdict], None] | None = None,
-               runner: Callable[..., list[Verdict]] = run_task) -> list[list[Verdict]]:
-    """Verdicts per job, per candidate, in input order. on_result(job, candidate, verdict) streams them.
+def affinity_key(golden: str, options: CheckOptions) -> str:
+    """Content hash of a golden as the workers' caches see it: same key, same warm worker. The seed
+    is left out: a worker holds the golden's interface whatever the stimulus, and its trace too when
+    the seed repeats."""
+    relevant = (golden, options.top, options.cycles, options.seeds, options.backend)
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
-    Uses worker processes (forkserver): scripts that call it need the `if __name__ == "__main__":`
-    guard. `runner` (a module-level function with run_task's signature) replaces the per-chunk work.
-    """
-    workers = workers or default_workers()
-    results: list[list[Verdict | None]] = [[None] * len(job.candidates) for job in jobs]
-    tasks = plan_tasks(jobs, workers)
 
-    def deliver(task: Task, verdicts: list[Verdict]) -> None:
+def _worker_main(conn: Connection, runner: Callable[..., list[Verdict]]) -> None:
+    """A worker: run tasks until the pool closes its end of the pipe."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        task_id, args = message
+        conn.send((task_id, runner(*args)))
+
+
+@dataclass(eq=False)
+class _Call:
+    results: list[list[Verdict | None]]
+    open_tasks: int
+    deadline: float | None
+    future: Future
+    on_result: OnResult | None
+    jobs: list[CheckJob]
+
+
+@dataclass(eq=False)
+class _Pending:
+    task_id: int
+    call: _Call
+    task: Task
+    key: str
+    retry: bool = False  # rerun alone after its worker died
+
+
+class _Worker:
+    def __init__(self, context, runner):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, runner), daemon=True)
+        self.process.start()
+        child.close()
+        self.running: _Pending | None = None
+
+
+class CheckerPool:
+    """Warm checker workers: `with CheckerPool(workers=8, options=opts) as pool: pool.check(g, cands)`.
+
+    Thread-safe: any thread may call check/check_many, and `check_async`/`check_many_async` await
+    the same work from an event loop. `runner` (a module-level function with run_task's signature)
+    replaces the per-task work (tests)."""
+
+    def __init__(self, workers: int | None = None, options: CheckOptions = CheckOptions(),
+                 runner: Callable[..., list[Verdict]] = run_task):
+        self.workers = workers or default_workers()
+        self.options = options
+        self._runner = runner
+        self._context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        self._lock = threading.Lock()
+        self._inbox: list[_Pending] = []
+        self._ids = itertools.count()
+        self._wake_r, self._wake_w = self._context.Pipe(duplex=False)
+        if self._context.get_start_method() == "forkserver":
+            self._context.set_forkserver_preload(["testbench_gen.checker"])  # fast (re)starts
+        self._pool: list[_Worker] = [_Worker(self._context, runner) for _ in range(self.workers)]
+        self._holders: dict[str, set[int]] = {}  # affinity key -> workers that ran it (hold its trace)
+        self.affinity_hits = 0  # tasks sent to a worker that already held their golden
+        self._closed = False
+        self._thread = threading.Thread(target=self._dispatch, name="codev-checker-pool", daemon=True)
+        self._thread.start()
+
+    # ---------------------------------------------------------------- public face
+    def check(self, golden: str, candidates: list[str], options: CheckOptions | None = None,
+              names: list[str] | None = None, deadline: float | None = None) -> list[Verdict]:
+        """Verdicts for one golden's candidates, in order; `deadline` in seconds from now."""
+        return self.check_many([CheckJob(golden, candidates, options or self.options, names)], deadline)[0]
+
+    def check_many(self, jobs: list[CheckJob], deadline: float | None = None,
+                   on_result: OnResult | None = None) -> list[list[Verdict]]:
+        """Verdicts per job, per candidate, in input order; on_result(job, candidate, verdict) streams."""
+        return self.submit(jobs, deadline, on_result).result()
+
+    async def check_async(self, golden: str, candidates: list[str], options: CheckOptions | None = None,
+                          names: list[str] | None = None, deadline: float | None = None) -> list[Verdict]:
+        jobs = [CheckJob(golden, candidates, options or self.options, names)]
+        return (await asyncio.wrap_future(self.submit(jobs, deadline)))[0]
+
+    async def check_many_async(self, jobs: list[CheckJob], deadline: float | None = None,
+                               on_result: OnResult | None = None) -> list[list[Verdict]]:
+        return await asyncio.wrap_future(self.submit(jobs, deadline, on_result))
+
+    def submit(self, jobs: list[CheckJob], deadline: float | None = None,
+               on_result: OnResult | None = None) -> "Future[list[list[Verdict]]]":
+        """Queue the jobs; the future's result is check_many's (on_result runs in the pool's thread)."""
+        if self._closed:
+            raise RuntimeError("the checker pool is closed")
+        future: Future = Future()
+        tasks = plan_tasks(jobs, self.workers)
+        call = _Call([[None] * len(job.candidates) for job in jobs], len(tasks),
+                     None if deadline is None else time.monotonic() + deadline, future, on_result, jobs)
+        if not tasks:
+            future.set_result([[] for _ in jobs])
+            return future
+        with self._lock:
+            self._inbox.extend(_Pending(next(self._ids), call, t, affinity_key(t.golden, t.options))
+                               for t in tasks)
+        self._wake_w.send_bytes(b"!")
+        return future
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the current workers (benchmarks attribute CPU time to Python and simulators)."""
+        return [w.process.pid for w in self._pool]
+
+    def close(self) -> None:
+        """Stop the workers (what they run is killed with them); unfinished calls get infra_error."""
+        if self._closed:
+            return
+        self._closed = True
+        self._wake_w.send_bytes(b"!")
+        self._thread.join()
+
+    def __enter__(self) -> "CheckerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- dispatcher thread
+    def _dispatch(self) -> None:
+        pending: deque[_Pending] = deque()
+        calls: list[_Call] = []
+        while True:
+            with self._lock:
+                fresh, self._inbox = self._inbox, []
+            for item in fresh:
+                pending.append(item)
+                if item.call not in calls:
+                    calls.append(item.call)
+            if self._closed:
+                break
+            self._expire(calls, pending)
+            self._assign(pending)
+            busy = [w for w in self._pool if w.running is not None]
+            waits = [self._wake_r] + [w.conn for w in busy] + [w.process.sentinel for w in busy]
+            deadlines = [c.deadline for c in calls if c.deadline is not None and not c.future.done()]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for ready in wait(waits, timeout):
+                if ready is self._wake_r:
+                    self._wake_r.recv_bytes()
+            for worker in busy:
+                self._collect(worker, pending)
+            calls = [c for c in calls if not c.future.done()]
+        self._shutdown(calls)
+
+    def _assign(self, pending: deque[_Pending]) -> None:
+        """Idle workers take the oldest task whose golden they hold, else the oldest whose holders
+        are all busy (a retried task waits for a worker of its own)."""
+        for index, worker in enumerate(self._pool):
+            if worker.running is not None or not pending:
+                continue
+            idle = {i for i, w in enumerate(self._pool) if w.running is None}
+            choice = next((p for p in pending if index in self._holders.get(p.key, ())), None)
+            if choice is not None:
+                self.affinity_hits += 1
+            else:
+                choice = next((p for p in pending if not (self._holders.get(p.key, set()) & idle)), None)
+            if choice is None:
+                continue
+            pending.remove(choice)
+            t = choice.task
+            try:
+                worker.conn.send((choice.task_id, (t.golden, t.candidates, t.options, t.names)))
+            except OSError:  # it died while idle: a fresh one takes the task
+                self._replace(worker)
+                worker = self._pool[index]
+                worker.conn.send((choice.task_id, (t.golden, t.candidates, t.options, t.names)))
+            self._holders.setdefault(choice.key, set()).add(index)
+            worker.running = choice
+
+    def _collect(self, worker: _Worker, pending: deque[_Pending]) -> None:
+        item = worker.running
+        try:
+            if not worker.conn.poll():
+                if worker.process.is_alive():
+                    return
+                raise EOFError
+            task_id, verdicts = worker.conn.recv()
+        except (EOFError, OSError):  # the worker died: replace it, retry its task alone once
+            self._replace(worker)
+            if item.call.future.done():
+                return
+            if item.retry:
+                self._deliver(item, infra_verdicts(len(item.task.candidates),
+                                                   "checker worker crashed on this batch", item.task.options))
+            else:
+                item.retry = True
+                pending.appendleft(item)
+            return
+        worker.running = None
+        if task_id == item.task_id:
+            self._deliver(item, verdicts)
+
+    def _replace(self, worker: _Worker) -> None:
+        index = self._pool.index(worker)
+        for holders in self._holders.values():
+            holders.discard(index)  # its golden cache died with it
+        worker.conn.close()
+        worker.process.join(timeout=1)
+        self._pool[index] = _Worker(self._context, self._runner)
+
+    def _deliver(self, item: _Pending, verdicts: list[Verdict]) -> None:
+        call = item.call
+        if call.future.done():
+            return  # the call's deadline passed while this task ran
         for k, verdict in enumerate(verdicts):
-            results[task.job][task.start + k] = verdict
-            if on_result:
-                on_result(task.job, task.start + k, verdict)
+            call.results[item.task.job][item.task.start + k] = verdict
+            _notify(call, item.task.job, item.task.start + k, verdict)
+        call.open_tasks -= 1
+        if call.open_tasks == 0 and not call.future.done():
+            call.future.set_result(call.results)
 
+    def _expire(self, calls: list[_Call], pending: deque[_Pending]) -> None:
+        """Calls past their deadline: every candidate without a verdict is `timeout`, now."""
+        now = time.monotonic()
+        for call in calls:
+            if call.deadline is None or call.future.done() or now < call.deadline:
+                continue
+            for item in [p for p in pending if p.call is call]:
+                pending.remove(item)
+            for j, per_job in enumerate(call.results):
+                for c, verdict in enumerate(per_job):
+                    if verdict is None:
+                        per_job[c] = Verdict(VerdictKind.TIMEOUT, "the pool's deadline passed before this "
+                                             "candidate was checked", backend=call.jobs[j].options.backend)
+                        _notify(call, j, c, per_job[c])
+            if not call.future.done():
+                call.future.set_result(call.results)
+
+    def _shutdown(self, calls: list[_Call]) -> None:
+        calls = calls + [item.call for item in self._inbox]
+        for worker in self._pool:
+            worker.conn.close()
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+        for call in calls:
+            if not call.future.done():
+                for j, per_job in enumerate(call.results):
+                    for c, verdict in enumerate(per_job):
+                        if verdict is None:
+                            per_job[c] = infra_verdicts(1, "the checker pool was closed",
+                                                        call.jobs[j].options)[0]
+                call.future.set_result(call.results)
+
+
+def _notify(call: _Call, job: int, candidate: int, verdict: Verdict) -> None:
+    """The caller's streaming callback; its own exception ends its call, never the pool."""
+    if call.on_result is None or call.future.done():
+        return
+    try:
+        call.on_result(job, candidate, verdict)
+    except Exception as exc:  # noqa: BLE001 - raised again in the caller's thread by Future.result
+        call.future.set_exception(exc)
+
+
+def check_many(jobs: list[CheckJob], workers: int | None = None, on_result: OnResult | None = None,
+               runner: Callable[..., list[Verdict]] = run_task) -> list[list[Verdict]]:
+    """One-shot CheckerPool: verdicts per job, per candidate, in input order.
+
+    Worker processes start from a forkserver: scripts that call it need the `if __name__ ==
+    "__main__":` guard. One worker, or a single task, runs in this process."""
+    workers = workers or default_workers()
+    tasks = plan_tasks(jobs, workers)
     if workers <= 1 or len(tasks) <= 1:
+        results: list[list[Verdict | None]] = [[None] * len(job.candidates) for job in jobs]
         for task in tasks:
-            deliver(task, runner(task.golden, task.candidates, task.options, task.names))
-    else:
-        _run_in_pool(tasks, workers, deliver, runner)
-    return [[v for v in per_job] for per_job in results]  # type: ignore[misc]
-
-
-def _run_in_pool(tasks: list[Task], workers: int, deliver, runner) -> None:
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    hit = _pool_round(tasks, workers, context, deliver, runner)
-    # a dead worker takes every queued task down with it: rerun those alone to find the culprit
-    for task in hit:
-        if _pool_round([task], 1, context, deliver, runner):
-            deliver(task, infra_verdicts(len(task.candidates), "checker worker crashed on this batch", task.options))
-
-
-def _pool_round(tasks: list[Task], workers: int, context, deliver, runner) -> list[Task]:
-    """Run tasks in one pool; returns those lost to a broken pool."""
-    lost: list[Task] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future, Task] = {
-            pool.submit(runner, t.golden, t.candidates, t.options, t.names): t for t in tasks
-        }
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = futures[future]
-                try:
-                    deliver(task, future.result())
-                except BrokenProcessPool:
-                    lost.append(task)
-                except Exception as exc:  # noqa: BLE001
-                    deliver(task, infra_verdicts(len(task.candidates), f"checker error: {exc}", task.options))
-    return lost
+            for k, verdict in enumerate(runner(task.golden, task.candidates, task.options, task.names)):
+                results[task.job][task.start + k] = verdict
+                if on_result:
+                    on_result(task.job, task.start + k, verdict)
+        return results  # type: ignore[return-value]
+    with CheckerPool(min(workers, len(tasks)), runner=runner) as pool:
+        return pool.check_many(jobs, on_result=on_result)

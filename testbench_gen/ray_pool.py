@@ -3,15 +3,20 @@
 Why: an RL step can produce more candidates than one machine checks in time. Each task (one job, or
 a chunk of one) runs pool.run_task on a Ray worker, which never raises; a worker that dies is
 retried once by Ray, then its candidates get `infra_error`; a task still running after its time cap
-is cancelled and its candidates get `timeout`. Every node needs codev and the simulators installed.
+is cancelled and its candidates get `timeout`, as do all candidates still unchecked at a call's
+`deadline`. `RayCheckerPool` offers CheckerPool's interface (check, check_many, async forms, context
+manager); Ray reuses its worker processes, so their golden caches stay warm across calls, but tasks
+are not routed by golden (no affinity). Every node needs codev and the simulators installed.
 `ray` is an optional dependency (pip install 'codev[ray]').
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Callable
 
-from .pool import CheckJob, infra_verdicts, Task, plan_tasks, run_task
+from .config import CheckOptions
+from .pool import CheckJob, Task, infra_verdicts, plan_tasks, run_task, timeout_verdicts
 from .verdict import Verdict, VerdictKind
 
 
@@ -23,9 +28,10 @@ def _task_cap(task: Task) -> float:
 
 def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: int | None = None,
                    on_result: Callable[[int, int, Verdict], None] | None = None,
-                   shutdown: bool | None = None) -> list[list[Verdict]]:
+                   shutdown: bool | None = None, deadline: float | None = None) -> list[list[Verdict]]:
     """Verdicts per job, per candidate, in input order, computed on the Ray cluster at `address`
-    (None or "local": start a local instance). on_result(job, candidate, verdict) streams them."""
+    (None or "local": start a local instance). on_result(job, candidate, verdict) streams them;
+    `deadline` (seconds from now) turns every candidate still unchecked then into `timeout`."""
     try:
         import ray
     except ImportError as exc:
@@ -43,6 +49,7 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
         remote = ray.remote(num_cpus=1, max_retries=1, retry_exceptions=False)(run_task)
         pending = {}
         submitted = time.monotonic()
+        call_end = None if deadline is None else submitted + deadline
         for position, task in enumerate(plan_tasks(jobs, workers)):
             ref = remote.remote(task.golden, task.candidates, task.options, task.names)
             # queued tasks wait for earlier ones: a task's deadline counts the waves before it
@@ -65,8 +72,14 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
                                          f"Ray worker failed on this batch: {type(exc).__name__}",
                                          task.options))
             now = time.monotonic()
-            for ref, (task, deadline) in list(pending.items()):
-                if now > deadline:
+            if call_end is not None and now > call_end:
+                for ref, (task, _cap) in list(pending.items()):
+                    ray.cancel(ref, force=True)
+                    pending.pop(ref)
+                    deliver(task, timeout_verdicts(len(task.candidates), "the pool's deadline passed before "
+                                                   "this candidate was checked", task.options))
+            for ref, (task, task_end) in list(pending.items()):
+                if now > task_end:
                     ray.cancel(ref, force=True)
                     pending.pop(ref)
                     deliver(task, [Verdict(VerdictKind.TIMEOUT,
@@ -77,3 +90,50 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
     finally:
         if shutdown or (shutdown is None and started):
             ray.shutdown()
+
+
+class RayCheckerPool:
+    """CheckerPool's interface on a Ray cluster: `with RayCheckerPool("local") as pool: pool.check(g, c)`."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 options: CheckOptions = CheckOptions()):
+        try:
+            import ray
+        except ImportError as exc:
+            raise RuntimeError("the Ray pool needs ray: pip install 'codev[ray]'") from exc
+        self._ray = ray
+        self._started = not ray.is_initialized()
+        if self._started:
+            kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
+            if address and address != "local":
+                kwargs["address"] = address
+            ray.init(**kwargs)
+        self.workers, self.options = workers, options
+
+    def check(self, golden: str, candidates: list[str], options: CheckOptions | None = None,
+              names: list[str] | None = None, deadline: float | None = None) -> list[Verdict]:
+        return self.check_many([CheckJob(golden, candidates, options or self.options, names)], deadline)[0]
+
+    def check_many(self, jobs: list[CheckJob], deadline: float | None = None,
+                   on_result: Callable[[int, int, Verdict], None] | None = None) -> list[list[Verdict]]:
+        return check_many_ray(jobs, workers=self.workers, on_result=on_result, shutdown=False,
+                              deadline=deadline)
+
+    async def check_async(self, golden: str, candidates: list[str], options: CheckOptions | None = None,
+                          names: list[str] | None = None, deadline: float | None = None) -> list[Verdict]:
+        return await asyncio.to_thread(self.check, golden, candidates, options, names, deadline)
+
+    async def check_many_async(self, jobs: list[CheckJob], deadline: float | None = None,
+                               on_result: Callable[[int, int, Verdict], None] | None = None
+                               ) -> list[list[Verdict]]:
+        return await asyncio.to_thread(self.check_many, jobs, deadline, on_result)
+
+    def close(self) -> None:
+        if self._started and self._ray.is_initialized():
+            self._ray.shutdown()
+
+    def __enter__(self) -> "RayCheckerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,67 +1,89 @@
-"""The files a simulation exchanges with the checker, and the format of its result lines.
+"""The files a simulation exchanges with the checker, and the format of what it records.
 
 One place for names and formats, so the Verilog harness (harness.py), the simulator backends and the
-core agree on them. The result file is written only by the testbench; every line starts with the
-run's secret token:
-  TOKEN R k fails first      candidate k: failing samples, index of the first (-1: none)
-  TOKEN O k c0 c1 ...        candidate k: failing samples per compared output
-  TOKEN M k sample bits      candidate k: its outputs at its first failing sample
-  TOKEN END samples          the run reached its end after `samples` sample points
+core agree on them. A checking simulation writes one trace file, opened only by the testbench:
+  one line per sample point: the compared outputs of design 0, design 1, ... (4-state binary, MSB first)
+  END:<samples>              the run reached its end
+Reading it fails closed: a file without its END line is an incomplete run (never a pass); any line
+that is not exactly what the plan predicts (wrong width, foreign characters, a second END, lines
+after END, more samples than planned) marks the whole run untrusted.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
-from .harness import EXPECTED_FILE, STIM_FILE, compared_ports
+from .harness import EXPECTED_FILE, STIM_FILE, compared_ports, output_width
 from .interface import Interface
 
-RESULTS_FILE = "results.txt"
+TRACE_FILE = EXPECTED_FILE  # the name Verilator's two-run recording merges (backends/verilator.py)
+END_PREFIX = "END:"
+NO_TRACE = "no trace file"  # Recording.problem when the testbench never opened its file
 
-__all__ = ["RESULTS_FILE", "STIM_FILE", "EXPECTED_FILE", "CandidateResult", "BatchResults", "parse_results",
-           "trace_slices"]
+__all__ = ["TRACE_FILE", "STIM_FILE", "END_PREFIX", "NO_TRACE", "RunStatus", "Recording", "read_trace", "trace_slices",
+           "CandidateResult"]
+
+
+class RunStatus(str, Enum):
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"  # stopped before its END line (timeout, crash, load failure)
+    UNTRUSTED = "untrusted"  # lines the plan does not predict: someone else wrote to the file
+
+
+@dataclass
+class Recording:
+    status: RunStatus
+    traces: list[list[str]]  # per design, one line per sample point (complete runs only)
+    problem: str = ""  # why the run is incomplete or untrusted
 
 
 @dataclass
 class CandidateResult:
+    """A candidate's trace compared with the golden's."""
+
     fails: int = 0
     first: int = -1  # first failing sample, -1 when none
     counts: list[int] = field(default_factory=list)  # failing samples per compared output
     actual: str = ""  # the candidate's outputs at `first`
 
 
-@dataclass
-class BatchResults:
-    samples: int  # sample points the run compared
-    candidates: dict[int, CandidateResult]
-
-
-def parse_results(path: Path, token: str, n: int) -> BatchResults | None:
-    """Result lines of a finished run; None if the run did not reach its END line."""
+def read_trace(path: Path, iface: Interface, designs: int, samples: int) -> Recording:
+    """The per-design traces of a finished run, checked line by line against the plan."""
     if not path.exists():
-        return None
-    results = {k: CandidateResult() for k in range(n)}
-    ended = None
-    for line in path.read_text(errors="replace").splitlines():
-        parts = line.split()
-        if len(parts) < 2 or parts[0] != token:
-            continue
-        tag = parts[1]
-        try:
-            if tag == "END":
-                ended = int(parts[2])
-            elif tag == "R":
-                r = results[int(parts[2])]
-                r.fails, r.first = int(parts[3]), int(parts[4])
-            elif tag == "O":
-                results[int(parts[2])].counts = [int(x) for x in parts[3:]]
-            elif tag == "M":
-                results[int(parts[2])].actual = parts[4]
-        except (IndexError, ValueError, KeyError):
-            return None
-    if ended is None:
-        return None
-    return BatchResults(samples=ended, candidates=results)
+        return Recording(RunStatus.INCOMPLETE, [], NO_TRACE)
+    text = path.read_text(errors="replace")
+    width = output_width(iface) * designs
+    sample_line = re.compile(f"[01xz]{{{width}}}")
+    lines = text.split("\n")
+    complete_last = text.endswith("\n")
+    if complete_last:
+        lines.pop()
+    end_seen = False
+    rows: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if end_seen:
+            return Recording(RunStatus.UNTRUSTED, [], f"line {number}: text after the END line")
+        if line == f"{END_PREFIX}{samples}" and len(rows) == samples:
+            end_seen = True
+        elif sample_line.fullmatch(line) and len(rows) < samples:
+            rows.append(line)
+        elif number == len(lines) and not complete_last and _cut_short(line, width, samples):
+            return Recording(RunStatus.INCOMPLETE, [], "the run stopped while writing a line")
+        else:
+            return Recording(RunStatus.UNTRUSTED, [], f"line {number}: unexpected {line[:60]!r}")
+    if not end_seen:
+        return Recording(RunStatus.INCOMPLETE, [], f"stopped after {len(rows)} of {samples} samples")
+    one = output_width(iface)
+    traces = [[row[k * one:(k + 1) * one] for row in rows] for k in range(designs)]
+    return Recording(RunStatus.COMPLETE, traces)
+
+
+def _cut_short(line: str, width: int, samples: int) -> bool:
+    """A last line without its newline that is the beginning of a line the plan predicts."""
+    return (len(line) < width and re.fullmatch("[01xz]*", line) is not None) or \
+        f"{END_PREFIX}{samples}".startswith(line)
 
 
 def trace_slices(iface: Interface) -> list[tuple[int, int]]:

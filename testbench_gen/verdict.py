@@ -18,6 +18,7 @@ class VerdictKind(str, Enum):
     REJECTED = "rejected"
     TIMEOUT = "timeout"
     INFRA_ERROR = "infra_error"
+    INVALID_GOLDEN = "invalid_golden"  # the reference is unusable: drop the item, not the sample
 
     def __str__(self) -> str:  # prints as the bare word in tables and JSON
         return self.value
@@ -59,8 +60,9 @@ class Verdict:
 
     @property
     def is_checked(self) -> bool:
-        """True when the verdict says something about the candidate (not a timeout or infra error)."""
-        return self.kind not in (VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR)
+        """True when the verdict says something about the candidate (not a timeout, an infra error
+        or an invalid golden)."""
+        return self.kind not in (VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR, VerdictKind.INVALID_GOLDEN)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,10 +1,15 @@
 """`codev verify`: is each candidate equivalent to the golden? (the checker's CLI contract)
 
-Exit status: 0 every candidate equivalent; 1 at least one is not; 2 usage error or invalid golden;
-3 infrastructure failure (a verdict that says nothing about the candidate because the machine failed).
+Exit status: 0 every candidate equivalent; 1 at least one is not; 2 usage error or invalid golden
+(with --manifest an invalid golden is that job's `invalid_golden` lines, exit 1); 3 infrastructure
+failure (a verdict that says nothing about the candidate because the machine failed).
+--manifest JOBS.jsonl checks many goldens in one process start: each line is
+{"id": ..., "golden": PATH, "candidates": [PATH, ...]} (paths relative to the manifest; with
+"inline": true the strings are Verilog text); output is one JSON line per candidate with "job": id.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import replace
@@ -14,7 +19,6 @@ from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnava
                            check_many, prepare_golden)
 
 from testbench_gen.backends import BACKENDS
-from testbench_gen.pool import GOLDEN_INVALID
 from testbench_gen.strategies import STRATEGIES
 
 from . import UsageError
@@ -23,9 +27,13 @@ from .common import read_source
 
 def register(sub) -> None:
     p = sub.add_parser("verify", help="check candidates against a golden design",
-                       description=__doc__)
-    p.add_argument("--golden", required=True, help="reference design (Verilog/SystemVerilog)")
-    p.add_argument("--candidate", action="append", required=True, help="candidate file (repeatable)")
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example: codev verify --golden ref.v --candidate a.v --candidate b.v --json\n"
+                              "         codev verify --manifest jobs.jsonl --jobs 4")
+    p.add_argument("--golden", help="reference design (Verilog/SystemVerilog)")
+    p.add_argument("--candidate", action="append", help="candidate file (repeatable)")
+    p.add_argument("--manifest", metavar="JOBS.jsonl",
+                   help='many jobs, one JSON line each: {"id", "golden", "candidates": [...]}')
     p.add_argument("--config", help="YAML recipe with checker options (see configs/verify.yaml); flags override it")
     p.add_argument("--top", help="golden's top module (default: the one no module instantiates)")
     p.add_argument("--cycles", type=int, help=f"clock cycles over all seeds (default {CheckOptions.cycles})")
@@ -80,7 +88,8 @@ def options_from(args) -> CheckOptions:
         values = load_config(args.config)
     flags = {"top": args.top, "cycles": args.cycles, "seeds": args.seeds, "seed": args.seed,
              "timeout": args.timeout, "backend": args.backend, "graded": args.graded,
-             "x_matches_anything": None if args.strict_x is None else not args.strict_x}
+             "x_matches_anything": None if args.strict_x is None else not args.strict_x,
+             "replay_testbench": True if args.replay_dir else None}
     values.update({k: v for k, v in flags.items() if v is not None})
     try:
         options = CheckOptions.from_mapping(values, source=args.config or "options")
@@ -105,11 +114,17 @@ def load_config(path: str) -> dict:
 
 def run(args) -> int:
     options = options_from(args)
-    golden = read_source(args.golden, "golden")
-    candidates = [read_source(c, "candidate") for c in args.candidate]
     if options.backend not in BACKENDS and options.backend not in STRATEGIES:
         raise UsageError(f"unknown backend '{options.backend}' "
                          f"(known: {', '.join([*BACKENDS, *STRATEGIES])})")
+    if args.manifest:
+        if args.golden or args.candidate:
+            raise UsageError("--manifest replaces --golden and --candidate: give one or the other")
+        return run_manifest(args, options)
+    if not args.golden or not args.candidate:
+        raise UsageError("give --golden and at least one --candidate (or --manifest JOBS.jsonl)")
+    golden = read_source(args.golden, "golden")
+    candidates = [read_source(c, "candidate") for c in args.candidate]
     if options.backend in BACKENDS:
         try:
             prepare_golden(golden, options)  # fail fast, with the golden's own problem
@@ -119,17 +134,10 @@ def run(args) -> int:
             print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
             return 3
     job = CheckJob(golden, candidates, options, names=list(args.candidate))
-    if args.ray:
-        try:
-            from testbench_gen.ray_pool import check_many_ray
-        except ImportError:
-            raise UsageError("--ray needs the optional dependency: pip install 'codev[ray]'") from None
-        verdicts = check_many_ray([job], address=args.ray)[0]
-    else:
-        verdicts = check_many([job], workers=args.jobs)[0]
-    invalid = [v for v in verdicts if v.kind is VerdictKind.INFRA_ERROR and v.reason.startswith(GOLDEN_INVALID)]
+    verdicts = _check_jobs(args, [job])[0]
+    invalid = [v for v in verdicts if v.kind is VerdictKind.INVALID_GOLDEN]
     if verdicts and len(invalid) == len(verdicts):
-        raise UsageError(f"golden file {args.golden}: {invalid[0].reason[len(GOLDEN_INVALID):].strip()}")
+        raise UsageError(f"golden file {args.golden}: {invalid[0].reason}")
     if args.replay_dir:
         _write_replays(Path(args.replay_dir), args.candidate, verdicts)
     if args.json:
@@ -138,6 +146,68 @@ def run(args) -> int:
     else:
         _print_table(args.candidate, verdicts)
     return exit_status(verdicts)
+
+
+def _check_jobs(args, jobs: list[CheckJob], on_result=None) -> list[list[Verdict]]:
+    if args.ray:
+        try:
+            from testbench_gen.ray_pool import check_many_ray
+        except ImportError:
+            raise UsageError("--ray needs the optional dependency: pip install 'codev[ray]'") from None
+        return check_many_ray(jobs, address=args.ray, on_result=on_result)
+    return check_many(jobs, workers=args.jobs, on_result=on_result)
+
+
+def read_manifest(path: str, options: CheckOptions) -> tuple[list[str], list[CheckJob]]:
+    """Job ids and jobs of a JSONL manifest; a UsageError names the file, the line and the problem."""
+    base = Path(path).resolve().parent
+    ids, jobs = [], []
+    for number, line in enumerate(read_source(path, "manifest").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"manifest {path}, line {number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(entry, dict) or not {"id", "golden", "candidates"} <= set(entry):
+            raise UsageError(f'{where}: expected an object with "id", "golden" and "candidates"')
+        cands = entry["candidates"]
+        if not isinstance(entry["golden"], str) or not isinstance(cands, list) or \
+                not all(isinstance(c, str) for c in cands):
+            raise UsageError(f'{where}: "golden" must be a string and "candidates" a list of strings')
+        if entry.get("inline"):
+            golden, sources, names = entry["golden"], list(cands), [f"candidate_{i}.v" for i in range(len(cands))]
+        else:
+            golden = read_source(str(base / entry["golden"]), f"{where}: golden")
+            sources = [read_source(str(base / c), f"{where}: candidate") for c in cands]
+            names = list(cands)
+        ids.append(entry["id"])
+        jobs.append(CheckJob(golden, sources, options, names=names))
+    return ids, jobs
+
+
+def run_manifest(args, options: CheckOptions) -> int:
+    """Every job of the manifest in one pool; each job's lines are printed as soon as it is done."""
+    ids, jobs = read_manifest(args.manifest, options)
+    left = [len(job.candidates) for job in jobs]
+    done: dict[int, list[Verdict | None]] = {j: [None] * n for j, n in enumerate(left)}
+    printed = 0
+
+    def on_result(j: int, c: int, verdict: Verdict) -> None:
+        nonlocal printed
+        done[j][c] = verdict
+        left[j] -= 1
+        while printed < len(jobs) and left[printed] == 0:  # in job order, as soon as possible
+            for name, v in zip(jobs[printed].names, done[printed]):
+                print(json.dumps({"job": ids[printed], **verdict_record(name, v)}), flush=True)
+            printed += 1
+
+    verdicts = _check_jobs(args, jobs, on_result)
+    for j in range(printed, len(jobs)):  # jobs without candidates
+        for name, v in zip(jobs[j].names, verdicts[j]):
+            print(json.dumps({"job": ids[j], **verdict_record(name, v)}))
+    return exit_status([v for per_job in verdicts for v in per_job])
 
 
 def _write_replays(directory: Path, names: list[str], verdicts: list[Verdict]) -> None:

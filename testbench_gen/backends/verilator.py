@@ -9,13 +9,11 @@ X and Z. Verilator is 2-state. Models are built with `--x-initial unique --x-ass
 uninitialised state and explicit `x` assignments take a value chosen at run time
 (`+verilator+rand+reset+0`: all zeros, `+1`: all ones). Every simulation runs twice, once in each
 mode:
-- the golden: bits that differ between the two runs depend on X; they are written as `x` in the
-  golden trace, exactly where Icarus shows X on the designs measured (not compared, as with Icarus);
-- candidates: each run compares against the golden's run in the same mode; a candidate must match in
-  both. A candidate whose output depends on X where the golden's does not therefore fails (Icarus
-  fails it too: X !== 0), and so does a candidate that differs from the golden only at bits the
-  golden leaves X (Icarus would accept it): that mismatch's counterexample lists no differing
-  output, and the `auto` strategy re-checks such candidates with Icarus.
+bits that differ between the two runs depend on X and are written as `x` in the recorded trace
+(golden and candidates alike; the checker compares traces in Python, see results.py). For the
+golden these are exactly where Icarus shows X on the designs measured (not compared, as with Icarus);
+a candidate whose output depends on X where the golden's does not therefore fails (Icarus fails it
+too: X !== 0), and one that differs only where the golden is X passes, as under Icarus.
 Z is a value Verilator does not have: tri-state outputs resolve to 0/1, so a candidate driving `z`
 where the golden drives `z` matches, but so does one driving 0 there (Icarus: mismatch).
 Verilator 5.006 loses updates to the harness's error counters at default optimisation (a false
@@ -31,8 +29,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,21 +37,13 @@ from .base import SimulatorBackend
 
 OBJ_DIR = "obj_dir"
 TOP_FILE = ".verilator_top"
-EXPECTED = "expected.bin"
-RESULTS = "results.txt"
+EXPECTED = "expected.bin"  # results.TRACE_FILE: the trace every recording run writes
 CACHE_ENV = "CODEV_CACHE_DIR"
 # warnings are not the checker's business (Icarus accepts the same code); errors still stop a build
 WARNING_FLAGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-MULTIDRIVEN", "-Wno-INITIALDLY",
                  "-Wno-STMTDLY", "-Wno-TIMESCALEMOD", "-Wno-MULTITOP"]
 MODEL_FLAGS = ["--timing", "-fno-life", "--x-assign", "unique", "--x-initial", "unique", "--x-initial-edge"]
 RUN_MODES = ("0", "1")  # +verilator+rand+reset+N: uninitialised state all zeros, then all ones
-
-# golden traces per run mode, keyed by the merged trace the checker stores: the comparison run of a
-# batch happens in the same process as the golden run (check() does both), so memory suffices
-_TRACES: "OrderedDict[str, tuple[str, str]]" = OrderedDict()
-_TRACES_LOCK = threading.Lock()
-_TRACES_SIZE = 256
-
 
 def cache_root() -> Path:
     root = os.environ.get(CACHE_ENV)
@@ -133,68 +121,24 @@ class VerilatorBackend(SimulatorBackend):
 
     # ---------------------------------------------------------------- simulate
     def simulate(self, workdir: Path, limits: Limits) -> RunResult:
+        """Record the run's trace (golden or candidates) once per X mode; bits that differ are X."""
         workdir = Path(workdir)
         binary = f"./{OBJ_DIR}/V{(workdir / TOP_FILE).read_text().strip()}"
-        expected = workdir / EXPECTED
-        if expected.exists():
-            return self._compare(workdir, binary, expected, limits)
-        return self._record(workdir, binary, expected, limits)
-
-    def _run(self, workdir: Path, binary: str, mode: str, limits: Limits) -> RunResult:
-        return run_limited([binary, f"+verilator+rand+reset+{mode}"], workdir, limits)
-
-    def _record(self, workdir: Path, binary: str, expected: Path, limits: Limits) -> RunResult:
-        """Golden run: once per mode; bits that differ between the modes are X."""
+        trace = workdir / EXPECTED
         traces, total = [], 0.0
         for mode in RUN_MODES:
-            run = self._run(workdir, binary, mode, _remaining(limits, total))
+            run = run_limited([binary, f"+verilator+rand+reset+{mode}"], workdir, _remaining(limits, total))
             total += run.seconds
-            if not run.ok or not expected.exists():
+            if not run.ok or not trace.exists():
                 return replace(run, seconds=total)
-            traces.append(expected.read_text())
-            expected.unlink()
-        merged = merge_traces(traces[0], traces[1])
-        expected.write_text(merged)
-        with _TRACES_LOCK:
-            _TRACES[_digest(merged)] = (traces[0], traces[1])
-            _TRACES.move_to_end(_digest(merged))
-            while len(_TRACES) > _TRACES_SIZE:
-                _TRACES.popitem(last=False)
+            traces.append(trace.read_text())
+            trace.unlink()
+        trace.write_text(merge_traces(traces[0], traces[1]))
         return replace(run, seconds=total)
-
-    def _compare(self, workdir: Path, binary: str, expected: Path, limits: Limits) -> RunResult:
-        """Candidates: compare in each mode against the golden's run in the same mode; merge."""
-        merged = expected.read_text()
-        with _TRACES_LOCK:
-            per_mode = _TRACES.get(_digest(merged))
-        if per_mode is None:  # golden not recorded here (or evicted): X taken as 0, both modes
-            zeros = merged.replace("x", "0").replace("z", "0")
-            per_mode = (zeros, zeros)
-        results: list[str] = []
-        total, last = 0.0, None
-        for mode, trace in zip(RUN_MODES, per_mode):
-            left = _remaining(limits, total)
-            if results and left.wall_seconds < 2 * last.seconds:
-                break  # no time for the second mode: keep the first one's verdicts
-            expected.write_text(trace)
-            (workdir / RESULTS).unlink(missing_ok=True)
-            last = self._run(workdir, binary, mode, left)
-            total += last.seconds
-            if not last.ok or not (workdir / RESULTS).exists():
-                break
-            results.append((workdir / RESULTS).read_text(errors="replace"))
-        expected.write_text(merged)
-        if results:
-            (workdir / RESULTS).write_text(merge_results(results))
-        return replace(last, seconds=total)
 
 
 def _remaining(limits: Limits, spent: float) -> Limits:
     return replace(limits, wall_seconds=max(0.5, limits.wall_seconds - spent))
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def merge_traces(first: str, second: str) -> str:
@@ -203,38 +147,6 @@ def merge_traces(first: str, second: str) -> str:
     for a, b in zip(first.split(), second.split()):
         lines.append(a if a == b else "".join(p if p == q else "x" for p, q in zip(a, b)))
     return "\n".join(lines) + "\n"
-
-
-_LINE = re.compile(r"^(\S+) (R|O|M|END) ?(-?\d+)?")
-
-
-def merge_results(runs: list[str]) -> str:
-    """Per candidate, the first run in which it failed (else the first run); END from the longest."""
-    per_run: list[dict[int, list[str]]] = []
-    ends: list[str] = []
-    for text in runs:
-        by_cand: dict[int, list[str]] = {}
-        for line in text.splitlines():
-            m = _LINE.match(line)
-            if not m:
-                continue
-            if m.group(2) == "END":
-                ends.append(line)
-            else:
-                by_cand.setdefault(int(m.group(3)), []).append(line)
-        per_run.append(by_cand)
-    out = []
-    for cand in sorted(per_run[0]):
-        chosen = per_run[0][cand]
-        for by_cand in per_run:
-            lines = by_cand.get(cand, [])
-            if any(ln.split()[1] == "R" and ln.split()[3] != "0" for ln in lines):
-                chosen = lines
-                break
-        out.extend(chosen)
-    if len(ends) == len(runs):
-        out.append(max(ends, key=lambda ln: int(ln.split()[2])))
-    return "\n".join(out) + "\n"
 
 
 @functools.lru_cache(maxsize=8)

@@ -42,16 +42,11 @@ def test_backends_agree(design, edit, icarus, verilator, yosys):
     assert formal[0].backend in ("formal", "icarus+formal"), formal[0].reason
 
 
-def test_kmap_dont_care_is_the_known_verilator_difference(icarus, verilator):
+def test_kmap_dont_care_agrees_across_simulators(icarus, verilator):
     """kmap3's golden assigns 1'bx for three inputs. A candidate choosing 1 there is equivalent for
-    Icarus (X matches anything); plain Verilator compares the golden's all-zeros/all-ones values
-    and reports a mismatch with no differing output; auto re-checks it with Icarus."""
+    Icarus (X matches anything) and for Verilator: the golden's bits that differ between its
+    all-zeros and all-ones runs are X in the recorded trace and are not compared."""
     golden = ve2_reference("Prob125_kmap3")
     cand = re.sub(r"1'bx", "1", golden)
     assert check(golden, [cand], CheckOptions(cycles=300))[0].kind is EQ
-    vl = check(golden, [cand], CheckOptions(cycles=300, backend="verilator"))[0]
-    assert vl.kind is MM and not vl.counterexample.outputs
-    from testbench_gen.strategies import StrategyOptions
-    auto = check_with_strategy(golden, [cand], CheckOptions(cycles=300, backend="auto"),
-                               strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))[0]
-    assert auto.kind is EQ and auto.backend == "icarus"
+    assert check(golden, [cand], CheckOptions(cycles=300, backend="verilator"))[0].kind is EQ

@@ -24,6 +24,20 @@ def test_ray_pool_matches_local_pool(icarus):
     assert [[v.kind for v in job] for job in remote] == [[v.kind for v in job] for job in local]
     assert [v.kind for v in remote[0]] == [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT,
                                            VerdictKind.INTERFACE_MISMATCH]
-    assert remote[2][0].kind is VerdictKind.INFRA_ERROR and "golden is invalid" in remote[2][0].reason
+    assert remote[2][0].kind is VerdictKind.INVALID_GOLDEN
     assert sorted(seen) == [(0, 0), (0, 1), (0, 2), (1, 0), (2, 0)]
     assert not ray.is_initialized()  # a local instance it started is shut down
+
+
+def test_ray_checker_pool_has_the_local_pool_interface(icarus):
+    import asyncio
+
+    from testbench_gen.ray_pool import RayCheckerPool
+
+    options = CheckOptions(cycles=200)
+    with RayCheckerPool("local", options=options) as pool:
+        assert [v.kind for v in pool.check(XOR_GOLDEN, [XOR_EQUIV, COUNTER])] == \
+            [VerdictKind.EQUIVALENT, VerdictKind.INTERFACE_MISMATCH]
+        again = asyncio.run(pool.check_async(COUNTER, [COUNTER_BUG]))
+        assert again[0].kind is VerdictKind.MISMATCH
+    assert not ray.is_initialized()

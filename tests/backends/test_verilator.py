@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from testbench_gen import CheckOptions, VerdictKind, check, prepare_golden
-from testbench_gen.backends.verilator import merge_results, merge_traces
+from testbench_gen.backends.verilator import merge_traces
 from testbench_gen.strategies import check_with_strategy
 
 from .conftest import COUNTER, COUNTER_BUG, FSM_BUG, FSM_GOLDEN, FSM_RECODED
@@ -12,14 +12,6 @@ OPTS = CheckOptions(backend="verilator", cycles=400)
 
 def test_merge_traces_marks_bits_that_depend_on_initial_state():
     assert merge_traces("0101\n1111\n", "0111\n1111\n") == "01x1\n1111\n"
-
-
-def test_merge_results_takes_the_run_where_a_candidate_failed():
-    zeros = "t R 0 0 -1\nt O 0 0\nt R 1 0 -1\nt O 1 0\nt END 40\n"
-    ones = "t R 0 0 -1\nt O 0 0\nt R 1 3 7\nt O 1 3\nt M 1 7 1\nt END 40\n"
-    merged = merge_results([zeros, ones])
-    assert "t R 0 0 -1" in merged and "t R 1 3 7" in merged and "t M 1 7 1" in merged
-    assert merged.strip().endswith("t END 40")
 
 
 def test_verdicts_match_icarus_on_fsm_and_counter(verilator, icarus):
@@ -67,17 +59,11 @@ def test_compile_error_and_runtime_cache(verilator, icarus):
     assert sorted(p.name for p in verilator.runtime_dir().glob("verilated*.o"))
 
 
-def test_difference_only_where_golden_is_x_goes_back_to_icarus(verilator, icarus):
-    """Verilator compares the golden's X bits as values (all-zeros and all-ones runs); a candidate
-    that only differs there (another don't-care choice) is a Verilator mismatch without differing
-    outputs, and auto re-checks it with Icarus, for which X matches anything."""
+def test_difference_only_where_golden_is_x_passes_as_under_icarus(verilator, icarus):
+    """The golden's X bits (they differ between the all-zeros and all-ones runs) are not compared,
+    so another don't-care choice passes under Verilator as under Icarus, without an Icarus re-check."""
     golden = "module TopModule(input a, input b, output y); assign y = a ? b : 1'bx; endmodule\n"
     cand = "module TopModule(input a, input b, output y); assign y = a ? b : 1'b1; endmodule\n"
     vl = check(golden, [cand], OPTS)[0]
-    assert vl.kind is VerdictKind.MISMATCH and not vl.counterexample.outputs
+    assert vl.kind is VerdictKind.EQUIVALENT and vl.backend == "verilator"
     assert check(golden, [cand], CheckOptions(cycles=400))[0].kind is VerdictKind.EQUIVALENT
-    from testbench_gen.strategies import StrategyOptions
-    auto = check_with_strategy(golden, [cand], CheckOptions(backend="auto", cycles=400),
-                               strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))[0]
-    assert auto.kind is VerdictKind.EQUIVALENT and auto.backend == "icarus"
-    assert "re-checked with Icarus" in auto.reason

@@ -41,7 +41,7 @@ def test_hand_written_mutants_are_caught(name):
 def test_counterexample_replays_standalone(tmp_path):
     import subprocess
 
-    (verdict,) = check(COUNTER, [MUTANTS["off by one"]])
+    (verdict,) = check(COUNTER, [MUTANTS["off by one"]], CheckOptions(replay_testbench=True))
     tb = tmp_path / "replay.v"
     tb.write_text(verdict.counterexample.testbench)
     (tmp_path / "dut.v").write_text(MUTANTS["off by one"])

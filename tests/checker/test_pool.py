@@ -23,7 +23,7 @@ def test_order_is_preserved_across_jobs_and_chunks():
 def test_invalid_golden_only_affects_its_own_job():
     jobs = [CheckJob("module broken(", [AND]), CheckJob(AND, [AND])]
     results = check_many(jobs, workers=2)
-    assert results[0][0].kind is VerdictKind.INFRA_ERROR and "golden is invalid" in results[0][0].reason
+    assert results[0][0].kind is VerdictKind.INVALID_GOLDEN and "does not compile" in results[0][0].reason
     assert results[1][0].kind is VerdictKind.EQUIVALENT
 
 
@@ -48,3 +48,72 @@ def test_a_crashed_worker_costs_only_its_own_batch():
     assert results[0][0].kind is VerdictKind.EQUIVALENT
     assert results[1][0].kind is VerdictKind.INFRA_ERROR and "crashed" in results[1][0].reason
     assert [v.kind for v in results[2]] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+
+
+# ---------------------------------------------------------------- the warm pool (CheckerPool)
+def pid_runner(golden, candidates, options, names):
+    """Runs in the worker: which process checked each candidate (and optionally how slowly)."""
+    import time
+
+    from testbench_gen import Verdict
+
+    if "SLOW" in golden:
+        time.sleep(30)
+    return [Verdict(VerdictKind.EQUIVALENT, str(os.getpid())) for _ in candidates]
+
+
+def golden_named(i: int, extra: str = "") -> str:
+    return f"module m{i}(input a, output y); assign y = a; endmodule // {extra}"
+
+
+def test_workers_live_across_calls_and_goldens_return_to_their_worker():
+    from testbench_gen import CheckerPool
+
+    with CheckerPool(workers=2, runner=pid_runner) as pool:
+        jobs = [CheckJob(golden_named(i), ["c"]) for i in range(6)]
+        first = [job[0].reason for job in pool.check_many(jobs)]
+        assert set(first) == {str(pid) for pid in pool.worker_pids()}
+        hits = pool.affinity_hits
+        # one golden at a time, every worker free: it goes back to the worker that ran it
+        again = [pool.check(job.golden, job.candidates)[0].reason for job in jobs]
+        assert again == first and pool.affinity_hits == hits + len(jobs)
+        # a whole round at once: no new workers; idle ones may take a busy holder's work
+        assert set(job[0].reason for job in pool.check_many(jobs)) <= set(first)
+
+
+def test_deadline_turns_unfinished_candidates_into_timeouts():
+    import time
+
+    from testbench_gen import CheckerPool
+
+    with CheckerPool(workers=2, runner=pid_runner) as pool:
+        start = time.monotonic()
+        jobs = [CheckJob(golden_named(0, "SLOW"), ["c1", "c2"]), CheckJob(golden_named(1), ["c"])]
+        results = pool.check_many(jobs, deadline=1.5)
+        assert time.monotonic() - start < 10
+        assert [v.kind for v in results[0]] == [VerdictKind.TIMEOUT] * 2
+        assert results[1][0].kind is VerdictKind.EQUIVALENT
+        assert "deadline" in results[0][0].reason
+
+
+def test_pool_survives_a_crashed_worker_and_async_and_threaded_callers_share_it():
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from testbench_gen import CheckerPool
+
+    crash_golden = AND.replace("module m", "module m /* CRASH_ME */")
+    with CheckerPool(workers=2, options=CheckOptions(cycles=50), runner=crash_on_marker) as pool:
+        assert pool.check(crash_golden, [AND])[0].kind is VerdictKind.INFRA_ERROR
+        assert [v.kind for v in pool.check(OR, [OR, AND])] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+
+        async def both():
+            return await asyncio.gather(pool.check_async(AND, [AND, XOR]), pool.check_async(XOR, [XOR]))
+
+        a, b = asyncio.run(both())
+        assert [v.kind for v in a] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+        assert b[0].kind is VerdictKind.EQUIVALENT
+        with ThreadPoolExecutor(4) as threads:
+            kinds = list(threads.map(lambda g: pool.check(g, [AND])[0].kind, [AND, OR, XOR, AND]))
+        assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.MISMATCH,
+                         VerdictKind.EQUIVALENT]

@@ -57,9 +57,8 @@ def test_usage_errors_exit_2_and_name_the_file(files, capsys):
     assert code == 2 and "/nonexistent/g.v" in err
     code, _, err = run_cli(["verify", "--golden", files["broken.v"], "--candidate", files["good.v"]], capsys)
     assert code == 2 and files["broken.v"] in err and "compile" in err
-    with pytest.raises(SystemExit) as exc:
-        main(["verify", "--golden", files["golden.v"]])
-    assert exc.value.code == 2
+    code, _, err = run_cli(["verify", "--golden", files["golden.v"]], capsys)
+    assert code == 2 and "--candidate" in err
 
 
 def test_infrastructure_failure_exits_3(files, capsys, monkeypatch):
@@ -131,3 +130,31 @@ def test_unknown_backend_is_a_usage_error(files, capsys):
     code, _, err = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
                             "--backend", "vcs"], capsys)
     assert code == 2 and "vcs" in err and "icarus" in err
+
+
+def test_manifest_checks_many_goldens_in_one_run(files, tmp_path, capsys):
+    other = "module m(input a, input b, output y); assign y = a & b; endmodule\n"
+    manifest = tmp_path / "jobs.jsonl"
+    manifest.write_text("\n".join(json.dumps(line) for line in [
+        {"id": "acc", "golden": "golden.v", "candidates": ["good.v", "bad.v"]},
+        {"id": 7, "golden": other, "candidates": [other, other.replace("&", "|")], "inline": True},
+        {"id": "broken", "golden": "broken.v", "candidates": ["good.v"]},
+    ]) + "\n")
+    code, out, _ = run_cli(["verify", "--manifest", str(manifest), "--jobs", "2", "--cycles", "60"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["job"], r["verdict"]) for r in rows] == [
+        ("acc", "equivalent"), ("acc", "mismatch"), (7, "equivalent"), (7, "mismatch"),
+        ("broken", "invalid_golden")]
+    assert rows[0]["candidate"] == "good.v" and code == 1
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("not json", "not valid JSON"),
+    ('{"id": 1, "golden": "golden.v"}', '"candidates"'),
+    ('{"id": 1, "golden": "golden.v", "candidates": ["missing.v"]}', "missing.v: no such file"),
+])
+def test_bad_manifest_line_is_a_usage_error_naming_file_and_line(files, tmp_path, capsys, line, problem):
+    manifest = Path(files["golden.v"]).parent / "jobs.jsonl"
+    manifest.write_text('{"id": 0, "golden": "golden.v", "candidates": ["good.v"]}\n' + line + "\n")
+    code, out, err = run_cli(["verify", "--manifest", str(manifest)], capsys)
+    assert code == 2 and out == "" and f"{manifest}, line 2" in err and problem in err
