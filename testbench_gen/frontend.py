@@ -3,31 +3,31 @@
 Why: pyslang elaborates whatever it is given inside the process that calls it. A 15-line
 self-recursive module tree (262k instances) took ~45 s and >4 GB there, and deeply nested blocks
 raise RecursionError/RuntimeError, which used to surface as `infra_error` for a whole batch. Here the
-front end runs in a long-lived worker started from the multiprocessing fork server (pyslang
-preloaded, no fork of a threaded caller), under an address-space limit, with a wall-clock deadline
-per candidate; a worker that hits a limit is replaced, and any failure is the candidate's own
-result, never the caller's exception.
+front end runs in a long-lived worker process (spawned, never forked from a threaded caller), under
+an address-space limit, with a wall-clock deadline per candidate; a worker that hits a limit is
+replaced, and any failure is the candidate's own result, never the caller's exception.
 """
 from __future__ import annotations
 
 import atexit
-import multiprocessing
+import subprocess
 import os
 import resource
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from .infer import InterfaceError, has_syntax_errors, infer_interface, interface_of, parse_design
 from .interface import Interface
 from .policy import Violation, declares_inout, definitions, scan
-from .sandbox import Confinement, adopt_confinement, confinement
+from .sandbox import adopt_confinement, confinement
 
-CONTEXT = multiprocessing.get_context("forkserver")
-CONTEXT.set_forkserver_preload([__name__])  # children start with pyslang and this module imported
 RECURSION_LIMIT = 20000
 RECYCLE_AFTER = 500  # candidates per worker process
+STARTUP_SECONDS = 30.0  # a fresh worker's imports, on a loaded machine
 # pyslang's own step/depth limits: a design past them (a constant function looping 2e9 times, an
 # instance tree 262k deep) would hold the simulator's compiler for its whole time limit
 EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray")  # Python frames; pyslang's own depth limits apply below it
@@ -90,60 +90,73 @@ def _analyse_guarded(source: str, name: str, prefer_top: str | None, memory_byte
         return FrontEnd(failure=f"front end failed on this text: {type(exc).__name__}: {str(exc)[:200]}")
 
 
-def _serve(conn, memory_bytes: int, confined: Confinement) -> None:
-    """The worker: one candidate at a time, under an address-space limit, until told to stop."""
-    adopt_confinement(confined)
+def serve(memory_bytes: int) -> None:
+    """The worker's loop (started by _Worker.start): requests on stdin, answers on
+    stdout, one candidate at a time, under an address-space limit, until stdin closes."""
+    requests = Connection(os.dup(0), writable=False)
+    answers = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # anything the parser prints cannot corrupt the answers
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     sys.setrecursionlimit(RECURSION_LIMIT)
+    answers.send("ready")  # imports done: from here on, time spent is the candidate's
     while True:
         try:
-            source, name, prefer_top = conn.recv()
+            source, name, prefer_top, confined = requests.recv()
         except (EOFError, OSError):
             os._exit(0)
-        conn.send(_analyse_guarded(source, name, prefer_top, memory_bytes))
+        adopt_confinement(confined)
+        answers.send(_analyse_guarded(source, name, prefer_top, memory_bytes))
 
 
 class _Worker:
-    """One long-lived limited child per process (a child per candidate cost ~50x the analysis).
-
-    It is replaced after a failure (a limit hit may leave it in any state) and every RECYCLE_AFTER
-    candidates (whatever the parser keeps between calls stays bounded)."""
+    """One long-lived limited worker process per caller process (a child per candidate cost ~50x
+    the analysis). A subprocess, not a multiprocessing child: pool workers are daemonic and may not
+    have those. It is replaced after a failure (a limit hit may leave it in any state) and every
+    RECYCLE_AFTER candidates (whatever the parser keeps between calls stays bounded)."""
 
     def __init__(self) -> None:
-        self.proc = None
-        self.conn = None
+        self.proc: subprocess.Popen | None = None
+        self.requests: Connection | None = None
+        self.answers: Connection | None = None
         self.memory_bytes = 0
         self.calls = 0
         self.lock = threading.Lock()  # trainers call reward functions from several threads
 
     def stop(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
+        for conn in (self.requests, self.answers):
+            if conn is not None:
+                conn.close()
         if self.proc is not None:
-            if self.proc.is_alive():
-                self.proc.kill()
-            self.proc.join()
-        self.proc = self.conn = None
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = self.requests = self.answers = None
 
     def start(self, memory_bytes: int) -> None:
         self.stop()
-        self.conn, child_end = CONTEXT.Pipe()
-        self.proc = CONTEXT.Process(target=_serve, args=(child_end, memory_bytes, confinement()), daemon=True)
-        self.proc.start()
-        child_end.close()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_parent, *sys.path])}
+        code = f"from {__name__} import serve; serve({int(memory_bytes)})"  # classes pickle by module name
+        self.proc = subprocess.Popen([sys.executable, "-c", code], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.requests = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self.answers = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
         self.memory_bytes, self.calls = memory_bytes, 0
+        if not (self.answers.poll(STARTUP_SECONDS) and self.answers.recv() == "ready"):
+            raise RuntimeError("the front-end worker did not start")
 
     def call(self, request: tuple, limits: FrontEndLimits) -> FrontEnd:
         with self.lock:
-            if (self.proc is None or not self.proc.is_alive() or self.calls >= RECYCLE_AFTER
+            if (self.proc is None or self.proc.poll() is not None or self.calls >= RECYCLE_AFTER
                     or self.memory_bytes != limits.memory_bytes):
                 self.start(limits.memory_bytes)
             self.calls += 1
             result = None
             try:
-                self.conn.send(request)
-                if self.conn.poll(limits.wall_seconds):
-                    result = self.conn.recv()
+                self.requests.send(request)
+                if self.answers.poll(limits.wall_seconds):
+                    result = self.answers.recv()
                 else:
                     result = FrontEnd(failure=f"front end exceeded {limits.wall_seconds:.0f} s on this text")
             except (EOFError, OSError):
@@ -164,6 +177,7 @@ def analyse_bounded(source: str, name: str, prefer_top: str | None,
                     limits: FrontEndLimits = FrontEndLimits()) -> FrontEnd:
     """analyse() in the limited worker process; a failure comes back as FrontEnd.failure."""
     start = time.monotonic()
-    result = _WORKER.call((source, name, prefer_top), limits)
+    result = _WORKER.call((source, name, prefer_top, confinement()), limits)
     result.seconds = time.monotonic() - start
     return result
+
