@@ -328,7 +328,11 @@ DEEP_NESTING = cand(body="always @(posedge clk) " + "begin " * 3000 + "if (rst) 
 DEEP_PARENS = cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= " + "(" * 20000 + "a" + ")" * 20000 + " + b;")
 
 
+MACRO_BOMB = "`define A0 x\n" + "".join(f"`define A{i} `A{i-1} `A{i-1}\n" for i in range(1, 40)) + cand("wire q = `A39;")
+
+
 @pytest.mark.parametrize("name, source", [("262k-instance recursive tree", RECURSIVE_TREE),
+                                          ("2^39-token macro bomb", MACRO_BOMB),
                                           ("constant function looping 2e9 times", CONSTANT_LOOP),
                                           ("3000 nested blocks", DEEP_NESTING),
                                           ("20000 nested parentheses", DEEP_PARENS)])
@@ -337,7 +341,8 @@ def test_front_end_bombs_are_the_candidates_own_verdict_and_cost_little(name, so
     start = time.monotonic()
     bomb, good, wrong = check(GOLDEN, [source, GOOD, cand(body=WRONG_BODY)], options)
     elapsed = time.monotonic() - start
-    assert bomb.kind is VerdictKind.REJECTED and "front end" in bomb.reason, (name, bomb)
+    assert bomb.kind is VerdictKind.REJECTED and ("front end" in bomb.reason or "preprocessor" in bomb.reason), \
+        (name, bomb)
     assert good.kind is VerdictKind.EQUIVALENT and wrong.kind is VerdictKind.MISMATCH
     assert elapsed < 3.0 + 10, (name, elapsed)  # bounded by the front end's limit, not the bomb
 
@@ -355,3 +360,10 @@ def test_a_late_hang_costs_a_batch_about_one_budget_not_budget_times_size():
                 " always @(p) q = ~p; always @(q) p = q; always @(posedge clk) if (n == 16'd150) p <= ~p;")
     verdicts = check(GOLDEN, [GOOD] * 4 + [hang, cand(body=WRONG_BODY)], options)
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] * 4 + [VerdictKind.TIMEOUT, VerdictKind.MISMATCH]
+
+
+def test_a_simulator_crash_from_runtime_recursion_is_the_candidates_verdict():
+    crash = cand("function automatic integer f(input integer n); f = f(n + 1); endfunction\n"
+                 "integer r; always @(posedge clk) if (a == 8'd7) r = f(0);")
+    verdicts = check(GOLDEN, [GOOD, crash, cand(body=WRONG_BODY)], CheckOptions(cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.REJECTED, VerdictKind.MISMATCH]
