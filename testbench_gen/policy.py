@@ -239,10 +239,7 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
     local = {_name_of(t) for i, t in enumerate(items)
              if t[0] in ("ident", "escaped") and not _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".")}
     modules = {name for kind, name in _definitions(items) if kind != "package"}
-    subprograms = {items[i + 1][1] for i, (kind, text, _l) in enumerate(items[:-1])
-                   if text in ("task", "function")} | {
-                       items[i + 2][1] for i, (kind, text, _l) in enumerate(items[:-2])
-                       if text in ("task", "function") and items[i + 1][0] == "ident"}
+    subprograms = _subprogram_names(items)
     if expanded:
         found += _top_level_violations(items)
     for i, (kind, text, line) in enumerate(items):
@@ -292,6 +289,20 @@ def _is_parameter_list(items: list[tuple[str, str, int]], i: int, modules: set[s
     while j < len(items) and items[j][1] == "[":
         j = _after_group(items, j, "[", "]")
     return j < len(items) and items[j][1] == "("
+
+
+def _subprogram_names(items: list[tuple[str, str, int]]) -> set[str]:
+    """Every name between `task`/`function` and the `(` or `;` that ends its header (the name and,
+    harmlessly, return types and `automatic`), escaped names without their backslash."""
+    names, inside = set(), False
+    for kind, text, _line in items:
+        if kind == "ident" and text in ("task", "function"):
+            inside = True
+        elif inside and text in ("(", ";"):
+            inside = False
+        elif inside and kind in ("ident", "escaped"):
+            names.add(_name_of((kind, text, _line)))
+    return names
 
 
 def _after_group(items: list[tuple[str, str, int]], j: int, open_: str, close: str) -> int:

@@ -208,6 +208,10 @@ ATTACKS = {
     "# intra-assignment delay": (cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= #1 a + b;"), "# delay"),
     "# delay after a named block": (
         cand(body="always @(posedge clk) begin : blk #(1) if (rst) y <= 8'd0; else y <= a + b; end"), "# delay"),
+    "# delay before an escaped task call": (
+        "module helper(input [7:0] p, output [7:0] r); assign r = p; endmodule\n"
+        + cand("task \\t2 ; input [7:0] v; y <= v; endtask",
+               body="always @(posedge clk) begin : helper #(1) \\t2 (a + b); end"), "# delay"),
     "# delay from a macro": ("`define DL #1\n" + cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= `DL a + b;"),
                              "# delay"),
     "# gate delay": (cand("wire w; and #2 g(w, a[0], b[0]);"), "# delay"),
