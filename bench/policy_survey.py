@@ -6,6 +6,7 @@ Usage: python bench/policy_survey.py [BENCH_ROOT]   (default ../shared/benchmark
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import Counter
@@ -14,8 +15,25 @@ from pathlib import Path
 from testbench_gen.policy import scan
 
 
-def corpora(root: Path) -> dict[str, list[Path]]:
+class Text:
+    """A reference that lives inside a JSONL file (VerilogEval v1: prompt + canonical solution)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def read_text(self, errors: str = "strict") -> str:
+        return self.text
+
+
+def verilogeval_v1(root: Path) -> list[Text]:
+    path = root / "verilogeval_v1" / "data" / "VerilogEval_Human.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [Text(row["prompt"] + row["canonical_solution"]) for row in rows]
+
+
+def corpora(root: Path) -> dict[str, list]:
     return {
+        "verilogeval_v1 refs": verilogeval_v1(root),
         "verilogeval_v2 refs": sorted((root / "verilogeval_v2" / "dataset_spec-to-rtl").glob("*_ref.sv")),
         "rtllm_v2 refs": sorted(next(d.glob("verified_*.v")) for d in (root / "rtllm_v2").iterdir() if d.is_dir()),
         "rtllm_v1_1 refs": sorted(next(d.glob("verified_*.v")) for d in (root / "rtllm_v1_1").iterdir()
