@@ -1,10 +1,11 @@
-"""Wall time of `codev eval` scoring 20 samples x 156 problems of VerilogEval v2 on 2 cores.
+"""Wall time of `codev eval` scoring --replicas samples x 156 problems of VerilogEval v2 on 2 cores.
 
 The samples are the benchmark's own references, each wrapped as a chat response (```verilog fence) and
 replicated --replicas times, so every sample goes through extraction, assembly, iverilog and vvp like
-a model's answer would. A fresh output folder is used, so nothing is resumed.
+a model's answer would. Replicas differ by a comment, so none is skipped as a duplicate (--identical
+keeps them identical to show what deduplication saves). A fresh output folder is used: nothing is resumed.
 
-    python bench/eval_wall_time.py [--bench-root DIR] [--replicas 20] [--jobs 2]
+    python bench/eval_wall_time.py [--bench-root DIR] [--replicas 20] [--jobs 2] [--identical]
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def main() -> int:
     parser.add_argument("--bench", default="verilogeval-v2-spec-to-rtl")
     parser.add_argument("--replicas", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--identical", action="store_true", help="identical replicas (simulated once each)")
     parser.add_argument("--keep", type=Path, help="keep the run folder here instead of a temp folder")
     args = parser.parse_args()
 
@@ -44,7 +46,8 @@ def main() -> int:
     with open(samples, "w") as fh:
         for p in problems:
             for i in range(args.replicas):
-                fh.write(json.dumps({"task_id": p.id, "index": i, "completion": f"```verilog\n{p.reference}```\n"}) + "\n")
+                tag = "" if args.identical else f"// replica {i}\n"
+                fh.write(json.dumps({"task_id": p.id, "index": i, "completion": f"```verilog\n{p.reference}{tag}```\n"}) + "\n")
     n = len(problems) * args.replicas
     load_before = os.getloadavg()[0]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
@@ -56,7 +59,8 @@ def main() -> int:
     wall = time.perf_counter() - start
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(cpu_after, cpu_before))
-    summary = json.loads((out / "summary.json").read_text())["benchmarks"][args.bench]
+    full = json.loads((out / "summary.json").read_text())
+    summary = full["benchmarks"][args.bench]
     shutil.rmtree(work, ignore_errors=True)
     print(
         json.dumps(
@@ -70,6 +74,8 @@ def main() -> int:
                 "iverilog": iverilog_version().version,
                 "wall_s": round(wall, 1),
                 "samples_per_s": round(n / wall, 2),
+                "wall_s_per_1000_samples": round(1000 * wall / n, 1),
+                "duplicates_not_simulated": full["inputs"]["duplicates"],
                 # CPU seconds of iverilog/vvp and this process: wall time on idle cores ~ cpu_s / jobs
                 "cpu_s": round(cpu, 1),
                 "load_avg_before": round(load_before, 2),

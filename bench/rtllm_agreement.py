@@ -1,10 +1,13 @@
-"""Agreement of `codev verify` with RTLLM's official verdicts on 290 real GPT-3.5/GPT-4 samples.
+"""Agreement with RTLLM's official verdicts on 290 real GPT-3.5/GPT-4 samples (580 rows, v1.1 and v2).
 
-Each sample is checked against the benchmark's reference (v1.1 and v2 references, 580 rows) and the
-verdict is compared with verdicts.csv (the official testbench under Icarus). Prints the agreement
-matrix and every disagreement; --json writes the rows.
+--flow checker (default): `codev verify` against each benchmark's reference; prints the agreement matrix
+and every disagreement; --json writes the rows.
+--flow testbench: `codev eval` through its RTLLM-folder reader (samples laid out as <design>/tN.v), the
+benchmark's own testbench and pass rule, with the Icarus given by --iverilog-bin; verdict per sample
+compared with the verdicts.csv column of that Icarus version.
 
     python bench/rtllm_agreement.py [--bench-root ../shared/benchmarks] [--jobs 2] [--json out.json]
+    python bench/rtllm_agreement.py --flow testbench [--iverilog-bin /opt/iverilog-12/bin/iverilog]
 """
 from __future__ import annotations
 
@@ -53,13 +56,69 @@ def run(bench_root: Path, jobs: int, options: CheckOptions) -> list[dict]:
     return out
 
 
+MODELS = ("chatgpt35", "chatgpt4")
+BENCH = {"rtllm_v1_1": "rtllm-v1.1", "rtllm_v2": "rtllm-v2"}
+
+
+def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeout: float) -> None:
+    """codev eval's verdict per sample vs verdicts.csv, per benchmark, for the Icarus actually used."""
+    import tempfile
+
+    from codev.cli import main as codev_main
+    from codev.eval.tools import Icarus, iverilog_version
+
+    icarus = Icarus.at(iverilog) if iverilog else Icarus()
+    major = iverilog_version(icarus.iverilog).major
+    column = "verdict_iverilog11" if major == 11 else "verdict_iverilog12"
+    with tempfile.TemporaryDirectory(prefix="codev-agreement-") as tmp:
+        samples = Path(tmp) / "samples"
+        for m, model in enumerate(MODELS):
+            for trial in range(1, 6):
+                for f in sorted((bench_root / "rtllm_samples" / model / f"t{trial}").glob("*.v")):
+                    (samples / f.stem).mkdir(parents=True, exist_ok=True)
+                    (samples / f.stem / f"t{m * 5 + trial}.v").write_bytes(f.read_bytes())
+        out = Path(tmp) / "run"
+        argv = ["eval", "--samples", str(samples), "--bench", "rtllm-v1.1,rtllm-v2", "--bench-root", str(bench_root),
+                "--out", str(out), "--jobs", str(jobs), "--k", "1", "--no-progress", "--sim-timeout", str(sim_timeout)]
+        start = time.time()
+        codev_main(argv + (["--iverilog", icarus.iverilog] if iverilog else []))
+        elapsed = time.time() - start
+        ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())}
+    print(f"{len(ours)} samples scored in {elapsed:.1f} s with {iverilog_version(icarus.iverilog).version}; "
+          f"compared with verdicts.csv column {column}\n")
+    for bench_dir, bench in BENCH.items():
+        rows = [r for r in load_rows(bench_root) if r["benchmark"] == bench_dir]
+        pairs = []
+        for r in rows:
+            got = ours[(bench, r["problem"], MODELS.index(r["model"]) * 5 + int(r["trial"][1:]) - 1)]
+            pairs.append((r[column], got["verdict"], r["sample"]))
+        agree = sum(1 for official, mine, _ in pairs if official == mine)
+        print(f"{bench}: {agree}/{len(pairs)} verdicts identical")
+        matrix = collections.Counter((official, mine) for official, mine, _ in pairs)
+        kinds = sorted({k for pair in matrix for k in pair})
+        print("  official \\ ours".ljust(20) + "".join(k.rjust(15) for k in kinds))
+        for official in kinds:
+            print(f"  {official}".ljust(20) + "".join(str(matrix[(official, k)]).rjust(15) for k in kinds))
+        for official, mine, sample in pairs:
+            if official != mine:
+                print(f"  differs: {sample} official={official} ours={mine}")
+        print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--iverilog", default="verdict_iverilog11", help="verdicts.csv column to compare with")
     ap.add_argument("--json")
+    ap.add_argument("--flow", choices=("checker", "testbench"), default="checker")
+    ap.add_argument("--iverilog-bin", help="--flow testbench: the iverilog binary (default: PATH's)")
+    ap.add_argument("--sim-timeout", type=float, default=2.0,
+                    help="--flow testbench: simulation bound in s (non-timeout samples end in < 1 s)")
     args = ap.parse_args()
+    if args.flow == "testbench":
+        testbench_flow(Path(args.bench_root), args.jobs, args.iverilog_bin, args.sim_timeout)
+        return
     start = time.time()
     rows = run(Path(args.bench_root), args.jobs, CheckOptions())
     elapsed = time.time() - start

@@ -1,7 +1,6 @@
-"""Where the tests find the benchmark copy (../shared/benchmarks, or $CODEV_BENCH_ROOT) and its designs."""
+"""Where the tests find the benchmark copy ($CODEV_BENCH_ROOT, the fetched copy, ../shared/benchmarks) and its designs."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,10 +10,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def bench_root() -> Path:
-    """The benchmark folder; a test that needs it fails (not skips) when it is missing."""
-    root = Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks"))
-    if not (root / "MANIFEST.md").is_file():
-        pytest.fail(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT)")
+    """$CODEV_BENCH_ROOT, else the copy `codev bench fetch` recorded, else ../shared/benchmarks; skip if none."""
+    from codev.eval.userconfig import ConfigError, find_bench_root
+
+    try:
+        root = find_bench_root(fallback=REPO.parent / "shared" / "benchmarks")
+    except ConfigError as exc:
+        pytest.skip(f"benchmark data: {exc}")
+    if root is None or not (root / "verilogeval_v1").is_dir():
+        pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT or run `codev bench fetch`)")
     return root
 
 

@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "train": "train_cmd",
     "doctor": "doctor_cmd",
     "demo": "demo_cmd",
+    "bench": "bench_cmd",
 }
 
 

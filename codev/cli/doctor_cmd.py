@@ -44,6 +44,17 @@ def _dist_version(name: str) -> str:
         return ""
 
 
+def _icarus_note() -> str:
+    """Benchmark verdicts depend on the Icarus version: say which one codev eval will use."""
+    from codev.eval.tools import iverilog_version
+
+    major = iverilog_version().major
+    if major is None or major >= 12:
+        return ""
+    return (f"codev eval scores with Icarus {major}; published VerilogEval v1 runs mostly use 12: "
+            "see third_party_tools.md, then `codev eval --iverilog PATH`")
+
+
 def collect() -> list[Tool]:
     from testbench_gen.backends import get_backend
     from testbench_gen.formal import yosys_command, yosys_version
@@ -51,7 +62,8 @@ def collect() -> list[Tool]:
     tools = []
     icarus = get_backend("icarus")
     tools.append(Tool("icarus (iverilog, vvp)", icarus.available(), icarus.version(),
-                      "--backend icarus (reference 4-state simulator), auto, hybrid replays"))
+                      "--backend icarus (reference 4-state simulator), auto, hybrid replays; codev eval",
+                      _icarus_note()))
     verilator = get_backend("verilator")
     v_ok = verilator.available()
     tools.append(Tool("verilator", v_ok, verilator.version() if v_ok else "",

@@ -11,28 +11,50 @@ from codev.cli import UsageError
 BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
 
 
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults in the option help, and the examples kept as written."""
+
+
 def register(subparsers) -> None:
     from codev.eval.benchmarks import BENCHMARKS
+    from codev.eval.formats import FORMATS as SAMPLE_FORMATS
     from codev.llm.prompts import STYLES
 
     p = subparsers.add_parser(
         "eval",
         help="benchmark pass@k with the official testbenches (Icarus, sandboxed)",
         description=__doc__,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_Formatter,
+        epilog="examples:\n"
+        "  codev eval --references --bench rtllm-v2\n"
+        "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human --iverilog /opt/iverilog-12/bin/iverilog\n"
+        "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2",
     )
     p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all': {', '.join(BENCHMARKS)}")
     p.add_argument(
         "--bench-root",
         type=Path,
-        help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in ~/.config/codev/config.yaml)",
+        help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in "
+        "~/.config/codev/config.yaml, which `codev bench fetch` records)",
     )
     p.add_argument("--out", type=Path, default=Path("runs/eval"), help="output folder (a rerun resumes in it)")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--samples", type=Path, help="JSONL: task_id, completion (raw response) [, index, benchmark]")
+    src.add_argument(
+        "--samples",
+        type=Path,
+        help="samples to score: our JSONL (task_id, completion [, index, benchmark]), a VerilogEval v1 "
+        "human-eval JSONL, a VerilogEval v2 harness folder or an RTLLM-style folder (see --sample-format)",
+    )
     src.add_argument("--references", action="store_true", help="score the benchmarks' own reference solutions")
     src.add_argument("--model", help="local Hugging Face model folder to generate with")
     src.add_argument("--endpoint", help="OpenAI-compatible base URL to generate with (needs --model-name)")
+    p.add_argument(
+        "--sample-format",
+        choices=("auto", *SAMPLE_FORMATS),
+        default="auto",
+        help="how --samples is laid out (auto: detected from the file names / completions)",
+    )
+    p.add_argument("--iverilog", help="the iverilog binary for this run (its vvp beside it), e.g. an Icarus 12 build")
     p.add_argument("--model-name", help="model name to request from --endpoint")
     p.add_argument("--n", type=int, default=1, help="samples per problem to generate")
     p.add_argument("--temperature", type=float, default=0.8)
@@ -54,32 +76,17 @@ def register(subparsers) -> None:
 
 
 def resolve_bench_root(arg: Path | None) -> Path:
-    if arg is not None:
-        root = arg
-    elif os.environ.get(BENCH_ROOT_ENV):
-        root = Path(os.environ[BENCH_ROOT_ENV])
-    else:
-        root = _config_bench_root()
-        if root is None:
-            raise UsageError(f"no benchmark folder: pass --bench-root DIR or set ${BENCH_ROOT_ENV}")
+    from codev.eval.userconfig import ConfigError, find_bench_root
+
+    try:
+        root = find_bench_root(arg)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if root is None:
+        raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
     if not root.is_dir():
         raise UsageError(f"{root}: benchmark folder not found")
     return root
-
-
-def _config_bench_root() -> Path | None:
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    path = base / "codev" / "config.yaml"
-    if not path.is_file():
-        return None
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML ({exc})") from None
-    value = data.get("bench_root") if isinstance(data, dict) else None
-    return Path(value).expanduser() if value else None
 
 
 def _parse_k(text: str) -> list[int]:
@@ -108,6 +115,7 @@ def build_config(args):
     from codev.eval.generate import GenerationConfig
     from codev.eval.harness import Bounds
     from codev.eval.runner import EvalConfig
+    from codev.eval.tools import Icarus
 
     generation = None
     if args.model or args.endpoint:
@@ -131,8 +139,16 @@ def build_config(args):
             retries=args.retries,
             seed=args.seed,
         )
-    if args.samples is not None and not args.samples.is_file():
+    if args.samples is not None and not args.samples.exists():
         raise UsageError(f"--samples {args.samples}: file not found")
+    if args.sample_format != "auto" and args.samples is None:
+        raise UsageError("--sample-format needs --samples")
+    icarus = Icarus()
+    if args.iverilog:
+        try:
+            icarus = Icarus.at(args.iverilog)
+        except FileNotFoundError as exc:
+            raise UsageError(f"--iverilog {exc}") from None
     if args.jobs < 1:
         raise UsageError("--jobs must be >= 1")
     bounds = Bounds()
@@ -145,6 +161,8 @@ def build_config(args):
         bench_root=resolve_bench_root(args.bench_root),
         out=args.out,
         samples=args.samples,
+        sample_format=args.sample_format,
+        icarus=icarus,
         references=args.references,
         generation=generation,
         ks=_parse_k(args.k),
@@ -169,8 +187,8 @@ def run(args) -> int:
     from codev.llm.openai_client import EndpointError
 
     config = build_config(args)
-    if iverilog_version().major is None:
-        raise UsageError("iverilog not found on PATH (install Icarus Verilog 11 or 12)")
+    if iverilog_version(config.icarus.iverilog).major is None:
+        raise UsageError(f"{config.icarus.iverilog}: iverilog not found or not runnable (install Icarus Verilog 11 or 12)")
     status = (lambda msg: None) if args.no_progress else (lambda msg: print(msg, file=sys.stderr))
     try:
         output = run_eval(config, on_status=status)

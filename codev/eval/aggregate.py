@@ -7,7 +7,7 @@ from . import rules
 from .benchmarks import Problem
 from .known_issues import BROKEN, WEAK, issues_for
 from .passk import mean_pass_at_k
-from .tools import iverilog_version, tool_versions
+from .tools import Icarus, iverilog_version, tool_versions
 
 OFFICIAL, FIXED = "official", "fixed"
 
@@ -16,8 +16,10 @@ def _passk(counts: list[tuple[int, int]], ks: list[int]) -> dict[str, float | No
     return {f"pass@{k}": mean_pass_at_k(counts, k) for k in ks}
 
 
-def summarize_benchmark(name: str, problems: list[Problem], records: list[dict], ks: list[int], fixed_ids: set[str]) -> dict:
-    issues = issues_for(name, iverilog_version().major)
+def summarize_benchmark(
+    name: str, problems: list[Problem], records: list[dict], ks: list[int], fixed_ids: set[str], icarus_major: int | None
+) -> dict:
+    issues = issues_for(name, icarus_major)
     by_problem: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {OFFICIAL: [], FIXED: []})
     for r in records:
         by_problem[r["task_id"]][r["variant"]].append(r)
@@ -110,14 +112,45 @@ def _equivalence(records: list[dict]) -> dict | None:
     }
 
 
-def summarize(settings: dict, problems: list[Problem], records: list[dict], ks: list[int], fixed_keys: set) -> dict:
+NO_CODE_EXAMPLES = 5
+
+
+def summarize_inputs(records: list[dict], sample_format: str | None, detected: bool) -> dict:
+    """How the answers were read: format, samples without code (with examples), duplicates not re-simulated."""
+    official = [r for r in records if r["variant"] == OFFICIAL]
+    no_code = [r for r in official if r["verdict"] == rules.NO_CODE]
+    return {
+        "format": sample_format,
+        "format_detected": detected,
+        "samples": len(official),
+        "no_code": len(no_code),
+        "no_code_examples": [
+            {"benchmark": r["benchmark"], "task_id": r["task_id"], "index": r["index"], "origin": r.get("origin", "")}
+            for r in no_code[:NO_CODE_EXAMPLES]
+        ],
+        "duplicates": sum(1 for r in official if "duplicate_of" in r),
+    }
+
+
+def summarize(
+    settings: dict,
+    problems: list[Problem],
+    records: list[dict],
+    ks: list[int],
+    fixed_keys: set,
+    icarus: Icarus = Icarus(),
+    inputs: dict | None = None,
+) -> dict:
+    major = iverilog_version(icarus.iverilog).major
     benchmarks = {}
     for name in settings["benchmarks"]:
         mine = [p for p in problems if p.benchmark == name]
         fixed_ids = {pid for (bench, pid) in fixed_keys if bench == name}
-        benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids)
+        benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids, major)
     return {
         "settings": settings,
-        "tools": {t.name: t.version for t in tool_versions()},
+        "tools": {t.name: t.version for t in tool_versions(icarus)},
+        "icarus_major": major,
+        "inputs": inputs if inputs is not None else summarize_inputs(records, None, False),
         "benchmarks": benchmarks,
     }

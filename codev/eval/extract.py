@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .records import CODE, CONTINUATION, REFERENCE
+
 _VERILOG_FENCE = re.compile(r"```(?:verilog|systemverilog|sv|v)[ \t]*\n?([\s\S]*?)```", re.I)
 _ANSWER = re.compile(r"<answer>([\s\S]*?)</answer>", re.I)
 _BEGIN_DONE = re.compile(r"^\s*\[BEGIN\]([\s\S]*?)\[DONE\]", re.M)
@@ -43,3 +45,29 @@ def extract_code(response: str) -> Extraction:
     if _MODULE.search(response):
         return Extraction(response, "raw")
     return Extraction(None, "none")
+
+
+def continuation_code(text: str, header: str, top: str) -> Extraction:
+    """VerilogEval v1 human-eval completion -> a whole module, as the official flow assembles it.
+
+    The official flow compiles `prompt + "\\n" + completion`; completions that repeat the header, or
+    wrap code in a fence, are used as the whole module they already are.
+    """
+    found = extract_code(text)
+    code, source = (found.code, found.source) if found.source not in ("raw", "none") else (text, "continuation")
+    if code is None or not code.strip():
+        return Extraction(None, "none")
+    if re.search(rf"\bmodule\s+{re.escape(top)}\b", code):
+        return Extraction(code, source if source != "continuation" else "raw")
+    return Extraction(header.rstrip("\n") + "\n" + code, source)
+
+
+def answer_code(kind: str, text: str, header: str, top: str) -> Extraction:
+    """The code to score for an answer of `kind` (records.RESPONSE / CONTINUATION / CODE / REFERENCE)."""
+    if kind == REFERENCE:
+        return Extraction(text, "reference")
+    if kind == CODE:
+        return Extraction(text, "file") if text.strip() else Extraction(None, "none")
+    if kind == CONTINUATION:
+        return continuation_code(text, header, top)
+    return extract_code(text)

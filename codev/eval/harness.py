@@ -15,6 +15,7 @@ from testbench_gen.sandbox import Limits, RunResult, clean_paths, run_limited, s
 
 from . import rules
 from .benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .tools import Icarus
 
 IVERILOG_VE_FLAGS = ["-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb"]
 LOG_EXCERPT_CHARS = 1500
@@ -101,36 +102,36 @@ def answer_source(problem: Problem, code: str) -> str:
     return code
 
 
-def score(problem: Problem, code: str | None, bounds: Bounds = Bounds()) -> Scored:
+def score(problem: Problem, code: str | None, bounds: Bounds = Bounds(), icarus: Icarus = Icarus()) -> Scored:
     """Score one extracted answer against the problem's own testbench with its official rule."""
     if code is None or not code.strip():
         return Scored(rules.NO_CODE, "", "no Verilog found in the response", 0.0)
     source = answer_source(problem, code)
     with sandbox_dir(prefix="codev-eval-") as work:
         if problem.rule == VERILOGEVAL_V1_RULE:
-            return _run_verilogeval_v1(problem, source, work, bounds)
+            return _run_verilogeval_v1(problem, source, work, bounds, icarus)
         if problem.rule == RTLLM_RULE:
-            return _run_rtllm(problem, source, work, bounds)
-        return _run_verilogeval_v2(problem, source, work, bounds)
+            return _run_rtllm(problem, source, work, bounds, icarus)
+        return _run_verilogeval_v2(problem, source, work, bounds, icarus)
 
 
 def _compile(argv: list[str], work: Path, bounds: Bounds) -> RunResult:
     return run_limited(argv, work, _limits(bounds.compile_s))
 
 
-def _run_verilogeval_v1(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+def _run_verilogeval_v1(problem: Problem, source: str, work: Path, bounds: Bounds, icarus: Icarus) -> Scored:
     name = f"{problem.id}.sv"
     (work / name).write_text(problem.testbench + "\n" + source, encoding="utf-8")
     # execution.py bounds compile and simulation together
     total = min(bounds.compile_s, bounds.verilogeval_v1_s)
-    comp = run_limited(["iverilog", *IVERILOG_VE_FLAGS, "-o", "test.vvp", name], work, _limits(total))
+    comp = run_limited([icarus.iverilog, *IVERILOG_VE_FLAGS, "-o", "test.vvp", name], work, _limits(total))
     stdout, stderr, seconds, timed_out = comp.stdout, comp.stderr, comp.seconds, comp.timed_out
     compile_ok = comp.ok and (work / "test.vvp").exists()
     left = bounds.verilogeval_v1_s - comp.seconds
     if compile_ok and left <= 0:
         timed_out = True
     elif compile_ok:
-        sim = run_limited(["vvp", "-n", "test.vvp"], work, _limits(left))
+        sim = run_limited([icarus.vvp, "-n", "test.vvp"], work, _limits(left))
         stdout, stderr = stdout + sim.stdout, stderr + sim.stderr
         seconds += sim.seconds
         timed_out = sim.timed_out
@@ -139,17 +140,17 @@ def _run_verilogeval_v1(problem: Problem, source: str, work: Path, bounds: Bound
     return Scored(outcome.verdict, outcome.code, _excerpt(log), seconds)
 
 
-def _run_verilogeval_v2(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+def _run_verilogeval_v2(problem: Problem, source: str, work: Path, bounds: Bounds, icarus: Icarus) -> Scored:
     stem = f"{problem.id}_sample01"
     (work / f"{stem}.sv").write_text(source, encoding="utf-8")
     (work / f"{problem.id}_test.sv").write_text(problem.testbench, encoding="utf-8")
     (work / f"{problem.id}_ref.sv").write_text(problem.support, encoding="utf-8")
     files = [f"{stem}.sv", f"{problem.id}_test.sv", f"{problem.id}_ref.sv"]
-    comp = _compile(["iverilog", *IVERILOG_VE_FLAGS, "-o", stem, *files], work, bounds)
+    comp = _compile([icarus.iverilog, *IVERILOG_VE_FLAGS, "-o", stem, *files], work, bounds)
     log, seconds, timed_out = comp.stdout + comp.stderr, comp.seconds, False
     compile_ok = comp.ok and (work / stem).exists()
     if compile_ok:
-        sim = run_limited(["vvp", stem], work, _limits(bounds.verilogeval_v2_s))
+        sim = run_limited([icarus.vvp, stem], work, _limits(bounds.verilogeval_v2_s))
         log += sim.stdout + sim.stderr
         seconds += sim.seconds
         if sim.timed_out:  # the Makefile appends this line when `timeout` fires
@@ -159,7 +160,7 @@ def _run_verilogeval_v2(problem: Problem, source: str, work: Path, bounds: Bound
     return Scored(outcome.verdict, outcome.code, _excerpt(clean_paths(log, work)), seconds)
 
 
-def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds) -> Scored:
+def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds, icarus: Icarus) -> Scored:
     design = work / "design"
     if problem.data_dir is not None:
         copy_tree_writable(problem.data_dir, design)
@@ -171,13 +172,13 @@ def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds) -> Sco
     # mirrors `vcs -sverilog +v2k -timescale=1ns/1ns`
     (design / "cmd.f").write_text("+timescale+1ns/1ns\n", encoding="utf-8")
     comp = _compile(
-        ["iverilog", "-g2012", "-c", "cmd.f", "-o", "simv.vvp", answer, "testbench.v"], design, bounds
+        [icarus.iverilog, "-g2012", "-c", "cmd.f", "-o", "simv.vvp", answer, "testbench.v"], design, bounds
     )
     log, seconds, timed_out = comp.stdout + comp.stderr, comp.seconds, False
     compile_ok = comp.ok and (design / "simv.vvp").exists()
     output = ""
     if compile_ok:
-        sim = run_limited(["vvp", "-n", "simv.vvp"], design, _limits(bounds.rtllm_s))
+        sim = run_limited([icarus.vvp, "-n", "simv.vvp"], design, _limits(bounds.rtllm_s))
         output = sim.stdout + sim.stderr
         log += output
         seconds += sim.seconds

@@ -17,12 +17,21 @@ class SamplesError(Exception):
     """The samples file is unreadable or inconsistent with the selected benchmarks."""
 
 
+# How an answer's text becomes code (extract.answer_code):
+RESPONSE = "response"  # a raw model response: code is extracted (fences, <answer>, ...)
+CONTINUATION = "continuation"  # VerilogEval v1 human-eval style: the text continues the problem's header
+CODE = "code"  # a file of code as a harness wrote it (RTLLM t1.v, VerilogEval v2 _sample01.sv): used as is
+REFERENCE = "reference"  # the benchmark's own reference (--references)
+
+
 @dataclass(frozen=True)
 class Answer:
     benchmark: str
     task_id: str
     index: int
     completion: str  # the raw model response (or the reference, for --references)
+    kind: str = RESPONSE
+    origin: str = ""  # where it was read (file, file:line), for the report's examples
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -33,11 +42,12 @@ def sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def read_samples(path: Path, known: dict[str, set[str]]) -> list[Answer]:
+def read_samples(path: Path, known: dict[str, set[str]], kind: str = RESPONSE) -> list[Answer]:
     """Parse `--samples`: one JSON object per line with task_id and completion.
 
     `benchmark` is needed only when several benchmarks are scored at once; `index` defaults to the
-    order of the task's lines. `known` maps each selected benchmark to its task ids.
+    order of the task's lines. `known` maps each selected benchmark to its task ids. `kind` says how
+    the completions become code (RESPONSE for our JSONL, CONTINUATION for VerilogEval v1 files).
     """
     path = Path(path)
     try:
@@ -68,7 +78,7 @@ def read_samples(path: Path, known: dict[str, set[str]]) -> list[Answer]:
             if len(known) > 1 and len(owners) != 1:
                 raise SamplesError(
                     f"{where}: task_id {task_id!r} is ambiguous or unknown across {', '.join(known)}; "
-                    "add a 'benchmark' field"
+                    "add a 'benchmark' field or name one benchmark with --bench"
                 )
             benchmark = owners[0] if owners else next(iter(known))
         if benchmark not in known:
@@ -79,7 +89,7 @@ def read_samples(path: Path, known: dict[str, set[str]]) -> list[Answer]:
         if not isinstance(index, int) or index < 0:
             raise SamplesError(f"{where}: 'index' must be a non-negative integer")
         next_index[(benchmark, task_id)] = max(next_index.get((benchmark, task_id), 0), index + 1)
-        answer = Answer(benchmark, task_id, index, completion)
+        answer = Answer(benchmark, task_id, index, completion, kind, where)
         if answer.key in seen:
             raise SamplesError(f"{where}: duplicate sample {index} of {task_id}")
         seen.add(answer.key)

@@ -4,17 +4,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .aggregate import summarize
+from .aggregate import summarize, summarize_inputs
 from .chart import write_chart
+from .tools import Icarus
 
 SUMMARY_FILE, REPORT_FILE, CHART_FILE = "summary.json", "report.md", "pass_at_k.png"
 
 
-def write_outputs(config, problems, records, fixed) -> dict:
-    from .runner import config_to_json
-
-    summary = summarize(config_to_json(config), problems, records, config.ks, set(fixed))
-    out = Path(config.out)
+def write_outputs(settings: dict, out: Path, problems, records, fixed, icarus: Icarus = Icarus(), sample_set=None) -> dict:
+    """`settings` is the run's configuration as JSON (runner.config_to_json); `sample_set` how --samples was read."""
+    inputs = summarize_inputs(
+        records, sample_set.format if sample_set else None, bool(sample_set and sample_set.detected)
+    )
+    summary = summarize(settings, problems, records, settings["k"], set(fixed), icarus, inputs)
+    out = Path(out)
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     chart = write_chart(summary, out / CHART_FILE)
     if chart is None:
@@ -33,11 +36,35 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
+def _inputs_lines(inputs: dict) -> list[str]:
+    lines = []
+    if inputs.get("format"):
+        how = "detected" if inputs["format_detected"] else "forced with --sample-format"
+        lines.append(f"Sample format: **{inputs['format']}** ({how}); {inputs['samples']} samples.")
+    if inputs["no_code"]:
+        examples = ", ".join(
+            f"{e['task_id']}#{e['index']}" + (f" (`{e['origin']}`)" if e["origin"] else "") for e in inputs["no_code_examples"]
+        )
+        lines.append(f"{inputs['no_code']} samples had no code (scored `no-code`), e.g. {examples}.")
+    elif inputs.get("format"):
+        lines.append("Every sample had code.")
+    if inputs["duplicates"]:
+        lines.append(
+            f"{inputs['duplicates']} samples repeated an earlier answer to the same problem (same extracted code) "
+            "and reuse its verdict instead of being simulated again."
+        )
+    return lines + [""] if lines else []
+
+
 def render_markdown(summary: dict, chart_name: str | None) -> str:
     settings = summary["settings"]
     ks = [f"pass@{k}" for k in settings["k"]]
     lines = ["# codev eval report", ""]
     lines += [f"Answers: **{settings['answers']}**" + (f" (`{settings['samples']}`)" if settings["samples"] else "") + ".", ""]
+    lines += _inputs_lines(summary["inputs"])
+    lines += [f"Simulator: **{summary['tools'].get('iverilog', 'iverilog')}** (`{settings.get('iverilog', 'iverilog')}`)."
+              + (" Published VerilogEval v1 results mostly use Icarus 12; verdicts can differ with the version."
+                 if summary.get("icarus_major") == 11 else ""), ""]
     if not settings["official_bounds"]:
         lines += ["**Non-official time bounds** (see settings): verdicts may differ from the official flow.", ""]
 

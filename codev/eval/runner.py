@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .benchmarks import BenchmarkError, Problem, load_benchmark
-from .extract import extract_code
+from .extract import answer_code
 from .fixes import Fix, apply_fixes
+from .formats import AUTO, SampleSet, read_sample_set
 from .harness import Bounds, score
-from .records import Answer, JsonlStore, read_samples, sha1
+from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
-from .tools import iverilog_version
+from .report import write_outputs
+from .tools import Icarus, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
@@ -29,6 +31,8 @@ class EvalConfig:
     bench_root: Path
     out: Path
     samples: Path | None = None  # --samples
+    sample_format: str = AUTO  # --sample-format (formats.FORMATS)
+    icarus: Icarus = Icarus()  # --iverilog
     references: bool = False  # --references
     generation: "GenerationConfig | None" = None  # --model / --endpoint
     ks: list[int] = field(default_factory=lambda: [1, 5, 10])
@@ -54,6 +58,14 @@ class RunOutput:
     out: Path
 
 
+@dataclass
+class Answers:
+    """What will be scored, and how it was read (the format and its no-code examples go to report.md)."""
+
+    answers: list[Answer]
+    sample_set: SampleSet | None = None
+
+
 def load_problems(config: EvalConfig) -> list[Problem]:
     problems = [p for name in config.benchmarks for p in load_benchmark(name, config.bench_root)]
     if config.problems:
@@ -64,35 +76,42 @@ def load_problems(config: EvalConfig) -> list[Problem]:
     return problems
 
 
-def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Callable[[str], None]) -> list[Answer]:
+def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Callable[[str], None]) -> Answers:
     if config.references:
-        return [Answer(p.benchmark, p.id, 0, p.reference) for p in problems]
+        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems])
     if config.samples is not None:
         # validate against whole benchmarks, then keep the selected problems (--problems)
         full = {name: {p.id for p in load_benchmark(name, config.bench_root)} for name in config.benchmarks}
         selected = {p.key for p in problems}
-        return [a for a in read_samples(config.samples, full) if (a.benchmark, a.task_id) in selected]
+        sample_set = read_sample_set(config.samples, full, config.sample_format)
+        on_status(f"read {len(sample_set.answers)} samples from {config.samples} as {sample_set.format}")
+        return Answers([a for a in sample_set.answers if (a.benchmark, a.task_id) in selected], sample_set)
     from .generate import generate_answers
 
-    return generate_answers(problems, config.generation, config.out, on_status, config.progress)
+    return Answers(generate_answers(problems, config.generation, config.out, on_status, config.progress))
 
 
 def scoring_setup(config: EvalConfig) -> str:
     """Everything besides the answer that can change a verdict; records with another setup are redone."""
     b = config.bounds
-    return f"{iverilog_version().version} | bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g}"
+    return (
+        f"{iverilog_version(config.icarus.iverilog).version} ({config.icarus.iverilog}) | "
+        f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g}"
+    )
 
 
-def _extract(config: EvalConfig, answer: Answer) -> tuple[str | None, str]:
-    if config.references:
-        return answer.completion, "reference"
-    extraction = extract_code(answer.completion)
+def _extract(job: Job) -> tuple[str | None, str]:
+    extraction = answer_code(job.answer.kind, job.answer.completion, job.problem.header, job.problem.top)
     return extraction.code, extraction.source
 
 
-def _run_job(config: EvalConfig, job: Job, setup: str, checker) -> dict:
-    code, source = _extract(config, job.answer)
-    scored = score(job.problem, code, config.bounds)
+def _answer_sha1(answer: Answer) -> str:
+    """Identifies the answer text and how it is read (a re-read in another format is rescored)."""
+    return sha1(answer.completion) if answer.kind in (RESPONSE, REFERENCE) else sha1(f"{answer.kind}\0{answer.completion}")
+
+
+def _run_job(config: EvalConfig, job: Job, setup: str, checker, code: str | None, source: str) -> dict:
+    scored = score(job.problem, code, config.bounds, config.icarus)
     record = {
         "benchmark": job.answer.benchmark,
         "task_id": job.answer.task_id,
@@ -103,9 +122,12 @@ def _run_job(config: EvalConfig, job: Job, setup: str, checker) -> dict:
         "extraction": source,
         "seconds": round(scored.seconds, 3),
         "log": scored.log,
-        "answer_sha1": sha1(job.answer.completion),
+        "answer_sha1": _answer_sha1(job.answer),
+        "code_sha1": sha1(code) if code is not None else None,
         "setup": setup,
     }
+    if job.answer.origin:
+        record["origin"] = job.answer.origin
     if checker is not None and job.variant == OFFICIAL:
         record["equivalence"] = checker(job.problem, code)
     return record
@@ -114,19 +136,28 @@ def _run_job(config: EvalConfig, job: Job, setup: str, checker) -> dict:
 def _is_done(row: dict | None, answer: Answer, setup: str, want_equivalence: bool, variant: str) -> bool:
     return (
         row is not None
-        and row.get("answer_sha1") == sha1(answer.completion)
+        and row.get("answer_sha1") == _answer_sha1(answer)
         and row.get("setup") == setup
         and (not want_equivalence or variant != OFFICIAL or "equivalence" in row)
     )
 
 
-def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg: None) -> RunOutput:
-    from .report import write_outputs
+def _copy_of(record: dict, job: Job) -> dict:
+    """The verdict of an identical answer to the same problem, recorded for this sample."""
+    return {
+        **record,
+        "index": job.answer.index,
+        "answer_sha1": _answer_sha1(job.answer),
+        "seconds": 0.0,
+        "duplicate_of": record.get("duplicate_of", record["index"]),
+    }
 
+
+def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg: None) -> RunOutput:
     config.out.mkdir(parents=True, exist_ok=True)
     problems = load_problems(config)
     by_key = {p.key: p for p in problems}
-    answers = collect_answers(config, problems, on_status)
+    collected = collect_answers(config, problems, on_status)
 
     fixed: dict[tuple[str, str], tuple[Problem, Fix]] = {}
     if config.fixed_testbenches:
@@ -139,7 +170,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
         checker = make_checker()
 
     jobs = []
-    for answer in answers:
+    for answer in collected.answers:
         problem = by_key[(answer.benchmark, answer.task_id)]
         jobs.append(Job(problem, answer, OFFICIAL))
         if problem.key in fixed:
@@ -157,15 +188,45 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
             done[key] = row
         else:
             todo.append(job)
-    on_status(f"scoring {len(todo)} of {len(jobs)} samples ({len(jobs) - len(todo)} already in {store.path})")
 
-    with progress_bar("scoring", len(todo), config.progress) as advance, ThreadPoolExecutor(max_workers=config.jobs) as pool:
-        futures = [pool.submit(_run_job, config, job, setup, checker) for job in todo]
+    # identical extracted answers to the same problem are simulated once (sampling repeats itself)
+    by_code: dict[tuple, dict] = {
+        (r["benchmark"], r["task_id"], r["variant"], r["code_sha1"]): r for r in done.values() if r.get("code_sha1")
+    }
+    groups: dict[tuple, list[tuple[Job, str | None, str]]] = {}
+    copies = 0
+    for job in todo:
+        code, source = _extract(job)
+        code_key = (job.answer.benchmark, job.answer.task_id, job.variant, sha1(code) if code is not None else None)
+        if code is None:  # nothing to simulate: never grouped
+            code_key = (*code_key, job.answer.index)
+        if code is not None and code_key in by_code:
+            record = _copy_of(by_code[code_key], job)
+            store.append(record)
+            done[(*job.answer.key, job.variant)] = record
+            copies += 1
+        else:
+            groups.setdefault(code_key, []).append((job, code, source))
+    runs = sum(1 for group in groups.values())
+    duplicates = sum(len(group) - 1 for group in groups.values()) + copies
+    on_status(
+        f"scoring {len(todo)} of {len(jobs)} samples ({len(jobs) - len(todo)} already in {store.path}); "
+        f"{duplicates} duplicate answers reuse another sample's verdict, {runs} simulations"
+    )
+
+    def finish(group: list[tuple[Job, str | None, str]], record: dict) -> None:
+        store.append(record)  # on disk at once: an interrupted run resumes from here
+        done[(record["benchmark"], record["task_id"], record["index"], record["variant"])] = record
+        for job, _, _ in group[1:]:
+            copy = _copy_of(record, job)
+            store.append(copy)
+            done[(*job.answer.key, job.variant)] = copy
+
+    with progress_bar("scoring", runs, config.progress) as advance, ThreadPoolExecutor(max_workers=config.jobs) as pool:
+        futures = {pool.submit(_run_job, config, g[0][0], setup, checker, g[0][1], g[0][2]): g for g in groups.values()}
         try:
             for future in as_completed(futures):
-                record = future.result()
-                store.append(record)  # on disk at once: an interrupted run resumes from here
-                done[(record["benchmark"], record["task_id"], record["index"], record["variant"])] = record
+                finish(futures[future], future.result())
                 advance()
         except BaseException:
             for future in futures:  # Ctrl-C or a bug: do not wait for the whole queue
@@ -176,7 +237,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     # keep results.jsonl to exactly this run's samples, in a stable order
     ordered.sort(key=lambda r: (r["benchmark"], r["task_id"], r["index"], r["variant"]))
     store.rewrite(ordered)
-    summary = write_outputs(config, problems, ordered, fixed)
+    summary = write_outputs(config_to_json(config), config.out, problems, ordered, fixed, config.icarus, collected.sample_set)
     return RunOutput(summary, ordered, config.out)
 
 
@@ -188,6 +249,8 @@ def config_to_json(config: EvalConfig) -> dict:
         "bench_root": str(config.bench_root),
         "answers": "references" if config.references else ("samples" if config.samples else "generated"),
         "samples": str(config.samples) if config.samples else None,
+        "sample_format": config.sample_format,
+        "iverilog": config.icarus.iverilog,
         "generation": generation.to_json() if generation is not None else None,
         "k": config.ks,
         "jobs": config.jobs,

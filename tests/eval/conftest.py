@@ -40,3 +40,12 @@ def read_jsonl(path: Path) -> list[dict]:
 def write_jsonl(path: Path, rows) -> Path:
     Path(path).write_text("".join(json.dumps(r) + "\n" for r in rows))
     return Path(path)
+
+
+@pytest.fixture
+def rtllm_samples(bench_root) -> Path:
+    """RTLLM's shipped GPT samples and verdicts.csv: in ../shared/benchmarks, not in a fetched copy."""
+    folder = bench_root / "rtllm_samples"
+    if not (folder / "verdicts.csv").is_file():
+        pytest.skip(f"{folder}/verdicts.csv not found (only ../shared/benchmarks has the RTLLM sample verdicts)")
+    return folder

@@ -15,6 +15,8 @@ from codev.llm.prompts import build_prompt, template
 )
 def test_official_v2_prompts_equal_sv_generate_output(bench_root, bench, rendered):
     path = bench_root / "verilogeval_v2" / "codev_0shot_prompts" / f"{rendered}_0shot_n1.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not found (CodeV-R1's rendered prompts: in ../shared/benchmarks, not in a fetched copy)")
     upstream = {r["task_id"]: r for r in map(json.loads, path.read_text().splitlines())}
     problems = load_benchmark(bench, bench_root)
     assert len(problems) == len(upstream) == 156

@@ -1,33 +1,28 @@
-"""`codev eval --samples` on RTLLM's shipped GPT-3.5/GPT-4 outputs reproduces verdicts.csv sample by sample."""
+"""`codev eval --samples DIR` (RTLLM folder reader) on RTLLM's shipped GPT-3.5/GPT-4 outputs reproduces verdicts.csv sample by sample."""
 from __future__ import annotations
 
 import csv
 from collections import Counter
 
-from .conftest import read_jsonl, write_jsonl
+from .conftest import read_jsonl
 
 MODELS = ("chatgpt35", "chatgpt4")
 BENCH = {"rtllm_v1_1": "rtllm-v1.1", "rtllm_v2": "rtllm-v2"}
 SIM_BOUND_S = 2.0
 
 
-def rtllm_samples_jsonl(bench_root, path):
-    """The 290 sample files as raw responses, once per benchmark; index = model * 5 + trial - 1."""
-    rows = []
-    folder = bench_root / "rtllm_samples"
-    for bench in BENCH.values():
-        for m, model in enumerate(MODELS):
-            for trial in range(1, 6):
-                for f in sorted((folder / model / f"t{trial}").glob("*.v")):
-                    rows.append(
-                        {"benchmark": bench, "task_id": f.stem, "index": m * 5 + trial - 1,
-                         "completion": f.read_text(encoding="utf-8")}
-                    )
-    return write_jsonl(path, rows)
+def rtllm_design_folders(bench_root, root):
+    """The 290 sample files as `<design>/t<N>.v` (N = model * 5 + trial), the layout RTLLM users keep."""
+    for m, model in enumerate(MODELS):
+        for trial in range(1, 6):
+            for f in sorted((bench_root / "rtllm_samples" / model / f"t{trial}").glob("*.v")):
+                (root / f.stem).mkdir(parents=True, exist_ok=True)
+                (root / f.stem / f"t{m * 5 + trial}.v").write_bytes(f.read_bytes())
+    return root
 
 
-def test_samples_reproduce_verdicts_csv(bench_root, iverilog_major, run_cli, tmp_path):
-    samples = rtllm_samples_jsonl(bench_root, tmp_path / "rtllm_samples.jsonl")
+def test_samples_reproduce_verdicts_csv(bench_root, rtllm_samples, iverilog_major, run_cli, tmp_path):
+    samples = rtllm_design_folders(bench_root, tmp_path / "rtllm_samples")
     out = tmp_path / "run"
     # Non-timeout samples finish in ~0.15 s (asserted below), so a 2 s bound gives the same verdicts
     # as the official 60 s one while keeping 18 never-ending simulations from costing 18 minutes.
@@ -49,9 +44,12 @@ def test_samples_reproduce_verdicts_csv(bench_root, iverilog_major, run_cli, tmp
             mismatches.append((row["sample"], row["benchmark"], got["verdict"], row[column]))
     assert mismatches == []
     verdicts = Counter(r["verdict"] for r in results.values())
+    # one GPT-3.5 answer repeats an earlier one word for word: simulated once per benchmark
+    assert sum(1 for r in results.values() if "duplicate_of" in r) == 2
     assert verdicts["timeout"] == 18 and verdicts["pass"] > 150
     slowest = max(r["seconds"] for r in results.values() if r["verdict"] != "timeout")
     assert slowest < SIM_BOUND_S / 2
     # only 29 of RTLLM v2's 50 designs have samples: the report says pass@k covers those
     summary = (out / "report.md").read_text()
+    assert "Sample format: **rtllm** (detected); 580 samples." in summary
     assert "| rtllm-v2 | 29/50 | 10.0 |" in summary and "averaged over the answered problems only" in summary
