@@ -384,13 +384,12 @@ def scan(source: str) -> list[Violation]:
     if any(v.construct.startswith(("`include", "control", "lone")) for v in found):
         return found  # never handed to a preprocessor: it would read files or lex differently
     found += code_violations(source, expanded=False)
-    if not needs_preprocessor(source):
-        return (found + [v for v in code_violations(source) if v.construct not in {f.construct for f in found}])[
-            :MAX_VIOLATIONS]
-    try:
-        expanded = preprocess(source)
-    except PreprocessError as exc:
-        return found + [Violation(str(exc), 0)]
+    expanded = source  # without macros the preprocessor hands the text through unchanged
+    if needs_preprocessor(source):
+        try:
+            expanded = preprocess(source)
+        except PreprocessError as exc:
+            return (found + [Violation(str(exc), 0)])[:MAX_VIOLATIONS]
     seen = {v.construct for v in found}
     for v in code_violations(expanded) + comment_violations(lex(expanded)):
         if v.construct not in seen:
