@@ -146,7 +146,7 @@ def _processes_under(root: Path) -> list[str]:
 SLOW_GOLDEN = """
 module top(input clk, input rst, input [7:0] a, output reg [31:0] y);
   integer i;
-  always @(posedge clk) if (rst) y <= 0; else for (i = 0; i < 2000; i = i + 1) y <= y + a + i;
+  always @(posedge clk) if (rst) y <= 0; else for (i = 0; i < 100000; i = i + 1) y <= y + a + i;
 endmodule
 """
 
@@ -157,7 +157,7 @@ def test_killing_codev_verify_leaves_no_simulator_running(tmp_path):
     (tmp_path / "g.v").write_text(SLOW_GOLDEN)
     env = {**os.environ, "CODEV_SANDBOX_ROOT": str(root), "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "codev", "verify", "--golden", str(tmp_path / "g.v"),
-                             "--candidate", str(tmp_path / "g.v"), "--cycles", "400000"],
+                             "--candidate", str(tmp_path / "g.v"), "--cycles", "2000"],
                             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
