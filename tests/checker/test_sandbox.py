@@ -156,14 +156,17 @@ def test_killing_codev_verify_leaves_no_simulator_running(tmp_path):
     root.mkdir()
     (tmp_path / "g.v").write_text(SLOW_GOLDEN)
     env = {**os.environ, "CODEV_SANDBOX_ROOT": str(root), "PYTHONPATH": str(REPO)}
+    log = open(tmp_path / "verify.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "codev", "verify", "--golden", str(tmp_path / "g.v"),
                              "--candidate", str(tmp_path / "g.v"), "--cycles", "2000"],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any("vvp" in p for p in _processes_under(root)):
+        deadline = time.monotonic() + 120
+        while (time.monotonic() < deadline and proc.poll() is None
+               and not any("vvp" in p for p in _processes_under(root))):
             time.sleep(0.05)
-        assert any("vvp" in p for p in _processes_under(root)), "the simulation never started"
+        assert any("vvp" in p for p in _processes_under(root)), \
+            f"the simulation never started: {(tmp_path / 'verify.log').read_text()[-2000:]}"
         proc.send_signal(signal.SIGKILL)  # from outside, as a trainer's deadline or `timeout -s KILL` would
         proc.wait()
         deadline = time.monotonic() + 5
@@ -171,6 +174,7 @@ def test_killing_codev_verify_leaves_no_simulator_running(tmp_path):
             time.sleep(0.05)
         assert _processes_under(root) == []
     finally:
+        log.close()
         if proc.poll() is None:
             proc.kill()
 
