@@ -166,7 +166,10 @@ def test_killing_codev_verify_leaves_no_simulator_running(tmp_path):
                and not any("vvp" in p for p in _processes_under(root))):
             time.sleep(0.05)
         assert any("vvp" in p for p in _processes_under(root)), \
-            f"the simulation never started: {(tmp_path / 'verify.log').read_text()[-2000:]}"
+            f"the simulation never started: {(tmp_path / 'verify.log').read_text()[-2000:]}\n" + "\n".join(
+                line[:200] for line in subprocess.run(["ps", "-eo", "pid,ppid,stat,args", "--forest"],
+                                                      capture_output=True, text=True).stdout.splitlines()
+                if str(tmp_path) in line or f" {proc.pid} " in line)
         proc.send_signal(signal.SIGKILL)  # from outside, as a trainer's deadline or `timeout -s KILL` would
         proc.wait()
         deadline = time.monotonic() + 5
