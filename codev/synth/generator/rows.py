@@ -1,0 +1,38 @@
+"""A verified design as dataset rows: the RL problem and its SFT rendering (types in codev.synth.records)."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from testbench_gen import infer_interface
+
+from codev.llm.prompts import template
+from codev.synth.records import RLItem, SFTItem
+
+from .design import Design, normalized
+from .spec import answer, user_prompt
+
+
+def dedup_key(design: Design) -> str:
+    """Content hash of the normalized golden: the identity of a problem."""
+    return hashlib.sha256(normalized(design.golden, design.top).encode()).hexdigest()
+
+
+def item_id(design: Design) -> str:
+    return f"gen-{design.family}-{dedup_key(design)[:16]}"
+
+
+def source(design: Design) -> str:
+    return f"generator/{design.family}"
+
+
+def rows(design: Design, meta: dict[str, Any]) -> tuple[RLItem, SFTItem]:
+    """The RL item (system + user prompt, golden, interface) and the SFT item (same prompt + reasoning answer)."""
+    prompt = [{"role": "system", "content": template("codev_r1_system")},
+              {"role": "user", "content": user_prompt(design)}]
+    meta = {"family": design.family, "level": design.level, "params": design.params,
+            "combinational": design.combinational, **meta}
+    iface = infer_interface(design.golden, top=design.top, filename=f"{design.top}.v").dumps()
+    rl = RLItem(item_id(design), prompt, design.golden, iface, design.level, source(design), meta)
+    sft = SFTItem(item_id(design), prompt + [{"role": "assistant", "content": answer(design)}], source(design), meta)
+    return rl, sft

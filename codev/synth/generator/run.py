@@ -1,0 +1,101 @@
+"""The generation loop: deterministic candidates, dedup, batched verification, resumable writes.
+
+Candidate i is a pure function of (seed, i, selected families, levels): its family, level and
+parameters come from a RNG seeded with those alone. Candidates are deduplicated in index order
+before verification (a duplicate never depends on a verdict), verified in batches on a process
+pool, and recorded in index order, so the kept items are the same however often the run is killed.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import GeneratorConfig
+from .design import Design
+from .families import FAMILIES
+from .rows import dedup_key, item_id, rows
+from .store import Attempt, ItemStore, read_attempts
+from .verify import Verification, verify
+
+
+class CheckUnavailable(Exception):
+    """A candidate could not be checked (timeout, missing tool): the run stops, a rerun resumes there."""
+
+
+def candidate(config: GeneratorConfig, index: int) -> Design:
+    rng = random.Random(f"codev-generator/{config.seed}/{index}")
+    family = FAMILIES[rng.choice(config.selected())]
+    level = rng.randint(config.min_level, config.max_level)
+    return family.build(family.sample(rng, level), level)
+
+
+def foreign_keys(dirs: tuple[str, ...]) -> set[str]:
+    """Dedup keys of items in other generator outputs (held-out sets this run must not repeat)."""
+    keys = set()
+    for d in dirs:
+        path = Path(d) / "attempts.jsonl"
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: not a generator output (no attempts.jsonl)")
+        keys |= {a.key for a in read_attempts(path) if a.status == "kept"}
+    return keys
+
+
+def generate(config: GeneratorConfig, out: Path,
+             progress: Callable[[int, int], None] | None = None) -> ItemStore:
+    """Fill `out` with `config.n` verified items (resuming what is there); returns the closed store."""
+    banned = foreign_keys(config.exclude_from)
+    store = ItemStore(out, config.identity())
+    try:
+        while store.kept < config.n and store.next_index < config.attempt_limit():
+            start = store.next_index
+            want = max(config.n - store.kept, 2 * (config.jobs or 2))  # verify little more than still needed
+            stop = min(start + min(config.batch, want), config.attempt_limit())
+            _batch(config, store, banned, range(start, stop))
+            if progress:
+                progress(store.kept, store.next_index)
+        store.finalize()
+    finally:
+        store.close()
+    return store
+
+
+def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices: range) -> None:
+    designs = [candidate(config, i) for i in indices]
+    keys = [dedup_key(d) for d in designs]
+    seen = set(store.keys)
+    repeats: list[str] = []  # why a candidate is not fresh ("" when it is)
+    for key in keys:
+        repeats.append("held out: in an --exclude-from set" if key in banned else
+                       "same normalized golden as an earlier item" if key in seen else "")
+        seen.add(key)
+    results = iter(_verified([d for d, r in zip(designs, repeats) if not r], config))
+    for index, design, key, repeat in zip(indices, designs, keys, repeats):
+        if store.kept >= config.n:
+            return  # later candidates stay unrecorded: a run with a larger n picks them up
+        if repeat:
+            store.record(_attempt(index, design, key, "duplicate", repeat))
+            continue
+        result = next(results)
+        if result.unchecked:  # recording it would make the output depend on machine load
+            raise CheckUnavailable(f"candidate {index} ({design.family}) could not be checked: {result.reason}; "
+                                   "the items before it are saved, rerun the same command to resume")
+        if not result.ok:
+            store.record(_attempt(index, design, key, "failed", result.reason))
+            continue
+        meta = {"key": key, "seed": config.seed, "index": index, "verified_by": list(result.backends)}
+        rl, sft = rows(design, meta)
+        store.record(_attempt(index, design, key, "kept"), rl, sft)
+
+
+def _verified(designs: list[Design], config: GeneratorConfig) -> list[Verification]:
+    """Verify a batch; checks that could not run (e.g. a timeout on a loaded machine) get one more try alone."""
+    results = verify(designs, config.checker, config.formal, config.jobs)
+    for i, result in enumerate(results):
+        if result.unchecked:
+            results[i] = verify([designs[i]], config.checker, config.formal, 1)[0]
+    return results
+
+
+def _attempt(index: int, design: Design, key: str, status: str, reason: str = "") -> Attempt:
+    return Attempt(index, item_id(design), key, design.family, design.level, status, reason)
