@@ -144,9 +144,9 @@ def _processes_under(root: Path) -> list[str]:
 
 
 SLOW_GOLDEN = """
-module top(input clk, input rst, input [7:0] a, output reg [31:0] y);
-  integer i;
-  always @(posedge clk) if (rst) y <= 0; else for (i = 0; i < 100000; i = i + 1) y <= y + a + i;
+module top(input clk, input rst, input [7:0] a, output reg [7:0] y);
+  integer i;  // slow per cycle, and no wide counter (that would lengthen the stimulus, built in Python)
+  always @(posedge clk) if (rst) y <= 0; else for (i = 0; i < 100000; i = i + 1) y <= a ^ i[7:0];
 endmodule
 """
 
