@@ -2,13 +2,13 @@
 
 One RL step = one round: G goldens x K candidates each (VerilogEval v2 spec-to-rtl and RTLLM v2
 references; candidates are the reference itself and single-site mutants from
-testbench_gen/mutants.py, cycled to K). The pool is started once; round 1 is cold (workers start,
+testbench_gen/mutants.py, cycled to K, every text distinct). The pool is started once; round 1 is cold (workers start,
 goldens are simulated), rounds 2+ are the steady state. Per round: wall time, per-candidate latency
 (round start to that candidate's verdict: what a trainer awaiting rewards sees) p50/p99, and where
 the CPU went: the workers' own time (Python: parsing, screening, comparing traces) vs their children
 (iverilog, vvp), plus this process (dispatching).
 
-    python bench/reward_latency.py [--goldens 128] [--candidates 16] [--workers 2] [--rounds 3]
+    python bench/reward_latency.py [--goldens 128] [--candidates 16] [--workers 2] [--rounds 2]
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--goldens", type=int, default=128)
     ap.add_argument("--candidates", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2, help="round 1 is cold, the rest warm")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
@@ -84,7 +84,8 @@ def main() -> None:
     for name, golden in chosen:
         cands = [re.sub(r"\bRefModule\b", "TopModule", golden)]
         cands += [m.source for m in mutants(golden, args.candidates - 1, args.seed)]
-        jobs.append(CheckJob(golden, [cands[i % len(cands)] for i in range(args.candidates)]))
+        # a comment makes every text distinct: a repeated text is checked once, which would flatter this
+        jobs.append(CheckJob(golden, [cands[i % len(cands)] + f"\n// sample {i}\n" for i in range(args.candidates)]))
     n = sum(len(j.candidates) for j in jobs)
     rtllm = sum(name.startswith("rtllm/") for name, _ in chosen)
     print(f"{len(jobs)} goldens ({rtllm} RTLLM v2, {len(jobs) - rtllm} VerilogEval v2) x {args.candidates} "

@@ -32,6 +32,11 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
     Raises InvalidGolden if the golden is unusable, SimulatorUnavailable if nothing can run.
     """
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
+    options = options.with_seed()  # one stimulus for the whole call, whatever the backend
     if backend is None and options.backend in STRATEGIES:
-        return check_with_strategy(golden, candidates, options, names=names)
-    return check_batch(golden, candidates, options, names, backend or get_backend(options.backend))
+        verdicts = check_with_strategy(golden, candidates, options, names=names)
+    else:
+        verdicts = check_batch(golden, candidates, options, names, backend or get_backend(options.backend))
+    for verdict in verdicts:
+        verdict.seed = options.seed
+    return verdicts

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from .config import CheckOptions
 from .golden import GoldenRun
-from .harness import compared_ports, render_compare_harness
+from .harness import bits_differ, compared_ports, render_compare_harness
 from .results import CandidateResult, trace_slices
 from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
 
@@ -45,12 +45,9 @@ def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun,
     rates = {p.name: (r.counts[i] / samples if samples and i < len(r.counts) else 0.0)
              for i, p in enumerate(outs)}
     if r.fails == 0:
-        reason = (f"matches the golden at all {samples} sample points "
-                  f"({options.cycles} cycles, {options.seeds} seeds)")
-        if golden_run.never_known:
-            reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
-        return Verdict(VerdictKind.EQUIVALENT, reason, backend=backend_name, mismatch_rate=rates,
-                       samples_compared=samples)
+        return Verdict(VerdictKind.EQUIVALENT, equivalent_reason(golden_run, samples, options),
+                       backend=backend_name, mismatch_rate=rates, samples_compared=samples,
+                       seed=golden_run.seed, untoggled=list(golden_run.untoggled))
     cex = build_counterexample(golden_run, r.first, r.actual, options)
     if cex is None:
         reason = "differs from the golden"
@@ -59,13 +56,20 @@ def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun,
     else:
         reason = f"differs from the golden at cycle {cex.cycle} only where the golden is X (2-state simulator)"
     return Verdict(VerdictKind.MISMATCH, reason, backend=backend_name, mismatch_rate=rates,
-                   samples_compared=samples, counterexample=cex)
+                   samples_compared=samples, counterexample=cex, seed=golden_run.seed,
+                   untoggled=list(golden_run.untoggled))
 
 
-def bits_differ(expected: str, actual: str, x_matches_anything: bool) -> bool:
-    if not x_matches_anything:
-        return expected != actual
-    return any(e in "01" and a != e for e, a in zip(expected, actual))
+def equivalent_reason(golden_run: GoldenRun, samples: int, options: CheckOptions) -> str:
+    """Why a pass is a pass, and what it does not cover (outputs constant or X in the golden)."""
+    reason = (f"matches the golden at all {samples} sample points "
+              f"({options.cycles} cycles, {options.seeds} seeds, seed {golden_run.seed})")
+    constant = [n for n in golden_run.untoggled if n not in golden_run.never_known]
+    if constant:
+        reason += "; never toggled in the golden: " + ", ".join(constant)
+    if golden_run.never_known:
+        reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
+    return reason
 
 
 def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
@@ -115,5 +119,5 @@ def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions, bac
     result = score_trace(run, actual, options)
     if len(actual) < len(run.expected) and result.first < 0:
         return Verdict(VerdictKind.INFRA_ERROR, f"recorded {len(actual)} of {len(run.expected)} samples",
-                       backend=backend_name)
+                       backend=backend_name, seed=run.seed)
     return verdict_from_result(result, done, run, options, backend_name)

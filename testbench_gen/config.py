@@ -7,7 +7,8 @@ may be flat or grouped in sections (`stimulus:`, `limits:`, `strategy:`, `formal
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import secrets
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class StrategyOptions:
 
 # YAML sections and the flat CheckOptions fields they group
 SECTIONS = {
-    "stimulus": ("cycles", "seeds", "seed"),
+    "stimulus": ("cycles", "seeds", "seed", "horizon_jitter", "long_cycles"),
     "limits": ("timeout", "timeout_factor", "min_timeout", "memory_mb", "max_output_mb", "batch_size"),
 }
 NESTED = {"strategy": StrategyOptions, "formal": FormalOptions}
@@ -48,13 +49,14 @@ class CheckOptions:
     top: str | None = None  # golden's top module (default: the one no other module instantiates)
     cycles: int = 2000  # clock cycles over all seeds
     seeds: int = 4
-    seed: int = 0
+    seed: int | None = None  # stimulus seed; None draws a fresh one per check (recorded in verdicts)
+    horizon_jitter: float = StimulusOptions.horizon_jitter  # the seed adds up to this share of cycles
+    long_cycles: int = StimulusOptions.long_cycles  # budget of the long run without reset (0: none)
     timeout: float = 120.0  # hard cap, seconds of simulation per candidate
     timeout_factor: float = 25.0  # a candidate may be this many times slower than the golden ...
     min_timeout: float = 5.0  # ... but always gets at least this long
     backend: str = "icarus"
     x_matches_anything: bool = True  # bits where the golden is X are not compared
-    graded: bool = False  # simulate to the end even when every candidate has failed
     batch_size: int = 32
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
@@ -96,8 +98,13 @@ class CheckOptions:
             raise ValueError(f"{path}: expected a mapping of checker options")
         return cls.from_mapping(data.get("checker", data), source=str(path))
 
+    def with_seed(self) -> "CheckOptions":
+        """These options with a concrete seed: a fresh one drawn now unless `seed` is set."""
+        return self if self.seed is not None else replace(self, seed=fresh_seed())
+
     def stimulus_options(self) -> StimulusOptions:
-        return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.seed)
+        return StimulusOptions(cycles=self.cycles, seeds=self.seeds, seed=self.with_seed().seed,
+                               horizon_jitter=self.horizon_jitter, long_cycles=self.long_cycles)
 
     def limits(self, seconds: float, trace_bytes: int = 0) -> Limits:
         """Sandbox limits of one tool run that may take `seconds` of wall time and write a trace
@@ -109,6 +116,11 @@ class CheckOptions:
         """Limits of a recording run: the trace file of `designs` designs over `steps` steps fits."""
         width = sum(p.width for p in iface.ports if p.direction != "input")
         return self.limits(seconds, trace_bytes=2 * steps * (designs * width + 1) + 64)
+
+
+def fresh_seed() -> int:
+    """An unpredictable stimulus seed: no candidate can be tuned to the stimulus it will meet."""
+    return secrets.randbits(31)
 
 
 def _expect_mapping(value: Any, key: str, source: str) -> None:

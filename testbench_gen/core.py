@@ -3,13 +3,14 @@
 Public API that strategies, formal replays and backends build on (nothing private crosses modules):
   BatchItem, check_batch (screen + batches, for any backends.CheckBackend), HarnessCheck (that
   protocol for Icarus/Verilator), run_batch (one simulation of already-screened candidates),
-  candidate_budget. A candidate that breaks the batch (compile error,
-  hang, crash) is isolated by re-running the batch members alone, so it never poisons the others.
+  candidate_budget. A candidate that breaks the batch (compile error, hang, crash) is isolated by
+  re-running the batch members alone, so it never poisons the others.
 """
 from __future__ import annotations
 
 import secrets
 import time
+from copy import deepcopy
 from dataclasses import dataclass
 
 from .backends import CheckBackend, SimulatorBackend
@@ -50,16 +51,27 @@ class HarnessCheck:
 
 def check_batch(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                 backend: SimulatorBackend | CheckBackend) -> list[Verdict]:
-    """Verdicts for each candidate, in order: golden once, screening, then batches of survivors."""
+    """Verdicts for each candidate, in order: golden once, screening, then batches of survivors.
+
+    A text that repeats an earlier candidate's is checked once (RL samples repeat): verdicts never
+    depend on batch-mates, so the copy is the verdict it would get."""
     checker = HarnessCheck(backend) if isinstance(backend, SimulatorBackend) else backend
+    options = options.with_seed()
     golden_run = checker.record_golden(golden, options)
     verdicts: list[Verdict | None] = [None] * len(candidates)
     survivors: list[BatchItem] = []
+    first_of: dict[str, int] = {}
+    repeats: dict[int, int] = {}
     for i, source in enumerate(candidates):
+        if source in first_of:
+            repeats[i] = first_of[source]
+            continue
+        first_of[source] = i
         start = time.monotonic()
         screened = screen(source, names[i], golden_run.interface, checker.simulator, options)
         if isinstance(screened, Verdict):
             screened.seconds = time.monotonic() - start
+            screened.seed, screened.untoggled = golden_run.seed, list(golden_run.untoggled)
             verdicts[i] = screened
         else:
             survivors.append(BatchItem(i, names[i], source, top=screened))
@@ -67,7 +79,17 @@ def check_batch(golden: str, candidates: list[str], options: CheckOptions, names
         chunk = survivors[chunk_start:chunk_start + options.batch_size]
         for index, verdict in checker.compare(golden_run, chunk, options).items():
             verdicts[index] = verdict
+    for i, first in repeats.items():
+        verdicts[i] = same_verdict(verdicts[first], names[first], names[i])
     return [v for v in verdicts if v is not None]
+
+
+def same_verdict(verdict: Verdict, name: str, new_name: str) -> Verdict:
+    """A repeated candidate's verdict: a copy, under its own name, that cost no time."""
+    copy = deepcopy(verdict)
+    copy.reason, copy.detail = (text.replace(name, new_name) for text in (copy.reason, copy.detail))
+    copy.seconds = 0.0
+    return copy
 
 
 def candidate_budget(golden_run: GoldenRun, options: CheckOptions) -> float:
@@ -103,7 +125,7 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
             modules.append(prepared.top)
             files += [wd / f"cand{k}.v", wd / f"cand{k}_end.v"]
             shown[f"cand{k}.v"] = item.name
-        (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
+        (wd / STIM_FILE).write_text(golden_run.stimulus_file)
         (wd / "tb.v").write_text(render_record_harness(iface, stim, modules, token, TRACE_FILE))
         comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
         if comp.ok:

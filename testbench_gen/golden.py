@@ -5,17 +5,19 @@ golden never shares a simulation with candidates, so its trace is computed here,
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 
 from .backends import SimulatorBackend, get_backend
 from .cache import BoundedCache
+from .coverage import never_known, untoggled_outputs
 from .config import CheckOptions
 from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
-from .results import TRACE_FILE, RunStatus, read_trace, trace_slices
+from .results import TRACE_FILE, RunStatus, read_trace
 from .sandbox import RunResult, clean_paths, sandbox_dir
 from .screen import lone_compile_errors
 from .stimulus import Stimulus, build_stimulus
@@ -39,25 +41,41 @@ class GoldenRun:
     expected: list[str]  # one 4-state binary line per sample (compared ports concatenated)
     seconds: float  # the golden's own simulation time
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
+    untoggled: list[str] = field(default_factory=list)  # outputs that never change in the golden
     source: str = ""  # the golden's text: rerun alone to tell a candidate's failure from the machine's
 
+    @property
+    def seed(self) -> int:
+        return self.stimulus.seed
 
-GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256)  # per process, keyed by golden_key
+    @functools.cached_property
+    def stimulus_file(self) -> str:
+        """The stimulus as the harness reads it (rendered once per golden run, not per batch)."""
+        return "\n".join(self.stimulus.hex_lines()) + "\n"
+
+
+# per process, keyed by golden_key; bounded by trace lines too: with a fresh seed per check (the
+# default) most entries are never hit again, and one long-run trace holds ~300,000 lines
+GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256, max_weight=3_000_000,
+                                                       weigh=lambda run: len(run.expected))
 # the golden's interface does not depend on the stimulus: kept when each call draws a fresh seed
 INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str: why it is invalid
 
 
 def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
     """Content hash of everything the golden's trace depends on (the pool's affinity key too)."""
-    relevant = (golden, options.top, options.cycles, options.seeds, options.seed, backend.name,
-                backend.version())
+    relevant = (golden, options.top, options.cycles, options.seeds, options.seed, options.horizon_jitter,
+                options.long_cycles, backend.name, backend.version())
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
 
 def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
                    backend: SimulatorBackend | None = None) -> GoldenRun:
-    """The golden's run on `backend` (default: options.backend), simulated once per process."""
+    """The golden's run on `backend` (default: options.backend), simulated once per process and seed.
+
+    With options.seed None a fresh seed is drawn: the run's `seed` says which."""
     backend = backend or get_backend(options.backend)
+    options = options.with_seed()
     if not backend.available():
         raise SimulatorUnavailable(
             f"simulator backend '{backend.name}' is not available (needs {', '.join(backend.executables)})")
@@ -100,11 +118,8 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
             f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
             + (sim.stderr or sim.stdout).strip()[-500:]
         )
-    never_known = []
-    for port, (hi, lo) in zip(compared_ports(iface), trace_slices(iface)):
-        if all(set(line[lo:hi]) <= {"x", "z"} for line in expected):
-            never_known.append(port.name)
-    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known, source=golden)
+    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known(iface, expected),
+                     untoggled_outputs(iface, expected), source=golden)
 
 
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,

@@ -11,13 +11,18 @@ simulation a candidate runs in holds the golden's answer. Every testbench identi
 per-run secret token, and traces go to a file only the testbench opens (a candidate may print what it
 likes on stdout; nobody reads that). render_compare_harness (the golden's trace embedded or read from
 `expected.bin`) is for standalone replays and `codev tbgen`, never for checking candidates.
+An `inout` port is a net that the testbench drives from the stimulus (value and `<name>__oe`
+columns, else `z`) and samples like an output, so both the receive and the transmit path count.
+Comparison is 4-state (`bits_differ`, and the replay harness's `differs` function): golden bits that
+are `x` are not compared (unless strict); every other bit, `z` included, must match exactly, so a
+candidate that never releases a tristate bus is wrong.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .interface import Interface, Port
-from .stimulus import Stimulus
+from .stimulus import Stimulus, enable_column
 
 STIM_FILE = "stimulus.hex"
 EXPECTED_FILE = "expected.bin"
@@ -47,6 +52,13 @@ def sample_plan(iface: Interface, stim: Stimulus) -> SamplePlan:
 
 def compared_ports(iface: Interface) -> list[Port]:
     return [p for p in iface.ports if p.direction != "input"]
+
+
+def bits_differ(expected: str, actual: str, x_matches_anything: bool = True) -> bool:
+    """The harness's comparison in Python: golden `x` bits match anything (unless strict), `z` is exact."""
+    if not x_matches_anything:
+        return expected != actual
+    return any(e != "x" and a != e for e, a in zip(expected, actual))
 
 
 def output_width(iface: Interface) -> int:
@@ -81,7 +93,39 @@ def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str)
     for p in iface.ports:
         sig = f"in_{token}_{p.name}" if p.direction == "input" else f"{prefix}_{token}_{p.name}"
         conns.append(f".{p.name}({sig})")
-    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n"
+    drivers = "".join(
+        f"  assign {prefix}_{token}_{p.name} = in_{token}_{enable_column(p.name)} ? in_{token}_{p.name}"
+        f" : {p.width}'b{'z' * p.width};\n"
+        for p in iface.inouts)
+    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
+
+
+INOUT_WRAPPER = "codev_io_wrap"
+NET_SUFFIX = "__net"
+
+
+def render_inout_wrapper(iface: Interface, module: str) -> tuple[str, dict[str, str]]:
+    """A top module for drivers that set ports directly (cocotb): each inout becomes a value input
+    and an `<name>__oe` input driving a real tristate net, read back as output `<name>__net`.
+
+    Writing an inout through VPI only deposits a value that the design's own driver overwrites, so
+    the receive path needs a driver in Verilog. Returns the source and {inout name: output name}.
+    """
+    ports, conns, drivers, renamed = [], [], [], {}
+    for p in iface.ports:
+        if p.direction == "inout":
+            net = p.name + NET_SUFFIX
+            renamed[p.name] = net
+            ports += [f"input {_vec(p.width)}{p.name}", f"input {enable_column(p.name)}",
+                      f"output {_vec(p.width)}{net}"]
+            drivers.append(f"  assign {net} = {enable_column(p.name)} ? {p.name} : {p.width}'b{'z' * p.width};")
+            conns.append(f".{p.name}({net})")
+        else:
+            ports.append(f"{p.direction} {_vec(p.width)}{p.name}")
+            conns.append(f".{p.name}({p.name})")
+    text = (f"module {INOUT_WRAPPER}(\n  " + ",\n  ".join(ports) + "\n);\n" + "\n".join(drivers)
+            + f"\n  {module} u_dut (" + ", ".join(conns) + ");\nendmodule\n")
+    return text, renamed
 
 
 def _drive_block(iface: Interface, stim: Stimulus, token: str, sample_a: str, sample_b: str) -> str:
@@ -123,8 +167,8 @@ def _common_decls(iface: Interface, stim: Stimulus, token: str) -> str:
     lines = [f"  reg [{stim.total_width - 1}:0] stim_{token} [0:{len(stim.rows) - 1}];",
              f"  reg [{stim.total_width - 1}:0] row_{token};",
              f"  integer step_{token}, sample_{token}, fd_{token};"]
-    for p in iface.inputs:
-        lines.append(f"  reg {_vec(p.width)}in_{token}_{p.name};")
+    for name, width in zip(stim.columns, stim.widths):
+        lines.append(f"  reg {_vec(width)}in_{token}_{name};")
     return "\n".join(lines) + "\n"
 
 
@@ -199,7 +243,7 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
     if (a !== e) begin
       if (^e !== 1'bx) differs_{t} = 1;
       else for (i = 0; i < {ow}; i = i + 1)
-        if ((e[i] === 1'b0 || e[i] === 1'b1) && a[i] !== e[i]) differs_{t} = 1;
+        if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;
     end"""
     else:
         differs_body = f"    differs_{t} = (a !== e);"

@@ -5,6 +5,11 @@ edge in a process's event control is a clock, unless the process body tests it f
 asynchronous reset, active at the level the edge leads to). A clocked process whose first `if` tests
 a reset-like input and assigns only constants in that branch gives a synchronous reset. Names are a
 fallback only for inputs no process uses as an edge.
+
+Two facts feed the stimulus's coverage: the literals the design compares against (every one, however
+wide, so magic values are hit) and its bits of counter-like state (registers, or constant slices of
+them, whose next value adds to or subtracts from themselves, directly or through one combinational
+net), so that one long run without reset is long enough to wrap them, chained counters included.
 """
 from __future__ import annotations
 
@@ -17,7 +22,16 @@ from .interface import Clock, Interface, Port, Reset
 
 RESET_NAME = re.compile(r"(^|_)(a?rst|a?reset|clr|clear)(_?n|_?b|_?l)?($|_)|^a?rst|^a?reset", re.I)
 ACTIVE_LOW_NAME = re.compile(r"(_n|_b|_l|n)$|_n_|^n_?rst|^rst_?n|^reset_?n", re.I)
-MAX_CONSTANTS = 64
+MAX_CONSTANTS = 64  # literals that are not compared against: the smallest ones are kept
+MAX_COMPARED = 1024  # compared literals (case labels, ==, <, ...): all kept up to this many
+WIDE_COUNTER = 24  # a counter at least this wide that is compared with literals counts to the largest
+_COMPARISONS = {
+    ast.BinaryOperator.Equality, ast.BinaryOperator.Inequality, ast.BinaryOperator.CaseEquality,
+    ast.BinaryOperator.CaseInequality, ast.BinaryOperator.WildcardEquality,
+    ast.BinaryOperator.WildcardInequality, ast.BinaryOperator.LessThan,
+    ast.BinaryOperator.LessThanEqual, ast.BinaryOperator.GreaterThan, ast.BinaryOperator.GreaterThanEqual,
+}
+_ARITH = {ast.BinaryOperator.Add, ast.BinaryOperator.Subtract}
 
 
 class InterfaceError(Exception):
@@ -178,7 +192,8 @@ def interface_of(design: ParsedDesign) -> Interface:
         clocks=clock_list,
         resets=sorted(resets, key=lambda r: _port_index(ports, r.name)),
         parameters=_parameters(top),
-        constants=sorted(walker.constants)[:MAX_CONSTANTS],
+        constants=walker.constant_list(),
+        counter_bits=walker.counter_bits(),
     )
 
 
@@ -212,13 +227,72 @@ class _UsageWalker:
         self.clocked: list[_ClockedProcess] = []
         self.registered: set[str] = set()
         self.constants: set[int] = set()
+        self.compared: set[int] = set()
+        # (lhs key, lhs width, rhs, clocked): every whole-variable assignment of the hierarchy
+        self.assigns: list[tuple[str, int, object, bool]] = []
+        self.compared_with: dict[str, int] = {}  # symbol key -> largest literal it is compared with
 
     def __call__(self, obj) -> ast.VisitAction:
         if isinstance(obj, ast.ProceduralBlockSymbol):
             self._procedure(obj)
         elif isinstance(obj, ast.IntegerLiteral):
             self._constant(obj)
+        elif isinstance(obj, ast.BinaryExpression) and obj.op in _COMPARISONS:
+            self._comparison(obj.left, obj.right)
+            self._comparison(obj.right, obj.left)
+        elif isinstance(obj, ast.CaseStatement):
+            for item in obj.items:
+                for label in item.expressions:
+                    self._comparison(label, obj.expr)
+        elif isinstance(obj, ast.ContinuousAssignSymbol):
+            self._assign(obj.assignment, clocked=False)
+        elif isinstance(obj, ast.NetSymbol) and obj.initializer is not None:
+            self.assigns.append((_key(obj), _width(obj), obj.initializer, False))
         return ast.VisitAction.Advance
+
+    def _comparison(self, side, other) -> None:
+        value = _literal_value(side)
+        if value is None or value < 0:
+            return
+        self.compared.add(value)
+        sym = _named_symbol(other)
+        if sym is not None:
+            key = _key(sym)
+            self.compared_with[key] = max(value, self.compared_with.get(key, 0))
+
+    def _assign(self, assign, clocked: bool) -> None:
+        if not isinstance(assign, ast.AssignmentExpression):
+            return  # invalid code (pyslang's InvalidExpression): the compiler will say why
+        target = _target(assign.left)
+        if target is not None:
+            self.assigns.append((*target, assign.right, clocked))
+
+    def constant_list(self) -> list[int]:
+        """Every compared literal (up to MAX_COMPARED), then the smallest other literals."""
+        compared = sorted(self.compared)[:MAX_COMPARED]
+        others = sorted(self.constants - self.compared)[:MAX_CONSTANTS]
+        return sorted(set(compared) | set(others))
+
+    def counter_bits(self) -> int:
+        """Bits of counter-like state, all counters together (0: none).
+
+        Together, because counters often chain (seconds enable minutes enable hours): the last one
+        moves only after the product of the ranges before it."""
+        comb: dict[str, list[object]] = {}
+        for key, _w, rhs, clocked in self.assigns:
+            if not clocked:
+                comb.setdefault(key, []).append(rhs)
+        counters: dict[str, int] = {}
+        for key, width, rhs, clocked in self.assigns:
+            if not clocked or key in counters:
+                continue
+            feeds = [rhs] + [d for name in _named_keys(rhs) for d in comb.get(name, [])]
+            if any(key in _arith_operands(expr) for expr in feeds):
+                limit = self.compared_with.get(key)
+                if width >= WIDE_COUNTER and limit is not None:
+                    width = min(width, limit.bit_length() + 1)
+                counters[key] = width
+        return sum(counters.values())
 
     # -- resolution of a signal in any instance to a top-level port name
     def top_name(self, expr) -> str | None:
@@ -254,15 +328,22 @@ class _UsageWalker:
             value = int(lit.value)
         except Exception:
             return
-        if 0 <= value < (1 << 64):
+        if value >= 0:
             self.constants.add(value)
 
     def _procedure(self, proc) -> None:
         stmt = proc.body
-        if not isinstance(stmt, ast.TimedStatement):
-            return
+        clocked = isinstance(stmt, ast.TimedStatement) and self._timed(stmt)
+        if proc.procedureKind != ast.ProceduralBlockKind.Initial:
+            for assign in _assignments(stmt):
+                self._assign(assign, clocked)
+
+    def _timed(self, stmt) -> bool:
+        """Records a process clocked by top-level inputs; True for any edge-triggered process."""
         timing = stmt.timing
         events = timing.events if timing.kind == ast.TimingControlKind.EventList else [timing]
+        any_edge = any(ev.kind == ast.TimingControlKind.SignalEvent and ev.edge != ast.EdgeKind.None_
+                       for ev in events)
         edges = []
         for ev in events:
             if ev.kind != ast.TimingControlKind.SignalEvent:
@@ -280,7 +361,7 @@ class _UsageWalker:
                 edges.append((name, "posedge"))
                 edges.append((name, "negedge"))
         if not edges:
-            return
+            return any_edge
         body = _first_statement(stmt.stmt)
         tested: set[str] = set()
         sync = None
@@ -297,6 +378,7 @@ class _UsageWalker:
             name = self.port_by_symbol.get(_key(lhs))
             if name:
                 self.registered.add(name)
+        return True
 
     def _condition_polarity(self, expr) -> tuple[str, bool] | None:
         """`rst` -> (rst, True); `!rst`, `~rst`, `rst == 0` -> (rst, False)."""
@@ -324,6 +406,67 @@ class _UsageWalker:
 def _key(symbol) -> str:
     """pybind wrappers are not stable objects; the hierarchical path identifies a symbol."""
     return symbol.hierarchicalPath
+
+
+def _width(symbol) -> int:
+    try:
+        return int(symbol.type.bitWidth)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+
+
+def _strip(expr):
+    while isinstance(expr, ast.ConversionExpression):
+        expr = expr.operand
+    return expr
+
+
+def _named_symbol(expr):
+    expr = _strip(expr)
+    return expr.symbol if isinstance(expr, ast.NamedValueExpression) else None
+
+
+def _target(expr) -> tuple[str, int] | None:
+    """(key, width) of a whole variable or a constant slice of one (`ss[3:0]`, a BCD digit)."""
+    expr = _strip(expr)
+    if isinstance(expr, ast.NamedValueExpression):
+        return _key(expr.symbol), _width(expr.symbol)
+    if isinstance(expr, (ast.RangeSelectExpression, ast.ElementSelectExpression)):
+        base = _strip(expr.value)
+        if isinstance(base, ast.NamedValueExpression):
+            try:
+                return f"{_key(base.symbol)}{str(expr.syntax).strip()[len(base.symbol.name):]}", int(expr.type.bitWidth)
+            except (AttributeError, TypeError, ValueError):
+                return None
+    return None
+
+
+def _named_keys(expr) -> set[str]:
+    keys: set[str] = set()
+
+    def visit(obj):
+        if isinstance(obj, ast.NamedValueExpression):
+            keys.add(_key(obj.symbol))
+        return ast.VisitAction.Advance
+
+    expr.visit(visit)
+    return keys
+
+
+def _arith_operands(expr) -> set[str]:
+    """Keys of whole variables that are a direct operand of + or - somewhere in expr."""
+    keys: set[str] = set()
+
+    def visit(obj):
+        if isinstance(obj, ast.BinaryExpression) and obj.op in _ARITH:
+            for side in (obj.left, obj.right):
+                target = _target(side)
+                if target is not None:
+                    keys.add(target[0])
+        return ast.VisitAction.Advance
+
+    expr.visit(visit)
+    return keys
 
 
 def _literal_value(expr) -> int | None:

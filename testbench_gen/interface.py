@@ -37,6 +37,7 @@ class Interface:
     resets: list[Reset] = field(default_factory=list)
     parameters: dict[str, int] = field(default_factory=dict)
     constants: list[int] = field(default_factory=list)  # literals the design compares inputs against
+    counter_bits: int = 0  # bits of counter-like state, all counters together (sizes the long run)
 
     @property
     def inputs(self) -> list[Port]:
@@ -45,6 +46,10 @@ class Interface:
     @property
     def outputs(self) -> list[Port]:
         return [p for p in self.ports if p.direction == "output"]
+
+    @property
+    def inouts(self) -> list[Port]:
+        return [p for p in self.ports if p.direction == "inout"]
 
     @property
     def clock_names(self) -> set[str]:
@@ -81,4 +86,5 @@ class Interface:
             resets=[Reset(**r) for r in data.get("resets", [])],
             parameters=dict(data.get("parameters", {})),
             constants=list(data.get("constants", [])),
+            counter_bits=int(data.get("counter_bits", 0)),
         )

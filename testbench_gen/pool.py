@@ -4,8 +4,9 @@ Why: an RL step checks ~2,000 candidates over ~128 goldens; starting workers and
 every golden on each step costs more than the checks. `CheckerPool` keeps its workers, sends each
 golden to a worker that already holds its simulated trace (affinity by content hash; an idle worker
 takes other work rather than wait), enforces a per-call deadline (unfinished candidates are
-`timeout`), and isolates crashes: a worker that dies is replaced and its task retried alone once
-before its candidates get `infra_error`. Workers are started by a forkserver, so a threaded trainer
+`timeout`), and isolates crashes: a worker that dies is replaced, its batch is rerun one candidate at
+a time, and a candidate that kills a worker twice is `rejected` when its golden alone runs (else
+`infra_error`): batch-mates keep their own verdicts. Workers are started by a forkserver, so a threaded trainer
 never forks itself. `check_many` is the one-shot form; an invalid golden is an `invalid_golden`
 verdict for that job's candidates only.
 """
@@ -84,12 +85,13 @@ def plan_tasks(jobs: list[CheckJob], workers: int) -> list[Task]:
     tasks = []
     split = max(1, math.ceil(workers / max(1, len(jobs))))
     for j, job in enumerate(jobs):
+        options = job.options.with_seed()  # every chunk of a job sees the same stimulus
         n = len(job.candidates)
         names = job.names or [f"candidate_{i}.v" for i in range(n)]
         size = max(1, min(job.options.batch_size, math.ceil(n / split) if n else 1))
         for start in range(0, n, size):
-            tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], job.options,
-                              names[start:start + size]))
+            tasks.append(Task(j, start, job.golden, job.candidates[start:start + size], options,
+                               names[start:start + size]))
     return tasks
 
 
@@ -128,7 +130,8 @@ class _Pending:
     call: _Call
     task: Task
     key: str
-    retry: bool = False  # rerun alone after its worker died
+    retried: bool = False  # already rerun after a worker died on it
+    probe_for: "_Pending | None" = None  # a golden-only run that decides who crashed `probe_for`
 
 
 class _Worker:
@@ -282,20 +285,41 @@ class CheckerPool:
                     return
                 raise EOFError
             task_id, verdicts = worker.conn.recv()
-        except (EOFError, OSError):  # the worker died: replace it, retry its task alone once
+        except (EOFError, OSError):  # the worker died: replace it, find out whose fault it was
             self._replace(worker)
-            if item.call.future.done():
-                return
-            if item.retry:
-                self._deliver(item, infra_verdicts(len(item.task.candidates),
-                                                   "checker worker crashed on this batch", item.task.options))
-            else:
-                item.retry = True
-                pending.appendleft(item)
+            if not item.call.future.done():
+                self._after_crash(item, pending)
             return
         worker.running = None
-        if task_id == item.task_id:
+        if task_id != item.task_id:
+            return
+        if item.probe_for is not None:  # the golden alone runs: the candidate crashed the worker
+            crashed = item.probe_for
+            self._deliver(crashed, [Verdict(VerdictKind.REJECTED, "crashes the checker's worker process "
+                                            "(the golden alone does not)", backend=crashed.task.options.backend)])
+        else:
             self._deliver(item, verdicts)
+
+    def _after_crash(self, item: _Pending, pending: deque[_Pending]) -> None:
+        """A batch that killed its worker is rerun one candidate at a time; a candidate that kills a
+        worker twice gets `rejected` if its golden alone runs, else `infra_error`."""
+        task = item.task
+        if item.probe_for is not None:  # the golden alone crashes too: nobody's verdict
+            crashed = item.probe_for
+            self._deliver(crashed, infra_verdicts(1, "checker worker crashed on this batch, and on its "
+                                                  "golden alone", crashed.task.options))
+        elif len(task.candidates) > 1:
+            item.call.open_tasks += len(task.candidates) - 1
+            for k in reversed(range(len(task.candidates))):
+                single = Task(task.job, task.start + k, task.golden, [task.candidates[k]], task.options,
+                              [task.names[k]])
+                pending.appendleft(_Pending(next(self._ids), item.call, single, item.key, retried=True))
+        elif not item.retried:
+            item.retried = True
+            pending.appendleft(item)
+        else:
+            probe = Task(task.job, task.start, task.golden, [], task.options, [])
+            pending.appendleft(_Pending(next(self._ids), item.call, probe, item.key, probe_for=item))
 
     def _replace(self, worker: _Worker) -> None:
         index = self._pool.index(worker)

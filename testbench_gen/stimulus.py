@@ -6,7 +6,17 @@ file that a person can read. Design choices (see harness.py for the time grid):
   also assert each reset alone at random points (async resets mid-cycle, sync resets across an edge);
 - random data mixes uniform values, corner values (0, all ones, one-hot, MSB set, previous value) and
   the constants the golden itself uses (case labels, compared literals and their neighbours);
-- several clocks get independent half-periods that change between segments.
+- several clocks get independent half-periods that change between segments;
+- the horizon varies with the seed (up to `horizon_jitter` more cycles), and a clocked design ends
+  with one *long run* that asserts its resets only at the start: each of its phases (up to three:
+  narrow inputs all ones, all zeros, random) holds the inputs of up to HELD_WIDTH bits steady (an
+  enable stays on) for long enough to wrap the golden's counter-like state (all counters: they may
+  chain), within the
+  `long_cycles` budget, so a narrower counter or a late divergence shows;
+- an `inout` port gets two columns: the value the testbench drives and `<name>__oe`, whether it
+  drives it (otherwise the testbench releases the net to `z`), so both directions are exercised.
+The seed is drawn fresh per check by the checker (CheckOptions.seed=None): a design that plays back
+outputs recorded under one stimulus fails under the next.
 """
 from __future__ import annotations
 
@@ -16,6 +26,9 @@ from dataclasses import dataclass, field
 from .interface import Interface, Port
 
 HALF_PERIODS = [(1, 3), (3, 1), (1, 2), (2, 1), (1, 1)]  # per segment, for designs with 2+ clocks
+OE_SUFFIX = "__oe"  # column that says whether the testbench drives an inout port
+HELD_WIDTH = 4  # inputs this narrow are held steady through each phase of the long run
+MAX_LONG_PHASES = 3
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,15 @@ class StimulusOptions:
     seeds: int = 4  # segments; each starts from reset
     seed: int = 0
     reset_cycles: int = 2  # how long the initial reset is held (in cycles of the slowest clock)
+    horizon_jitter: float = 0.25  # the seed adds up to this fraction of `cycles` to the horizon
+    long_cycles: int = 100_000  # budget of the long run without reset (cycles, all phases)
+    long_phase_min: int = 256  # shortest phase of the long run (designs without counters)
+    long_trace_mb: int = 8  # the long run's share of the golden trace stays under this (file limits)
+
+
+def enable_column(port_name: str) -> str:
+    """Name of the stimulus column that says whether the testbench drives inout `port_name`."""
+    return port_name + OE_SUFFIX
 
 
 @dataclass
@@ -35,6 +57,9 @@ class Stimulus:
     rows: list[list[int]]
     segment_starts: list[int] = field(default_factory=list)
     steps_per_cycle: int = 1  # steps per cycle of the first clock (2 when it toggles every step)
+    long_start: int | None = None  # first step of the long run without reset (None: no long run)
+    seed: int = 0
+    _hex: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def total_width(self) -> int:
@@ -48,8 +73,18 @@ class Stimulus:
         return value
 
     def hex_lines(self) -> list[str]:
-        digits = max(1, (self.total_width + 3) // 4)
-        return [format(self.packed(r), f"0{digits}x") for r in self.rows]
+        """One hex line per row (the testbench's $readmemh file); computed once per stimulus."""
+        if self._hex is None or len(self._hex) != len(self.rows):
+            fmt = f"0{max(1, (self.total_width + 3) // 4)}x"
+            if len(set(map(len, self.rows))) <= 1 and self.widths:  # fast path: one shift list
+                shifts, pos = [], self.total_width
+                for w in self.widths:
+                    pos -= w
+                    shifts.append((pos, (1 << w) - 1))
+                self._hex = [format(sum((v & m) << sh for v, (sh, m) in zip(r, shifts)), fmt) for r in self.rows]
+            else:
+                self._hex = [format(self.packed(r), fmt) for r in self.rows]
+        return self._hex
 
     def values_at(self, step: int) -> dict[str, int]:
         return dict(zip(self.columns, self.rows[step]))
@@ -73,9 +108,12 @@ class _ValueSource:
         self.density = density  # probability of a 1 for 1-bit inputs
         consts = set()
         for c in constants:
-            for v in (c - 1, c, c + 1):
-                if 0 <= v <= self.mask:
-                    consts.add(v)
+            # a constant wider than the port (compared with a concatenation) comes in port-wide slices
+            pieces = [c] if c <= self.mask else [(c >> s) & self.mask for s in range(0, c.bit_length(), self.width)]
+            for piece in pieces:
+                for v in (piece - 1, piece, piece + 1):
+                    if 0 <= v <= self.mask:
+                        consts.add(v)
         self.constants = sorted(consts)
         self.prev = 0
 
@@ -110,48 +148,123 @@ class _ValueSource:
         ][choice]
 
 
+def long_run_plan(counter_bits: int, options: StimulusOptions, rng: random.Random,
+                  trace_bits: int = 1) -> list[int]:
+    """Cycles of each phase of the long run: each wraps the counter bits once, within the budget
+    (`long_cycles`, and `long_trace_mb` of trace lines of `trace_bits` bits, 4 samples per cycle)."""
+    budget = min(options.long_cycles, (options.long_trace_mb << 20) // (4 * (trace_bits + 1)))
+    need = (1 << counter_bits) + (1 << counter_bits) // 16 if counter_bits else 0
+    phase = max(options.long_phase_min, need)
+    phase += rng.randrange(max(1, phase // 16))  # the horizon of the long run moves with the seed
+    if budget <= 0:
+        return []
+    if phase >= budget:
+        return [budget]
+    return [phase] * max(1, min(MAX_LONG_PHASES, budget // phase))
+
+
 def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions()) -> Stimulus:
     clocks = iface.clocks
     resets = iface.resets
-    data = iface.data_inputs
+    data = iface.data_inputs + [_enable_port(p) for p in iface.inouts] + iface.inouts
     columns = [c.name for c in clocks] + [r.name for r in resets] + [p.name for p in data]
     widths = [1] * (len(clocks) + len(resets)) + [p.width for p in data]
-    rows: list[list[int]] = []
-    starts: list[int] = []
-    steps_per_cycle = 2 if clocks else 1
     rng = random.Random(options.seed)
-    densities = [0.5, 0.5, 0.2, 0.8, 0.5]
-    reset_rates = [0.0, 0.03, 0.015, 0.01, 0.0]
-    for seg, cycles in enumerate(_segment_lengths(options.cycles, max(1, options.seeds))):
-        seg_rng = random.Random(rng.getrandbits(64))
-        halves = [1] * len(clocks)
-        if len(clocks) > 1:
-            pattern = HALF_PERIODS[seg % len(HALF_PERIODS)]
-            halves = [pattern[i % 2] + (i // 2) for i in range(len(clocks))]
-        sources = [_ValueSource(p, iface.constants, seg_rng, densities[seg % len(densities)]) for p in data]
-        steps = cycles * steps_per_cycle
-        slowest = max(halves) if clocks else 1
-        hold_initial = options.reset_cycles * 2 * slowest if clocks else max(1, options.reset_cycles)
-        rate = reset_rates[seg % len(reset_rates)] if seg > 0 else 0.0
-        active_left = [0] * len(resets)
-        starts.append(len(rows))
+    total = options.cycles + rng.randrange(int(options.cycles * options.horizon_jitter) + 1)
+    builder = _Builder(clocks, resets, data, iface.constants, options)
+    for seg, cycles in enumerate(_segment_lengths(total, max(1, options.seeds))):
+        builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
+    long_start = None
+    trace_bits = sum(p.width for p in iface.ports if p.direction != "input")
+    phases = long_run_plan(iface.counter_bits, options, rng, trace_bits) if clocks else []
+    if phases:
+        long_start = len(builder.rows)
+        builder.long_run(phases, random.Random(rng.getrandbits(64)))
+    return Stimulus(columns=columns, widths=widths, rows=builder.rows, segment_starts=builder.starts,
+                    steps_per_cycle=2 if clocks else 1, long_start=long_start, seed=options.seed)
+
+
+def _enable_port(port: Port) -> Port:
+    return Port(name=enable_column(port.name), direction="input", width=1)
+
+
+class _Builder:
+    """Appends segments of rows; one instance per stimulus."""
+
+    DENSITIES = [0.5, 0.5, 0.2, 0.8, 0.5]
+    RESET_RATES = [0.0, 0.03, 0.015, 0.01, 0.0]
+
+    def __init__(self, clocks, resets, data: list[Port], constants: list[int], options: StimulusOptions):
+        self.clocks, self.resets, self.data = clocks, resets, data
+        self.constants, self.options = constants, options
+        self.rows: list[list[int]] = []
+        self.starts: list[int] = []
+
+    def _halves(self, seg: int) -> list[int]:
+        if len(self.clocks) <= 1:
+            return [1] * len(self.clocks)
+        pattern = HALF_PERIODS[seg % len(HALF_PERIODS)]
+        return [pattern[i % 2] + (i // 2) for i in range(len(self.clocks))]
+
+    def _clock_values(self, step: int, halves: list[int]) -> list[int]:
+        # starts low; toggles every halves[i] steps, the first edge (rising) one half-period in
+        return [((step // h) % 2) if step >= h else 0 for h in halves]
+
+    def _hold_initial(self, halves: list[int]) -> int:
+        slowest = max(halves) if self.clocks else 1
+        return self.options.reset_cycles * 2 * slowest if self.clocks else max(1, self.options.reset_cycles)
+
+    def segment(self, seg: int, cycles: int, seg_rng: random.Random) -> None:
+        halves = self._halves(seg)
+        sources = [_ValueSource(p, self.constants, seg_rng, self.DENSITIES[seg % len(self.DENSITIES)])
+                   for p in self.data]
+        steps = cycles * (2 if self.clocks else 1)
+        slowest = max(halves) if self.clocks else 1
+        hold_initial = self._hold_initial(halves)
+        rate = self.RESET_RATES[seg % len(self.RESET_RATES)] if seg > 0 else 0.0
+        active_left = [0] * len(self.resets)
+        self.starts.append(len(self.rows))
         for step in range(steps):
-            row: list[int] = []
-            for i, _clock in enumerate(clocks):
-                # starts low; toggles every halves[i] steps, the first edge (rising) one half-period in
-                row.append(((step // halves[i]) % 2) if step >= halves[i] else 0)
-            for i, rst in enumerate(resets):
+            row = self._clock_values(step, halves)
+            for i, rst in enumerate(self.resets):
                 if step < hold_initial:
                     active = True
                 else:
                     if active_left[i] == 0 and rate and seg_rng.random() < rate:
                         # assert this reset alone: long enough to cover an active edge of the slowest clock
-                        active_left[i] = 2 * slowest * seg_rng.randint(1, 2) if clocks else 1
+                        active_left[i] = 2 * slowest * seg_rng.randint(1, 2) if self.clocks else 1
                     active = active_left[i] > 0
                     if active:
                         active_left[i] -= 1
                 row.append(int(active == rst.active_high))
             row.extend(src.next() for src in sources)
-            rows.append(row)
-    return Stimulus(columns=columns, widths=widths, rows=rows, segment_starts=starts,
-                    steps_per_cycle=steps_per_cycle)
+            self.rows.append(row)
+
+    def long_run(self, phases: list[int], rng: random.Random) -> None:
+        """Resets asserted at the start only; narrow inputs held per phase (ones, zeros, random)."""
+        halves = [1] * len(self.clocks)
+        hold_initial = self._hold_initial(halves)
+        sources = [_ValueSource(p, self.constants, rng, 0.5) for p in self.data]
+        self.starts.append(len(self.rows))
+        step = 0
+        for k, cycles in enumerate(phases):
+            held = {}
+            for i, p in enumerate(self.data):
+                if p.width <= HELD_WIDTH:
+                    mask = (1 << p.width) - 1
+                    held[i] = [mask, 0][k] if k < 2 else rng.getrandbits(p.width)
+            # rows are built from precomputed parts: the long run is most of the stimulus's rows
+            template = [held.get(i, 0) for i in range(len(sources))]
+            varying = [(i, src) for i, src in enumerate(sources) if i not in held]
+            asserted = [int(r.active_high) for r in self.resets]
+            released = [int(not r.active_high) for r in self.resets]
+            clocks = [[0] * len(self.clocks), [1] * len(self.clocks)]
+            for _ in range(cycles * 2):
+                data = template
+                if varying:
+                    data = list(template)
+                    for i, src in varying:
+                        data[i] = src.next()
+                # every clock toggles each step (half-period 1), the first rising edge at step 1
+                self.rows.append(clocks[step % 2] + (asserted if step < hold_initial else released) + data)
+                step += 1

@@ -79,7 +79,8 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
     verilator = get_backend("verilator")
     if not verilator.available():
         return _Choice("icarus", "Verilator not installed")
-    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
+    # not the seed (fresh per check by default): the choice depends on the design and the run's length
+    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.long_cycles,
                                n_candidates, strategy)).encode()).hexdigest()
     cached = _CHOICES.get(key)
     if cached is not None:

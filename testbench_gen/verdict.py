@@ -53,6 +53,9 @@ class Verdict:
     samples_compared: int = 0
     counterexample: Counterexample | None = None
     detail: str = ""  # tool output excerpt (compile message etc.), temp paths removed
+    seed: int | None = None  # stimulus seed of this check: `--seed` / CheckOptions(seed=...) replays it
+    # outputs that never changed value in the golden's trace: a pass says nothing about them
+    untoggled: list[str] = field(default_factory=list)
 
     @property
     def is_equivalent(self) -> bool:

@@ -8,6 +8,7 @@ STAGES = {
     "sft": "codev.train.sft_cli",
     "rl": "codev.train.rl_cli",
     "report": "codev.train.report_cli",
+    "mix": "codev.train.mix_cli",
 }
 
 

@@ -38,7 +38,7 @@ def register(sub) -> None:
     p.add_argument("--top", help="golden's top module (default: the one no module instantiates)")
     p.add_argument("--cycles", type=int, help=f"clock cycles over all seeds (default {CheckOptions.cycles})")
     p.add_argument("--seeds", type=int, help=f"stimulus segments, each from reset (default {CheckOptions.seeds})")
-    p.add_argument("--seed", type=int, help="stimulus seed (default 0)")
+    p.add_argument("--seed", type=int, help="stimulus seed (default: a fresh one per run, printed with the verdicts)")
     p.add_argument("--timeout", type=float,
                    help=f"hard cap on simulation seconds per candidate (default {CheckOptions.timeout:.0f}); "
                         "the limit also scales with the golden's own time")
@@ -46,7 +46,6 @@ def register(sub) -> None:
     p.add_argument("--ray", metavar="ADDRESS", help="check on a Ray cluster ('local' starts one; needs codev[ray])")
     p.add_argument("--backend", help="icarus (default), verilator, cocotb, formal, auto or hybrid")
     p.add_argument("--strict-x", action="store_true", default=None, help="golden X bits must be matched exactly")
-    p.add_argument("--graded", action="store_true", default=None, help="simulate to the end for full mismatch rates")
     p.add_argument("--replay-dir", help="write a standalone replay testbench per mismatching candidate here")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate per line")
     p.set_defaults(func=run)
@@ -61,6 +60,8 @@ def verdict_record(candidate: str, verdict: Verdict) -> dict:
         "backend": verdict.backend,
         "mismatch_rate": verdict.mismatch_rate,
         "samples_compared": verdict.samples_compared,
+        "seed": verdict.seed,
+        "untoggled": verdict.untoggled,
     }
     if verdict.detail:
         record["detail"] = verdict.detail
@@ -87,7 +88,7 @@ def options_from(args) -> CheckOptions:
     if args.config:
         values = load_config(args.config)
     flags = {"top": args.top, "cycles": args.cycles, "seeds": args.seeds, "seed": args.seed,
-             "timeout": args.timeout, "backend": args.backend, "graded": args.graded,
+             "timeout": args.timeout, "backend": args.backend,
              "x_matches_anything": None if args.strict_x is None else not args.strict_x,
              "replay_testbench": True if args.replay_dir else None}
     values.update({k: v for k, v in flags.items() if v is not None})
@@ -97,7 +98,7 @@ def options_from(args) -> CheckOptions:
         raise UsageError(str(exc)) from None
     if options.cycles < 1 or options.seeds < 1 or options.timeout <= 0 or args.jobs < 1:
         raise UsageError("cycles, seeds and --jobs must be positive, timeout > 0")
-    return options
+    return options.with_seed()  # one seed per run: the golden is simulated once, verdicts record it
 
 
 def load_config(path: str) -> dict:
@@ -229,4 +230,7 @@ def _print_table(names: list[str], verdicts: list[Verdict]) -> None:
         colour = colours.get(v.kind, "yellow")
         reason = v.reason + (f"\n{v.detail.strip()[:400]}" if v.detail else "")
         table.add_row(name, f"[{colour}]{v.kind.value}[/]", f"{v.seconds:.3f}", reason)
+    seeds = sorted({v.seed for v in verdicts if v.seed is not None})
+    if seeds:
+        table.caption = "stimulus seed " + ", ".join(map(str, seeds)) + " (--seed reproduces it)"
     Console(file=sys.stdout, width=160).print(table)

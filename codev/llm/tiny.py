@@ -43,8 +43,9 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int = 512):
     return tokenizer
 
 
-def build_tiny_model(out_dir: Path, texts: Iterable[str], seed: int = 0, vocab_size: int = 512) -> Path:
-    """Write tokenizer + random-init model (about 0.1M parameters) to out_dir; returns out_dir."""
+def build_tiny_model(out_dir: Path, texts: Iterable[str], seed: int = 0, vocab_size: int = 512,
+                     hidden_size: int = 32, num_layers: int = 2) -> Path:
+    """Write tokenizer + random-init model (about 0.1M parameters at the defaults) to out_dir; returns out_dir."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -54,9 +55,9 @@ def build_tiny_model(out_dir: Path, texts: Iterable[str], seed: int = 0, vocab_s
     torch.manual_seed(seed)
     config = LlamaConfig(
         vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
+        hidden_size=hidden_size,
+        intermediate_size=2 * hidden_size,
+        num_hidden_layers=num_layers,
         num_attention_heads=2,
         num_key_value_heads=2,
         max_position_embeddings=8192,

@@ -15,7 +15,6 @@ refused); CODEV_COCOTB_SIM=verilator selects it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,8 +26,9 @@ from pathlib import Path
 from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded
 from ..config import CheckOptions
-from ..golden import GoldenRun, InvalidGolden, prepare_golden
-from ..harness import compared_ports
+from ..coverage import never_known, untoggled_outputs
+from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
+from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
 from ..screen import screen
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
@@ -89,19 +89,23 @@ class CocotbBackend(SimulatorBackend):
         raise NotImplementedError("cocotb drives designs from Python: use check_cocotb()")
 
 
-_GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64)
+_GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64, max_weight=3_000_000, weigh=lambda run: len(run.expected))
 
 
 def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
             wall: float) -> tuple[_Recorded | None, RunResult]:
     """Build and run one design under cocotb in a sandboxed child process; its output trace."""
     iface, stim = run.interface, run.stimulus
+    renamed: dict[str, str] = {}
+    if iface.inouts:  # inouts need a Verilog tristate driver: a wrapper becomes the top level
+        wrapper, renamed = render_inout_wrapper(iface, top)
+        source, top = source + "\n" + wrapper, INOUT_WRAPPER
     with sandbox_dir("codev-cocotb-") as wd:
         (wd / "design.v").write_text(source)
         spec = {
             "simulator": backend.simulator, "toplevel": top, "sources": [str(wd / "design.v")],
             "columns": stim.columns, "clocks": [c.name for c in iface.clocks],
-            "outputs": [[p.name, p.width] for p in compared_ports(iface)],
+            "outputs": [[renamed.get(p.name, p.name), p.width] for p in compared_ports(iface)],
             "rows": stim.rows, "trace": str(wd / "trace.bin"),
             "build_dir": str(wd / "build"), "test_dir": str(wd / "test"),
         }
@@ -126,8 +130,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
 
 def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
     base = prepare_golden(golden, replace(options, backend="icarus"))  # interface, stimulus, plan
-    key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.seed,
-                               backend.version())).encode()).hexdigest()
+    key = golden_key(golden, options, backend)
     cached = _GOLDEN.get(key)
     if cached is not None:
         return cached
@@ -139,7 +142,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
         raise InvalidGolden(f"cocotb run of the golden recorded {len(rec.trace)} of "
                             f"{base.plan.samples} samples")
     run = GoldenRun(base.interface, base.stimulus, base.plan, rec.trace, rec.seconds,
-                    base.never_known)
+                    never_known(base.interface, rec.trace), untoggled_outputs(base.interface, rec.trace))
     _GOLDEN.put(key, run)
     return run
 

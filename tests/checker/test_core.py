@@ -12,7 +12,7 @@ from testbench_gen.backends import IcarusBackend
 from testbench_gen.results import TRACE_FILE
 
 E, M = VerdictKind.EQUIVALENT, VerdictKind.MISMATCH
-OPTS = CheckOptions(cycles=120)
+OPTS = CheckOptions(cycles=120, seed=0)  # one stimulus for every call: verdicts compare across calls
 GOLDEN = """module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);
   always @(posedge clk) if (rst) y <= 8'd0; else y <= a + b;
 endmodule
@@ -129,3 +129,14 @@ def test_infra_error_only_when_the_golden_alone_fails_too():
     broken = IcarusBackend(vvp="false")  # same name and version: the cached golden is used
     verdict = check(GOLDEN, [GOOD], OPTS, backend=broken)[0]
     assert verdict.kind is VerdictKind.INFRA_ERROR and "golden alone" in verdict.reason
+
+
+def test_a_repeated_candidate_is_checked_once_and_gets_the_same_verdict():
+    broken = cand(op="+ ;")  # right ports, a syntax error
+    verdicts = check(GOLDEN, [WRONG, GOOD, WRONG, broken, broken], OPTS,
+                     names=["a.v", "b.v", "c.v", "d.v", "e.v"])
+    assert [v.kind for v in verdicts] == [M, E, M, VerdictKind.COMPILE_ERROR, VerdictKind.COMPILE_ERROR]
+    assert verdicts[2].mismatch_rate == verdicts[0].mismatch_rate and verdicts[2].seconds == 0.0
+    assert verdicts[2].counterexample == verdicts[0].counterexample
+    assert verdicts[2].counterexample is not verdicts[0].counterexample  # a copy, not shared
+    assert "e.v" in verdicts[4].detail and "d.v" not in verdicts[4].detail

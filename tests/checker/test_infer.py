@@ -99,3 +99,51 @@ def test_top_is_the_uninstantiated_module_and_override():
 def test_several_tops_is_an_error():
     with pytest.raises(InterfaceError, match="several top-level modules"):
         infer_interface("module a(input x, output y); endmodule\nmodule b(input x, output y); endmodule")
+
+
+# ---- coverage facts for the stimulus: counter-like state, compared constants (issue 7, item 6)
+@pytest.mark.parametrize("body, width", [
+    ("reg [15:0] q; always @(posedge clk) if (rst) q <= 0; else q <= q + 1'b1; assign y = q[0];", 16),
+    ("reg [9:0] q; wire [9:0] nxt = q - 10'd1; always @(posedge clk) q <= nxt; assign y = q[0];", 10),
+    ("reg [11:0] q; wire [11:0] n; assign n = q + 12'd3; always @(posedge clk) q <= n; assign y = q[0];", 12),
+    ("reg [7:0] r; integer i; always @(posedge clk) for (i = 0; i < 8; i = i + 1) r[i] <= rst; assign y = r[0];", 0),
+    ("integer c; always @(posedge clk) if (c == 9) c <= 0; else c <= c + 1; assign y = c[0];", 5),
+    ("reg [7:0] a; always @(posedge clk) a <= {a[6:0], a[7]}; assign y = a[0];", 0),
+])
+def test_counter_bits(body, width):
+    iface = infer_interface(f"module m(input clk, input rst, output y);\n{body}\nendmodule")
+    assert iface.counter_bits == width
+
+
+def test_counter_in_a_submodule_counts():
+    iface = infer_interface("""
+module cnt(input clk, output reg [13:0] q); always @(posedge clk) q <= q + 1'b1; endmodule
+module top(input clk, output y); wire [13:0] q; cnt u(.clk(clk), .q(q)); assign y = &q; endmodule""")
+    assert iface.top == "top" and iface.counter_bits == 14
+
+
+def test_compared_constants_are_kept_however_wide_and_however_many():
+    labels = "\n".join(f"      8'd{i}: y <= 8'd{(i * 7) % 256};" for i in range(80))
+    magic = 0xDEADBEEF_CAFEF00D_0123456789
+    iface = infer_interface(f"""
+module m(input clk, input [7:0] a, input [103:0] k, output reg [7:0] y, output hit);
+  always @(posedge clk) case (a)
+{labels}
+      default: y <= 8'd0;
+    endcase
+  assign hit = k == 104'h{magic:x};
+endmodule""")
+    assert magic in iface.constants
+    assert set(range(80)) <= set(iface.constants)
+
+
+def test_invalid_assignments_do_not_break_counter_inference():
+    # pyslang elaborates `assign z = ;` as an invalid expression; candidates are screened through here
+    iface = infer_interface("module m(input clk, output reg [3:0] q, output z);\n"
+                            "assign z = ; always @(posedge clk) q <= q + 1'b1; endmodule")
+    assert iface.counter_bits == 4
+
+
+def test_chained_bcd_counters_count_together(bench_root):
+    # seconds -> minutes -> hours, one BCD digit (a constant slice) per counter: 6 x 4 bits
+    assert infer_interface(ve2_reference("Prob141_count_clock")).counter_bits == 24

@@ -117,3 +117,20 @@ def test_pool_survives_a_crashed_worker_and_async_and_threaded_callers_share_it(
             kinds = list(threads.map(lambda g: pool.check(g, [AND])[0].kind, [AND, OR, XOR, AND]))
         assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.MISMATCH,
                          VerdictKind.EQUIVALENT]
+
+
+def crash_on_candidate(golden, candidates, options, names):
+    """Runs in the worker: dies like a segfaulting parser would on a marked candidate."""
+    if any("CRASH_ME" in c for c in candidates):
+        os._exit(139)
+    return pool_module.run_task(golden, candidates, options, names)
+
+
+def test_a_candidate_that_kills_its_worker_is_rejected_and_its_batch_mates_keep_their_verdicts():
+    killer = AND.replace("module m", "module m /* CRASH_ME */")
+    options = CheckOptions(cycles=50)
+    results = check_many([CheckJob(AND, [AND, killer, OR], options), CheckJob(OR, [OR], options)], workers=2,
+                         runner=crash_on_candidate)
+    assert [v.kind for v in results[0]] == [VerdictKind.EQUIVALENT, VerdictKind.REJECTED, VerdictKind.MISMATCH]
+    assert "crashes" in results[0][1].reason
+    assert results[1][0].kind is VerdictKind.EQUIVALENT

@@ -371,3 +371,191 @@ def test_a_simulator_crash_from_runtime_recursion_is_the_candidates_verdict():
                  "integer r; always @(posedge clk) if (a == 8'd7) r = f(0);")
     verdicts = check(GOLDEN, [GOOD, crash, cand(body=WRONG_BODY)], CheckOptions(cycles=200))
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.REJECTED, VerdictKind.MISMATCH]
+
+
+# ================================================================================================
+# Stimulus and comparison attacks (issue 7, items 5, 6 and 9 "z is skipped like x"): candidates
+# written to reach `equivalent` without being correct. Each runs alone and in a batch between two
+# correct candidates, under every simulator that is installed, with a fresh seed or a fixed one.
+# ================================================================================================
+import shutil  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from testbench_gen import prepare_golden  # noqa: E402
+from testbench_gen.backends import get_backend  # noqa: E402
+from testbench_gen.backends.cocotb_backend import CocotbBackend  # noqa: E402
+
+from tests.benchdata import rtllm_reference  # noqa: E402
+
+
+@pytest.fixture(params=["icarus", pytest.param("verilator", marks=pytest.mark.slow),
+                        pytest.param("cocotb", marks=pytest.mark.slow)])
+def backend(request, tmp_path_factory, monkeypatch):
+    """Every simulator the attacks apply to (Verilator builds and cocotb's per-design processes take
+    ~10 s per test: marked slow); Verilator's runtime cache stays in the session's temp."""
+    name = request.param
+    available = {"icarus": lambda: shutil.which("iverilog") is not None,
+                 "verilator": lambda: get_backend("verilator").available(),
+                 "cocotb": lambda: CocotbBackend().available()}[name]()
+    if not available:
+        pytest.skip(f"{name} not installed")
+    monkeypatch.setenv("CODEV_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "codev-cache"))
+    return name
+
+
+def caught_alone_and_in_batch(golden: str, attack: str, good: str, options: CheckOptions) -> None:
+    """The attack is a mismatch alone and in a batch; its batch-mates stay equivalent.
+
+    cocotb simulates every candidate in its own process: its batch run is also the lone run."""
+    batch = check(golden, [good, attack, good] if options.backend != "cocotb" else [good, attack], options)
+    alone = check(golden, [attack], options)[0] if options.backend != "cocotb" else batch[1]
+    assert alone.kind is VerdictKind.MISMATCH, alone
+    assert [v.kind for v in batch] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH,
+                                       VerdictKind.EQUIVALENT][:len(batch)], batch
+    if options.seed is not None:  # same seed: the same first difference, alone or in a batch
+        assert (batch[1].seed, batch[1].counterexample.step) == (alone.seed, alone.counterexample.step)
+
+
+def playback(golden: str, options: CheckOptions) -> str:
+    """A candidate that ignores its inputs and replays the golden's recorded y, edge by edge."""
+    run = prepare_golden(golden, replace(options, backend="icarus"))  # every backend: the same grid
+    edges = [step for step in range(1, len(run.stimulus.rows)) if run.stimulus.rows[step][0] == 1
+             and run.stimulus.rows[step - 1][0] == 0]
+    values = [run.expected[2 * step].replace("x", "0").replace("z", "0") for step in edges]
+    rom = "\n".join(f"    rom[{i}] = 8'b{v};" for i, v in enumerate(values))
+    return (f"module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);\n"
+            f"  reg [7:0] rom [0:{len(values) - 1}];\n  reg [15:0] n = 0;\n  initial begin\n{rom}\n  end\n"
+            f"  always @(posedge clk) begin y <= rom[n]; n <= n + 1; end\nendmodule\n")
+
+
+def test_time_playback_passes_only_the_seed_it_was_recorded_under(backend):
+    recorded = CheckOptions(cycles=60, seed=0, backend=backend)  # seed 0: the old fixed default
+    attack = playback(GOLDEN, recorded)
+    if backend != "verilator":  # Verilator's --x-initial-edge adds an edge at time 0 in one of its runs
+        assert check(GOLDEN, [attack], recorded)[0].kind is VerdictKind.EQUIVALENT  # the attack is faithful
+    fresh = CheckOptions(cycles=60, backend=backend)  # the default: a fresh seed per check
+    caught_alone_and_in_batch(GOLDEN, attack, GOOD, fresh)
+    v = check(GOLDEN, [attack], fresh)[0]
+    assert v.seed is not None and v.seed != 0
+    again = check(GOLDEN, [attack], CheckOptions(cycles=60, seed=v.seed, backend=backend))[0]
+    assert (again.seed, again.counterexample.cycle) == (v.seed, v.counterexample.cycle)  # --seed replays
+
+
+LATE = """module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);
+  reg [11:0] since_reset;
+  always @(posedge clk)
+    if (rst) begin y <= 8'd0; since_reset <= 0; end
+    else begin
+      if (since_reset != 12'hfff) since_reset <= since_reset + 1;
+      y <= (since_reset > 12'd300) ? a - b : a + b;  // right until 300 cycles after a reset
+    end
+endmodule
+"""
+
+
+def test_late_divergence_after_the_old_horizon_is_caught_by_the_long_run(backend):
+    # cycles=60: the old stimulus never ran 40 cycles without a reset; the long run is >= 768
+    caught_alone_and_in_batch(GOLDEN, LATE, GOOD, CheckOptions(cycles=60, seed=11, backend=backend))
+
+
+COUNTER_GOLDEN = """module top(input clk, input rst, input en, output reg [11:0] q, output wrap);
+  always @(posedge clk) if (rst) q <= 0; else if (en) q <= q + 1'b1;
+  assign wrap = en & (&q);
+endmodule
+"""
+
+
+def counter(width: int, q_bits: int = 12) -> str:
+    pad = f"{{{q_bits - width}'b0, c}}" if width < q_bits else f"c[{q_bits - 1}:0]"
+    return (f"module top(input clk, input rst, input en, output [11:0] q, output wrap);\n"
+            f"  reg [{width - 1}:0] c;\n  always @(posedge clk) if (rst) c <= 0; else if (en) c <= c + 1'b1;\n"
+            f"  assign q = {pad};\n  assign wrap = en & (&c);\nendmodule\n")
+
+
+@pytest.mark.parametrize("width", [8, 13])
+def test_a_narrower_or_wider_counter_fails_for_a_12_bit_golden(backend, width):
+    caught_alone_and_in_batch(COUNTER_GOLDEN, counter(width), counter(12), CheckOptions(cycles=60, seed=5, backend=backend))
+
+
+WIDE_FLAG_GOLDEN = """module top(input clk, input rst, output reg [7:0] low, output done);
+  reg [39:0] c;
+  always @(posedge clk) if (rst) c <= 0; else c <= c + 1'b1;
+  always @* low = c[7:0];
+  assign done = &c;
+endmodule
+"""
+
+
+def test_a_flag_the_budget_cannot_reach_is_reported_as_never_toggled(backend):
+    tied = WIDE_FLAG_GOLDEN.replace("assign done = &c;", "assign done = 1'b0;")
+    options = CheckOptions(cycles=60, seed=3, long_cycles=2000, backend=backend)
+    for verdicts in (check(WIDE_FLAG_GOLDEN, [tied], options), check(WIDE_FLAG_GOLDEN, [WIDE_FLAG_GOLDEN, tied], options)):
+        for v in verdicts:  # a vacuous pass, but a visible one
+            assert v.kind is VerdictKind.EQUIVALENT and v.untoggled == ["done"], v
+            assert "never toggled in the golden: done" in v.reason
+
+
+TRISTATE = """module top(input oe, input [7:0] d, output [7:0] bus);
+  assign bus = oe ? d : 8'bz;
+endmodule
+"""
+
+
+def test_a_tristate_bus_that_is_never_released_fails(backend):
+    stuck = TRISTATE.replace("oe ? d : 8'bz", "d")
+    caught_alone_and_in_batch(TRISTATE, stuck, TRISTATE, CheckOptions(cycles=60, seed=2, backend=backend))
+
+
+def test_driving_the_rtllm_alu_undriven_flag_fails(backend):
+    if backend == "verilator":
+        pytest.skip("Verilator 5.006 rejects this golden (unsupported tristate construct)")
+    golden = rtllm_reference("alu")
+    driven = golden.replace(": 1'bz;", ": 1'b0;")
+    assert driven != golden
+    options = CheckOptions(cycles=60, seed=4, backend=backend)
+    caught_alone_and_in_batch(golden, driven, golden, options)
+    assert check(golden, [driven], options)[0].counterexample.outputs["flag"].expected == "z"
+
+
+BIDIR = """module top(input clk, input we, inout [7:0] io, output reg [7:0] got);
+  always @(posedge clk) got <= io;               // receive
+  assign io = we ? got ^ 8'h5a : 8'bz;           // transmit
+endmodule
+"""
+
+
+@pytest.mark.parametrize("line, bug", [
+    ("got <= io;", "got <= 8'h00;"),
+    ("got <= io;", "got <= io & 8'h0f;"),
+    ("got <= io;", "got <= we ? io : got;"),
+    ("we ? got ^ 8'h5a : 8'bz", "got ^ 8'h5a"),  # never releases the bus: fights the testbench's drive
+])
+def test_inout_receive_path_is_driven_and_compared(backend, line, bug):
+    attack = BIDIR.replace(line, bug)
+    assert attack != BIDIR
+    caught_alone_and_in_batch(BIDIR, attack, BIDIR, CheckOptions(cycles=60, seed=6, backend=backend))
+
+
+MAGIC = """module top(input [127:0] key, input [7:0] a, output [7:0] y, output open);
+  assign open = key == 128'h0123456789abcdef_fedcba9876543210;
+  assign y = open ? 8'hff : a;
+endmodule
+"""
+
+
+def test_a_wide_magic_constant_is_hit(backend):
+    ignores = MAGIC.replace("assign open = key == 128'h0123456789abcdef_fedcba9876543210;", "assign open = 1'b0;")
+    caught_alone_and_in_batch(MAGIC, ignores, MAGIC, CheckOptions(cycles=300, seed=8, backend=backend))
+
+
+@pytest.mark.slow  # ~15 s: two checks of a 100,000-cycle run
+def test_a_flag_at_the_end_of_a_counter_chain_is_reached(bench_root):
+    # VerilogEval's 12-hour clock: pm flips after 12 h of seconds (43,200 cycles), behind six chained
+    # BCD counters. The old stimulus never got there (pm never toggled): dropping the flip passed.
+    # The stimulus is built in Python, the same for every backend: Icarus only, the run is long.
+    from tests.benchdata import ve2_reference
+
+    golden = ve2_reference("Prob141_count_clock")
+    no_pm = golden.replace("if (enable[6]) pm <= ~pm;", "")
+    assert no_pm != golden
+    caught_alone_and_in_batch(golden, no_pm, golden, CheckOptions(seed=1))

@@ -95,7 +95,7 @@ def test_tbgen_writes_a_testbench_plain_iverilog_can_run(files, tmp_path, capsys
 
 def test_yaml_recipe_and_flag_override(files, tmp_path, capsys):
     recipe = tmp_path / "r.yaml"
-    recipe.write_text("checker:\n  cycles: 30\n  seeds: 1\n")
+    recipe.write_text("checker:\n  cycles: 30\n  seeds: 1\n  horizon_jitter: 0\n  long_cycles: 0\n")
     code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"],
                             "--config", str(recipe), "--json"], capsys)
     assert code == 0 and json.loads(out)["samples_compared"] == 30 * 4

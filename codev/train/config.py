@@ -1,0 +1,179 @@
+"""Training recipes: one dataclass per stage, loaded from YAML; unknown or mistyped keys are one-line errors.
+
+A recipe file may hold `sft:` and `rl:` sections (plus `model:`, shared); each stage reads its own section.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .reward import RewardSettings
+
+
+class ConfigError(ValueError):
+    """A recipe problem, worded for the user (file and key named)."""
+
+
+@dataclass
+class ModelSettings:
+    """Which causal LM to start from. `tiny` builds codev's offline tiny Llama (codev/llm/tiny.py)."""
+    path: str = "tiny"
+    tiny_hidden: int = 32          # only for path: tiny (a bigger tiny model for the RL-gain benchmark)
+    tiny_layers: int = 2
+    tiny_vocab: int = 512
+    dtype: str = "float32"
+    lora: bool = False
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    lora_targets: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+
+
+@dataclass
+class RunSettings:
+    """What every training stage shares (Trainer arguments)."""
+    save_steps: int = 50
+    logging_steps: int = 5
+    seed: int = 0
+    bf16: bool = False
+    use_cpu: bool = True
+    gradient_checkpointing: bool = False
+    deepspeed: str | None = None   # a DeepSpeed JSON; ZeRO-3 runs usually come from an accelerate config
+
+
+@dataclass
+class SFTSettings(RunSettings):
+    data: str = ""                 # sft.jsonl, or a folder with sft.jsonl / an HF `datasets` save
+    output_dir: str = "runs/sft"
+    max_steps: int = 60
+    epochs: float = 1.0
+    learning_rate: float = 1e-3
+    batch_size: int = 8
+    grad_accum: int = 1
+    max_length: int = 1024
+    packing: bool = False
+    warmup_ratio: float = 0.0
+
+
+@dataclass
+class SamplingSettings:
+    """Dynamic sampling with CodeV-R1's adaptive batch sizing."""
+    dynamic: bool = True           # drop groups whose rewards are all equal
+    adaptive: bool = True          # prompts per round = still needed / running keep ratio
+    max_rounds: int = 4            # generation rounds per step before the fallback
+    fallback: str = "keep"         # keep | pad_best_variance (see algorithm.plan_batch)
+    initial_keep_ratio: float = 1.0
+    min_keep_ratio: float = 0.1
+    max_prompts_factor: int = 8    # a round samples at most this many times the batch's prompts
+
+
+@dataclass
+class RLSettings(RunSettings):
+    data: str = ""                 # rl.jsonl, or a folder with rl.jsonl / an HF `datasets` save
+    output_dir: str = "runs/rl"
+    max_steps: int = 20
+    learning_rate: float = 1e-5
+    prompts_per_step: int = 4      # groups per optimizer step (over all processes)
+    num_generations: int = 4       # G completions per prompt
+    grad_accum: int = 1
+    max_completion_length: int = 256
+    temperature: float = 1.0
+    top_p: float = 1.0
+    epsilon: float = 0.2           # clip low
+    epsilon_high: float = 0.28     # clip higher (DAPO)
+    beta: float = 0.0              # KL to the reference (DAPO: none)
+    entropy_coef: float = 0.0      # entropy bonus in the loss
+    scale_rewards: str = "group"
+    mask_truncated: bool = True    # DAPO overlong filtering
+    overlong_buffer: int = 0       # >0: DAPO soft overlong punishment over the last N tokens
+    overlong_weight: float = 1.0
+    use_vllm: str = "auto"         # auto (when installed) | true | false
+    vllm_mode: str = "colocate"
+    mixture: dict[str, float] = field(default_factory=dict)  # source prefix -> sampling weight
+    sampling: SamplingSettings = field(default_factory=SamplingSettings)
+    reward: RewardSettings = field(default_factory=RewardSettings)
+    save_steps: int = 10
+    logging_steps: int = 1
+
+
+@dataclass
+class Recipe:
+    model: ModelSettings = field(default_factory=ModelSettings)
+    sft: SFTSettings = field(default_factory=SFTSettings)
+    rl: RLSettings = field(default_factory=RLSettings)
+
+
+def trainer_kwargs(run: RunSettings, model: ModelSettings, output_dir: str, report_to: list[str]) -> dict:
+    """TrainingArguments fields common to the SFT and GRPO configs."""
+    return dict(output_dir=output_dir, save_steps=run.save_steps, logging_steps=run.logging_steps, seed=run.seed,
+                bf16=run.bf16, use_cpu=run.use_cpu, deepspeed=run.deepspeed,
+                gradient_checkpointing=run.gradient_checkpointing,  # TRL defaults it to True
+                dataloader_num_workers=0, report_to=report_to, model_init_kwargs={"dtype": model.dtype},
+                save_total_limit=2)
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config {path}: no such file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {path}: top level must be a mapping")
+    return build(Recipe, data, str(path))
+
+
+def build(cls, data: dict[str, Any], where: str):
+    """Nested dataclass from a mapping; names the file and key on any problem."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    values = {}
+    for name, value in data.items():
+        values[name] = _coerce(hints[name], value, f"{where}: {name}")
+    return cls(**values)
+
+
+def _coerce(hint, value, where: str):
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value or {}, where)
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        hint = next(a for a in args if a is not type(None))
+        return _coerce(hint, value, where)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list")
+        return list(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a mapping")
+        return {str(k): float(v) if args and args[1] is float else v for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if hint is int and float(value) != int(value):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return hint(value)
+    if hint is str:
+        return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return value

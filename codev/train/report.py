@@ -1,0 +1,75 @@
+"""Curves (PNG) and a markdown summary of a run folder's metrics.jsonl."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from .metrics import read_metrics
+
+# panel title -> metrics drawn on it (only those present in the run)
+PANELS = {
+    "reward": ["reward", "reward/pass_rate", "reward/format_rate"],
+    "dynamic sampling": ["dapo/keep_ratio", "dapo/rounds", "dapo/groups_short"],
+    "prompts sampled per step": ["dapo/prompts_sampled"],
+    "masked samples": ["masked/timeout", "masked/infra_error", "masked/invalid_golden"],
+    "response length (tokens)": ["completions/mean_length", "completions/mean_terminated_length"],
+    "policy": ["entropy", "clip_ratio/low_mean", "clip_ratio/high_mean"],
+    "seconds per step": ["time/generate", "time/reward", "time/update"],
+    "loss": ["loss"],
+}
+SUMMARY_KEYS = ["loss", "reward", "reward/pass_rate", "reward/format_rate", "dapo/keep_ratio", "dapo/rounds",
+                "dapo/prompts_sampled", "masked/timeout", "masked/infra_error", "masked/invalid_golden",
+                "completions/mean_length", "entropy", "clip_ratio/high_mean", "clip_ratio/low_mean",
+                "time/generate", "time/reward", "time/update", "mean_token_accuracy"]
+
+
+def _series(records: list[dict], key: str) -> tuple[list[int], list[float]]:
+    points = [(r["step"], r[key]) for r in records if isinstance(r.get(key), (int, float)) and math.isfinite(r[key])]
+    return [p[0] for p in points], [p[1] for p in points]
+
+
+def write_report(run_dir: str | Path) -> tuple[Path, Path]:
+    """RUN_DIR/curves.png and RUN_DIR/report.md; returns their paths."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    run = Path(run_dir)
+    records = [r for r in read_metrics(run) if "train_runtime" not in r]
+    panels = {title: [k for k in keys if _series(records, k)[0]] for title, keys in PANELS.items()}
+    panels = {t: ks for t, ks in panels.items() if ks}
+    cols = 2
+    rows = max(1, math.ceil(len(panels) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 3 * rows), squeeze=False)
+    for ax, (title, keys) in zip(axes.flat, panels.items()):
+        for key in keys:
+            ax.plot(*_series(records, key), marker=".", label=key)
+        ax.set_title(title)
+        ax.set_xlabel("step")
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    fig.tight_layout()
+    png = run / "curves.png"
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    md = run / "report.md"
+    md.write_text(_markdown(run, records), encoding="utf-8")
+    return png, md
+
+
+def _markdown(run: Path, records: list[dict]) -> str:
+    stages = sorted({r.get("stage", "?") for r in records})
+    lines = [f"# Run report: {run.name}", "", f"Stages: {', '.join(stages)}; logged steps: {len(records)}.", "",
+             "| metric | first | last | mean |", "|---|---|---|---|"]
+    for key in SUMMARY_KEYS:
+        _, values = _series(records, key)
+        if values:
+            lines.append(f"| {key} | {values[0]:.4g} | {values[-1]:.4g} | {sum(values) / len(values):.4g} |")
+    totals = {k: sum(_series(records, k)[1]) for k in ("time/generate", "time/reward", "time/update")}
+    if any(totals.values()):
+        whole = sum(totals.values())
+        split = ", ".join(f"{k.split('/')[1]} {v:.1f} s ({100 * v / whole:.0f}%)" for k, v in totals.items())
+        lines += ["", f"Time split over logged steps: {split}."]
+    lines += ["", "![curves](curves.png)", ""]
+    return "\n".join(lines)

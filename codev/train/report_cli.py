@@ -1,0 +1,26 @@
+"""`codev train report RUN_DIR`: training curves (PNG) and a markdown summary from metrics.jsonl."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from codev.cli import UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="draw a run's curves (curves.png) and summary (report.md)",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n  codev train report runs/tiny/rl")
+    p.add_argument("run_dir", help="a run folder holding metrics.jsonl")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .report import write_report
+
+    metrics = Path(args.run_dir) / "metrics.jsonl"
+    if not metrics.is_file():
+        raise UsageError(f"run folder {args.run_dir}: no metrics.jsonl")
+    png, md = write_report(args.run_dir)
+    print(f"report: {md} and {png}")
+    return 0

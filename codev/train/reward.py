@@ -1,0 +1,137 @@
+"""The RL reward: format AND checker verdict, with a status per sample so "could not check" is never "wrong".
+
+`score_sample` is the pure combination rule; `EquivalenceReward` is the callable TRL calls once per generation
+batch (keyword columns from the RL dataset), sending every candidate of the batch to one checker call.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+
+from testbench_gen import Verdict, VerdictKind
+
+from .checker_client import RewardChecker
+
+log = logging.getLogger(__name__)
+
+# exactly one <think>...</think>, then <answer> holding a ```verilog block, nothing after </answer>
+_FORMAT = re.compile(r"^\s*<think>(?:(?!<think>|</think>)[\s\S])*</think>\s*"
+                     r"<answer>(?:(?!<answer>|</answer>)[\s\S])*?```verilog\s*\n([\s\S]*?)```"
+                     r"(?:(?!<answer>|</answer>)[\s\S])*</answer>\s*$")
+
+STATUSES = ("scored", "bad_format", "timeout", "infra_error", "invalid_golden")
+MASKED = ("timeout", "infra_error", "invalid_golden")
+
+
+def extract_answer(text: str) -> str | None:
+    """The Verilog inside a well-formed response, or None when the format is wrong."""
+    match = _FORMAT.match(text)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class SampleScore:
+    reward: float | None      # None: masked out of the loss (see status)
+    status: str               # one of STATUSES
+    equivalent: bool = False
+
+
+@dataclass
+class RewardSettings:
+    """How verdicts become rewards (the `reward:` section of an RL recipe)."""
+    graded: bool = False          # partial credit from the per-output mismatch rate (always measured)
+    graded_scale: float = 0.5     # the most a non-equivalent answer can earn when graded (< 1)
+    backend: str = "icarus"       # checker backend; "hybrid" adds formal confirmation of `equivalent`
+    workers: int = 0              # checker processes (0: all cores)
+    cycles: int = 500
+    timeout: float = 30.0
+    deadline: float | None = None  # seconds per reward call; what is unchecked by then is `timeout` (masked)
+    extra_goldens_column: str = "goldens"  # JSON list of alternative goldens in `meta` (max over goldens)
+    checker: dict = field(default_factory=dict)  # any other testbench_gen.CheckOptions field
+
+
+def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
+                 graded_scale: float = 0.5) -> SampleScore:
+    """Reward for one sample judged against one or several goldens (the max over goldens).
+
+    Bad format: 0. Some golden says equivalent: 1. Otherwise, if any golden could not judge (timeout,
+    infra error, invalid golden) the sample is masked, since that golden might have said equivalent.
+    Otherwise 0, or graded_scale * (1 - mean per-output mismatch rate), maximised over goldens.
+    """
+    if not format_ok:
+        return SampleScore(0.0, "bad_format")
+    if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
+        return SampleScore(1.0, "scored", True)
+    if any(v.kind is VerdictKind.INVALID_GOLDEN for v in verdicts):
+        return SampleScore(None, "invalid_golden")
+    for v in verdicts:
+        if not v.is_checked:
+            return SampleScore(None, v.kind.value)
+    if graded and verdicts:
+        best = max(_graded(v) for v in verdicts)
+        return SampleScore(graded_scale * best, "scored")
+    return SampleScore(0.0, "scored")
+
+
+def _graded(verdict: Verdict) -> float:
+    if verdict.kind is not VerdictKind.MISMATCH or not verdict.mismatch_rate:
+        return 0.0  # compile errors, interface mismatches, rejections earn nothing
+    rates = list(verdict.mismatch_rate.values())
+    return 1.0 - sum(rates) / len(rates)
+
+
+def goldens_of(golden: str, meta: str | dict | None, column: str) -> list[str]:
+    """The row's golden plus alternatives listed under meta[column] (several correct designs)."""
+    extra = []
+    if meta:
+        data = json.loads(meta) if isinstance(meta, str) else meta
+        extra = [g for g in data.get(column, []) if isinstance(g, str) and g.strip()]
+    return [golden] + [g for g in extra if g != golden]
+
+
+def completion_text(completion) -> str:
+    """TRL passes conversational completions as [{"role": "assistant", "content": ...}]."""
+    if isinstance(completion, list):
+        return "".join(m.get("content", "") for m in completion)
+    return str(completion)
+
+
+class EquivalenceReward:
+    """Reward function for GRPOTrainer: one checker call per generation batch; statuses kept for the trainer."""
+
+    __name__ = "equivalence"
+
+    def __init__(self, checker: RewardChecker, settings: RewardSettings):
+        self.checker = checker
+        self.settings = settings
+        self.last_scores: list[SampleScore] = []
+        self.invalid_goldens: set[str] = set()
+
+    def __call__(self, prompts, completions, golden, meta=None, id=None, **_) -> list[float | None]:
+        texts = [completion_text(c) for c in completions]
+        answers = [extract_answer(t) for t in texts]
+        metas = meta or [None] * len(texts)
+        ids = id or [str(i) for i in range(len(texts))]
+        # one job per distinct golden, holding every well-formed answer written for it
+        jobs: dict[str, list[int]] = {}
+        for i, answer in enumerate(answers):
+            if answer is None:
+                continue
+            for g in goldens_of(golden[i], metas[i], self.settings.extra_goldens_column):
+                jobs.setdefault(g, []).append(i)
+        keys = list(jobs)
+        results = self.checker.check_many([(g, [answers[i] for i in jobs[g]]) for g in keys])
+        per_sample: list[list[Verdict]] = [[] for _ in texts]
+        for g, verdicts in zip(keys, results):
+            for i, verdict in zip(jobs[g], verdicts):
+                per_sample[i].append(verdict)
+        self.last_scores = [score_sample(a is not None, per_sample[i], self.settings.graded,
+                                         self.settings.graded_scale) for i, a in enumerate(answers)]
+        for i, score in enumerate(self.last_scores):
+            if score.status == "invalid_golden" and ids[i] not in self.invalid_goldens:
+                self.invalid_goldens.add(ids[i])
+                log.warning("RL row %s: invalid golden, its prompt is dropped (%s)", ids[i],
+                            next(v.reason for v in per_sample[i] if not v.is_checked)[:200])
+        return [s.reward for s in self.last_scores]

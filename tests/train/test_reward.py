@@ -1,0 +1,90 @@
+"""The reward: format cases, verdict combination, masking of unjudgeable samples, real checker runs."""
+from __future__ import annotations
+
+import pytest
+
+from codev.train.checker_client import RewardChecker
+from codev.train.reward import EquivalenceReward, RewardSettings, extract_answer, score_sample
+from testbench_gen import CheckOptions, Verdict, VerdictKind
+
+from .conftest import DESIGNS, answer
+
+CODE = "module m(input a, output y); assign y = a; endmodule\n"
+
+
+@pytest.mark.parametrize("text, ok", [
+    (f"<think>r</think><answer>```verilog\n{CODE}```</answer>", True),
+    (f"  <think>multi\nline</think>\n<answer>\nHere:\n```verilog\n{CODE}```\n</answer>\n", True),
+    (f"<answer>```verilog\n{CODE}```</answer>", False),                                  # no think
+    (f"<think>a</think><think>b</think><answer>```verilog\n{CODE}```</answer>", False),  # two thinks
+    (f"<think>a</think><answer>{CODE}</answer>", False),                                # no verilog fence
+    (f"<think>a</think>```verilog\n{CODE}```", False),                                   # no answer tags
+    (f"<think>a</think><answer>```verilog\n{CODE}```</answer> trailing", False),         # text after answer
+    (f"<think>a</think><answer>```verilog\n{CODE}```</answer><answer>x</answer>", False),
+    (f"<think>a<answer>```verilog\n{CODE}```</answer>", False),                         # think never closed
+])
+def test_format(text, ok):
+    assert (extract_answer(text) == CODE) is ok
+
+
+def V(kind, reason="", rates=None):
+    return Verdict(VerdictKind(kind), reason, mismatch_rate=rates or {})
+
+
+def test_score_combination_rules():
+    assert score_sample(False, [V("equivalent")]).reward == 0.0  # format gates everything
+    assert score_sample(True, [V("equivalent")]).reward == 1.0
+    assert score_sample(True, [V("mismatch")]).reward == 0.0
+    # max over goldens: one equivalent golden is enough, even if another timed out
+    assert score_sample(True, [V("timeout"), V("equivalent")]).reward == 1.0
+    # could not judge: masked, never wrong
+    for kind in ("timeout", "infra_error"):
+        s = score_sample(True, [V("mismatch"), V(kind)])
+        assert s.reward is None and s.status == kind
+    bad = score_sample(True, [V("invalid_golden", "no module")])
+    assert bad.reward is None and bad.status == "invalid_golden"
+    # graded: partial credit from the per-output mismatch rate, best golden, below an equivalent answer
+    g = score_sample(True, [V("mismatch", rates={"y": 0.5, "z": 0.0}), V("mismatch", rates={"y": 0.9})],
+                     graded=True, graded_scale=0.5)
+    assert g.reward == pytest.approx(0.5 * 0.75)
+    assert score_sample(True, [V("compile_error")], graded=True).reward == 0.0
+
+
+@pytest.fixture(scope="module")
+def checker():
+    with RewardChecker(CheckOptions(cycles=100), workers=2) as c:
+        yield c
+
+
+def test_reward_with_real_checker(checker):
+    spec, golden = DESIGNS["mux2"]
+    wrong = golden.replace("s ? b : a", "s ? a : b")
+    reward = EquivalenceReward(checker, RewardSettings())
+    completions = [[{"role": "assistant", "content": t}] for t in
+                   (answer(golden), answer(wrong), golden, answer("module mux2(input a); endmodule\n"))]
+    out = reward(prompts=[[]] * 4, completions=completions, golden=[golden] * 4, id=["p"] * 4)
+    assert out == [1.0, 0.0, 0.0, 0.0]
+    assert [s.status for s in reward.last_scores] == ["scored", "scored", "bad_format", "scored"]
+
+
+def test_invalid_golden_is_masked_and_logged(checker, caplog):
+    reward = EquivalenceReward(checker, RewardSettings())
+    broken = "module broken(input a, output y); assign y = ; endmodule\n"
+    ok_golden = DESIGNS["and2"][1]
+    out = reward(prompts=[[]] * 3, completions=[answer(ok_golden), answer(ok_golden), "no format"],
+                 golden=[broken, ok_golden, broken], id=["bad", "good", "bad"])
+    assert out[0] is None and out[1] == 1.0 and out[2] == 0.0
+    assert reward.last_scores[0].status == "invalid_golden"
+    assert reward.invalid_goldens == {"bad"}
+    assert "invalid golden" in caplog.text
+
+
+def test_max_over_several_goldens(checker):
+    spec, golden = DESIGNS["and2"]
+    alt = golden.replace("a & b", "b & a")
+    reward = EquivalenceReward(checker, RewardSettings())
+    nand = golden.replace("a & b", "~(a & b)")
+    out = reward(prompts=[[]] * 2, completions=[answer(alt), answer(nand)],
+                 golden=[DESIGNS["or2"][1].replace("or2", "and2"), DESIGNS["or2"][1].replace("or2", "and2")],
+                 meta=['{"goldens": ["%s"]}' % golden.replace("\n", "\\n")] * 2)
+    assert out == [1.0, 0.0]

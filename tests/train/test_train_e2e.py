@@ -1,0 +1,121 @@
+"""SFT then adaptive DAPO on the tiny model with the real checker, in one process and under accelerate (2 CPUs)."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codev.cli import main
+from codev.train.metrics import read_metrics
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = str(ROOT / "configs" / "tiny_cpu.yaml")
+
+
+def _env() -> dict:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}"
+    return env
+
+
+@pytest.fixture(scope="module")
+def sft_model(tmp_path_factory) -> tuple[Path, Path]:
+    from .conftest import rl_rows, sft_rows, write_jsonl
+
+    data = tmp_path_factory.mktemp("data")
+    write_jsonl(data / "rl.jsonl", rl_rows())
+    write_jsonl(data / "sft.jsonl", sft_rows() * 4)
+    out = tmp_path_factory.mktemp("sft")
+    # stop half way, then rerun: the second run resumes from the checkpoint instead of starting over
+    assert main(["train", "sft", "--config", CONFIG, "--data", str(data), "--output-dir", str(out),
+                 "--max-steps", "30"]) == 0
+    assert main(["train", "sft", "--config", CONFIG, "--data", str(data), "--output-dir", str(out)]) == 0
+    steps = [r["step"] for r in read_metrics(out) if "loss" in r]
+    assert steps == [10, 20, 30, 40, 50, 60]  # no step trained twice
+    losses = [r["loss"] for r in read_metrics(out) if "loss" in r]
+    assert losses[-1] < losses[0] - 1.0
+    return data, out / "final"
+
+
+def _check_rl_run(out: Path, processes: int) -> None:
+    records = [r for r in read_metrics(out) if "dapo/rounds" in r]
+    assert [r["step"] for r in records] == [1, 2]
+    for r in records:
+        assert 1 <= r["dapo/rounds"] <= 3
+        assert r["dapo/prompts_sampled"] >= 2
+        assert 0 < r["dapo/keep_ratio"] <= 1
+        assert math.isfinite(r["loss"])
+        assert r["time/generate"] > 0 and r["time/reward"] > 0
+        for key in ("reward/pass_rate", "reward/format_rate", "masked/timeout", "masked/infra_error",
+                    "completions/mean_length", "time/update"):
+            assert key in r
+    assert (out / "final" / "model.safetensors").is_file()
+    assert list(out.glob("runs/*/events.out.tfevents.*")), "TensorBoard events missing"
+
+
+def test_rl_one_process(sft_model, tmp_path):
+    data, model = sft_model
+    out = tmp_path / "rl"
+    assert main(["train", "rl", "--config", CONFIG, "--data", str(data), "--model", str(model),
+                 "--output-dir", str(out)]) == 0
+    _check_rl_run(out, 1)
+    assert main(["train", "report", str(out)]) == 0
+    report = (out / "report.md").read_text()
+    assert "| dapo/keep_ratio |" in report and "Time split" in report
+    assert (out / "curves.png").stat().st_size > 10_000
+
+
+def test_rl_two_processes_under_accelerate(sft_model, tmp_path):
+    data, model = sft_model
+    out = tmp_path / "rl2"
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--cpu",
+           "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "codev",
+           "train", "rl", "--config", CONFIG, "--data", str(data), "--model", str(model), "--output-dir", str(out)]
+    proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    _check_rl_run(out, 2)
+
+
+def test_bad_recipe_is_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rl:\n  prompts_per_step: two\n")
+    assert main(["train", "rl", "--config", str(bad), "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bad.yaml" in err and "prompts_per_step" in err
+    assert main(["train", "sft", "--config", CONFIG, "--data", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl" in capsys.readouterr().err
+
+
+def test_heldout_pass_at_1(sft_model):
+    from codev.train.checker_client import RewardChecker
+    from codev.train.heldout import score_model
+    from testbench_gen import CheckOptions
+
+    from .conftest import rl_rows
+
+    rows = rl_rows()[:2]
+    with RewardChecker(CheckOptions(cycles=100), workers=2) as checker:
+        score = score_model(str(sft_model[1]), rows, checker, samples=2, temperature=0.5, max_tokens=64)
+    assert score.problems == 2 and score.samples == 4
+    assert 0.0 <= score.pass_at_1 <= 1.0 and 0.0 <= score.format_rate <= 1.0
+    assert score.seconds_generate > 0
+
+
+def test_sft_lora_with_packing_saves_a_plain_model(tmp_path):
+    from transformers import AutoModelForCausalLM
+
+    from .conftest import sft_rows, write_jsonl
+
+    write_jsonl(tmp_path / "sft.jsonl", sft_rows())
+    recipe = tmp_path / "lora.yaml"
+    recipe.write_text("model:\n  path: tiny\n  lora: true\n  lora_r: 4\n  lora_targets: [q_proj, v_proj]\n"
+                      "sft:\n  max_steps: 2\n  batch_size: 4\n  packing: true\n  max_length: 256\n  save_steps: 10\n")
+    out = tmp_path / "run"
+    assert main(["train", "sft", "--config", str(recipe), "--data", str(tmp_path), "--output-dir", str(out)]) == 0
+    model = AutoModelForCausalLM.from_pretrained(out / "final")  # the adapter is folded in: a plain Llama
+    assert not any("lora" in name for name, _ in model.named_parameters())
