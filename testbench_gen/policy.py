@@ -181,33 +181,62 @@ def text_violations(source: str) -> list[Violation]:
             return found
     items = lex(source)
     found += comment_violations(items)
-    defined: set[str] = set()  # in text order: a macro used before its `define may be a tool's own
+    # The conditionals are evaluated as the preprocessor would, on the candidate's own macros only:
+    # a `define counts where it takes effect (an active branch, the start of a logical line, not a
+    # macro body), `undef removes it; `ifdef may only test a name the candidate has so defined or
+    # undefined, so its outcome is the same under every tool whatever they predefine.
+    lines = source.split("\n")
+    defined: set[str] = set()  # defined now
+    known: set[str] = set()  # defined or undefined by the candidate: the same state in every tool
+    stack: list[list[bool]] = []  # [parent active, a branch was taken, this branch active]
+    prev_line = 0
     depth = 0
     for i, (kind, text, line) in enumerate(items):
+        first_on_line = line != prev_line
+        prev_line = line + text.count("\n")
         if kind == "other" and text == '"':
             found.append(Violation("unterminated string", line))
         elif kind == "directive":
             name = text[1:]
             nxt = items[i + 1] if i + 1 < len(items) else ("", "", line)
+            active = stack[-1][2] if stack else True
             if name == "include":
                 found.append(Violation("`include (reads files)", line))
             elif name in ("define", "undef") and nxt[0] == "ident" and (
                     nxt[1] in DIRECTIVE_NAMES or nxt[1].startswith("__")):
                 found.append(Violation(f"macro named like a directive `{nxt[1]}", line))
-            elif name == "define" and nxt[0] == "ident":
-                defined.add(nxt[1])
+            elif name in ("define", "undef") and nxt[0] == "ident":
+                continued = line >= 2 and lines[line - 2].rstrip().endswith("\\")
+                if active and first_on_line and not continued:
+                    known.add(nxt[1])
+                    (defined.add if name == "define" else defined.discard)(nxt[1])
             elif name in ("ifdef", "ifndef", "elsif"):
-                depth += name != "elsif"
-                if nxt[0] == "ident" and nxt[1] not in defined:
+                if nxt[0] == "ident" and nxt[1] not in known:
                     found.append(Violation(
                         f"`{name} {nxt[1]} on a macro the candidate has not defined above "
                         "(simulators predefine different macros)", line))
+                cond = (nxt[1] in defined) != (name == "ifndef")
+                if name == "elsif":
+                    if stack:
+                        top = stack[-1]
+                        top[2] = top[0] and not top[1] and cond
+                        top[1] = top[1] or cond
+                else:
+                    depth += 1
+                    stack.append([active, cond, active and cond])
+            elif name == "else":
+                if stack:
+                    top = stack[-1]
+                    top[2] = top[0] and not top[1]
+                    top[1] = True
             elif name == "endif":
                 depth -= 1
+                if stack:
+                    stack.pop()
                 if depth < 0:
                     found.append(Violation("`endif without `ifdef (closes another file's)", line))
                     depth = 0
-            elif name not in ALLOWED_DIRECTIVES and name not in defined:
+            elif name not in ALLOWED_DIRECTIVES and name not in known:
                 found.append(Violation(f"`{name} (not a macro the candidate defines above)", line))
     if "/*" in _strip_comments_and_strings(source):  # every closed one was a comment token
         found.append(Violation("unterminated /* comment (runs into the next file)", len(source.splitlines())))

@@ -1,0 +1,42 @@
+"""Red-team findings turned into tests: each is a hostile candidate the checker once passed."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from testbench_gen import CheckOptions, VerdictKind, check
+from testbench_gen.policy import scan
+
+HDR16 = "module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n"
+ADD16 = HDR16 + "  assign s = a + b;\nendmodule\n"
+SYNTH_ONLY_GARBAGE = HDR16 + "`ifdef SYNTHESIS\n  assign s = 17'd0;\n`else\n  assign s = a + b;\n`endif\nendmodule\n"
+
+# `ifdef on a tool's predefined macro (SYNTHESIS, VERILATOR), made to look candidate-defined
+PREDEFINED_TESTS = {
+    "dead define": "`define G\n`undef G\n`ifdef G\n`define SYNTHESIS\n`endif\n" + SYNTH_ONLY_GARBAGE,
+    "macro body": "`define M `define SYNTHESIS 1\n" + SYNTH_ONLY_GARBAGE,
+    "continued body": "`define M a \\\n`define SYNTHESIS 1\n" + SYNTH_ONLY_GARBAGE,
+}
+
+
+@pytest.mark.parametrize("text", PREDEFINED_TESTS.values(), ids=PREDEFINED_TESTS.keys())
+def test_ifdef_on_a_predefined_macro_is_rejected(text):
+    assert any("not defined above" in v.construct for v in scan(text))
+
+
+def test_own_macros_in_conditionals_still_pass():
+    text = ("`define WIDE\n`ifdef WIDE\n`define W 16\n`else\n`define W 8\n`endif\n`undef WIDE\n"
+            "`ifndef WIDE\n`define SUM(x, y) ((x) + (y))\n`endif\n"
+            + HDR16 + "  assign s = `SUM(a[`W-1:0], b);\nendmodule\n")
+    assert scan(text) == []
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+def test_predefined_macro_trick_is_rejected_alone_and_in_batch():
+    bad = HDR16 + "  assign s = a - b;\nendmodule\n"
+    opts = CheckOptions(cycles=200, seeds=1)
+    attacker = PREDEFINED_TESTS["dead define"]
+    assert check(ADD16, [attacker], opts)[0].kind is VerdictKind.REJECTED
+    kinds = [v.kind for v in check(ADD16, [ADD16, bad, attacker], opts)]
+    assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
