@@ -121,7 +121,7 @@ _TOKEN = re.compile(
   | (?P<directive>`[A-Za-z_]\w*)
   | (?P<system>\$[A-Za-z_][\w$]*)
   | (?P<dpi>\b(?:import|export)\s+"DPI(?:-C)?")
-  | (?P<attribute>\(\*(?!\s*\))(?=\s*[A-Za-z_\\]))
+  | (?P<attribute>\(\*(?!\s*\))(?=(?:\s|//[^\n]*\n|/\*.*?\*/)*[A-Za-z_\\]))  # comments may stand before the name
   | (?P<ident>[A-Za-z_][\w$]*)
   | (?P<number>\d[\w']*|'[sS]?[bBoOdDhH][\w?]*)
   | (?P<dot>\.)

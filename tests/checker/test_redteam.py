@@ -40,3 +40,14 @@ def test_predefined_macro_trick_is_rejected_alone_and_in_batch():
     assert check(ADD16, [attacker], opts)[0].kind is VerdictKind.REJECTED
     kinds = [v.kind for v in check(ADD16, [ADD16, bad, attacker], opts)]
     assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
+
+
+@pytest.mark.parametrize("attr", ["(*/**/ keep *)", "(* /* x */ keep *)", "(*// c\n keep *)"])
+def test_attribute_behind_a_comment_is_rejected(attr):
+    text = HDR16 + f"  {attr} wire [16:0] r = a + b;\n  assign s = r;\nendmodule\n"
+    assert any(v.construct.startswith("attribute") for v in scan(text))
+
+
+def test_star_sensitivity_with_a_comment_is_not_an_attribute():
+    text = HDR16 + "  reg [16:0] r;\n  always @(*/* all */) r = a + b;\n  assign s = r;\nendmodule\n"
+    assert scan(text) == []
