@@ -145,6 +145,15 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
     if recording.status is not RunStatus.COMPLETE:
         if len(items) > 1:
             return _split(golden_run, items, options, backend)
+        if recording.status is RunStatus.INCOMPLETE and recording.prefix:
+            # differs before it hung or crashed: that is its verdict (a timeout would hide it from a
+            # reward that does not count timeouts as wrong)
+            result = score_trace(golden_run, recording.prefix[0], options)
+            if result.fails:
+                verdict = verdict_from_result(result, len(recording.prefix[0]), golden_run, options, backend.name)
+                verdict.reason += f" (then the run stopped: {recording.problem})"
+                verdict.seconds = elapsed
+                return {items[0].index: verdict}
         verdict = _failed_run_verdict(sim, recording, budget, golden_run, backend, elapsed, options)
         verdict.detail = clean_paths(verdict.detail, wd, shown)
         return {items[0].index: verdict}

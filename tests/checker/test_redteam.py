@@ -51,3 +51,22 @@ def test_attribute_behind_a_comment_is_rejected(attr):
 def test_star_sensitivity_with_a_comment_is_not_an_attribute():
     text = HDR16 + "  reg [16:0] r;\n  always @(*/* all */) r = a + b;\n  assign s = r;\nendmodule\n"
     assert scan(text) == []
+
+
+HDRC = "module TopModule(input clk, input reset, input en, output reg [7:0] q);\n"
+CNT = HDRC + "  always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 8'd1;\nendmodule\n"
+# counts by 2 (wrong from the first enabled cycle), then hangs the simulator once q reaches 40
+WRONG_THEN_HANG = HDRC + """  always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 8'd2;
+  reg r;
+  always @(posedge clk) if (q == 8'd40) while (1) r = ~r;
+endmodule
+"""
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+def test_wrong_then_hang_is_a_mismatch_not_a_timeout():
+    opts = CheckOptions(cycles=400, seeds=2, min_timeout=2.0)
+    alone = check(CNT, [WRONG_THEN_HANG], opts)[0]
+    assert alone.kind is VerdictKind.MISMATCH and "then the run stopped" in alone.reason
+    kinds = [v.kind for v in check(CNT, [CNT, WRONG_THEN_HANG], opts)]
+    assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
