@@ -70,3 +70,24 @@ def test_wrong_then_hang_is_a_mismatch_not_a_timeout():
     assert alone.kind is VerdictKind.MISMATCH and "then the run stopped" in alone.reason
     kinds = [v.kind for v in check(CNT, [CNT, WRONG_THEN_HANG], opts)]
     assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+
+
+MUX = "module TopModule(input en, input [7:0] d, output [7:0] y);\n  assign y = en ? d : 8'd0;\nendmodule\n"
+# each is equivalent under 2-state Verilator and wrong in 4-state simulation and in hardware
+TWO_STATE_ARTEFACTS = [
+    MUX.replace("assign y = en ? d : 8'd0;", "assign y = en ? d : 8'd0;\n  assign y = 8'd0;"),  # short
+    MUX.replace("8'd0;", "8'bz;"),  # floats where the golden drives 0
+    MUX.replace("assign y = en ? d : 8'd0;", "reg [1:0] m;\n  assign y = (m == 2'b01) ? 8'd0 : en ? d : 8'd0;"),
+]
+
+
+@pytest.mark.skipif(shutil.which("verilator") is None or shutil.which("iverilog") is None,
+                    reason="needs verilator and iverilog")
+def test_auto_on_verilator_spot_checks_equivalents_in_four_states():
+    from testbench_gen.config import StrategyOptions
+
+    # a probe of 1 ms sends the golden to Verilator, as a slow golden (conwaylife) would be
+    opts = CheckOptions(backend="auto", cycles=400, seeds=2, strategy=StrategyOptions(probe_seconds=0.001))
+    verdicts = check(MUX, [MUX, *TWO_STATE_ARTEFACTS], opts)
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] + [VerdictKind.MISMATCH] * 3
+    assert all("spot check" in v.reason for v in verdicts[1:])
