@@ -130,6 +130,7 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
         fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
+    _spot_check_equivalents(golden, candidates, options, names, verdicts)
     if redo:
         again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
@@ -137,6 +138,27 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
             verdicts[i] = _note(verdict, f"re-checked with Icarus after Verilator said {first.kind}"
                                          f" ({first.reason[:120]})")
     return verdicts
+
+
+SPOT_CHECK_SHARE = 20  # Icarus re-checks Verilator's `equivalent`s on this share of the cycles
+
+
+def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                            verdicts: list[Verdict]) -> None:
+    """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
+    that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
+    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them."""
+    same = [i for i, v in enumerate(verdicts) if v.kind is VerdictKind.EQUIVALENT]
+    if not same:
+        return
+    short = replace(options, cycles=max(50, options.cycles // SPOT_CHECK_SHARE), long_cycles=0)
+    try:
+        spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
+    except InvalidGolden:
+        return  # Icarus cannot run this golden: Verilator's verdicts stand
+    for i, verdict in zip(same, spot):
+        if verdict.kind is VerdictKind.MISMATCH:
+            verdicts[i] = _note(verdict, "4-state Icarus spot check of Verilator's equivalent")
 
 
 def _note(verdict: Verdict, text: str) -> Verdict:
