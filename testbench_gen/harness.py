@@ -187,7 +187,9 @@ def render_record_harness(iface: Interface, stim: Stimulus, modules: list[str], 
     in Python, so nothing a candidate can reach in the simulation holds the answer."""
     outs = compared_ports(iface)
     cat = "{" + ", ".join(f"c{c}_{token}_{p.name}" for c in range(len(modules)) for p in outs) + "}"
-    sample = f"      $fdisplay(fd_{token}, \"%b\", {cat}); sample_{token} = sample_{token} + 1;"
+    # flushed at every sample: a run killed later (hang, crash) leaves every line it recorded
+    sample = (f"      $fdisplay(fd_{token}, \"%b\", {cat}); $fflush(fd_{token}); "
+              f"sample_{token} = sample_{token} + 1;")
     body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token)]
     for c in range(len(modules)):
         for p in outs:

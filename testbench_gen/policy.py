@@ -1,38 +1,69 @@
 """What an untrusted candidate may contain, and how it is made safe to compile beside others.
 
-A candidate is written by a model that is rewarded for passing. Everything that could reach outside
-its own modules is rejected by name: file and process access, ending the simulation, includes,
-`$root` and hierarchical names that leave the candidate, force/release, bind, DPI. What remains is
-contained: module/package names get a secret suffix (no collisions, no way to instantiate something
-that is not the candidate's own), macros are undefined after the candidate's text, and every source
-section starts from `resetall` so directives cannot leak into the next one.
+A candidate is written by a model that is rewarded for passing, by an attacker who read this file.
+Rules are whitelists where possible (system names, directives, macros, top-level items), and they
+are applied twice: to the raw text (what yosys or another tool might read) and to the text after the
+simulator's own preprocessor (`iverilog -E`), because macro pasting (`` a``b ``) and a macro right
+before a name can build any token the raw text does not show. Bytes on which lexers disagree
+(control characters, a lone CR that ends Icarus' `//` comments) are rejected outright.
+
+Rejected: file and process access, ending the simulation, includes, `$root` and hierarchical names
+that leave the candidate, force/release, bind, DPI, simulation-time reads, `#` delays (synthesis
+ignores them, so a reward must not let them hide glitches), simulator-specific code injection
+(Verilator's `systemc_*`, `$c`, metacomments; tool pragmas; attributes), macros the candidate does not
+define itself (simulators predefine different ones: `__ICARUS__`, `VERILATOR`), declarations in the
+shared `$unit` scope, and text that would run on into the next file (an open comment or `ifdef`).
+What remains is contained by prepare(): definitions get a secret suffix, macros are undefined after
+the candidate's text, and every source section starts from `resetall`.
 """
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
 from dataclasses import dataclass
 
+from .sandbox import Limits, run_limited, sandbox_dir
+
 # System tasks and functions a synthesizable (or debug-printing) design may use. Anything else,
-# e.g. $finish, $fopen, $system, $readmemh, $dumpfile, $value$plusargs, is rejected.
+# e.g. $finish, $fopen, $system, $readmemh, $dumpfile, $value$plusargs, $time, $c, is rejected.
 ALLOWED_SYSTEM_NAMES = frozenset({
     "$signed", "$unsigned", "$clog2", "$bits", "$size", "$high", "$low", "$left", "$right",
     "$increment", "$dimensions", "$unpacked_dimensions", "$countones", "$onehot", "$onehot0",
     "$isunknown", "$countbits", "$display", "$displayb", "$displayh", "$displayo", "$write",
     "$writeb", "$writeh", "$writeo", "$strobe", "$strobeb", "$strobeh", "$strobeo", "$monitor",
-    "$monitorb", "$monitorh", "$monitoro", "$monitoron", "$monitoroff", "$time", "$stime",
-    "$realtime", "$random", "$urandom", "$urandom_range", "$dist_uniform", "$itor", "$rtoi",
+    "$monitorb", "$monitorh", "$monitoro", "$monitoron", "$monitoroff", "$itor", "$rtoi",
     "$realtobits", "$bitstoreal", "$shortrealtobits", "$bitstoshortreal", "$ln", "$log10",
     "$exp", "$sqrt", "$pow", "$floor", "$ceil", "$sin", "$cos", "$tan", "$asin", "$acos",
     "$atan", "$atan2", "$hypot", "$sinh", "$cosh", "$tanh", "$asinh", "$acosh", "$atanh",
-    "$sformatf", "$sformat", "$swrite", "$info", "$warning", "$error", "$timeformat",
-    "$printtimescale", "$past", "$rose", "$fell", "$stable", "$changed", "$sampled", "$cast",
+    "$sformatf", "$sformat", "$swrite", "$info", "$warning", "$error", "$cast",
     "$typename", "$isunbounded", "$psprintf",
 })
 
+# Reads of simulation time: a design that plays back outputs by time would pass a fixed stimulus.
+TIME_READS = frozenset({"$time", "$stime", "$realtime", "$simtime", "$printtimescale", "$timeformat"})
+
+# Directives a candidate may write; every other backtick name must be a macro it defines itself.
 ALLOWED_DIRECTIVES = frozenset({
     "define", "undef", "ifdef", "ifndef", "elsif", "else", "endif", "timescale",
     "default_nettype", "resetall", "celldefine", "endcelldefine", "unconnected_drive",
-    "nounconnected_drive", "begin_keywords", "end_keywords", "pragma", "line",
+    "nounconnected_drive",
+})
+
+# Names no macro may take: every directive of IEEE 1800 and of the simulators in use, so that a
+# fence such as `resetall always means the directive.
+DIRECTIVE_NAMES = ALLOWED_DIRECTIVES | frozenset({
+    "include", "undefineall", "line", "pragma", "begin_keywords", "end_keywords", "__FILE__",
+    "__LINE__", "default_decay_time", "default_trireg_strength", "delay_mode_distributed",
+    "delay_mode_path", "delay_mode_unit", "delay_mode_zero", "protect", "endprotect", "protected",
+    "endprotected", "systemc_header", "systemc_interface", "systemc_imp_header",
+    "systemc_implementation", "systemc_ctor", "systemc_dtor", "systemc_header_post",
+    "systemc_class_name", "verilog", "verilator_config", "verilator", "verilator3", "elif",
+    "suppress_faults", "nosuppress_faults", "enable_portfaults", "disable_portfaults",
+    "accelerate", "noaccelerate", "expand_vectornets", "noexpand_vectornets", "remove_gatenames",
+    "noremove_gatenames", "remove_netnames", "noremove_netnames", "uselib", "default_discipline",
+    "nounconnected_drive",
 })
 
 FORBIDDEN_KEYWORDS = {
@@ -41,21 +72,62 @@ FORBIDDEN_KEYWORDS = {
     "bind": "bind (injects code into other modules)",
     "config": "config blocks",
     "library": "library declarations",
+    "assume": "assume (constrains a formal tool's inputs)",
+    "restrict": "restrict (constrains a formal tool's inputs)",
 }
+# Switches connect nets both ways: one wired across two input ports shorts the nets the harness
+# shares with every batch-mate. No synthesizable design uses them.
+FORBIDDEN_KEYWORDS.update({name: f"switch primitive {name} (can short nets shared with other candidates)"
+                           for name in ("tran", "tranif0", "tranif1", "rtran", "rtranif0", "rtranif1",
+                                        "nmos", "pmos", "cmos", "rnmos", "rpmos", "rcmos")})
+
+# A definition opens with one of these and closes with its partner; nothing else may stand at the top
+# level (it would be a declaration in the compilation unit that every batch-mate shares).
+DEFINITION_PAIRS = {
+    "module": "endmodule", "macromodule": "endmodule", "primitive": "endprimitive",
+    "package": "endpackage", "interface": "endinterface", "program": "endprogram",
+    "checker": "endchecker",
+}
+TOP_LEVEL_DIRECTIVES = frozenset({"`timescale", "`default_nettype", "`resetall", "`celldefine",
+                                  "`endcelldefine", "`unconnected_drive", "`nounconnected_drive"})
+
+# A `#` right after one of these starts a delay, not a parameter list (`and #1 g(...)`, `assign #2`).
+_DELAY_KEYWORDS = frozenset({
+    "assign", "always", "always_ff", "always_comb", "always_latch", "initial", "final", "begin",
+    "fork", "else", "do", "forever", "repeat", "wire", "tri", "wand", "wor", "triand", "trior",
+    "tri0", "tri1", "supply0", "supply1", "trireg", "uwire", "reg", "logic", "and", "nand", "or",
+    "nor", "xor", "xnor", "buf", "not", "bufif0", "bufif1", "notif0", "notif1", "nmos", "pmos",
+    "cmos", "rnmos", "rpmos", "rcmos", "tran", "tranif0", "tranif1", "rtran", "rtranif0",
+    "rtranif1", "pullup", "pulldown", "return", "deassign",
+})
+
+# Comment text that a tool reads as an instruction: Verilator metacomments paste C++ or change
+# semantics; translate_off / full_case / parallel_case make synthesis (formal) differ from simulation.
+_METACOMMENT = re.compile(
+    r"^(?://|/\*)\s*(?:verilator\b|(?:synopsys|synthesis|pragma|cadence|ambit|xilinx|altera|"
+    r"rtl_synthesis|exemplar)\b)|"
+    r"translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux|one_hot|one_cold",
+    re.I)
+
+MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 
 _TOKEN = re.compile(
     r"""
     (?P<comment>//[^\n]*|/\*.*?\*/)
   | (?P<string>"(?:\\.|[^"\\\n])*")
   | (?P<escaped>\\\S+)
+  | (?P<paste>``|`"|`\\`")
   | (?P<directive>`[A-Za-z_]\w*)
   | (?P<system>\$[A-Za-z_][\w$]*)
   | (?P<dpi>\b(?:import|export)\s+"DPI(?:-C)?")
+  | (?P<attribute>\(\*(?!\s*\))(?=(?:\s|//[^\n]*\n|/\*.*?\*/)*[A-Za-z_\\]))  # comments may stand before the name
   | (?P<ident>[A-Za-z_][\w$]*)
+  | (?P<number>\d[\w']*|'[sS]?[bBoOdDhH][\w?]*)
   | (?P<dot>\.)
   | (?P<other>.)
     """,
-    re.S | re.X,
+    re.S | re.X | re.A,  # ASCII: Icarus ends escaped names and words at ASCII whitespace only
 )
 
 
@@ -67,54 +139,292 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.construct} (line {self.line})"
 
+    @property
+    def never_compiled(self) -> bool:
+        """A construct some tool acts on even where Icarus fails (native code, files, lexer tricks):
+        the text is rejected, never reported as a mere compile error."""
+        return self.construct.startswith(NEVER_COMPILED)
 
-def tokenize(source: str) -> list[tuple[str, str, int]]:
-    """(kind, text, line) of each code token; comments, strings and whitespace dropped."""
+
+NEVER_COMPILED = ("`include", "control character", "lone carriage", "`systemc", "tool metacomment",
+                  "attribute", "DPI", "system task $c", "`verilator", "unterminated")
+
+
+class PreprocessError(Exception):
+    """The simulator's preprocessor could not run on the text (message names the problem)."""
+
+
+def lex(source: str) -> list[tuple[str, str, int]]:
+    """(kind, text, line) of every token, comments and strings included; whitespace dropped."""
     items, line = [], 1
     for m in _TOKEN.finditer(source):
         kind, text = m.lastgroup, m.group()
-        if kind not in ("comment", "string") and not text.isspace():
+        if not text.isspace():
             items.append((kind, text, line))
         line += text.count("\n")
     return items
 
 
-def scan(source: str) -> list[Violation]:
+def tokenize(source: str) -> list[tuple[str, str, int]]:
+    """(kind, text, line) of each code token; comments, strings and whitespace dropped."""
+    return [t for t in lex(source) if t[0] not in ("comment", "string")]
+
+
+# ---------------------------------------------------------------- the raw text
+def text_violations(source: str) -> list[Violation]:
+    """Rules on the text as written: bytes, comments, directives and macros."""
+    found = []
+    for m in _CONTROL.finditer(source):
+        what = "lone carriage return" if m.group() == "\r" else f"control character {ord(m.group()):#04x}"
+        found.append(Violation(f"{what} (lexers disagree on it)", source.count("\n", 0, m.start()) + 1))
+        if len(found) >= 3:
+            return found
+    items = lex(source)
+    found += comment_violations(items)
+    # The conditionals are evaluated as the preprocessor would, on the candidate's own macros only:
+    # a `define counts where it takes effect (an active branch, the start of a logical line, not a
+    # macro body), `undef removes it; `ifdef may only test a name the candidate has so defined or
+    # undefined, so its outcome is the same under every tool whatever they predefine.
+    lines = source.split("\n")
+    defined: set[str] = set()  # defined now
+    known: set[str] = set()  # defined or undefined by the candidate: the same state in every tool
+    stack: list[list[bool]] = []  # [parent active, a branch was taken, this branch active]
+    prev_line = 0
+    depth = 0
+    for i, (kind, text, line) in enumerate(items):
+        first_on_line = line != prev_line
+        prev_line = line + text.count("\n")
+        if kind == "other" and text == '"':
+            found.append(Violation("unterminated string", line))
+        elif kind == "directive":
+            name = text[1:]
+            nxt = items[i + 1] if i + 1 < len(items) else ("", "", line)
+            active = stack[-1][2] if stack else True
+            if name == "include":
+                found.append(Violation("`include (reads files)", line))
+            elif name in ("define", "undef") and nxt[0] == "ident" and (
+                    nxt[1] in DIRECTIVE_NAMES or nxt[1].startswith("__")):
+                found.append(Violation(f"macro named like a directive `{nxt[1]}", line))
+            elif name in ("define", "undef") and nxt[0] == "ident":
+                continued = line >= 2 and lines[line - 2].rstrip().endswith("\\")
+                if active and first_on_line and not continued:
+                    known.add(nxt[1])
+                    (defined.add if name == "define" else defined.discard)(nxt[1])
+            elif name in ("ifdef", "ifndef", "elsif"):
+                if nxt[0] == "ident" and nxt[1] not in known:
+                    found.append(Violation(
+                        f"`{name} {nxt[1]} on a macro the candidate has not defined above "
+                        "(simulators predefine different macros)", line))
+                cond = (nxt[1] in defined) != (name == "ifndef")
+                if name == "elsif":
+                    if stack:
+                        top = stack[-1]
+                        top[2] = top[0] and not top[1] and cond
+                        top[1] = top[1] or cond
+                else:
+                    depth += 1
+                    stack.append([active, cond, active and cond])
+            elif name == "else":
+                if stack:
+                    top = stack[-1]
+                    top[2] = top[0] and not top[1]
+                    top[1] = True
+            elif name == "endif":
+                depth -= 1
+                if stack:
+                    stack.pop()
+                if depth < 0:
+                    found.append(Violation("`endif without `ifdef (closes another file's)", line))
+                    depth = 0
+            elif name not in ALLOWED_DIRECTIVES and name not in known:
+                found.append(Violation(f"`{name} (not a macro the candidate defines above)", line))
+    if "/*" in _strip_comments_and_strings(source):  # every closed one was a comment token
+        found.append(Violation("unterminated /* comment (runs into the next file)", len(source.splitlines())))
+    if depth > 0:
+        found.append(Violation("unterminated `ifdef (runs into the next file)", len(source.splitlines())))
+    if source.rstrip().endswith("\\"):
+        found.append(Violation("line continuation at the end (runs into the next file)",
+                               len(source.splitlines())))
+    return found
+
+
+def comment_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
+    """Comments a tool reads as instructions (checked after preprocessing too: pasting can make one)."""
+    return [Violation(f"tool metacomment {text[:40]!r} (tool-specific semantics)", line)
+            for kind, text, line in items if kind == "comment" and _METACOMMENT.search(text)]
+
+
+# ---------------------------------------------------------------- the code the compiler sees
+def code_violations(source: str, expanded: bool = True) -> list[Violation]:
+    """Rules on code tokens: system names, keywords, delays, names that leave the candidate.
+
+    expanded=True: `source` is preprocessor output, so directives and top-level items are checked too.
+    """
     items = tokenize(source)
     found: list[Violation] = []
     # `a.b` may only start from a name the candidate itself uses plainly (an instance, a generate
     # block, a struct variable): such a name resolves locally before any upward lookup. The
     # testbench's names carry a secret token, so this is a second fence, not the only one.
-    local = {text for i, (kind, text, _l) in enumerate(items)
-             if kind == "ident" and not _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".")}
+    local = {_name_of(t) for i, t in enumerate(items)
+             if t[0] in ("ident", "escaped") and not _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".")}
+    modules = {name for kind, name in _definitions(items) if kind != "package"}
+    subprograms = _subprogram_names(items)
+    if expanded:
+        found += _top_level_violations(items)
     for i, (kind, text, line) in enumerate(items):
         if kind == "system":
             if text == "$root":
                 found.append(Violation("$root (reaches the testbench)", line))
             elif text == "$unit":
-                continue
+                found.append(Violation("$unit (the scope every batch-mate shares)", line))
+            elif text in TIME_READS:
+                found.append(Violation(f"simulation-time read {text}", line))
             elif text not in ALLOWED_SYSTEM_NAMES:
                 found.append(Violation(f"system task {text}", line))
-        elif kind == "directive":
-            name = text[1:]
-            if name == "include":
-                found.append(Violation("`include (reads files)", line))
-            elif name in ("undefineall",):
-                found.append(Violation(f"`{name}", line))
-            elif name.startswith("__"):
-                found.append(Violation(f"`{name} (reveals the sandbox)", line))
+        elif kind == "directive" and expanded:
+            if text[1:] not in ALLOWED_DIRECTIVES:
+                found.append(Violation(f"{text} after preprocessing", line))
         elif kind == "dpi":
             found.append(Violation("DPI import/export (runs native code)", line))
-        elif kind == "ident":
-            if text in FORBIDDEN_KEYWORDS:
+        elif kind == "attribute":
+            found.append(Violation("attribute (* ... *) (tool-specific semantics)", line))
+        elif kind == "other" and text == "#" and not _is_parameter_list(items, i, modules, subprograms):
+            found.append(Violation("# delay (synthesis ignores it; it can hide glitches)", line))
+        elif kind in ("ident", "escaped"):
+            if kind == "ident" and text in FORBIDDEN_KEYWORDS:
                 found.append(Violation(FORBIDDEN_KEYWORDS[text], line))
-            elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and text not in local:
+            elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and _name_of(items[i]) not in local:
                 found.append(Violation(f"hierarchical reference {text}.{items[i + 2][1]}", line))
     return found
 
 
+def _is_parameter_list(items: list[tuple[str, str, int]], i: int, modules: set[str],
+                       subprograms: set[str]) -> bool:
+    """`module m #(`, or `m #(...) inst (` / `inst [..] (` for a module m the candidate defines.
+
+    Anything else after `#` is a delay: `#1`, `#(1) q <= d`, `begin : blk #(1) task_call(x)`.
+    """
+    if i + 1 >= len(items) or items[i + 1][1] != "(" or i == 0:
+        return False
+    prev = items[i - 1]
+    if i >= 2 and items[i - 2][1] in DEFINITION_PAIRS:
+        return True  # a definition's own parameter port list
+    if _name_of(prev) not in modules:
+        return False
+    j = _after_group(items, i + 1, "(", ")")
+    if j >= len(items) or items[j][0] not in ("ident", "escaped") or _name_of(items[j]) in subprograms:
+        return False
+    j += 1
+    while j < len(items) and items[j][1] == "[":
+        j = _after_group(items, j, "[", "]")
+    return j < len(items) and items[j][1] == "("
+
+
+def _subprogram_names(items: list[tuple[str, str, int]]) -> set[str]:
+    """Every name between `task`/`function` and the `(` or `;` that ends its header (the name and,
+    harmlessly, return types and `automatic`), escaped names without their backslash."""
+    names, inside = set(), False
+    for kind, text, _line in items:
+        if kind == "ident" and text in ("task", "function"):
+            inside = True
+        elif inside and text in ("(", ";"):
+            inside = False
+        elif inside and kind in ("ident", "escaped"):
+            names.add(_name_of((kind, text, _line)))
+    return names
+
+
+def _after_group(items: list[tuple[str, str, int]], j: int, open_: str, close: str) -> int:
+    """Index just past the bracket group that opens at j."""
+    depth = 0
+    while j < len(items):
+        depth += (items[j][1] == open_) - (items[j][1] == close)
+        j += 1
+        if depth == 0:
+            break
+    return j
+
+
+def _name_of(token: tuple[str, str, int]) -> str:
+    """An identifier's name: `\\helper ` and `helper` are the same name."""
+    return token[1][1:] if token[0] == "escaped" else token[1]
+
+
+def _top_level_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
+    found, closing, directive_line = [], None, -1
+    for kind, text, line in items:
+        if closing is not None:
+            if kind == "ident" and text == closing:
+                closing = None
+        elif kind == "ident" and text in DEFINITION_PAIRS:
+            closing = DEFINITION_PAIRS[text]
+        elif kind == "directive" and text in TOP_LEVEL_DIRECTIVES:
+            directive_line = line  # its arguments follow on the same line
+        elif line != directive_line and kind != "attribute":
+            found.append(Violation(f"{text!r} outside a module (declares into the shared $unit scope)",
+                                   line))
+            break
+    return found
+
+
 def _is_dotted_head(items: list[tuple[str, str, int]], i: int) -> bool:
-    return i + 2 < len(items) and items[i + 1][1] == "." and items[i + 2][0] == "ident"
+    return i + 2 < len(items) and items[i + 1][1] == "." and items[i + 2][0] in ("ident", "escaped")
+
+
+def declares_inout(source: str) -> bool:
+    """True when any module of the text has an inout port (it could drive the nets it is wired to)."""
+    return any(kind == "ident" and text == "inout" for kind, text, _line in tokenize(source))
+
+
+def preprocessor_argv() -> list[str]:
+    """Icarus' own preprocessor (what the default backend compiles); Verilator's where only it exists."""
+    iverilog = shlex.split(os.environ.get("CODEV_IVERILOG", "iverilog"))
+    if shutil.which(iverilog[0]):
+        return [*iverilog, "-E", "-o", "pre.v", "in.v"]
+    verilator = shlex.split(os.environ.get("CODEV_VERILATOR", "verilator"))
+    if shutil.which(verilator[0]):
+        return [*verilator, "-E", "-P", "--pp-comments", "in.v"]
+    raise PreprocessError("no Verilog preprocessor found (needs iverilog or verilator)")
+
+
+def preprocess(source: str, limits: Limits = Limits(wall_seconds=10.0, memory_bytes=512 << 20,
+                                                     file_bytes=16 << 20)) -> str:
+    """The text after the simulator's preprocessor, run on the candidate alone under limits."""
+    argv = preprocessor_argv()
+    with sandbox_dir("codev-pp-") as wd:
+        (wd / "in.v").write_text(source)
+        result = run_limited(argv, wd, limits)
+        out = wd / "pre.v"
+        if not result.ok:
+            why = "timed out" if result.timed_out else (result.stderr or result.stdout).strip()[-300:]
+            raise PreprocessError(f"the preprocessor failed: {why.replace(str(wd) + os.sep, '')}")
+        return out.read_text(errors="replace") if out.exists() else result.stdout
+
+
+def needs_preprocessor(source: str) -> bool:
+    """False when the preprocessor would hand the text through unchanged: no macro is defined,
+    used or tested (only directives the parser itself reads, such as `timescale)."""
+    return any("`" in text and text not in TOP_LEVEL_DIRECTIVES for _kind, text, _line in tokenize(source))
+
+
+def scan(source: str) -> list[Violation]:
+    """Every rule, on the raw text and on what the compiler will see; [] means the text may compile."""
+    found = text_violations(source)
+    if any(v.construct.startswith(("`include", "control", "lone")) for v in found):
+        return found  # never handed to a preprocessor: it would read files or lex differently
+    found += code_violations(source, expanded=False)
+    expanded = source  # without macros the preprocessor hands the text through unchanged
+    if needs_preprocessor(source):
+        try:
+            expanded = preprocess(source)
+        except PreprocessError as exc:
+            return (found + [Violation(str(exc), 0)])[:MAX_VIOLATIONS]
+    seen = {v.construct for v in found}
+    for v in code_violations(expanded) + comment_violations(lex(expanded)):
+        if v.construct not in seen:
+            found.append(v)
+            seen.add(v.construct)
+    return found[:MAX_VIOLATIONS]
 
 
 @dataclass
@@ -125,12 +435,18 @@ class PreparedSource:
     renamed: dict[str, str]  # original definition name -> new name
 
 
-_DEFINITION_KEYWORDS = {"module", "macromodule", "interface", "program", "package", "primitive", "checker"}
+_DEFINITION_KEYWORDS = set(DEFINITION_PAIRS)
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][\w$]*\Z", re.A)
 
 
 def definitions(source: str) -> list[tuple[str, str]]:
-    """(kind, name) of each module/package/interface/primitive the source defines."""
-    items = tokenize(source)
+    """(kind, name) of each module/package/interface/primitive the source defines.
+
+    An escaped name is given without its backslash (`\\helper ` defines `helper`)."""
+    return _definitions(tokenize(source))
+
+
+def _definitions(items: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
     defs = []
     for i, (kind, text, _line) in enumerate(items[:-1]):
         if kind != "ident" or text not in _DEFINITION_KEYWORDS or (i and items[i - 1][1] in ("virtual", "::")):
@@ -138,8 +454,8 @@ def definitions(source: str) -> list[tuple[str, str]]:
         j = i + 1
         if items[j][1] in ("automatic", "static") and j + 1 < len(items):
             j += 1
-        if items[j][0] == "ident":
-            defs.append((text, items[j][1]))
+        if items[j][0] in ("ident", "escaped"):
+            defs.append((text, _name_of(items[j])))
     return defs
 
 
@@ -162,21 +478,28 @@ def prepare(source: str, top: str, suffix: str, display_name: str) -> PreparedSo
 
     Identifiers equal to a defined name are renamed everywhere in the code (not in comments or
     strings), so instantiations follow; a signal that happens to share a module's name is renamed
-    consistently and keeps its meaning.
+    consistently and keeps its meaning. Escaped names are renamed too (`\\helper ` is `helper`); one
+    that is not a plain identifier becomes a plain one, so the harness can instantiate it.
     """
-    names = {name for _kind, name in definitions(source)}
-    renamed = {name: f"{name}__{suffix}" for name in names}
+    names = sorted({name for _kind, name in definitions(source)})
+    renamed = {}
+    for n, name in enumerate(names):
+        plain = name if _SIMPLE_NAME.match(name) else f"escaped{n}"
+        renamed[name] = f"{plain}__{suffix}"
 
     def repl(m: re.Match) -> str:
-        if m.lastgroup == "ident" and m.group() in renamed:
+        kind, text = m.lastgroup, m.group()
+        name = text[1:] if kind == "escaped" else text
+        if kind in ("ident", "escaped") and name in renamed:
             start = m.start()
             if start and source[start - 1] == "`":
-                return m.group()
-            return renamed[m.group()]
-        return m.group()
+                return text
+            return renamed[name]
+        return text
 
     body = _TOKEN.sub(repl, source)
     trailer = "".join(f"`undef {name}\n" for name in defined_macros(source)) + "`resetall\n"
     header = f'`resetall\n`timescale 1ns/1ps\n`line 1 "{display_name}" 0\n'
     text = header + body + ("\n" if not body.endswith("\n") else "")
-    return PreparedSource(text=text, trailer=trailer, top=renamed.get(top, top), renamed=renamed)
+    top_name = top[1:].rstrip() if top.startswith("\\") else top
+    return PreparedSource(text=text, trailer=trailer, top=renamed.get(top_name, top), renamed=renamed)

@@ -37,6 +37,9 @@ class Recording:
     status: RunStatus
     traces: list[list[str]]  # per design, one line per sample point (complete runs only)
     problem: str = ""  # why the run is incomplete or untrusted
+    # incomplete runs: per design, the whole lines recorded before the run stopped (a candidate that
+    # differs there and then hangs or crashes is wrong, not timed out)
+    prefix: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,10 +58,8 @@ def read_trace(path: Path, iface: Interface, designs: int, samples: int) -> Reco
         return Recording(RunStatus.INCOMPLETE, [], NO_TRACE)
     text = path.read_text(errors="replace")
     width = output_width(iface) * designs
-    one = output_width(iface)
     if re.fullmatch(f"(?:[01xz]{{{width}}}\n){{{samples}}}{END_PREFIX}{samples}\n", text):  # one C pass
-        rows = text.split("\n")[:samples]
-        return Recording(RunStatus.COMPLETE, [[row[k * one:(k + 1) * one] for row in rows] for k in range(designs)])
+        return Recording(RunStatus.COMPLETE, _per_design(text.split("\n")[:samples], iface, designs))
     sample_line = re.compile(f"[01xz]{{{width}}}")
     lines = text.split("\n")
     complete_last = text.endswith("\n")
@@ -74,12 +75,19 @@ def read_trace(path: Path, iface: Interface, designs: int, samples: int) -> Reco
         elif sample_line.fullmatch(line) and len(rows) < samples:
             rows.append(line)
         elif number == len(lines) and not complete_last and _cut_short(line, width, samples):
-            return Recording(RunStatus.INCOMPLETE, [], "the run stopped while writing a line")
+            return Recording(RunStatus.INCOMPLETE, [], "the run stopped while writing a line",
+                             _per_design(rows, iface, designs))
         else:
             return Recording(RunStatus.UNTRUSTED, [], f"line {number}: unexpected {line[:60]!r}")
     if not end_seen:
-        return Recording(RunStatus.INCOMPLETE, [], f"stopped after {len(rows)} of {samples} samples")
-    return Recording(RunStatus.COMPLETE, [[row[k * one:(k + 1) * one] for row in rows] for k in range(designs)])
+        return Recording(RunStatus.INCOMPLETE, [], f"stopped after {len(rows)} of {samples} samples",
+                         _per_design(rows, iface, designs))
+    return Recording(RunStatus.COMPLETE, _per_design(rows, iface, designs))
+
+
+def _per_design(rows: list[str], iface: Interface, designs: int) -> list[list[str]]:
+    one = output_width(iface)
+    return [[row[k * one:(k + 1) * one] for row in rows] for k in range(designs)]
 
 
 def _cut_short(line: str, width: int, samples: int) -> bool:

@@ -1,15 +1,23 @@
-"""Run a tool on untrusted input: own temp directory, resource limits, whole-process-group kill.
+"""Run a tool on untrusted input: own temp directory, resource limits, confinement, no survivors.
 
 Static policy (policy.py) rejects what a candidate must not do; this module contains whatever slips
-through: runaway CPU, memory, output or wall time, and stray child processes.
+through: runaway CPU, memory, output or wall time, stray child processes, and file access outside
+the run's own directory. Every run goes through `sandbox_exec.py` (a stdlib-only launcher; no
+`preexec_fn`, which is unsafe in threaded trainers): Landlock keeps reads to system directories and
+the given roots and writes to the working directory; a PID namespace and PR_SET_PDEATHSIG make every
+process of the run die with its caller. Where the kernel refuses either, runs fall back to a plain
+working directory and confinement() says why.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
-import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -18,6 +26,12 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 SANDBOX_ROOT_ENV = "CODEV_SANDBOX_ROOT"
+CONFINE_ENV = "CODEV_SANDBOX_CONFINE"  # "0": plain working directory (debugging only)
+CACHE_ENV = "CODEV_CACHE_DIR"
+LAUNCHER = Path(__file__).with_name("sandbox_exec.py")
+# what every tool may read and execute: the OS, this Python (cocotb runs in it), this package
+SYSTEM_ROOTS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache",
+                "/etc/alternatives", "/dev/urandom", "/dev/zero")
 
 
 @dataclass(frozen=True)
@@ -55,18 +69,111 @@ class RunResult:
             w in text for w in ("bad_alloc", "out of memory", "cannot allocate", "memory exhausted"))
 
 
-def _preexec(limits: Limits):
+@dataclass(frozen=True)
+class Confinement:
+    """What the kernel lets runs be confined with here, and why not where it refuses."""
+
+    landlock_abi: int  # 0: no file-system confinement
+    pid_namespace: bool  # False: descendants of a killed caller may outlive it
+    reason: str = ""  # why something is missing
+
+    @property
+    def filesystem(self) -> bool:
+        return self.landlock_abi > 0
+
+    def describe(self) -> str:
+        fs = f"Landlock ABI {self.landlock_abi}" if self.filesystem else "none (working directory only)"
+        kind = "python" if launcher()[0] == sys.executable else "compiled"
+        return (f"file-system confinement: {fs}; PID namespace: {'yes' if self.pid_namespace else 'no'}; "
+                f"launcher: {kind}" + (f" ({self.reason})" if self.reason else ""))
+
+
+_PROBED: list[Confinement] = []
+
+
+def confinement() -> Confinement:
+    """What the launcher can use: probed once per process (or adopted from the parent)."""
+    if not _PROBED:
+        _PROBED.append(_probe())
+        if _PROBED[0].reason:
+            logging.getLogger(__name__).warning("sandbox: %s", _PROBED[0].describe())
+    return _PROBED[0]
+
+
+def adopt_confinement(found: Confinement) -> None:
+    """Take the parent's probe result (a forked helper need not probe again)."""
+    _PROBED[:] = [found]
+
+
+def _probe() -> Confinement:
+    if os.environ.get(CONFINE_ENV) == "0":
+        return Confinement(0, False, f"disabled by {CONFINE_ENV}=0")
+    try:
+        out = subprocess.run([*launcher(), "--probe"], capture_output=True, text=True, timeout=30)
+        found = json.loads(out.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        return Confinement(0, False, f"the launcher does not run: {exc}")
+    reasons = []
+    if not found["landlock_abi"]:
+        reasons.append("the kernel has no Landlock (Linux 5.13+ with landlock in lsm=)")
+    if not found["pidns"]:
+        reasons.append(found["pidns_error"])
+    return Confinement(found["landlock_abi"], found["pidns"], "; ".join(reasons))
+
+
+def readable_roots() -> list[str]:
+    """Read-only roots besides the run's own directory: the OS, this Python, this package (not the
+    repository around it), and the codev cache (shared builds: readable, never writable)."""
+    cache = str(_cache_dir())
+    package_root = str(Path(__file__).resolve().parent)  # cocotb runs helpers from here
+    roots = [*SYSTEM_ROOTS, sys.prefix, sys.base_prefix, sys.exec_prefix, package_root, cache]
+    return [os.path.realpath(r) for r in dict.fromkeys(roots)]
+
+
+def launcher_argv(argv: Sequence[str], cwd: Path, limits: Limits,
+                  writable: Sequence[Path] = ()) -> list[str]:
+    """argv wrapped in the confining launcher."""
+    found = confinement()
     cpu = limits.cpu_seconds if limits.cpu_seconds is not None else int(limits.wall_seconds) + 5
+    read = readable_roots()
+    write = [str(cwd), "/dev/null", *map(str, writable)]
+    return [*launcher(), str(os.getpid()), str(int(found.filesystem)), str(int(found.pid_namespace)),
+            str(cpu), str(limits.memory_bytes), str(limits.file_bytes), str(limits.open_files),
+            str(len(read)), *read, str(len(write)), *write, "--", *argv]
 
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        os.umask(0o077)
 
-    return apply
+_LAUNCHER: list[list[str]] = []
+
+
+def launcher() -> list[str]:
+    """The compiled launcher (built once into the codev cache), else the Python one."""
+    if not _LAUNCHER:
+        _LAUNCHER.append(_compiled_launcher() or [sys.executable, "-I", "-S", str(LAUNCHER)])
+    return _LAUNCHER[0]
+
+
+def _compiled_launcher() -> list[str] | None:
+    source = LAUNCHER.with_suffix(".c")
+    compiler = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+    if not source.exists() or not compiler:
+        return None
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    binary = _cache_dir() / f"sandbox-exec-{digest}"
+    if not binary.exists():
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        partial = binary.with_name(f"{binary.name}.{os.getpid()}.tmp")
+        try:
+            subprocess.run([compiler, "-O2", "-o", str(partial), str(source)], check=True,
+                           capture_output=True, timeout=120)
+            os.replace(partial, binary)  # atomic: parallel workers may build it at once
+        except (OSError, subprocess.SubprocessError):
+            partial.unlink(missing_ok=True)
+            return None
+    return [str(binary)]
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "codev")
 
 
 def _kill_group(pgid: int) -> None:
@@ -93,9 +200,12 @@ def run_limited(
     cwd: Path,
     limits: Limits = Limits(),
     env: Mapping[str, str] | None = None,
+    writable: Sequence[Path] = (),
 ) -> RunResult:
-    """Run argv in cwd under limits; stdout/stderr go to files in cwd and are read back capped."""
-    cwd = Path(cwd)
+    """Run argv in cwd under limits; stdout/stderr go to files in cwd and are read back capped.
+
+    The run may write only inside cwd and `writable`; see the module docstring for the rest."""
+    cwd = Path(cwd).resolve()
     out_path, err_path = cwd / ".stdout", cwd / ".stderr"
     base_env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -111,14 +221,13 @@ def run_limited(
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         try:
             proc = subprocess.Popen(
-                list(argv),
+                launcher_argv(argv, cwd, limits, writable),
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
                 env=base_env,
-                start_new_session=True,
-                preexec_fn=_preexec(limits),
+                start_new_session=True,  # the timeout kills the whole group
                 close_fds=True,
             )
         except OSError as exc:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from .backends import SimulatorBackend
 from .config import CheckOptions
-from .infer import InterfaceError, has_syntax_errors, infer_interface
+from .frontend import FrontEndLimits, analyse_bounded
 from .interface import Interface
-from .policy import definitions, prepare, scan
+from .policy import prepare
 from .sandbox import clean_paths, sandbox_dir
 from .verdict import Verdict, VerdictKind
 
@@ -17,49 +17,42 @@ from .verdict import Verdict, VerdictKind
 def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
            options: CheckOptions) -> Verdict | str:
     """A verdict for a candidate that cannot be simulated, else the name of its top module."""
-    violations = scan(source)
-    if violations:
-        listed = ", ".join(str(v) for v in violations[:5])
+    # policy, parse and elaboration run in a limited child (frontend.py): a front end the
+    # candidate breaks or floods is the candidate's verdict, not an infra_error of the batch
+    front = analyse_bounded(source, name, golden.top, FrontEndLimits(
+        wall_seconds=min(FrontEndLimits.wall_seconds, max(options.min_timeout, 1.0)),
+        memory_bytes=min(FrontEndLimits.memory_bytes, options.memory_mb << 20)))
+    if front.failure:
+        return Verdict(VerdictKind.REJECTED, front.failure, backend=backend.name)
+    if front.violations:
+        listed = ", ".join(str(v) for v in front.violations[:5])
         # Text that does not even parse (prose after the code reads like `off.Let`) is a compile
-        # error, not a cheat; `include is never handed to a compiler (it reads files at compile time).
-        if has_syntax_errors(source) and not any(v.construct.startswith("`include") for v in violations):
+        # error, not a cheat; `include, native code and lexer tricks are never handed to a compiler.
+        if front.syntax_errors and not any(v.never_compiled for v in front.violations):
             message = lone_compile_errors(source, name, backend, options)
             if message:
                 return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
                                detail=message)
         return Verdict(VerdictKind.REJECTED, f"forbidden construct: {listed}", backend=backend.name)
-    try:
-        iface = infer_interface(source, filename=name, prefer_top=golden.top)
-    except InterfaceError as exc:
+    if front.inout and not any(p.direction == "inout" for p in golden.ports):
+        # an inout port wired to an input drives the net the harness shares with batch-mates
+        return Verdict(VerdictKind.REJECTED, "forbidden construct: inout port where the golden has none",
+                       backend=backend.name)
+    iface = front.interface
+    if iface is None:
         message = lone_compile_errors(source, name, backend, options)
         if message:
             return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", backend=backend.name,
                            detail=message)
-        if "several top-level modules" in str(exc):
-            iface = top_by_ports(source, name, golden)
-            if iface is None:
-                return Verdict(VerdictKind.INTERFACE_MISMATCH, str(exc), backend=backend.name)
+        matches = [i for i in front.module_interfaces.values() if not interface_difference(golden, i)]
+        if "several top-level modules" in front.interface_error and len(matches) == 1:
+            iface = matches[0]
         else:
-            return Verdict(VerdictKind.INTERFACE_MISMATCH, str(exc), backend=backend.name)
+            return Verdict(VerdictKind.INTERFACE_MISMATCH, front.interface_error, backend=backend.name)
     problem = interface_difference(golden, iface)
     if problem:
         return Verdict(VerdictKind.INTERFACE_MISMATCH, problem, backend=backend.name)
     return iface.top
-
-
-def top_by_ports(source: str, name: str, golden: Interface) -> Interface | None:
-    """Among several uninstantiated modules, the single one whose ports match the golden's."""
-    matches = []
-    for kind, module in definitions(source):
-        if kind not in ("module", "macromodule"):
-            continue
-        try:
-            iface = infer_interface(source, top=module, filename=name)
-        except InterfaceError:
-            continue
-        if not interface_difference(golden, iface):
-            matches.append(iface)
-    return matches[0] if len(matches) == 1 else None
 
 
 def interface_difference(golden: Interface, cand: Interface) -> str:

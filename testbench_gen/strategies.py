@@ -6,24 +6,26 @@
   alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
-- hybrid: auto, then yosys formal on every candidate simulation calls equivalent, within a time
-  budget; a counterexample confirmed in simulation turns `equivalent` into `mismatch`.
-- formal: a yosys proof or a confirmed counterexample where it reaches one; otherwise (bounded
-  check only, unsupported, counterexample not reproduced) simulation (auto) decides.
+- hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
+  `hybrid_budget` seconds (per candidate, so batch-mates cannot starve each other); a counterexample
+  confirmed in simulation turns `equivalent` into `mismatch`.
+- formal: hybrid without the time budget. Formal never decides `equivalent` alone: simulation must
+  agree, and a proof of a design whose synthesised model is not what simulation runs (multiple
+  drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted.
 - cocotb: the Python-driven harness (backends/cocotb_backend.py).
 Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
 """
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, replace
 
 from .backends import get_backend
 from .cache import BoundedCache
 from .config import CheckOptions, StrategyOptions
 from .core import check_batch
-from .formal import FormalResult, counterexample_stimulus, prove, replay
+from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
+from .formal_input import simulator_of
 from .golden import InvalidGolden, prepare_golden
 from .infer import InterfaceError, infer_interface
 from .interface import Interface
@@ -33,7 +35,7 @@ from .verdict import Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
 __all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
-           "check_formal", "check_hybrid", "formal_verdict"]
+           "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top"]
 
 
 @dataclass
@@ -128,6 +130,7 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
         fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
+    _spot_check_equivalents(golden, candidates, options, names, verdicts)
     if redo:
         again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
@@ -137,49 +140,73 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
     return verdicts
 
 
+SPOT_CHECK_SHARE = 20  # Icarus re-checks Verilator's `equivalent`s on this share of the cycles
+
+
+def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                            verdicts: list[Verdict]) -> None:
+    """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
+    that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
+    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them."""
+    same = [i for i, v in enumerate(verdicts) if v.kind is VerdictKind.EQUIVALENT]
+    if not same:
+        return
+    short = replace(options, cycles=max(50, options.cycles // SPOT_CHECK_SHARE), long_cycles=0)
+    try:
+        spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
+    except InvalidGolden:
+        return  # Icarus cannot run this golden: Verilator's verdicts stand
+    for i, verdict in zip(same, spot):
+        if verdict.kind is VerdictKind.MISMATCH:
+            verdicts[i] = _note(verdict, "4-state Icarus spot check of Verilator's equivalent")
+
+
 def _note(verdict: Verdict, text: str) -> Verdict:
     verdict.reason = f"{verdict.reason}; {text}"
     return verdict
 
 
 # ---------------------------------------------------------------- formal
-def _interfaces(golden: str, candidate: str, name: str, options: CheckOptions
-                ) -> tuple[Interface, str] | None:
-    try:
-        giface = infer_interface(golden, top=options.top, filename="golden.v")
-        ciface = infer_interface(candidate, filename=name, prefer_top=giface.top)
-    except InterfaceError:
-        return None
-    return giface, ciface.top
+def screened_top(golden: Interface, candidate: str, name: str, options: CheckOptions,
+                 simulator: str = "icarus") -> str | None:
+    """The candidate's top module exactly as the simulation's screening picked it (None: screened out)."""
+    screened = screen(candidate, name, golden, get_backend(simulator), replace(options, backend=simulator))
+    return None if isinstance(screened, Verdict) else screened
 
 
-def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, options: CheckOptions,
-                   strategy: StrategyOptions, timeout: float, candidate_top: str | None = None
-                   ) -> tuple[Verdict | None, FormalResult]:
-    """The verdict formal reaches (None: formal cannot decide) and its raw result."""
-    found = _interfaces(golden, candidate, name, options)
-    if found is None:
-        return None, FormalResult("unsupported", "interface not inferable")
-    giface, ctop = found
-    ctop = candidate_top or ctop
+def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options: CheckOptions,
+                   timeout: float, giface: Interface | None = None) -> tuple[Verdict | None, FormalResult]:
+    """A new verdict when formal overturns or co-signs simulation's `equivalent` (None: the
+    simulation verdict stands alone) and formal's raw result.
+
+    Formal reads what the simulator that decided `sim` compiled, with the same top. It never
+    decides `equivalent` alone: a proof co-signs simulation's verdict only when it is about the
+    simulated design (no caveats); a counterexample counts when a replay on that simulator
+    reproduces it."""
+    if giface is None:
+        try:
+            giface = infer_interface(golden, top=options.top, filename="golden.v")
+        except InterfaceError:
+            return None, FormalResult("unsupported", "interface not inferable")
+    simulator = simulator_of(sim.backend)
+    ctop = screened_top(giface, candidate, name, options, simulator)
+    if ctop is None:
+        return None, FormalResult("unsupported", "the candidate does not pass screening on its own")
     fopts = replace(options.formal, timeout=timeout)
-    result = prove(golden, candidate, giface, ctop, fopts)
-    base = sim.backend + "+formal" if sim else "formal"
-    spent = sim.seconds if sim else 0.0
+    result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
+    spent = sim.seconds + result.seconds
     if result.status in ("proven", "bounded"):
-        reason = f"formal: {result.label} ({result.reason})"
-        if sim:
-            reason = f"{sim.reason}; {reason}"
-        return Verdict(VerdictKind.EQUIVALENT, reason, backend=base, seconds=spent + result.seconds,
-                       mismatch_rate=sim.mismatch_rate if sim else {},
-                       samples_compared=sim.samples_compared if sim else 0), result
+        if not result.vouches:
+            return None, result
+        return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
+                       f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
+                       mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared), result
     if result.status == "counterexample" and fopts.replay:
         # only the column layout is needed: no golden simulation (it may be a long Icarus run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
         stim = counterexample_stimulus(result.steps, template)
         try:
-            replayed = replay(golden, candidate, name, ctop, giface, stim,
-                              replace(options, backend="icarus"))
+            replayed = replay(golden, candidate, name, ctop, giface, stim, replace(options, backend=simulator))
         except InvalidGolden as exc:
             result.reason += f"; replay impossible: {exc}"
             return None, result
@@ -187,69 +214,53 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict | None, 
             result.confirmed = True
             cex = replayed.counterexample
             where = f" on {', '.join(cex.outputs)} at step {cex.step}" if cex else ""
-            missed = " (simulation with random stimulus missed it)" if sim else ""
-            return Verdict(VerdictKind.MISMATCH,
-                           f"formal counterexample{missed}, confirmed by Icarus replay: differs{where}",
-                           backend=base, seconds=spent + result.seconds, counterexample=cex,
+            return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
+                           f"missed it), confirmed by replaying it on {simulator}: differs{where}",
+                           backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
                            samples_compared=replayed.samples_compared), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"
     return None, result
 
 
+def formal_note(result: FormalResult) -> str:
+    """What formal said when simulation's verdict stands alone."""
+    if result.caveats:
+        return (f"formal: {result.label} not counted ({'; '.join(result.caveats)}): the synthesised "
+                "model is not what simulation runs, simulation decided alone")
+    return f"formal: {result.label} ({result.reason})"
+
+
 def check_formal(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                  strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
-    try:
-        giface = infer_interface(golden, top=options.top, filename="golden.v")
-    except InterfaceError as exc:
-        raise InvalidGolden(str(exc)) from None
-    icarus = get_backend("icarus")
-    verdicts: list[Verdict | None] = [None] * len(candidates)
-    fallback: list[int] = []
-    notes: dict[int, str] = {}
-    bounded: dict[int, bool] = {}
-    for i, (cand, name) in enumerate(zip(candidates, names)):
-        start = time.monotonic()
-        screened = screen(cand, name, giface, icarus, replace(options, backend="icarus"))
-        if isinstance(screened, Verdict):
-            screened.backend, screened.seconds = "formal", time.monotonic() - start
-            verdicts[i] = screened
-            continue
-        verdict, result = formal_verdict(golden, cand, name, None, options, strategy,
-                                         options.formal.timeout, candidate_top=screened)
-        if verdict is not None and result.status != "bounded":
-            verdicts[i] = verdict
-            continue
-        # no proof: simulation decides (a bounded check says nothing past its bound, e.g. a 64-bit
-        # Johnson counter differs first at cycle 66); bounded + simulation both count
-        fallback.append(i)
-        bounded[i] = result.status == "bounded"
-        notes[i] = f"formal: {result.label} ({result.reason})"
-    if fallback:
-        sims = check_auto(golden, [candidates[i] for i in fallback], options, [names[i] for i in fallback],
-                          strategy)
-        for i, verdict in zip(fallback, sims):
-            if bounded[i] and verdict.kind is VerdictKind.EQUIVALENT:
-                verdict.backend += "+formal"
-            verdicts[i] = _note(verdict, notes[i])
-    return [v for v in verdicts if v is not None]
+    """Simulation (auto) first; every `equivalent` then needs formal's agreement or stands alone
+    with formal's reason; a confirmed counterexample turns it into `mismatch`. No time budget."""
+    return _confirm(golden, candidates, options, names, strategy, budget=float("inf"))
 
 
 # ---------------------------------------------------------------- hybrid
 def check_hybrid(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                  strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
+    return _confirm(golden, candidates, options, names, strategy, budget=strategy.hybrid_budget)
+
+
+def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+             strategy: StrategyOptions, budget: float) -> list[Verdict]:
+    """Formal on every `equivalent`, each within its own allowance (a batch-mate that makes yosys
+    slow must not use up the time that would have found another candidate's counterexample)."""
     verdicts = check_auto(golden, candidates, options, names, strategy)
-    deadline = time.monotonic() + strategy.hybrid_budget
+    allowance = min(options.formal.timeout, budget)
+    giface = None
     for i, sim in enumerate(verdicts):
         if sim.kind is not VerdictKind.EQUIVALENT:
             continue
-        left = deadline - time.monotonic()
-        if left < 1.0:
-            _note(sim, "formal: skipped (hybrid time budget spent)")
+        if allowance < 1.0:
+            _note(sim, "formal: skipped (hybrid time budget below 1 s)")
             continue
-        timeout = min(options.formal.timeout, left)
-        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, strategy, timeout)
+        if giface is None:
+            giface = infer_interface(golden, top=options.top, filename="golden.v")
+        verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
-            _note(sim, f"formal: {result.label} ({result.reason})")
+            _note(sim, formal_note(result))
         else:
             verdicts[i] = verdict
     return verdicts

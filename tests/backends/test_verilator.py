@@ -55,8 +55,35 @@ def test_compile_error_and_runtime_cache(verilator, icarus):
     bad = "module TopModule(input clk, input reset, input en, output reg [3:0] q); always @(posedge clk) q <= ; endmodule"
     v = check(COUNTER, [bad], OPTS)[0]
     assert v.kind is VerdictKind.COMPILE_ERROR and v.backend == "verilator"
-    assert (verilator.runtime_dir() / "done").exists()
-    assert sorted(p.name for p in verilator.runtime_dir().glob("verilated*.o"))
+    runtime = verilator.runtime_dir()
+    assert (runtime / "manifest.json").exists()
+    assert sorted(p.name for p in runtime.glob("verilated*.o"))
+    assert all(not p.stat().st_mode & 0o222 for p in [runtime, *runtime.iterdir()])  # read-only
+
+
+def test_poisoned_runtime_cache_is_rebuilt_not_used(verilator, icarus):
+    """Native code that rewrites the shared runtime build (objects and manifest alike) must not
+    reach later builds: the digests pinned at first use no longer match, so it is rebuilt."""
+    import hashlib
+    import json
+
+    from testbench_gen.sandbox import Limits
+
+    clean = verilator.runtime_objects(Limits())
+    runtime = verilator.runtime_dir()
+    runtime.chmod(0o755)
+    victim = runtime / "verilated.o"
+    victim.chmod(0o644)
+    victim.write_bytes(b"poison")
+    manifest = json.loads((runtime / "manifest.json").read_text())
+    manifest["sha256"]["verilated.o"] = hashlib.sha256(b"poison").hexdigest()
+    (runtime / "manifest.json").chmod(0o644)
+    (runtime / "manifest.json").write_text(json.dumps(manifest))
+    again = verilator.runtime_objects(Limits())
+    assert again["verilated.o"] != b"poison" and set(again) == set(clean)
+    assert victim.read_bytes() != b"poison"
+    assert [v.kind for v in check(COUNTER, [COUNTER, COUNTER_BUG], OPTS)] == [VerdictKind.EQUIVALENT,
+                                                                              VerdictKind.MISMATCH]
 
 
 def test_difference_only_where_golden_is_x_passes_as_under_icarus(verilator, icarus):

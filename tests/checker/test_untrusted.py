@@ -110,7 +110,9 @@ def test_same_helper_module_names_in_one_batch_do_not_collide():
 
 
 def test_zero_time_infinite_loop_times_out_without_poisoning_the_batch():
-    loop = cand("reg p = 1'b0, q = 1'b1; always @(p) q = ~p; always @(q) p = q; initial #3 p = 1'b1;")
+    # no delay needed: a combinational loop that starts oscillating once a == 3 (late, not at load)
+    loop = cand("reg p = 1'b0, q = 1'b1; always @(p) q = ~p; always @(q) p = q;"
+                " always @(posedge clk) if (a == 8'd3) p <= ~p;")
     options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
     start = time.monotonic()
     v_loop, v_good = check(GOLDEN, [loop, GOOD], options)
@@ -120,7 +122,7 @@ def test_zero_time_infinite_loop_times_out_without_poisoning_the_batch():
 
 
 def test_output_flood_is_rejected():
-    flood = cand('always #1 $display("%0128d", 1);')
+    flood = cand('always @(clk) $display("%0128d", 1);')
     v = verdict_of(flood, CheckOptions(cycles=20000, max_output_mb=1, min_timeout=20, timeout=20))
     assert v.kind is VerdictKind.REJECTED and "output" in v.reason, v
 
@@ -132,18 +134,27 @@ def test_memory_exhaustion_is_contained():
     assert "memory" in (v.reason + v.detail).lower() or v.kind is VerdictKind.COMPILE_ERROR
 
 
+def _processes_with(marker: str) -> list[int]:
+    """Host pids whose command line contains marker (runs see their own PID namespace)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode()
+            state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if marker in cmdline and state != "Z" and "bash" not in cmdline:
+            found.append(int(entry))
+    return found
+
+
 def test_sandbox_kills_the_whole_process_group(tmp_path):
-    marker = tmp_path / "child.pid"
-    script = f"sleep 30 & echo $! > {marker}; sleep 30"
+    script = "sleep 30.0417 & sleep 30"
     result = run_limited(["bash", "-c", script], tmp_path, Limits(wall_seconds=1))
     assert result.timed_out
-    pid = int(marker.read_text())
     time.sleep(0.2)
-    try:  # gone, or a zombie waiting for a container init that does not reap
-        state = open(f"/proc/{pid}/stat").read().split()[2]
-    except FileNotFoundError:
-        state = "gone"
-    assert state in ("gone", "Z")
+    assert _processes_with("sleep 30.0417") == []
 
 
 def test_sandbox_limits_file_size(tmp_path):
@@ -168,6 +179,198 @@ def test_a_forbidden_construct_in_code_that_does_not_compile_is_still_never_equi
     assert v.kind in (VerdictKind.COMPILE_ERROR, VerdictKind.REJECTED)
     v = verdict_of(cand('`include "/etc/passwd"') + "garbage(")
     assert v.kind is VerdictKind.REJECTED  # never compiled: `include reads files at compile time
+
+
+# ---------------------------------------------------------------- policy v2 (issue 7 items 1, 5, 8, 9)
+# Each attacker is a correct adder plus the construct, so only the construct can make it fail; each
+# is checked alone and in one batch with a correct and a wrong candidate, whose verdicts must hold.
+PASTE = "`define F(x) $``x\n"
+ATTACKS = {
+    "paste builds $finish": (PASTE + cand("initial `F(finish);"), "$finish"),
+    "paste builds $fopen": (PASTE + cand('integer fd; initial fd = `F(fopen)("../x.txt", "w");'), "$fopen"),
+    "macro argument builds a name": ("`define G(x, y) x``y\n" + cand("initial `G($fin, ish);"), "$fin"),
+    "control char ends an escaped name": (cand("wire \\a\b$finish ;"), "control character"),
+    "lone CR ends a // comment": (cand("// note\r initial $finish;"), "carriage return"),
+    "$time playback": (cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= ($time < 900) ? a + b : 8'd0;"),
+                       "$time"),
+    "$realtime": (cand("real t; always @(posedge clk) t = $realtime;"), "$realtime"),
+    "$stime": (cand("integer t; always @(posedge clk) t = $stime;"), "$stime"),
+    "macro named resetall": ("`define resetall\n" + GOOD, "directive"),
+    "ifdef __ICARUS__": ("`ifdef __ICARUS__\n" + GOOD + "`endif\n", "__ICARUS__"),
+    "ifdef VERILATOR": (cand("`ifndef VERILATOR\ninitial ;\n`endif"), "VERILATOR"),
+    "ifdef SYNTHESIS": (cand("`ifdef SYNTHESIS\nwire s;\n`endif"), "SYNTHESIS"),
+    "__FILE__ reveals the sandbox": (cand("initial $display(`__FILE__);"), "__FILE__"),
+    "trailing open comment": (GOOD + "/* swallows the next file", "unterminated /*"),
+    "trailing open ifdef": ("`define X\n" + GOOD + "`ifdef X\n", "unterminated `ifdef"),
+    "$unit declaration": ("localparam K = 1;\n" + GOOD, "$unit"),
+    "$unit function": ("function f(input a); f = a; endfunction\n" + GOOD, "$unit"),
+    "$unit reference": (cand("wire z = $unit::k;"), "$unit"),
+    "# intra-assignment delay": (cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= #1 a + b;"), "# delay"),
+    "# delay after a named block": (
+        cand(body="always @(posedge clk) begin : blk #(1) if (rst) y <= 8'd0; else y <= a + b; end"), "# delay"),
+    "# delay before an escaped task call": (
+        "module helper(input [7:0] p, output [7:0] r); assign r = p; endmodule\n"
+        + cand("task \\t2 ; input [7:0] v; y <= v; endtask",
+               body="always @(posedge clk) begin : helper #(1) \\t2 (a + b); end"), "# delay"),
+    "# delay from a macro": ("`define DL #1\n" + cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= `DL a + b;"),
+                             "# delay"),
+    "# gate delay": (cand("wire w; and #2 g(w, a[0], b[0]);"), "# delay"),
+    "systemc_imp_header": ("`systemc_imp_header\n#include <cstdlib>\n`verilog\n" + GOOD, "systemc"),
+    "$c native code": (cand('initial $c("system(\\"touch /tmp/pwned\\");");'), "$c"),
+    "verilator metacomment": (cand("wire p /*verilator public*/;"), "metacomment"),
+    "verilator lint comment": (cand("// verilator lint_off WIDTH"), "metacomment"),
+    "translate_off": (cand("// synopsys translate_off\nwire q;\n// synopsys translate_on"), "metacomment"),
+    "full_case attribute": (cand("(* full_case *) wire q;"), "attribute"),
+    "VPI task": (cand("initial $codev_vpi_hook;"), "$codev_vpi_hook"),
+    "line directive": (cand('`line 1 "cand0.v" 0'), "`line"),
+    "pragma": (cand("`pragma protect begin"), "`pragma"),
+    # found while attacking the new policy: these made a correct batch-mate fail (shared input nets)
+    "tran shorts shared inputs": (cand("tran t0(a[0], b[0]);"), "switch primitive"),
+    "inout helper drives an input": ("module drv(inout o); assign o = 1'b0; endmodule\n" + cand("drv d(.o(a[0]));"),
+                                     "inout"),
+    "nmos onto an input": (cand("nmos n0(a[0], b[0], 1'b1);"), "switch primitive"),
+    "metacomment built by a macro": ("`define S /\n" + cand("wire p `S*verilator public*/;"), "metacomment"),
+    "ifdef before the candidate's own define": (cand("`ifdef VERILATOR\nwire v;\n`endif\n`define VERILATOR"),
+                                                "VERILATOR"),
+    "stray endif": (cand("`endif"), "`endif without"),
+    "assume constrains formal": (cand("always @* assume (a == 8'd0);"), "assume"),
+    "escaped hierarchical head": (cand("wire [7:0] z = \\codev_tb .y ;"), "hierarchical reference"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_policy_v2_attack_is_rejected_alone(name):
+    source, construct = ATTACKS[name]
+    v = verdict_of(source)
+    assert v.kind is VerdictKind.REJECTED, (name, v)
+    assert construct.lower() in v.reason.lower(), (name, v.reason)
+
+
+def test_policy_v2_attacks_in_one_batch_leave_batch_mates_alone():
+    sources = [s for s, _c in ATTACKS.values()]
+    wrong = cand(body=WRONG_BODY)
+    verdicts = check(GOLDEN, [GOOD, *sources, wrong], CheckOptions(cycles=200))
+    assert verdicts[0].kind is VerdictKind.EQUIVALENT, verdicts[0]
+    assert verdicts[-1].kind is VerdictKind.MISMATCH, verdicts[-1]
+    assert [v.kind for v in verdicts[1:-1]] == [VerdictKind.REJECTED] * len(sources)
+
+
+# A few of each kind, under every backend and strategy: the policy is the same front door for all.
+BACKEND_ATTACKS = ["paste builds $finish", "$time playback", "# delay after a named block", "systemc_imp_header",
+                   "$c native code", "verilator metacomment", "ifdef VERILATOR", "$unit declaration",
+                   "trailing open comment"]
+
+
+@pytest.mark.parametrize("backend", ["verilator", "cocotb", "formal", "hybrid", "auto"])
+def test_policy_v2_holds_under_every_backend(backend):
+    from testbench_gen.backends import get_backend
+
+    if backend in ("verilator", "cocotb") and not get_backend("verilator" if backend == "verilator"
+                                                              else "icarus").available():
+        pytest.skip(f"{backend} not installed")
+    if backend == "cocotb":
+        pytest.importorskip("cocotb")
+    sources = [ATTACKS[n][0] for n in BACKEND_ATTACKS]
+    verdicts = check(GOLDEN, [GOOD, *sources, cand(body=WRONG_BODY)],
+                     CheckOptions(cycles=200, backend=backend))
+    assert verdicts[0].kind is VerdictKind.EQUIVALENT, verdicts[0]
+    assert verdicts[-1].kind is VerdictKind.MISMATCH, verdicts[-1]
+    assert [v.kind for v in verdicts[1:-1]] == [VerdictKind.REJECTED] * len(sources), \
+        [(n, v.reason) for n, v in zip(BACKEND_ATTACKS, verdicts[1:-1])]
+
+
+ALLOWED = {
+    "CRLF line ends": GOOD.replace("\n", "\r\n"),
+    "own macro and ifdef": "`define OWN\n`define SUM(p, q) (p + q)\n"
+                           + cand(body="`ifdef OWN\nalways @(posedge clk) if (rst) y <= 8'd0; else y <= `SUM(a, b);\n`endif"),
+    "timescale and default_nettype": "`timescale 1ns/1ps\n`default_nettype wire\n" + GOOD,
+    "parameters and parameterised instances": (
+        "module add #(parameter W = 8) (input [W-1:0] p, input [W-1:0] q, output [W-1:0] r);\n"
+        "  assign r = p + q;\nendmodule\n"
+        + cand(body="wire [7:0] s, t;\n genvar i;\n generate for (i = 0; i < 1; i = i + 1) begin : g\n"
+                    "  add #(.W(8)) u (.p(a), .q(b), .r(s));\n end endgenerate\n add #(8) v (a, b, t);\n"
+                    "always @(posedge clk) if (rst) y <= 8'd0; else y <= s & t;")),
+    "escaped names": ("module \\helper (input [7:0] p, input [7:0] q, output [7:0] r); assign r = p + q; endmodule\n"
+                      "module \\top (input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);\n"
+                      "  wire [7:0] \\r+s ; \\helper h(.p(a), .q(b), .r(\\r+s ));\n"
+                      "  always @(posedge clk) if (rst) y <= 8'd0; else y <= \\r+s ;\nendmodule\n"),
+    "comments that mention tools": "// synthesizable; checked with verilator and iverilog\n" + GOOD,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_policy_v2_does_not_reject_ordinary_code(name):
+    v = verdict_of(ALLOWED[name])
+    assert v.kind is VerdictKind.EQUIVALENT, (name, v.reason, v.detail)
+
+
+def test_escaped_module_names_are_renamed_in_a_batch():
+    def with_helper(op):
+        return (f"module \\helper (input [7:0] p, input [7:0] q, output [7:0] r); assign r = p {op} q; endmodule\n"
+                "module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);\n"
+                "  wire [7:0] r; \\helper h(.p(a), .q(b), .r(r));\n"
+                "  always @(posedge clk) if (rst) y <= 8'd0; else y <= r;\nendmodule\n")
+    mixed = with_helper("-").replace("\\helper h", "helper h")  # the plain name is the same module
+    verdicts = check(GOLDEN, [with_helper("+"), with_helper("-"), mixed, with_helper("+")], CheckOptions(cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.MISMATCH,
+                                          VerdictKind.EQUIVALENT]
+
+
+# ---------------------------------------------------------------- front-end denial of service (item 9)
+RECURSIVE_TREE = """
+module r #(parameter D = 18) (input a, output y);
+  generate if (D == 0) begin : leaf assign y = a; end else begin : node
+    wire y0, y1; r #(.D(D-1)) u0(.a(a), .y(y0)); r #(.D(D-1)) u1(.a(a), .y(y1)); assign y = y0 & y1;
+  end endgenerate
+endmodule
+""" + cand("wire t; r #(.D(18)) tree(.a(a[0]), .y(t));")
+CONSTANT_LOOP = cand("function integer f(input integer n); integer i; begin f = 0;"
+                     " for (i = 0; i < n; i = i + 1) f = f + 1; end endfunction\n"
+                     "localparam integer P = f(2000000000); wire unused = P[0];")
+DEEP_NESTING = cand(body="always @(posedge clk) " + "begin " * 3000 + "if (rst) y <= 8'd0; else y <= a + b; "
+                    + "end " * 3000)
+DEEP_PARENS = cand(body="always @(posedge clk) if (rst) y <= 8'd0; else y <= " + "(" * 20000 + "a" + ")" * 20000 + " + b;")
+
+
+MACRO_BOMB = "`define A0 x\n" + "".join(f"`define A{i} `A{i-1} `A{i-1}\n" for i in range(1, 40)) + cand("wire q = `A39;")
+
+
+@pytest.mark.parametrize("name, source", [("262k-instance recursive tree", RECURSIVE_TREE),
+                                          ("2^39-token macro bomb", MACRO_BOMB),
+                                          ("constant function looping 2e9 times", CONSTANT_LOOP),
+                                          ("3000 nested blocks", DEEP_NESTING),
+                                          ("20000 nested parentheses", DEEP_PARENS)])
+def test_front_end_bombs_are_the_candidates_own_verdict_and_cost_little(name, source):
+    options = CheckOptions(cycles=200, min_timeout=3.0)
+    start = time.monotonic()
+    bomb, good, wrong = check(GOLDEN, [source, GOOD, cand(body=WRONG_BODY)], options)
+    elapsed = time.monotonic() - start
+    assert bomb.kind is VerdictKind.REJECTED and ("front end" in bomb.reason or "preprocessor" in bomb.reason), \
+        (name, bomb)
+    assert good.kind is VerdictKind.EQUIVALENT and wrong.kind is VerdictKind.MISMATCH
+    assert elapsed < 3.0 + 10, (name, elapsed)  # bounded by the front end's limit, not the bomb
+
+
+def test_a_late_hang_costs_a_batch_about_one_budget_not_budget_times_size():
+    from testbench_gen.core import batch_budget, candidate_budget
+    from testbench_gen.golden import prepare_golden
+
+    options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
+    golden_run = prepare_golden(GOLDEN, options)
+    budget = candidate_budget(golden_run, options)
+    assert batch_budget(golden_run, options, 1) == budget
+    assert batch_budget(golden_run, options, 32) <= budget + 2 * golden_run.seconds * 32 < budget * 32
+    hang = cand("reg [15:0] n = 0; reg p = 1'b0, q = 1'b1; always @(posedge clk) n <= n + 1;"
+                " always @(p) q = ~p; always @(q) p = q; always @(posedge clk) if (n == 16'd150) p <= ~p;")
+    verdicts = check(GOLDEN, [GOOD] * 4 + [hang, cand(body=WRONG_BODY)], options)
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] * 4 + [VerdictKind.TIMEOUT, VerdictKind.MISMATCH]
+
+
+def test_a_simulator_crash_from_runtime_recursion_is_the_candidates_verdict():
+    crash = cand("function automatic integer f(input integer n); f = f(n + 1); endfunction\n"
+                 "integer r; always @(posedge clk) if (a == 8'd7) r = f(0);")
+    verdicts = check(GOLDEN, [GOOD, crash, cand(body=WRONG_BODY)], CheckOptions(cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.REJECTED, VerdictKind.MISMATCH]
 
 
 # ================================================================================================

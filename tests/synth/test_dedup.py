@@ -60,6 +60,6 @@ def test_real_corpus_ingest_filter_dedup(tmp_path, synth_cli, iverilog):
     assert synth_cli("dedup", "--input", tmp_path / "f" / "kept.jsonl", "--out", tmp_path / "d", "--no-progress")[0] == 0
     kept, dropped = read_jsonl(tmp_path / "d" / "kept.jsonl"), read_jsonl(tmp_path / "d" / "dropped.jsonl")
     # SERV ships one SoC top per FPGA board: the copies that differ only in board glue are near duplicates
-    assert len(kept) >= 20 and {d["reason"] for d in dropped} == {"near_duplicate"} and len(dropped) >= 2
+    assert len(kept) >= 15 and {d["reason"] for d in dropped} == {"near_duplicate"} and len(dropped) >= 2
     filtered = read_jsonl(tmp_path / "f" / "dropped.jsonl")
     assert "compile_error" in {d["reason"] for d in filtered}  # board tops need vendor PLL primitives
