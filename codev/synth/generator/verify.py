@@ -27,7 +27,7 @@ UNCHECKED = (VerdictKind.TIMEOUT, VerdictKind.INFRA_ERROR)
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    backends: tuple[str, ...]   # what decided each check, e.g. ("icarus", "formal")
+    backends: tuple[str, ...]   # what decided each check, e.g. ("icarus", "icarus+formal")
     reason: str                 # the first failing check's verdict and reason, or "" when ok
     unchecked: bool = False     # a check could not run to a verdict: neither kept nor failed
 
@@ -35,6 +35,11 @@ class Verification:
 def options_for(design: Design, options: CheckOptions) -> CheckOptions:
     """The checker options for one design: at least the stimulus length the design asks for."""
     return replace(options, cycles=max(options.cycles, design.min_cycles))
+
+
+def is_proof(verdict) -> bool:
+    """A formal co-signature that is a full proof: simulation decided, yosys proved (not a bounded run)."""
+    return verdict.backend.endswith("+formal") and "formal: proven" in verdict.reason
 
 
 def jobs_for(design: Design, options: CheckOptions, formal: bool) -> list[CheckJob]:
@@ -63,7 +68,7 @@ def verify(designs: list[Design], options: CheckOptions = CheckOptions(), formal
         mine = [v[0] for v in verdicts[lo:hi]]
         bad = next((v for v in mine if v.kind is not VerdictKind.EQUIVALENT), None)
         reason = f"{bad.kind.value} ({bad.backend}): {bad.reason}" if bad else ""
-        if not bad and hi - lo > 1 and mine[1].backend != "formal":
+        if not bad and hi - lo > 1 and not is_proof(mine[1]):
             reason = f"no formal proof ({mine[1].backend}): {mine[1].reason}"
         results.append(Verification(not reason, tuple(v.backend for v in mine), reason,
                                     bad is not None and bad.kind in UNCHECKED))
