@@ -121,6 +121,13 @@ def _probe() -> Confinement:
     return Confinement(found["landlock_abi"], found["pidns"], "; ".join(reasons))
 
 
+def tool_path() -> str:
+    """PATH for confined runs: this Python's bin first, so `#!/usr/bin/env python3` helpers (Verilator's
+    includer, cocotb) resolve to an interpreter inside the readable roots, not to a shim outside them
+    (pyenv's shims live under ~/.pyenv, which a confined run cannot read: make exits 126)."""
+    return os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "/usr/bin:/bin")])
+
+
 def readable_roots() -> list[str]:
     """Read-only roots besides the run's own directory: the OS, this Python, this package (not the
     repository around it), and the codev cache (shared builds: readable, never writable)."""
@@ -208,7 +215,7 @@ def run_limited(
     cwd = Path(cwd).resolve()
     out_path, err_path = cwd / ".stdout", cwd / ".stderr"
     base_env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PATH": tool_path(),
         "HOME": str(cwd),
         "TMPDIR": str(cwd),
         "LANG": "C",

@@ -35,7 +35,7 @@ from ..coverage import never_known, untoggled_outputs
 from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
-from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
+from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir, tool_path
 from ..verdict import Verdict, VerdictKind
 from . import get_backend
 from .base import SimulatorBackend
@@ -109,7 +109,7 @@ class CocotbBackend:
         env = dict(getattr(self.sim_backend, "env", {}))
         root = env.get("VERILATOR_ROOT")
         if root:
-            env["PATH"] = f"{root}/bin{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"
+            env["PATH"] = f"{root}/bin{os.pathsep}{tool_path()}"
         if self.simulator_name == "verilator":
             # each run builds Verilator's runtime with the model: unoptimised C++ compiles faster,
             # and the checker's designs simulate for milliseconds either way
