@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .policy import _TOKEN
+from .policy import TOKEN
 
 OPERATOR_SWAPS = {
     "+": "-", "-": "+", "&": "|", "|": "&", "^": "&", "==": "!=", "!=": "==", "<": "<=",
@@ -32,7 +32,7 @@ class Mutant:
 def _code_spans(source: str) -> list[tuple[int, int]]:
     """Character ranges of code (outside comments and strings)."""
     spans, pos = [], 0
-    for m in _TOKEN.finditer(source):
+    for m in TOKEN.finditer(source):
         if m.lastgroup in ("comment", "string"):
             if m.start() > pos:
                 spans.append((pos, m.start()))

@@ -112,7 +112,9 @@ _METACOMMENT = re.compile(
 MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 
-_TOKEN = re.compile(
+# The Verilog lexer the policy scans with (public: mutants.py finds code outside comments and strings
+# with it, so both agree on what is code)
+TOKEN = re.compile(
     r"""
     (?P<comment>//[^\n]*|/\*.*?\*/)
   | (?P<string>"(?:\\.|[^"\\\n])*")
@@ -157,7 +159,7 @@ class PreprocessError(Exception):
 def lex(source: str) -> list[tuple[str, str, int]]:
     """(kind, text, line) of every token, comments and strings included; whitespace dropped."""
     items, line = [], 1
-    for m in _TOKEN.finditer(source):
+    for m in TOKEN.finditer(source):
         kind, text = m.lastgroup, m.group()
         if not text.isspace():
             items.append((kind, text, line))
@@ -465,7 +467,7 @@ def _strip_comments_and_strings(source: str) -> str:
             return re.sub(r"[^\n]", " ", m.group())
         return m.group()
 
-    return _TOKEN.sub(repl, source)
+    return TOKEN.sub(repl, source)
 
 
 def defined_macros(source: str) -> list[str]:
@@ -497,7 +499,7 @@ def prepare(source: str, top: str, suffix: str, display_name: str) -> PreparedSo
             return renamed[name]
         return text
 
-    body = _TOKEN.sub(repl, source)
+    body = TOKEN.sub(repl, source)
     trailer = "".join(f"`undef {name}\n" for name in defined_macros(source)) + "`resetall\n"
     header = f'`resetall\n`timescale 1ns/1ps\n`line 1 "{display_name}" 0\n'
     text = header + body + ("\n" if not body.endswith("\n") else "")

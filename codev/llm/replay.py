@@ -6,10 +6,10 @@ the file. Request sample i gets responses[i % len(responses)], so k samples of o
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Sequence
 
+from ..jsonl import jsonl_objects
 from .backend import BackendError, ChatRequest, OnError, OnResult, Usage, prompt_hash
 
 
@@ -22,13 +22,11 @@ def load_recordings(path: Path) -> dict[str, list[str]]:
     if not path.is_file():
         raise BackendError(f"{path}: replay file not found")
     table: dict[str, list[str]] = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BackendError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+    try:
+        rows = list(jsonl_objects(path))
+    except ValueError as exc:
+        raise BackendError(str(exc)) from None
+    for lineno, row in rows:
         if "header" in row:
             continue
         if not isinstance(row.get("prompt_hash"), str) or not isinstance(row.get("responses"), list) or not row["responses"]:

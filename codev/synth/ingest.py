@@ -16,7 +16,8 @@ from typing import Iterator
 from pyslang import syntax
 
 from .config import SEED_RTL, SourceConfig
-from .items import Item, item_id, jsonl_objects
+from ..jsonl import jsonl_objects
+from .items import Item, item_id
 
 SPDX = re.compile(r"SPDX-License-Identifier:\s*([\w.+\-() ]+?)\s*(?:\*/|$)", re.M)
 LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE.ISC")

@@ -11,7 +11,8 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 from codev.eval.records import JsonlStore
 
-from .items import Item, jsonl_objects
+from ..jsonl import jsonl_objects
+from .items import Item
 from .progress import progress
 
 KEPT, DROPPED = "kept", "dropped"
