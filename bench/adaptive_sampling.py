@@ -5,9 +5,11 @@ for missing / running keep ratio, so one round usually fills the batch. Both use
 same rules (codev/train/algorithm.py: KeepRatio, prompts_to_generate), driven by a Bernoulli keep model.
 A "filled batch" costs the groups sampled plus, per round, a fixed latency (one generate call and one
 checker call, which do not shrink with the round's size on a GPU); the cost ratio uses the measured
-per-round overhead given by --round-cost (in groups' worth of time).
+per-round overhead given by --round-cost (in groups' worth of time, an assumption), or measured with
+--from-run RL_DIR: fixed seconds per round / seconds per group, fitted on a real RL run's per-step metrics
+(codev.train.metrics.fit_round_cost; the run needs steps with different round counts).
 
-    python bench/adaptive_sampling.py [--batch 16] [--steps 400] [--round-cost 16]
+    python bench/adaptive_sampling.py [--batch 16] [--steps 400] [--round-cost 16 | --from-run runs/rl_gain/rl]
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from codev.train.algorithm import simulate_sampling  # noqa: E402
+from codev.train.metrics import fit_round_cost, read_metrics  # noqa: E402
 
 
 def main() -> None:
@@ -27,7 +30,17 @@ def main() -> None:
     p.add_argument("--max-rounds", type=int, default=8)
     p.add_argument("--round-cost", type=float, default=16.0,
                    help="fixed cost of one round, in units of one group's generation time")
+    p.add_argument("--from-run", metavar="RL_DIR",
+                   help="measure the round overhead from this RL run's metrics.jsonl instead of --round-cost")
     args = p.parse_args()
+    if args.from_run:
+        fit = fit_round_cost([r for r in read_metrics(args.from_run) if "dapo/rounds" in r])
+        if fit is None:
+            p.error(f"{args.from_run}/metrics.jsonl: its steps cannot separate the per-round cost from the "
+                    "per-group cost (need steps with different round counts)")
+        args.round_cost = fit[0] / fit[1]
+        print(f"measured on {args.from_run}: {fit[0]:.2f} s fixed per round, {fit[1]:.2f} s per group "
+              f"-> round overhead {args.round_cost:.2f} groups")
     print(f"batch {args.batch} groups, {args.steps} steps, round cap {args.max_rounds}, "
           f"round overhead {args.round_cost:g} group-equivalents\n")
     print("| keep ratio | plain groups/step | plain rounds/step | plain short/step | adaptive groups/step "

@@ -41,3 +41,28 @@ def read_metrics(run_dir: str | Path) -> list[dict]:
         except json.JSONDecodeError:
             continue
     return records
+
+
+def fit_round_cost(records: list[dict]) -> tuple[float, float] | None:
+    """(fixed seconds per generation round, seconds per sampled group), least squares over the RL steps.
+
+    Fits `time/generate_and_score = fixed * dapo/rounds + per_group * dapo/prompts_sampled` on the per-step
+    records of an RL run (logging_steps 1). None when the steps cannot separate the two (fewer than two steps,
+    or rounds and groups proportional in every step) or the fit is not positive. bench/adaptive_sampling.py
+    turns it into its round overhead in groups' worth of time.
+    """
+    import torch
+
+    rows = [(r["dapo/rounds"], r["dapo/prompts_sampled"], r["time/generate_and_score"]) for r in records
+            if all(isinstance(r.get(k), (int, float)) for k in ("dapo/rounds", "dapo/prompts_sampled",
+                                                                  "time/generate_and_score"))]
+    if len(rows) < 2:
+        return None
+    x = torch.tensor([[a, b] for a, b, _ in rows], dtype=torch.float64)
+    y = torch.tensor([[t] for _, _, t in rows], dtype=torch.float64)
+    if torch.linalg.matrix_rank(x) < 2:
+        return None
+    fixed, per_group = torch.linalg.lstsq(x, y).solution.flatten().tolist()
+    if fixed <= 0 or per_group <= 0:
+        return None
+    return fixed, per_group
