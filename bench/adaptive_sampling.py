@@ -36,8 +36,8 @@ def main() -> None:
     if args.from_run:
         fit = fit_round_cost([r for r in read_metrics(args.from_run) if "dapo/rounds" in r])
         if fit is None:
-            p.error(f"{args.from_run}/metrics.jsonl: its steps cannot separate the per-round cost from the "
-                    "per-group cost (need steps with different round counts)")
+            p.error(f"{args.from_run}/metrics.jsonl: its steps do not give a positive per-round cost "
+                    "(need steps with different round counts, and timings steadier than the difference)")
         args.round_cost = fit[0] / fit[1]
         print(f"measured on {args.from_run}: {fit[0]:.2f} s fixed per round, {fit[1]:.2f} s per group "
               f"-> round overhead {args.round_cost:.2f} groups")
