@@ -134,7 +134,8 @@ def main() -> None:
         print(f"| {name} | {s.pass_at_1:.3f} | {s.format_rate:.3f} | {s.samples} | {s.masked} | "
               f"{s.seconds_generate:.0f} | {s.seconds_check:.0f} |")
     print(f"\nwall seconds per stage (0 = reused from an earlier run): "
-          + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
+          + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items())
+          + f"; 1-minute load average at start {load_start:.1f}, at end {os.getloadavg()[0]:.1f}")
     total = sum(split.values()) or 1.0
     print(f"RL steps: {len(rl_steps)}; RL time split: " +
           ", ".join(f"{k} {v:.0f} s ({100 * v / total:.0f}%)" for k, v in split.items()))
