@@ -10,6 +10,7 @@ Three runs, each in a fresh temporary folder, on the cores given by --jobs:
 
     python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
     python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
+    python bench/synth_throughput.py --only scale --max-bijections 0   # decontam by port names only (the old check)
 """
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def show(name: str, summary) -> None:
         secs = f"{t.seconds:8.2f}" if t else f"{'-':>8}"
         print(f"{stage.name:<11} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
               f"{json.dumps(dict(stage.dropped))}")
+    for what, note in summary.notes.items():
+        print(f"{what}: {note}")
     print(f"SFT rows {summary.sft}, RL rows {summary.rl}")
 
 
@@ -64,6 +67,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scale", type=int, default=1000)
     ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs")
+    ap.add_argument("--max-bijections", type=int, default=24,
+                    help="port bijections tried per benchmark problem (0: only items with the problem's port names)")
     ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
     ap.add_argument("--bench-root", type=Path,
                     default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
@@ -80,6 +85,7 @@ def main() -> None:
             print(f"builtin wall: {time.monotonic() - started:.1f} s")
 
         static = {"roundtrip": {"enabled": False}, "jobs": args.jobs, "chunk": 64,
+                  "decontam": {"max_bijections": args.max_bijections},
                   "filters": {"max_lines": 4000, "max_chars": 200000}}
         try:
             import pythondata_cpu_serv as serv

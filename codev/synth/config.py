@@ -60,6 +60,7 @@ class DecontamConfig:
     threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
     min_ngrams: int = 12  # references shorter than this are left to the functional check
     function: bool = True
+    max_bijections: int = 24  # port mappings tried per benchmark problem when port names differ (0: names only)
 
 
 @dataclass(frozen=True)

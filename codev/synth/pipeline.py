@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -47,6 +47,7 @@ class RunSummary:
     stages: list[StageCount]
     llm_usage: dict[str, dict]
     timings: dict[str, Timing]  # this session's work per stage (resumed work is not counted)
+    notes: dict[str, str] = field(default_factory=dict)  # what a stage says about its own cost
 
 
 def stage_file(out: Path, name: str) -> StageFile:
@@ -90,6 +91,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     files = {name: stage_file(out, name) for name in STAGES}
     caches: dict[str, ResponseCache] = {}
     timings: dict[str, Timing] = {}
+    notes: dict[str, str] = {}
 
     def step(name: str, stage, source: str) -> None:
         timings[name] = run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk,
@@ -109,7 +111,9 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
             started = time.monotonic()
             index = BenchmarkIndex(bench_root, config.decontam)
             on_status(f"decontam: {len(index.refs)} benchmark references indexed in {time.monotonic() - started:.1f} s")
-            step("decontam", Decontaminator(index, config.checker, checker), last)
+            decontaminator = Decontaminator(index, config.checker, checker)
+            step("decontam", decontaminator, last)
+            notes["decontamination by function (this session)"] = decontaminator.stats.describe()
         last = "decontam"
     if config.roundtrip.enabled:
         caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
@@ -147,10 +151,11 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     if decontam:
         extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
                                     f"{decontam.dropped.get('function', 0)} by function")
+    extra.update(notes)
     extra["throughput (this session)"] = ", ".join(
         f"{name} {t.items} items in {t.seconds:.1f} s ({t.rate:.1f}/s)" for name, t in timings.items() if t.items)
     write_report(out / "report.md", stages, sft_n, rl_n, extra)
-    return RunSummary(sft_n, rl_n, stages, usage, timings)
+    return RunSummary(sft_n, rl_n, stages, usage, timings, notes)
 
 
 def _sft(config: SynthConfig, files: dict[str, StageFile], generated: Path):
