@@ -21,13 +21,25 @@ from codev.eval.benchmarks import BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
 
 from .checking import Checker
-from .config import DecontamConfig
 from .items import Item, digest
 from .port_match import bijections, shape_key, shim
 from .store import Outcome
 from .tokens import canonical, ngrams
 
 Signature = frozenset  # of (port name, direction, width)
+
+
+@dataclass(frozen=True)
+class DecontamConfig:
+    """The `decontam:` section of a synthesis config (here, not in config.py, so the generator can use it)."""
+    enabled: bool = True
+    bench_root: str = ""  # default: $CODEV_BENCH_ROOT, else ../shared/benchmarks
+    benchmarks: tuple[str, ...] = ()  # default: all six
+    ngram: int = 8  # tokens per n-gram (identifiers canonicalised, so renaming does not hide a copy)
+    threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
+    min_ngrams: int = 12  # references shorter than this are left to the functional check
+    function: bool = True
+    max_bijections: int = 24  # port mappings tried per benchmark problem when port names differ (0: names only)
 
 
 @dataclass(frozen=True)

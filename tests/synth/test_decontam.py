@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codev.synth.config import DecontamConfig
-from codev.synth.decontam import BenchmarkIndex
+from codev.synth.decontam import BenchmarkIndex, DecontamConfig
 
 from .conftest import read_jsonl, write_items
 
