@@ -158,7 +158,7 @@ class Decontaminator:
         groups = [group for group in by_ref.values() if group[1]]
         jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
         found: dict[int, tuple[Reference, str]] = {}
-        for (ref, versions), verdicts in zip(groups, self.checker.check_jobs(jobs)):
+        for (ref, versions), verdicts in zip(groups, self.checker.check_jobs(jobs) if jobs else []):
             for (owner, _, note), verdict in zip(versions, verdicts):
                 if verdict.kind == VerdictKind.EQUIVALENT and owner not in found:
                     found[owner] = (ref, note)
