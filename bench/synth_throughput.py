@@ -111,12 +111,12 @@ def memory_run(n: int, folder: Path, bench_root: Path) -> None:
 
 def show(name: str, summary) -> None:
     print(f"\n== {name}")
-    print(f"{'stage':<11} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
+    print(f"{'stage':<18} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
     for stage in summary.stages:
         t = summary.timings.get(stage.name)
         rate = f"{t.rate:8.1f}" if t and t.seconds else f"{'-':>8}"
         secs = f"{t.seconds:8.2f}" if t else f"{'-':>8}"
-        print(f"{stage.name:<11} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
+        print(f"{stage.name:<18} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
               f"{json.dumps(dict(stage.dropped))}")
     for what, note in summary.notes.items():
         print(f"{what}: {note}")
