@@ -36,6 +36,7 @@ class SampleScore:
     reward: float | None      # None: masked out of the loss (see status)
     status: str               # one of STATUSES
     equivalent: bool = False
+    verdict: str = ""         # the deciding checker verdict kind ("" when the checker never saw it: bad format)
 
 
 @dataclass
@@ -63,16 +64,17 @@ def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
     if not format_ok:
         return SampleScore(0.0, "bad_format")
     if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
-        return SampleScore(1.0, "scored", True)
+        return SampleScore(1.0, "scored", True, VerdictKind.EQUIVALENT.value)
     if any(v.kind is VerdictKind.INVALID_GOLDEN for v in verdicts):
-        return SampleScore(None, "invalid_golden")
+        return SampleScore(None, "invalid_golden", verdict=VerdictKind.INVALID_GOLDEN.value)
     for v in verdicts:
         if not v.is_checked:
-            return SampleScore(None, v.kind.value)
+            return SampleScore(None, v.kind.value, verdict=v.kind.value)
+    first = verdicts[0].kind.value if verdicts else ""
     if graded and verdicts:
         best = max(_graded(v) for v in verdicts)
-        return SampleScore(graded_scale * best, "scored")
-    return SampleScore(0.0, "scored")
+        return SampleScore(graded_scale * best, "scored", verdict=first)
+    return SampleScore(0.0, "scored", verdict=first)
 
 
 def _graded(verdict: Verdict) -> float:

@@ -65,6 +65,8 @@ def test_reward_with_real_checker(checker):
     out = reward(prompts=[[]] * 4, completions=completions, golden=[golden] * 4, id=["p"] * 4)
     assert out == [1.0, 0.0, 0.0, 0.0]
     assert [s.status for s in reward.last_scores] == ["scored", "scored", "bad_format", "scored"]
+    # the deciding verdict is kept per sample (the demo report counts them); bad format never reaches the checker
+    assert [s.verdict for s in reward.last_scores] == ["equivalent", "mismatch", "", "interface_mismatch"]
 
 
 def test_invalid_golden_is_masked_and_logged(checker, caplog):
