@@ -9,7 +9,7 @@ from codev.train.metrics import read_metrics
 
 REAL_RUN = """## What a real run changes
 - **Model**: `model.path` in the train recipe: a 7B coder (Qwen2.5-Coder-7B-Instruct in CodeV-R1) instead of
-  the ~0.1M-parameter tiny Llama; see `configs/codev_r1_7b.yaml` and `configs/gpu_small.yaml`.
+  the ~0.6M-parameter tiny Llama; see `configs/codev_r1_7b.yaml` and `configs/gpu_small.yaml`.
 - **Endpoint**: the synth config's `llm:` sections name an OpenAI-compatible endpoint (vLLM, DeepSeek-R1 for
   traces) instead of the replayed responses; `codev eval --endpoint URL --model-name NAME` scores served models.
 - **Data**: your own corpus under `sources:` (tens of thousands of modules, not the shipped seed and generator).
