@@ -31,7 +31,7 @@ class Stage:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="run the whole pipeline on built-in defaults (about 4 minutes on 2 busy cores)",
+    p = sub.add_parser("demo", help="run the whole pipeline on built-in defaults (3-5 minutes on 2 busy cores)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="example:\n  codev demo --out runs/demo")
     p.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder; rerunning on it resumes")

@@ -102,9 +102,9 @@ def _scores(out: Path) -> list[str]:
     for name, b in summary["benchmarks"].items():
         eq = b.get("equivalence")
         if eq:
-            kinds = ", ".join(f"{k} {v}" for k, v in eq["checker_verdicts"].items())
             lines.append(f"\n{name}: the benchmark's testbench said {_counts(b.get('verdicts'))}; the equivalence "
-                         f"checker against the reference said {kinds} ({eq['agree']}/{eq['compared']} comparable "
+                         f"checker against the reference said {_counts(eq['checker_verdicts'])} "
+                         f"({eq['agree']}/{eq['compared']} comparable "
                          "samples agree).")
     lines.append("\nPer-sample results: [eval/report.md](eval/report.md).")
     return lines
