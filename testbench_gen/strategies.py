@@ -24,7 +24,7 @@ from .backends import get_backend
 from .cache import BoundedCache
 from .config import CheckOptions, StrategyOptions
 from .core import check_batch
-from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
+from .formal import CANDIDATE_FILE, COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
 from .golden import InvalidGolden, prepare_golden
 from .infer import InterfaceError, infer_interface
@@ -195,6 +195,10 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     fopts = replace(options.formal, timeout=timeout)
     result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
+    if result.status == "unsupported" and result.reason.startswith(f"yosys: {CANDIDATE_FILE}:"):
+        # yosys reads the golden but not this candidate (`real`, recursion, ...): letting simulation
+        # decide alone would let any construct yosys lacks switch formal off around a trojan
+        return _formal_refused(sim, f"formal cannot read this candidate ({result.reason})", spent), result
     if result.status in ("proven", "bounded"):
         if not result.vouches:
             return None, result
@@ -219,7 +223,18 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
                            backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
                            samples_compared=replayed.samples_compared), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"
+        # yosys' model of this candidate is not what the simulator runs ($isunknown, X tricks), and
+        # the solver's one answer may be a decoy that hides a real trojan: never co-signed
+        return _formal_refused(sim, f"formal's model of this candidate differs from its simulation "
+                                    f"({result.reason})", spent), result
     return None, result
+
+
+def _formal_refused(sim: Verdict, why: str, seconds: float) -> Verdict:
+    """`rejected`: simulation said equivalent, but formal cannot check the candidate as simulated."""
+    return Verdict(VerdictKind.REJECTED, f"{why}; the formal backends need a candidate yosys models as "
+                   "the simulator runs it", backend=sim.backend + "+formal", seconds=seconds,
+                   samples_compared=sim.samples_compared)
 
 
 def formal_note(result: FormalResult) -> str:
