@@ -30,7 +30,27 @@ RECYCLE_AFTER = 500  # candidates per worker process
 STARTUP_SECONDS = 30.0  # a fresh worker's imports, on a loaded machine
 # pyslang's own step/depth limits: a design past them (a constant function looping 2e9 times, an
 # instance tree 262k deep) would hold the simulator's compiler for its whole time limit
-EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray")  # Python frames; pyslang's own depth limits apply below it
+EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray", "MaxBitWidth",
+                        "TypeTooLarge")  # Python frames; pyslang's own depth limits apply below it
+
+
+# Widest packed vector or expression a candidate may have: iverilog 11 takes 0.1 s to compile a
+# 65,536-bit replication, 11 s for 2^20 bits and over 100 s for 2^22 (a 2-line candidate held a
+# batch's 60 s compile limit, then its own 30 s alone). Memories (unpacked arrays) are not counted.
+MAX_VECTOR_BITS = 1 << 16
+
+
+def widest_vector(root) -> int:
+    """The most bits of any packed value (net, variable, expression) in an elaborated pyslang tree."""
+    widest = 0
+
+    def visit(node) -> None:
+        nonlocal widest
+        width = getattr(getattr(node, "type", None), "bitWidth", 0) or 0
+        widest = max(widest, width)
+
+    root.visit(visit)
+    return widest
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,11 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
                            if d.isError() and any(w in str(d.code) for w in EXCEEDED_DIAGNOSTICS)})
         if exceeded:  # the compiler would spend its whole limit where pyslang gave up
             result.failure = f"elaboration exceeds the front end's limits ({', '.join(exceeded)})"
+            return result
+        widest = widest_vector(design.compilation.getRoot())
+        if widest > MAX_VECTOR_BITS:
+            result.failure = (f"a {widest}-bit vector (the limit is {MAX_VECTOR_BITS}): the compiler "
+                              "would spend its whole time limit on it")
             return result
         result.interface = interface_of(design)
     except InterfaceError as exc:
