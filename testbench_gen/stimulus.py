@@ -4,7 +4,7 @@ The testbench only replays rows, so every backend sees the same stimulus, and it
 file that a person can read. Design choices (see harness.py for the time grid):
 - each seed is one *segment*; every segment starts with all resets asserted together, later segments
   also assert each reset alone at random points (async resets mid-cycle, sync resets across an edge),
-  mostly for 1-2 cycles, sometimes for up to 32;
+  mostly for 1-2 cycles, sometimes for 3 to 32;
 - random data mixes uniform values, corner values (0, all ones, one-hot, MSB set, previous value) and
   the constants the golden itself uses (case labels, compared literals and their neighbours);
 - several clocks get independent half-periods that change between segments;
@@ -30,8 +30,8 @@ HALF_PERIODS = [(1, 3), (3, 1), (1, 2), (2, 1), (1, 1)]  # per segment, for desi
 OE_SUFFIX = "__oe"  # column that says whether the testbench drives an inout port
 HELD_WIDTH = 4  # inputs this narrow are held steady through each phase of the long run
 MAX_LONG_PHASES = 3
-LONG_RESET_SHARE = 0.15  # mid-segment resets held 4 .. 2**LONG_RESET_LOG2 cycles instead of 1-2
-LONG_RESET_LOG2 = 5
+LONG_RESET_SHARE = 0.15  # mid-segment resets held 3 .. LONG_RESET_CYCLES cycles instead of 1-2
+LONG_RESET_CYCLES = 32
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ class _Builder:
                         # now and then for long (a design wrong only after a reset held N cycles passed
                         # when every hold was 1-2 cycles)
                         held = seg_rng.randint(1, 2) if seg_rng.random() >= LONG_RESET_SHARE \
-                            else 1 << seg_rng.randint(2, LONG_RESET_LOG2)
+                            else seg_rng.randint(3, LONG_RESET_CYCLES)
                         active_left[i] = 2 * slowest * held if self.clocks else 1
                     active = active_left[i] > 0
                     if active:
