@@ -373,3 +373,7 @@ endmodule
 endmodule
 """, ["icarus"], "2^24 bits: past pyslang's own limit (an error it used to ignore), iverilog accepts it", True),
 ]
+ATTACKS += [
+    Attack("cocotb_wrong_then_hang", "cnt", next(a.candidate for a in ATTACKS if a.name == "wrong_then_hang"),
+           ["cocotb"], "cocotb's driver wrote its trace only at the end: differs at cycle 2, hangs, got `timeout`"),
+]
