@@ -11,7 +11,10 @@
   confirmed in simulation turns `equivalent` into `mismatch`.
 - formal: hybrid without the time budget. Formal never decides `equivalent` alone: simulation must
   agree, and a proof of a design whose synthesised model is not what simulation runs (multiple
-  drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted.
+  drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted. A
+  candidate yosys cannot read while it reads the golden (`real`, recursion), or whose counterexample
+  simulation does not reproduce (a decoy such as `$isunknown`), is `rejected`: otherwise any construct
+  yosys lacks would switch formal off around a trojan. A formal timeout still leaves simulation alone.
 - cocotb: the Python-driven harness (backends/cocotb_backend.py).
 Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
 """
