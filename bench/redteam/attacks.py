@@ -377,3 +377,10 @@ ATTACKS += [
     Attack("cocotb_wrong_then_hang", "cnt", next(a.candidate for a in ATTACKS if a.name == "wrong_then_hang"),
            ["cocotb"], "cocotb's driver wrote its trace only at the end: differs at cycle 2, hangs, got `timeout`"),
 ]
+ATTACKS += [
+    Attack("held_input_trojan", "acc", ACC.replace("  always @(posedge clk) begin\n", """  reg [15:0] last; reg [3:0] same;
+  always @(posedge clk) begin
+    last <= d; same <= (d == last) ? (same == 4'd15 ? 4'd15 : same + 4'd1) : 4'd0;
+""").replace("r <= r ^ d;", "r <= (same == 4'd7) ? 16'd0 : r ^ d;"),
+           SIM + ["hybrid"], "wrong once a 16-bit input stays the same for 8 cycles (an idle bus): never drawn"),
+]

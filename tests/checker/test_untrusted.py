@@ -617,3 +617,20 @@ def test_a_vector_too_wide_to_compile_is_rejected_before_the_compiler(bits, copi
     verdicts = check(ADDER, [ADDER, ADDER_WRONG, attack], CheckOptions(cycles=100, seeds=1))
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
     assert time.monotonic() - start < 20, verdicts[2]
+
+
+XOR_ACC = ("module top(input clk, input rst, input [15:0] d, output reg [15:0] r);\n"
+           "  always @(posedge clk) if (rst) r <= 0; else r <= r ^ d;\nendmodule\n")
+# clears r once d has kept its value for 8 cycles: wide inputs used to change (almost) every cycle
+HELD_INPUT = XOR_ACC.replace("  always @(posedge clk) if", """  reg [15:0] last; reg [3:0] same;
+  always @(posedge clk) begin
+    last <= d; same <= (d == last) ? (same == 4'd15 ? 4'd15 : same + 4'd1) : 4'd0;
+  end
+  always @(posedge clk) if""").replace("r <= r ^ d;", "r <= (same == 4'd7) ? 16'd0 : r ^ d;")
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+def test_a_trojan_behind_an_idle_input_is_caught():
+    assert HELD_INPUT != XOR_ACC
+    assert check(XOR_ACC, [HELD_INPUT], CheckOptions(seed=1))[0].kind is VerdictKind.MISMATCH
+    caught_alone_and_in_batch(XOR_ACC, HELD_INPUT, XOR_ACC, CheckOptions(seed=0))
