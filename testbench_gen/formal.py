@@ -49,7 +49,6 @@ RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clock
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
 YOSYS_ENV = "CODEV_YOSYS"
 LINT_FILE = "lint.txt"
-CANDIDATE_FILE = "gate.v"  # what yosys calls the candidate's text in its errors (strategies blames it)
 STATELESS = "select -assert-none t:$ff"  # after clk2fflogic: no flip-flop and no latch
 # what a proof is about, said in every verdict formal contributes to (README: Backends)
 COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "

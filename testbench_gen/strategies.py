@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 
 from .backends import get_backend
 from .cache import BoundedCache
-from .config import CheckOptions, StrategyOptions
+from .config import CheckOptions, FormalOptions, StrategyOptions
 from .core import check_batch
-from .formal import CANDIDATE_FILE, COVERAGE, FormalResult, counterexample_stimulus, prove, replay
+from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
 from .golden import InvalidGolden, prepare_golden
 from .infer import InterfaceError, infer_interface
@@ -38,7 +38,8 @@ from .verdict import Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
 __all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
-           "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top"]
+           "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top",
+           "golden_is_formal_ready"]
 
 
 @dataclass
@@ -198,10 +199,12 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     fopts = replace(options.formal, timeout=timeout)
     result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
-    if result.status == "unsupported" and result.reason.startswith(f"yosys: {CANDIDATE_FILE}:"):
-        # yosys reads the golden but not this candidate (`real`, recursion, ...): letting simulation
-        # decide alone would let any construct yosys lacks switch formal off around a trojan
-        return _formal_refused(sim, f"formal cannot read this candidate ({result.reason})", spent), result
+    if result.status == "unsupported" and result.reason.startswith("yosys: ") and \
+            golden_is_formal_ready(golden, giface, fopts, simulator):
+        # yosys models the golden but not this candidate (`real`, recursion, a dual-edge flip-flop):
+        # letting simulation decide alone would let any construct yosys lacks switch formal off
+        # around a trojan
+        return _formal_refused(sim, f"formal cannot model this candidate ({result.reason})", spent), result
     if result.status in ("proven", "bounded"):
         if not result.vouches:
             return None, result
@@ -231,6 +234,20 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
         return _formal_refused(sim, f"formal's model of this candidate differs from its simulation "
                                     f"({result.reason})", spent), result
     return None, result
+
+
+_GOLDEN_READY: "BoundedCache[bool]" = BoundedCache(256)
+
+
+def golden_is_formal_ready(golden: str, giface: Interface, fopts: FormalOptions, simulator: str) -> bool:
+    """Does yosys model the golden (checked against itself, once per golden)? Then a yosys error
+    on a golden-candidate pair is the candidate's doing."""
+    key = (hashlib.sha256(golden.encode()).hexdigest(), simulator, fopts)
+    ready = _GOLDEN_READY.get(key)
+    if ready is None:
+        ready = prove(golden, golden, giface, giface.top, fopts, simulator=simulator).status != "unsupported"
+        _GOLDEN_READY.put(key, ready)
+    return ready
 
 
 def _formal_refused(sim: Verdict, why: str, seconds: float) -> Verdict:

@@ -384,3 +384,10 @@ ATTACKS += [
 """).replace("r <= r ^ d;", "r <= (same == 4'd7) ? 16'd0 : r ^ d;"),
            SIM + ["hybrid"], "wrong once a 16-bit input stays the same for 8 cycles (an idle bus): never drawn"),
 ]
+ATTACKS += [
+    Attack("formal_off_dual_edge_flop", "add16", HDR16 + """  reg f;
+  always @(posedge a[0] or negedge a[0]) f <= b[0];
+  assign s = ((a == 16'hBEEF && b == 16'h1234) ? 17'd0 : a + b) | {16'd0, f & 1'b0};
+endmodule
+""", ["hybrid", "formal"], "yosys' proc fails (no file named in the error): formal `unsupported`"),
+]

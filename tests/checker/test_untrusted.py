@@ -571,6 +571,9 @@ FORMAL_OFF = {  # a magic-input trojan random simulation misses, plus something 
                           "    f = n == 0 ? x + y : f(x, y, n - 1);\n  endfunction\n"
                           f"  assign s = {MAGIC_PAIR} ? 17'd0 : f(a, b, 3);\n",
     "$isunknown decoy": f"  assign s = ({MAGIC_PAIR} || $isunknown(a)) ? 17'd0 : a + b;\n",
+    # yosys' proc fails with an error that names no file
+    "dual-edge flip-flop": "  reg f;\n  always @(posedge a[0] or negedge a[0]) f <= b[0];\n"
+                           f"  assign s = ({MAGIC_PAIR} ? 17'd0 : a + b) | {{16'd0, f & 1'b0}};\n",
 }
 
 
@@ -585,6 +588,15 @@ def test_hybrid_cannot_be_switched_off_by_a_construct_yosys_cannot_model(name):
     assert alone.kind is VerdictKind.REJECTED and "formal" in alone.reason, alone
     assert [v.kind for v in check(ADDER, [ADDER, ADDER_WRONG, attack], options)] == [
         VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None or shutil.which("iverilog") is None, reason="needs yosys, iverilog")
+def test_a_golden_yosys_cannot_model_leaves_simulation_to_decide():
+    """The rejection above is for the candidate's doing only: with such a golden, correct candidates pass."""
+    golden = ADDER.replace("  assign s = a + b;", "  real r;\n  always @* r = a;\n  assign s = a + b + (r < 0.0);")
+    options = CheckOptions(backend="hybrid", cycles=200, seeds=1)
+    assert [v.kind for v in check(golden, [ADDER, ADDER_WRONG], options)] == [VerdictKind.EQUIVALENT,
+                                                                              VerdictKind.MISMATCH]
 
 
 COUNTER = ("module top(input clk, input rst, input en, output reg [7:0] q);\n"
