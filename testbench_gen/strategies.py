@@ -31,7 +31,7 @@ from .infer import InterfaceError, infer_interface
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
-from .verdict import Verdict, VerdictKind
+from .verdict import FormalKind, FormalStatus, Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
 __all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
@@ -177,7 +177,8 @@ def screened_top(golden: Interface, candidate: str, name: str, options: CheckOpt
 def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options: CheckOptions,
                    timeout: float, giface: Interface | None = None) -> tuple[Verdict | None, FormalResult]:
     """A new verdict when formal overturns or co-signs simulation's `equivalent` (None: the
-    simulation verdict stands alone) and formal's raw result.
+    simulation verdict stands alone) and formal's raw result. A new verdict carries `formal`
+    (FormalStatus); when None is returned, `result.to_status()` says what formal found.
 
     Formal reads what the simulator that decided `sim` compiled, with the same top. It never
     decides `equivalent` alone: a proof co-signs simulation's verdict only when it is about the
@@ -200,7 +201,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             return None, result
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
                        f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
-                       mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared), result
+                       mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared,
+                       seed=sim.seed, untoggled=sim.untoggled, formal=result.to_status()), result
     if result.status == "counterexample" and fopts.replay:
         # only the column layout is needed: no golden simulation (it may be a long Icarus run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
@@ -217,7 +219,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
                            f"missed it), confirmed by replaying it on {simulator}: differs{where}",
                            backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
-                           samples_compared=replayed.samples_compared), result
+                           samples_compared=replayed.samples_compared, seed=sim.seed,
+                           formal=result.to_status()), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"
     return None, result
 
@@ -255,12 +258,14 @@ def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: l
             continue
         if allowance < 1.0:
             _note(sim, "formal: skipped (hybrid time budget below 1 s)")
+            sim.formal = FormalStatus(FormalKind.SKIPPED, why="hybrid time budget below 1 s")
             continue
         if giface is None:
             giface = infer_interface(golden, top=options.top, filename="golden.v")
         verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
             _note(sim, formal_note(result))
+            sim.formal = result.to_status()
         else:
             verdicts[i] = verdict
     return verdicts
