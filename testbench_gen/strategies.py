@@ -34,7 +34,10 @@ from .stimulus import StimulusOptions, build_stimulus
 from .verdict import FormalKind, FormalStatus, Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
-__all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
+# backends whose `equivalent` is spot-checked with 4-state Icarus (cocotb: when it runs on Verilator);
+# checker.check sends these names here instead of straight to the core
+SPOT_CHECKED = ("verilator", "cocotb")
+__all__ = ["STRATEGIES", "SPOT_CHECKED", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
            "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top"]
 
 
@@ -65,8 +68,12 @@ def check_with_strategy(golden: str, candidates: list[str], options: CheckOption
     if kind == "cocotb":
         from .backends.cocotb_backend import check_cocotb
 
-        return check_cocotb(golden, candidates, options, names)
-    return check_batch(golden, candidates, options, names, get_backend(kind))
+        verdicts = check_cocotb(golden, candidates, options, names)
+    else:
+        verdicts = check_batch(golden, candidates, options, names, get_backend(kind))
+    if kind in SPOT_CHECKED:  # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
+        _spot_check_equivalents(golden, candidates, options, names, verdicts)
+    return verdicts
 
 
 def _simulate(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
@@ -147,18 +154,28 @@ def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOp
                             verdicts: list[Verdict]) -> None:
     """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
     that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
-    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them."""
-    same = [i for i, v in enumerate(verdicts) if v.kind is VerdictKind.EQUIVALENT]
+    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them.
+
+    Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here.
+    Cost: one Icarus golden run and one Icarus batch over max(50, cycles/20) cycles, only when some
+    candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile error (a
+    construct only Verilator accepts) or timeout leaves it standing, with a note."""
+    same = [i for i, v in enumerate(verdicts)
+            if v.kind is VerdictKind.EQUIVALENT and simulator_of(v.backend) == "verilator"]
     if not same:
         return
     short = replace(options, cycles=max(50, options.cycles // SPOT_CHECK_SHARE), long_cycles=0)
     try:
         spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
-    except InvalidGolden:
-        return  # Icarus cannot run this golden: Verilator's verdicts stand
+    except InvalidGolden as exc:
+        for i in same:  # no 4-state reference: say so rather than imply a spot check happened
+            _note(verdicts[i], f"no 4-state spot check (Icarus cannot run the golden: {str(exc)[:120]})")
+        return
     for i, verdict in zip(same, spot):
         if verdict.kind is VerdictKind.MISMATCH:
-            verdicts[i] = _note(verdict, "4-state Icarus spot check of Verilator's equivalent")
+            verdicts[i] = _note(verdict, f"4-state Icarus spot check of {verdicts[i].backend}'s equivalent")
+        elif verdict.kind is not VerdictKind.EQUIVALENT:
+            _note(verdicts[i], f"4-state spot check inconclusive (Icarus: {verdict.kind})")
 
 
 def _note(verdict: Verdict, text: str) -> Verdict:
