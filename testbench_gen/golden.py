@@ -15,7 +15,7 @@ from .cache import BoundedCache
 from .coverage import never_known, untoggled_outputs
 from .config import CheckOptions
 from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
-from .infer import InterfaceError, infer_interface
+from .frontend import FrontEndLimits, analyse_golden_bounded
 from .interface import Interface
 from .results import TRACE_FILE, RunStatus, read_trace
 from .sandbox import RunResult, clean_paths, sandbox_dir
@@ -89,15 +89,22 @@ def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
 
 
 def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBackend) -> Interface:
-    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem."""
+    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem.
+
+    Parsed and elaborated in the front end's limited worker (frontend.py), like candidates."""
     key = hashlib.sha256(repr((golden, options.top, backend.name)).encode()).hexdigest()
     cached = INTERFACE_CACHE.get(key)
     if cached is None:
-        try:
-            cached = infer_interface(golden, top=options.top, filename="golden.v")
-        except InterfaceError as exc:
+        # in the limited worker, not this process, under the candidates' limits
+        front = analyse_golden_bounded(golden, "golden.v", options.top,
+                                       FrontEndLimits.for_check(options.min_timeout, options.memory_mb))
+        if front.failure:
+            cached = f"the golden is beyond the checker's front-end limits: {front.failure}"
+        elif front.interface is None:
             message = lone_compile_errors(golden, "golden.v", backend, options)
-            cached = f"does not compile: {message}" if message else str(exc)
+            cached = f"does not compile: {message}" if message else front.interface_error
+        else:
+            cached = front.interface
         if isinstance(cached, Interface) and not compared_ports(cached):
             cached = f"top module '{cached.top}' has no outputs to compare"
         INTERFACE_CACHE.put(key, cached)

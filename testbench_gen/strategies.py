@@ -26,8 +26,7 @@ from .config import CheckOptions, StrategyOptions
 from .core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
-from .golden import InvalidGolden, prepare_golden
-from .infer import InterfaceError, infer_interface
+from .golden import InvalidGolden, golden_interface, prepare_golden
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
@@ -203,9 +202,9 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     reproduces it."""
     if giface is None:
         try:
-            giface = infer_interface(golden, top=options.top, filename="golden.v")
-        except InterfaceError:
-            return None, FormalResult("unsupported", "interface not inferable")
+            giface = golden_interface(golden, options, get_backend("icarus"))
+        except InvalidGolden as exc:
+            return None, FormalResult("unsupported", f"golden interface not inferable: {str(exc)[:200]}")
     simulator = simulator_of(sim.backend)
     ctop = screened_top(giface, candidate, name, options, simulator)
     if ctop is None:
@@ -277,8 +276,8 @@ def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: l
             _note(sim, "formal: skipped (hybrid time budget below 1 s)")
             sim.formal = FormalStatus(FormalKind.SKIPPED, why="hybrid time budget below 1 s")
             continue
-        if giface is None:
-            giface = infer_interface(golden, top=options.top, filename="golden.v")
+        if giface is None:  # cached: simulation inferred it already, in the front end's worker
+            giface = golden_interface(golden, options, get_backend("icarus"))
         verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
             _note(sim, formal_note(result))
