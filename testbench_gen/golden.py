@@ -129,6 +129,19 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
                      untoggled_outputs(iface, expected), source=golden)
 
 
+def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, wd) -> str:
+    """Why the golden did not compile, never empty (a timeout or a kill prints nothing)."""
+    if comp.timed_out:
+        return f"compiling the golden with {backend.name} exceeded the time limit of {limit:.0f} s"
+    if comp.memory_limit_hit:
+        return f"compiling the golden with {backend.name} exceeded the memory limit"
+    message = clean_paths(backend.compile_errors(comp), wd).strip()
+    if not message:
+        ended = f"signal {comp.signal}" if comp.signal else f"exit status {comp.returncode}"
+        message = f"{backend.name} stopped without a message ({ended})"
+    return "does not compile: " + message
+
+
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
                     backend: SimulatorBackend) -> tuple[list[str], RunResult]:
     """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
@@ -140,7 +153,7 @@ def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: Chec
         limits = options.limits(options.timeout)
         comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
         if not comp.ok:
-            raise InvalidGolden("does not compile: " + clean_paths(backend.compile_errors(comp), wd))
+            raise InvalidGolden(_compile_failure(backend, comp, limits.wall_seconds, wd))
         sim = backend.simulate(wd, options.trace_limits(limits.wall_seconds, iface, 1, len(stim.rows)))
         recording = read_trace(wd / TRACE_FILE, iface, 1, sample_plan(iface, stim).samples)
         expected = recording.traces[0] if recording.status is RunStatus.COMPLETE else []

@@ -36,3 +36,12 @@ def test_hostile_golden_in_a_batch_of_jobs_is_a_typed_verdict_that_spares_other_
     assert [v.kind for v in bomb] == [VerdictKind.INVALID_GOLDEN]
     assert "front-end limits" in bomb[0].reason
     assert [v.kind for v in fine] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
+
+
+def test_a_golden_whose_compile_times_out_says_so(monkeypatch):
+    # an iverilog that answers -V but never finishes a compile (the sandbox runs only system paths)
+    monkeypatch.setenv("CODEV_IVERILOG", """sh -c 'case "$1" in -V) exec iverilog -V;; esac; exec sleep 30' iverilog""")
+    start = time.monotonic()
+    with pytest.raises(InvalidGolden, match=r"compiling the golden with icarus exceeded the time limit of 2 s"):
+        check(GOLDEN.replace("a + b", "a + b + 8'd0"), [GOOD], CheckOptions(cycles=50, timeout=2.0, seed=1))
+    assert time.monotonic() - start < 15
