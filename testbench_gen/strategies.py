@@ -71,7 +71,7 @@ def check_with_strategy(golden: str, candidates: list[str], options: CheckOption
     else:
         verdicts = check_batch(golden, candidates, options, names, get_backend(kind))
     if kind in SPOT_CHECKED:  # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
-        _spot_check_equivalents(golden, candidates, options, names, verdicts)
+        _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
     return verdicts
 
 
@@ -136,7 +136,7 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
         fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
-    _spot_check_equivalents(golden, candidates, options, names, verdicts)
+    _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
     if redo:
         again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
@@ -146,24 +146,23 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
     return verdicts
 
 
-SPOT_CHECK_SHARE = 20  # Icarus re-checks Verilator's `equivalent`s on this share of the cycles
-
-
 def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
-                            verdicts: list[Verdict]) -> None:
+                            verdicts: list[Verdict], share: int = StrategyOptions.spot_check_share) -> None:
     """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
     that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
-    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them.
+    4-state Icarus run (a twentieth of the cycles by default, `strategy.spot_check_share`, so a slow
+    golden stays cheap) catches them, unless the flaw shows only later than that run reaches.
 
     Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here.
-    Cost: one Icarus golden run and one Icarus batch over max(50, cycles/20) cycles, only when some
+    Cost: one Icarus golden run and one Icarus batch over max(50, cycles/share) cycles, only when some
     candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile error (a
     construct only Verilator accepts) or timeout leaves it standing, with a note."""
     same = [i for i, v in enumerate(verdicts)
             if v.kind is VerdictKind.EQUIVALENT and simulator_of(v.backend) == "verilator"]
     if not same:
         return
-    short = replace(options, cycles=max(50, options.cycles // SPOT_CHECK_SHARE), long_cycles=0)
+    share = max(1, share)
+    short = options if share == 1 else replace(options, cycles=max(50, options.cycles // share), long_cycles=0)
     try:
         spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
     except InvalidGolden as exc:

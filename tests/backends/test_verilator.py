@@ -115,3 +115,27 @@ def test_explicit_verilator_spot_checks_its_equivalents(verilator, icarus):
     assert all("4-state Icarus spot check" in v.reason for v in batch[2:])
     alone = check(MUX, [TWO_STATE_FOOLS["float.v"]], opts)[0]
     assert alone.kind is VerdictKind.MISMATCH and "spot check" in alone.reason
+
+
+ACC = """module TopModule(input clk, input reset, input [15:0] d, output reg [7:0] q, output reg [15:0] r);
+  always @(posedge clk) if (reset) begin q <= 0; r <= 0; end else begin q <= q + 8'd1; r <= r ^ d; end
+endmodule
+"""
+# correct until 120 cycles after reset, then a second driver shorts `r` (x in 4 states, unseen in 2)
+LATE_SHORT = """module TopModule(input clk, input reset, input [15:0] d, output reg [7:0] q, output [15:0] r);
+  reg [15:0] rr; reg [9:0] n;
+  always @(posedge clk) if (reset) begin q <= 0; rr <= 0; n <= 0; end
+    else begin q <= q + 8'd1; rr <= rr ^ d; n <= (n == 10'd1023) ? n : n + 10'd1; end
+  assign r = rr;
+  assign r = (n > 10'd120) ? 16'd0 : 16'bz;
+endmodule
+"""
+
+
+def test_a_full_length_spot_check_catches_a_late_four_state_flaw(verilator, icarus):
+    """The default spot check (cycles/20) ends before this flaw shows; share 1 runs all of it."""
+    from testbench_gen.config import StrategyOptions
+
+    opts = CheckOptions(backend="verilator", cycles=1000, seed=3, strategy=StrategyOptions(spot_check_share=1))
+    verdict = check(ACC, [LATE_SHORT], opts)[0]
+    assert verdict.kind is VerdictKind.MISMATCH and "spot check" in verdict.reason, verdict.reason
