@@ -40,10 +40,10 @@ class FrontEndLimits:
     memory_bytes: int = 1 << 30
 
     @classmethod
-    def for_check(cls, min_timeout: float, memory_mb: int) -> "FrontEndLimits":
-        """The limits one check gives every design it parses, golden and candidates alike: at most
-        the defaults, at most the check's smallest time budget and memory cap."""
-        return cls(wall_seconds=min(cls.wall_seconds, max(min_timeout, 1.0)),
+    def for_check(cls, seconds: float, memory_mb: int) -> "FrontEndLimits":
+        """At most the defaults, at most `seconds` (candidates: the check's smallest time budget;
+        goldens: its hard cap) and the check's memory cap (the same for both: one worker)."""
+        return cls(wall_seconds=min(cls.wall_seconds, max(seconds, 1.0)),
                    memory_bytes=min(cls.memory_bytes, memory_mb << 20))
 
 

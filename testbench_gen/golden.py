@@ -95,9 +95,11 @@ def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBacke
     key = hashlib.sha256(repr((golden, options.top, backend.name)).encode()).hexdigest()
     cached = INTERFACE_CACHE.get(key)
     if cached is None:
-        # in the limited worker, not this process, under the candidates' limits
+        # in the limited worker, not this process; the candidates' memory cap, but their time limit
+        # only when `timeout` is that short: a legitimate golden rejected on a loaded machine would
+        # drop its item for good, and a failure is cached, so a hostile one costs this once
         front = analyse_golden_bounded(golden, "golden.v", options.top,
-                                       FrontEndLimits.for_check(options.min_timeout, options.memory_mb))
+                                       FrontEndLimits.for_check(options.timeout, options.memory_mb))
         if front.failure:
             cached = f"the golden is beyond the checker's front-end limits: {front.failure}"
         elif front.interface is None:

@@ -10,7 +10,7 @@ from testbench_gen import CheckJob, CheckOptions, InvalidGolden, VerdictKind, ch
 
 from .test_untrusted import CONSTANT_LOOP, DEEP_NESTING, DEEP_PARENS, GOLDEN, GOOD, RECURSIVE_TREE, WRONG_BODY, cand
 
-OPTS = CheckOptions(cycles=100, min_timeout=2.0)  # front-end limit: 2 s per design
+OPTS = CheckOptions(cycles=100, timeout=2.0, min_timeout=2.0)  # front-end limit: 2 s per golden
 
 
 def _peak_mb() -> int:
