@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyslang import Bag, DiagnosticEngine, ast, syntax
+from pyslang import Bag, DiagnosticEngine, SourceManager, ast, syntax
 
 from .interface import Clock, Interface, Port, Reset
 
@@ -61,7 +61,9 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
     `top` must exist; `prefer_top` is used when present among the uninstantiated modules (a candidate
     whose top carries the golden's name), otherwise a single uninstantiated module is required.
     """
-    tree = syntax.SyntaxTree.fromText(source, filename)
+    # a SourceManager per text: pyslang's default one keeps every text for the life of the process,
+    # and the front-end worker parses every candidate of an RL run
+    tree = syntax.SyntaxTree.fromText(source, SourceManager(), filename)
     options = ast.CompilationOptions()
     if top:
         options.topModules = {top}
@@ -106,7 +108,7 @@ def _error_lines(compilation: ast.Compilation) -> list[str]:
 
 def has_syntax_errors(source: str) -> bool:
     """True when the text does not even parse (elaboration is not attempted)."""
-    tree = syntax.SyntaxTree.fromText(source, "source.v")
+    tree = syntax.SyntaxTree.fromText(source, SourceManager(), "source.v")
     return any(d.isError() for d in tree.diagnostics)
 
 
