@@ -18,7 +18,7 @@ test: setup  # the fast suite (under 10 min on 2 cores)
 test-slow: setup  # long sweeps and end-to-end runs marked @pytest.mark.slow (CI runs both)
 	$(BIN)/python -m pytest -q -m slow tests
 
-demo: setup  # the whole pipeline, offline: 28 s on 2 quiet cores, 10 min on 2 busy ones; rerunning resumes
+demo: setup  # the whole pipeline, offline: 3-5 min on 2 busy cores (one torch thread); rerunning resumes
 	$(BIN)/codev demo --out runs/demo
 
 bench: setup

@@ -7,12 +7,12 @@ from .config import CheckOptions, FormalOptions, StrategyOptions
 from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, prepare_golden
 from .infer import InterfaceError, infer_interface
 from .interface import Clock, Interface, Port, Reset
-from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+from .verdict import Counterexample, FormalKind, FormalStatus, OutputValue, Verdict, VerdictKind
 
 __all__ = [
     "check", "CheckOptions", "StrategyOptions", "FormalOptions", "InvalidGolden", "SimulatorUnavailable", "GoldenRun", "prepare_golden",
     "infer_interface", "InterfaceError", "Interface", "Port", "Clock", "Reset",
-    "Verdict", "VerdictKind", "Counterexample", "OutputValue",
+    "Verdict", "VerdictKind", "Counterexample", "OutputValue", "FormalKind", "FormalStatus",
 ]
 from .pool import CheckerPool, CheckJob, check_many  # noqa: E402
 

@@ -1,7 +1,7 @@
 """check(golden, candidates) -> verdicts: the one entry point for the reward, the data filter and eval.
 
-A thin dispatcher: simulator backends (icarus, verilator) go to the batch core (core.py), strategies
-(auto, hybrid, formal, cocotb) to strategies.py. Flow of the core: infer the golden's interface,
+A thin dispatcher: simulator backends go to the batch core (core.py), strategies (auto, hybrid,
+formal, cocotb) and Verilator (whose 2-state `equivalent` gets a 4-state spot check) to strategies.py. Flow of the core: infer the golden's interface,
 build the stimulus, simulate the golden alone once and keep its output trace (golden.py, cached by
 content hash); screen each candidate (screen.py); compile all survivors into one comparison
 testbench and simulate once; verdicts from the results (compare.py).
@@ -15,7 +15,7 @@ from .core import check_batch
 from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, golden_key, prepare_golden, simulate_golden
 from .results import TRACE_FILE
 from .screen import interface_difference
-from .strategies import STRATEGIES, check_with_strategy
+from .strategies import SPOT_CHECKED, STRATEGIES, check_with_strategy
 from .verdict import Verdict
 
 STRATEGY_NAMES = STRATEGIES  # policies in strategies.py, not simulators
@@ -33,7 +33,7 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
     """
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
     options = options.with_seed()  # one stimulus for the whole call, whatever the backend
-    if backend is None and options.backend in STRATEGIES:
+    if backend is None and (options.backend in STRATEGIES or options.backend in SPOT_CHECKED):
         verdicts = check_with_strategy(golden, candidates, options, names=names)
     else:
         verdicts = check_batch(golden, candidates, options, names, backend or get_backend(options.backend))

@@ -44,6 +44,7 @@ from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir
 from .stimulus import Stimulus
+from .verdict import FormalKind, FormalStatus
 
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
@@ -75,6 +76,15 @@ class FormalResult:
     def vouches(self) -> bool:
         """A proof or clean bounded check that is about the simulated design."""
         return self.status in ("proven", "bounded") and not self.caveats
+
+    def to_status(self) -> FormalStatus:
+        """The typed record a Verdict carries (a proof with caveats is `not_counted`)."""
+        if self.status in ("proven", "bounded") and self.caveats:
+            return FormalStatus(FormalKind.NOT_COUNTED, bound=self.bound, why="; ".join(self.caveats),
+                                would_be=self.label)
+        kind = FormalKind(self.status)
+        why = self.reason if kind in (FormalKind.UNSUPPORTED, FormalKind.COUNTEREXAMPLE) else ""
+        return FormalStatus(kind, bound=self.bound, why=why, confirmed=self.confirmed)
 
 
 def yosys_command() -> list[str] | None:

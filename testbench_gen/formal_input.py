@@ -110,10 +110,10 @@ def sensitivity_caveats(text: str, label: str = "candidate") -> list[str]:
     Synthesis reads such a block as `@*`; simulation does not update it when the missing signal
     changes. Over-reporting is safe (a proof stops deciding alone), so reads are collected broadly.
     """
-    from pyslang import ast, syntax
+    from pyslang import SourceManager, ast, syntax
 
     try:
-        tree = syntax.SyntaxTree.fromText(text, "formal.v")
+        tree = syntax.SyntaxTree.fromText(text, SourceManager(), "formal.v")
         compilation = ast.Compilation()
         compilation.addSyntaxTree(tree)
         root = compilation.getRoot()

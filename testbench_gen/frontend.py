@@ -1,4 +1,5 @@
-"""The candidate's front end (policy scan, parse, elaborate, interface) in a limited child process.
+"""The front end (policy scan, parse, elaborate, interface) of candidates and goldens in a limited
+child process.
 
 Why: pyslang elaborates whatever it is given inside the process that calls it. A 15-line
 self-recursive module tree (262k instances) took ~45 s and >4 GB there, and deeply nested blocks
@@ -30,13 +31,40 @@ RECYCLE_AFTER = 500  # candidates per worker process
 STARTUP_SECONDS = 30.0  # a fresh worker's imports, on a loaded machine
 # pyslang's own step/depth limits: a design past them (a constant function looping 2e9 times, an
 # instance tree 262k deep) would hold the simulator's compiler for its whole time limit
-EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray")  # Python frames; pyslang's own depth limits apply below it
+EXCEEDED_DIAGNOSTICS = ("Exceeded", "MaxInstanceDepth", "MaxGenerateSteps", "MaxInstanceArray", "MaxBitWidth",
+                        "TypeTooLarge")  # Python frames; pyslang's own depth limits apply below it
+
+
+# Widest packed vector or expression a candidate may have: iverilog 11 takes 0.1 s to compile a
+# 65,536-bit replication, 11 s for 2^20 bits and over 100 s for 2^22 (a 2-line candidate held a
+# batch's 60 s compile limit, then its own 30 s alone). Memories (unpacked arrays) are not counted.
+MAX_VECTOR_BITS = 1 << 16
+
+
+def widest_vector(root) -> int:
+    """The most bits of any packed value (net, variable, expression) in an elaborated pyslang tree."""
+    widest = 0
+
+    def visit(node) -> None:
+        nonlocal widest
+        width = getattr(getattr(node, "type", None), "bitWidth", 0) or 0
+        widest = max(widest, width)
+
+    root.visit(visit)
+    return widest
 
 
 @dataclass(frozen=True)
 class FrontEndLimits:
     wall_seconds: float = 10.0
     memory_bytes: int = 1 << 30
+
+    @classmethod
+    def for_check(cls, seconds: float, memory_mb: int) -> "FrontEndLimits":
+        """At most the defaults, at most `seconds` (candidates: the check's smallest time budget;
+        goldens: its hard cap) and the check's memory cap (the same for both: one worker)."""
+        return cls(wall_seconds=min(cls.wall_seconds, max(seconds, 1.0)),
+                   memory_bytes=min(cls.memory_bytes, memory_mb << 20))
 
 
 @dataclass
@@ -62,11 +90,12 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
         return result
     try:
         design = parse_design(source, filename=name, prefer_top=prefer_top)
-        exceeded = sorted({str(d.code).removeprefix("DiagCode(").rstrip(")")
-                           for d in design.compilation.getAllDiagnostics()
-                           if d.isError() and any(w in str(d.code) for w in EXCEEDED_DIAGNOSTICS)})
-        if exceeded:  # the compiler would spend its whole limit where pyslang gave up
-            result.failure = f"elaboration exceeds the front end's limits ({', '.join(exceeded)})"
+        if _exceeds_limits(design, result):
+            return result
+        widest = widest_vector(design.compilation.getRoot())
+        if widest > MAX_VECTOR_BITS:
+            result.failure = (f"a {widest}-bit vector (the limit is {MAX_VECTOR_BITS}): the compiler "
+                              "would spend its whole time limit on it")
             return result
         result.interface = interface_of(design)
     except InterfaceError as exc:
@@ -81,13 +110,41 @@ def analyse(source: str, name: str, prefer_top: str | None) -> FrontEnd:
     return result
 
 
-def _analyse_guarded(source: str, name: str, prefer_top: str | None, memory_bytes: int) -> FrontEnd:
+def analyse_golden(source: str, name: str, top: str | None) -> FrontEnd:
+    """The golden's interface with exactly `top` (None: the one no other module instantiates); no
+    policy scan (a golden may print or use delays), but the same elaboration limits as candidates."""
+    result = FrontEnd()
     try:
-        return analyse(source, name, prefer_top)
+        design = parse_design(source, top=top, filename=name)
+        if not _exceeds_limits(design, result):
+            result.interface = interface_of(design)
+    except InterfaceError as exc:
+        result.interface_error = str(exc)
+    return result
+
+
+def _exceeds_limits(design, result: FrontEnd) -> bool:
+    """Records a failure when pyslang gave up where the simulator's compiler would spend its whole
+    limit (a constant function looping 2e9 times, an instance tree 262k deep)."""
+    exceeded = sorted({str(d.code).removeprefix("DiagCode(").rstrip(")")
+                       for d in design.compilation.getAllDiagnostics()
+                       if d.isError() and any(w in str(d.code) for w in EXCEEDED_DIAGNOSTICS)})
+    if exceeded:
+        result.failure = f"elaboration exceeds the front end's limits ({', '.join(exceeded)})"
+    return bool(exceeded)
+
+
+_TASKS = {"candidate": analyse, "golden": analyse_golden}  # what the worker may be asked to run
+
+
+def _analyse_guarded(task: str, source: str, name: str, top: str | None, memory_bytes: int) -> FrontEnd:
+    try:
+        return _TASKS[task](source, name, top)
     except MemoryError:
         return FrontEnd(failure=f"front end exceeded its memory limit of {memory_bytes >> 20} MB")
     except BaseException as exc:  # noqa: BLE001 - whatever the candidate provokes is its own result
-        return FrontEnd(failure=f"front end failed on this text: {type(exc).__name__}: {str(exc)[:200]}")
+        return FrontEnd(failure=f"front end failed on this text: {type(exc).__name__} "
+                                f"({str(exc)[:200] or 'no message'})")
 
 
 def serve(memory_bytes: int) -> None:
@@ -101,11 +158,11 @@ def serve(memory_bytes: int) -> None:
     answers.send("ready")  # imports done: from here on, time spent is the candidate's
     while True:
         try:
-            source, name, prefer_top, confined = requests.recv()
+            task, source, name, top, confined = requests.recv()
         except (EOFError, OSError):
             os._exit(0)
         adopt_confinement(confined)
-        answers.send(_analyse_guarded(source, name, prefer_top, memory_bytes))
+        answers.send(_analyse_guarded(task, source, name, top, memory_bytes))
 
 
 class _Worker:
@@ -176,8 +233,19 @@ atexit.register(_WORKER.stop)
 def analyse_bounded(source: str, name: str, prefer_top: str | None,
                     limits: FrontEndLimits = FrontEndLimits()) -> FrontEnd:
     """analyse() in the limited worker process; a failure comes back as FrontEnd.failure."""
+    return _bounded("candidate", source, name, prefer_top, limits)
+
+
+def analyse_golden_bounded(source: str, name: str, top: str | None,
+                           limits: FrontEndLimits = FrontEndLimits()) -> FrontEnd:
+    """analyse_golden() in the same limited worker: goldens from synthesis are untrusted too, and
+    a hostile one must become an invalid golden, not take the checker's process down."""
+    return _bounded("golden", source, name, top, limits)
+
+
+def _bounded(task: str, source: str, name: str, top: str | None, limits: FrontEndLimits) -> FrontEnd:
     start = time.monotonic()
-    result = _WORKER.call((source, name, prefer_top, confinement()), limits)
+    result = _WORKER.call((task, source, name, top, confinement()), limits)
     result.seconds = time.monotonic() - start
     return result
 

@@ -15,7 +15,7 @@ from .cache import BoundedCache
 from .coverage import never_known, untoggled_outputs
 from .config import CheckOptions
 from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
-from .infer import InterfaceError, infer_interface
+from .frontend import FrontEndLimits, analyse_golden_bounded
 from .interface import Interface
 from .results import TRACE_FILE, RunStatus, read_trace
 from .sandbox import RunResult, clean_paths, sandbox_dir
@@ -89,15 +89,24 @@ def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
 
 
 def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBackend) -> Interface:
-    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem."""
+    """The golden's interface (cached by text, top and backend); InvalidGolden names the problem.
+
+    Parsed and elaborated in the front end's limited worker (frontend.py), like candidates."""
     key = hashlib.sha256(repr((golden, options.top, backend.name)).encode()).hexdigest()
     cached = INTERFACE_CACHE.get(key)
     if cached is None:
-        try:
-            cached = infer_interface(golden, top=options.top, filename="golden.v")
-        except InterfaceError as exc:
+        # in the limited worker, not this process; the candidates' memory cap, but their time limit
+        # only when `timeout` is that short: a legitimate golden rejected on a loaded machine would
+        # drop its item for good, and a failure is cached, so a hostile one costs this once
+        front = analyse_golden_bounded(golden, "golden.v", options.top,
+                                       FrontEndLimits.for_check(options.timeout, options.memory_mb))
+        if front.failure:
+            cached = f"the golden is beyond the checker's front-end limits: {front.failure}"
+        elif front.interface is None:
             message = lone_compile_errors(golden, "golden.v", backend, options)
-            cached = f"does not compile: {message}" if message else str(exc)
+            cached = f"does not compile: {message}" if message else front.interface_error
+        else:
+            cached = front.interface
         if isinstance(cached, Interface) and not compared_ports(cached):
             cached = f"top module '{cached.top}' has no outputs to compare"
         INTERFACE_CACHE.put(key, cached)
@@ -122,6 +131,19 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
                      untoggled_outputs(iface, expected), source=golden)
 
 
+def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, wd) -> str:
+    """Why the golden did not compile, never empty (a timeout or a kill prints nothing)."""
+    if comp.timed_out:
+        return f"compiling the golden with {backend.name} exceeded the time limit of {limit:.0f} s"
+    if comp.memory_limit_hit:
+        return f"compiling the golden with {backend.name} exceeded the memory limit"
+    message = clean_paths(backend.compile_errors(comp), wd).strip()
+    if not message:
+        ended = f"signal {comp.signal}" if comp.signal else f"exit status {comp.returncode}"
+        message = f"{backend.name} stopped without a message ({ended})"
+    return "does not compile: " + message
+
+
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
                     backend: SimulatorBackend) -> tuple[list[str], RunResult]:
     """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
@@ -133,7 +155,7 @@ def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: Chec
         limits = options.limits(options.timeout)
         comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
         if not comp.ok:
-            raise InvalidGolden("does not compile: " + clean_paths(backend.compile_errors(comp), wd))
+            raise InvalidGolden(_compile_failure(backend, comp, limits.wall_seconds, wd))
         sim = backend.simulate(wd, options.trace_limits(limits.wall_seconds, iface, 1, len(stim.rows)))
         recording = read_trace(wd / TRACE_FILE, iface, 1, sample_plan(iface, stim).samples)
         expected = recording.traces[0] if recording.status is RunStatus.COMPLETE else []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyslang import Bag, DiagnosticEngine, ast, syntax
+from pyslang import Bag, DiagnosticEngine, SourceManager, ast, syntax
 
 from .interface import Clock, Interface, Port, Reset
 
@@ -45,7 +45,6 @@ class ParsedDesign:
     tree: syntax.SyntaxTree
     compilation: ast.Compilation
     top: ast.InstanceSymbol
-    errors: list[str]
 
 
 _DIRECTIONS = {
@@ -62,18 +61,15 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
     `top` must exist; `prefer_top` is used when present among the uninstantiated modules (a candidate
     whose top carries the golden's name), otherwise a single uninstantiated module is required.
     """
-    tree = syntax.SyntaxTree.fromText(source, filename)
+    # a SourceManager per text: pyslang's default one keeps every text for the life of the process,
+    # and the front-end worker parses every candidate of an RL run
+    tree = syntax.SyntaxTree.fromText(source, SourceManager(), filename)
     options = ast.CompilationOptions()
     if top:
         options.topModules = {top}
     compilation = ast.Compilation(Bag([options]))
     compilation.addSyntaxTree(tree)
     root = compilation.getRoot()
-    diags = [d for d in compilation.getAllDiagnostics() if d.isError()]
-    errors = []
-    if diags:
-        report = DiagnosticEngine.reportAll(compilation.sourceManager, diags)
-        errors = [line for line in report.splitlines() if ": error:" in line]
     tops = [i for i in root.topInstances if i.isModule]
     if top:
         chosen = [i for i in tops if i.name == top]
@@ -84,7 +80,7 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
             )
     else:
         if not tops:
-            syntax_errors = [e for e in errors if "expected" in e or "syntax" in e]
+            syntax_errors = [e for e in _error_lines(compilation) if "expected" in e or "syntax" in e]
             raise InterfaceError(
                 "no module definition found" + (f": {syntax_errors[0]}" if syntax_errors else "")
             )
@@ -98,12 +94,21 @@ def parse_design(source: str, top: str | None = None, filename: str = "design.v"
                 + ", ".join(i.name for i in chosen)
                 + "); name the top one explicitly"
             )
-    return ParsedDesign(tree=tree, compilation=compilation, top=chosen[0], errors=errors)
+    return ParsedDesign(tree=tree, compilation=compilation, top=chosen[0])
+
+
+def _error_lines(compilation: ast.Compilation) -> list[str]:
+    """pyslang's error messages, rendered only when one is quoted (rendering all costs time)."""
+    diags = [d for d in compilation.getAllDiagnostics() if d.isError()]
+    if not diags:
+        return []
+    report = DiagnosticEngine.reportAll(compilation.sourceManager, diags)
+    return [line for line in report.splitlines() if ": error:" in line]
 
 
 def has_syntax_errors(source: str) -> bool:
     """True when the text does not even parse (elaboration is not attempted)."""
-    tree = syntax.SyntaxTree.fromText(source, "source.v")
+    tree = syntax.SyntaxTree.fromText(source, SourceManager(), "source.v")
     return any(d.isError() for d in tree.diagnostics)
 
 
@@ -141,7 +146,7 @@ def interface_of(design: ParsedDesign) -> Interface:
             port_by_symbol[_key(p.internalSymbol)] = p.name
     if not ports:
         raise InterfaceError(f"top module '{top.name}' has no ports")
-    walker = _UsageWalker(top, port_by_symbol)
+    walker = _UsageWalker(port_by_symbol)
     top.body.visit(walker)
     input_names = {p.name for p in ports if p.direction == "input"}
 
@@ -177,10 +182,6 @@ def interface_of(design: ParsedDesign) -> Interface:
         if p.direction == "input" and p.width == 1 and p.name not in known and RESET_NAME.search(p.name):
             resets.append(Reset(name=p.name, active_high=not ACTIVE_LOW_NAME.search(p.name),
                                 synchronous=True, inferred_from="name"))
-
-    for p in ports:
-        if p.name in walker.registered:
-            p.registered = True
 
     clock_list = [
         Clock(name=n, edge=("both" if len(e) > 1 else next(iter(e))))
@@ -219,13 +220,11 @@ class _ClockedProcess:
 
 
 class _UsageWalker:
-    """Collects clocked processes, registered outputs and integer constants of the whole hierarchy."""
+    """Collects clocked processes, assignments (counter-like state) and integer constants of the whole hierarchy."""
 
-    def __init__(self, top: ast.InstanceSymbol, port_by_symbol: dict[str, str]):
-        self.top = top
+    def __init__(self, port_by_symbol: dict[str, str]):
         self.port_by_symbol = port_by_symbol
         self.clocked: list[_ClockedProcess] = []
-        self.registered: set[str] = set()
         self.constants: set[int] = set()
         self.compared: set[int] = set()
         # (lhs key, lhs width, rhs, clocked): every whole-variable assignment of the hierarchy
@@ -374,10 +373,6 @@ class _UsageWalker:
                 if _assigns_only_constants(body.ifTrue):
                     sync = (name, active_high)
         self.clocked.append(_ClockedProcess(edges=edges, first_condition_signals=tested, sync_reset=sync))
-        for lhs in _assigned_symbols(stmt.stmt):
-            name = self.port_by_symbol.get(_key(lhs))
-            if name:
-                self.registered.add(name)
         return True
 
     def _condition_polarity(self, expr) -> tuple[str, bool] | None:
@@ -548,15 +543,3 @@ def _is_constant(expr) -> bool:
             return False
     return expr.constant is not None if hasattr(expr, "constant") else False
 
-
-def _assigned_symbols(stmt):
-    for assign in _assignments(stmt):
-        lhs = assign.left
-        while isinstance(lhs, (ast.ElementSelectExpression, ast.RangeSelectExpression)):
-            lhs = lhs.value
-        if isinstance(lhs, ast.NamedValueExpression):
-            yield lhs.symbol
-        elif isinstance(lhs, ast.ConcatenationExpression):
-            for op in lhs.operands:
-                if isinstance(op, ast.NamedValueExpression):
-                    yield op.symbol

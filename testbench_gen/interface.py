@@ -12,7 +12,6 @@ class Port:
     direction: str  # "input" | "output" | "inout"
     width: int
     signed: bool = False
-    registered: bool = False  # output driven by a clocked process (directly or through a wire)
 
 
 @dataclass
@@ -81,7 +80,8 @@ class Interface:
     def from_json(cls, data: dict[str, Any]) -> "Interface":
         return cls(
             top=data["top"],
-            ports=[Port(**p) for p in data["ports"]],
+            # `registered` (never read, removed) may still be in stored interfaces
+            ports=[Port(**{k: v for k, v in p.items() if k != "registered"}) for p in data["ports"]],
             clocks=[Clock(**c) for c in data.get("clocks", [])],
             resets=[Reset(**r) for r in data.get("resets", [])],
             parameters=dict(data.get("parameters", {})),

@@ -19,9 +19,8 @@ def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
     """A verdict for a candidate that cannot be simulated, else the name of its top module."""
     # policy, parse and elaboration run in a limited child (frontend.py): a front end the
     # candidate breaks or floods is the candidate's verdict, not an infra_error of the batch
-    front = analyse_bounded(source, name, golden.top, FrontEndLimits(
-        wall_seconds=min(FrontEndLimits.wall_seconds, max(options.min_timeout, 1.0)),
-        memory_bytes=min(FrontEndLimits.memory_bytes, options.memory_mb << 20)))
+    front = analyse_bounded(source, name, golden.top, FrontEndLimits.for_check(options.min_timeout,
+                                                                              options.memory_mb))
     if front.failure:
         return Verdict(VerdictKind.REJECTED, front.failure, backend=backend.name)
     if front.violations:

@@ -3,9 +3,11 @@
 The testbench only replays rows, so every backend sees the same stimulus, and it can be written to a
 file that a person can read. Design choices (see harness.py for the time grid):
 - each seed is one *segment*; every segment starts with all resets asserted together, later segments
-  also assert each reset alone at random points (async resets mid-cycle, sync resets across an edge);
+  also assert each reset alone at random points (async resets mid-cycle, sync resets across an edge),
+  mostly for 1-2 cycles, sometimes for 3 to 32;
 - random data mixes uniform values, corner values (0, all ones, one-hot, MSB set, previous value) and
-  the constants the golden itself uses (case labels, compared literals and their neighbours);
+  the constants the golden itself uses (case labels, compared literals and their neighbours); now and
+  then a wide input keeps its value for up to 32 cycles (an idle bus);
 - several clocks get independent half-periods that change between segments;
 - the horizon varies with the seed (up to `horizon_jitter` more cycles), and a clocked design ends
   with one *long run* that asserts its resets only at the start: each of its phases (up to three:
@@ -29,6 +31,9 @@ HALF_PERIODS = [(1, 3), (3, 1), (1, 2), (2, 1), (1, 1)]  # per segment, for desi
 OE_SUFFIX = "__oe"  # column that says whether the testbench drives an inout port
 HELD_WIDTH = 4  # inputs this narrow are held steady through each phase of the long run
 MAX_LONG_PHASES = 3
+HOLD_START, HOLD_STEPS = 0.003, 64  # per step: a wide input starts to keep its value for 4-64 steps
+LONG_RESET_SHARE = 0.15  # mid-segment resets held 3 .. LONG_RESET_CYCLES cycles instead of 1-2
+LONG_RESET_CYCLES = 32
 
 
 @dataclass(frozen=True)
@@ -116,13 +121,19 @@ class _ValueSource:
                         consts.add(v)
         self.constants = sorted(consts)
         self.prev = 0
+        self.hold_left = 0
 
     def next(self) -> int:
         rng = self.rng
         if self.width == 1:
             value = 1 if rng.random() < self.density else 0
+        elif self.hold_left:  # a bus that stays idle: a design wrong only then used to pass
+            self.hold_left -= 1
+            value = self.prev
         else:
             r = rng.random()
+            if r < HOLD_START:
+                self.hold_left = rng.randint(3, HOLD_STEPS)
             if r < 0.12:
                 value = self.prev
             elif r < 0.30 and self.constants:
@@ -231,8 +242,12 @@ class _Builder:
                     active = True
                 else:
                     if active_left[i] == 0 and rate and seg_rng.random() < rate:
-                        # assert this reset alone: long enough to cover an active edge of the slowest clock
-                        active_left[i] = 2 * slowest * seg_rng.randint(1, 2) if self.clocks else 1
+                        # assert this reset alone: long enough to cover an active edge of the slowest clock,
+                        # now and then for long (a design wrong only after a reset held N cycles passed
+                        # when every hold was 1-2 cycles)
+                        held = seg_rng.randint(1, 2) if seg_rng.random() >= LONG_RESET_SHARE \
+                            else seg_rng.randint(3, LONG_RESET_CYCLES)
+                        active_left[i] = 2 * slowest * held if self.clocks else 1
                     active = active_left[i] > 0
                     if active:
                         active_left[i] -= 1

@@ -11,7 +11,10 @@
   confirmed in simulation turns `equivalent` into `mismatch`.
 - formal: hybrid without the time budget. Formal never decides `equivalent` alone: simulation must
   agree, and a proof of a design whose synthesised model is not what simulation runs (multiple
-  drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted.
+  drivers, undriven nets, loops, incomplete sensitivity: see formal_input.py) is not counted. A
+  candidate yosys cannot read while it reads the golden (`real`, recursion), or whose counterexample
+  simulation does not reproduce (a decoy such as `$isunknown`), is `rejected`: otherwise any construct
+  yosys lacks would switch formal off around a trojan. A formal timeout still leaves simulation alone.
 - cocotb: the Python-driven harness (backends/cocotb_backend.py).
 Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
 """
@@ -22,20 +25,23 @@ from dataclasses import dataclass, replace
 
 from .backends import get_backend
 from .cache import BoundedCache
-from .config import CheckOptions, StrategyOptions
+from .config import CheckOptions, FormalOptions, StrategyOptions
 from .core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
-from .golden import InvalidGolden, prepare_golden
-from .infer import InterfaceError, infer_interface
+from .golden import InvalidGolden, golden_interface, prepare_golden
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
-from .verdict import Verdict, VerdictKind
+from .verdict import FormalKind, FormalStatus, Verdict, VerdictKind
 
 STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
-__all__ = ["STRATEGIES", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
-           "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top"]
+# backends whose `equivalent` is spot-checked with 4-state Icarus (cocotb: when it runs on Verilator);
+# checker.check sends these names here instead of straight to the core
+SPOT_CHECKED = ("verilator", "cocotb")
+__all__ = ["STRATEGIES", "SPOT_CHECKED", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
+           "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top",
+           "golden_is_formal_ready"]
 
 
 @dataclass
@@ -65,8 +71,12 @@ def check_with_strategy(golden: str, candidates: list[str], options: CheckOption
     if kind == "cocotb":
         from .backends.cocotb_backend import check_cocotb
 
-        return check_cocotb(golden, candidates, options, names)
-    return check_batch(golden, candidates, options, names, get_backend(kind))
+        verdicts = check_cocotb(golden, candidates, options, names)
+    else:
+        verdicts = check_batch(golden, candidates, options, names, get_backend(kind))
+    if kind in SPOT_CHECKED:  # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
+        _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
+    return verdicts
 
 
 def _simulate(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
@@ -130,7 +140,7 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
         fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
-    _spot_check_equivalents(golden, candidates, options, names, verdicts)
+    _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
     if redo:
         again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
@@ -140,25 +150,34 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
     return verdicts
 
 
-SPOT_CHECK_SHARE = 20  # Icarus re-checks Verilator's `equivalent`s on this share of the cycles
-
-
 def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
-                            verdicts: list[Verdict]) -> None:
+                            verdicts: list[Verdict], share: int = StrategyOptions.spot_check_share) -> None:
     """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
     that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
-    4-state Icarus run (a twentieth of the cycles, so a slow golden stays cheap) catches them."""
-    same = [i for i, v in enumerate(verdicts) if v.kind is VerdictKind.EQUIVALENT]
+    4-state Icarus run (a twentieth of the cycles by default, `strategy.spot_check_share`, so a slow
+    golden stays cheap) catches them, unless the flaw shows only later than that run reaches.
+
+    Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here.
+    Cost: one Icarus golden run and one Icarus batch over max(50, cycles/share) cycles, only when some
+    candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile error (a
+    construct only Verilator accepts) or timeout leaves it standing, with a note."""
+    same = [i for i, v in enumerate(verdicts)
+            if v.kind is VerdictKind.EQUIVALENT and simulator_of(v.backend) == "verilator"]
     if not same:
         return
-    short = replace(options, cycles=max(50, options.cycles // SPOT_CHECK_SHARE), long_cycles=0)
+    share = max(1, share)
+    short = options if share == 1 else replace(options, cycles=max(50, options.cycles // share), long_cycles=0)
     try:
         spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
-    except InvalidGolden:
-        return  # Icarus cannot run this golden: Verilator's verdicts stand
+    except InvalidGolden as exc:
+        for i in same:  # no 4-state reference: say so rather than imply a spot check happened
+            _note(verdicts[i], f"no 4-state spot check (Icarus cannot run the golden: {str(exc)[:120]})")
+        return
     for i, verdict in zip(same, spot):
         if verdict.kind is VerdictKind.MISMATCH:
-            verdicts[i] = _note(verdict, "4-state Icarus spot check of Verilator's equivalent")
+            verdicts[i] = _note(verdict, f"4-state Icarus spot check of {verdicts[i].backend}'s equivalent")
+        elif verdict.kind is not VerdictKind.EQUIVALENT:
+            _note(verdicts[i], f"4-state spot check inconclusive (Icarus: {verdict.kind})")
 
 
 def _note(verdict: Verdict, text: str) -> Verdict:
@@ -177,7 +196,8 @@ def screened_top(golden: Interface, candidate: str, name: str, options: CheckOpt
 def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options: CheckOptions,
                    timeout: float, giface: Interface | None = None) -> tuple[Verdict | None, FormalResult]:
     """A new verdict when formal overturns or co-signs simulation's `equivalent` (None: the
-    simulation verdict stands alone) and formal's raw result.
+    simulation verdict stands alone) and formal's raw result. A new verdict carries `formal`
+    (FormalStatus); when None is returned, `result.to_status()` says what formal found.
 
     Formal reads what the simulator that decided `sim` compiled, with the same top. It never
     decides `equivalent` alone: a proof co-signs simulation's verdict only when it is about the
@@ -185,9 +205,9 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     reproduces it."""
     if giface is None:
         try:
-            giface = infer_interface(golden, top=options.top, filename="golden.v")
-        except InterfaceError:
-            return None, FormalResult("unsupported", "interface not inferable")
+            giface = golden_interface(golden, options, get_backend("icarus"))
+        except InvalidGolden as exc:
+            return None, FormalResult("unsupported", f"golden interface not inferable: {str(exc)[:200]}")
     simulator = simulator_of(sim.backend)
     ctop = screened_top(giface, candidate, name, options, simulator)
     if ctop is None:
@@ -195,12 +215,20 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     fopts = replace(options.formal, timeout=timeout)
     result = prove(golden, candidate, giface, ctop, fopts, simulator=simulator)
     spent = sim.seconds + result.seconds
+    if result.status == "unsupported" and result.reason.startswith("yosys: ") and \
+            golden_is_formal_ready(golden, giface, fopts, simulator):
+        # yosys models the golden but not this candidate (`real`, recursion, a dual-edge flip-flop):
+        # letting simulation decide alone would let any construct yosys lacks switch formal off
+        # around a trojan
+        return _formal_refused(sim, f"formal cannot model this candidate ({result.reason})", spent,
+                               result), result
     if result.status in ("proven", "bounded"):
         if not result.vouches:
             return None, result
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
                        f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
-                       mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared), result
+                       mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared,
+                       seed=sim.seed, untoggled=sim.untoggled, formal=result.to_status()), result
     if result.status == "counterexample" and fopts.replay:
         # only the column layout is needed: no golden simulation (it may be a long Icarus run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
@@ -217,9 +245,35 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
                            f"missed it), confirmed by replaying it on {simulator}: differs{where}",
                            backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
-                           samples_compared=replayed.samples_compared), result
+                           samples_compared=replayed.samples_compared, seed=sim.seed,
+                           formal=result.to_status()), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"
+        # yosys' model of this candidate is not what the simulator runs ($isunknown, X tricks), and
+        # the solver's one answer may be a decoy that hides a real trojan: never co-signed
+        return _formal_refused(sim, f"formal's model of this candidate differs from its simulation "
+                                    f"({result.reason})", spent, result), result
     return None, result
+
+
+_GOLDEN_READY: "BoundedCache[bool]" = BoundedCache(256)
+
+
+def golden_is_formal_ready(golden: str, giface: Interface, fopts: FormalOptions, simulator: str) -> bool:
+    """Does yosys model the golden (checked against itself, once per golden)? Then a yosys error
+    on a golden-candidate pair is the candidate's doing."""
+    key = (hashlib.sha256(golden.encode()).hexdigest(), simulator, fopts)
+    ready = _GOLDEN_READY.get(key)
+    if ready is None:
+        ready = prove(golden, golden, giface, giface.top, fopts, simulator=simulator).status != "unsupported"
+        _GOLDEN_READY.put(key, ready)
+    return ready
+
+
+def _formal_refused(sim: Verdict, why: str, seconds: float, result: FormalResult) -> Verdict:
+    """`rejected`: simulation said equivalent, but formal cannot check the candidate as simulated."""
+    return Verdict(VerdictKind.REJECTED, f"{why}; the formal backends need a candidate yosys models as "
+                   "the simulator runs it", backend=sim.backend + "+formal", seconds=seconds,
+                   samples_compared=sim.samples_compared, seed=sim.seed, formal=result.to_status())
 
 
 def formal_note(result: FormalResult) -> str:
@@ -255,12 +309,14 @@ def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: l
             continue
         if allowance < 1.0:
             _note(sim, "formal: skipped (hybrid time budget below 1 s)")
+            sim.formal = FormalStatus(FormalKind.SKIPPED, why="hybrid time budget below 1 s")
             continue
-        if giface is None:
-            giface = infer_interface(golden, top=options.top, filename="golden.v")
+        if giface is None:  # cached: simulation inferred it already, in the front end's worker
+            giface = golden_interface(golden, options, get_backend("icarus"))
         verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
             _note(sim, formal_note(result))
+            sim.formal = result.to_status()
         else:
             verdicts[i] = verdict
     return verdicts

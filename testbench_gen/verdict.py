@@ -42,6 +42,49 @@ class Counterexample:
     testbench: str | None = None  # standalone replay testbench (Verilog text)
 
 
+class FormalKind(str, Enum):
+    """What yosys contributed to a verdict (see formal.py and strategies.py)."""
+
+    PROVEN = "proven"  # full proof (combinational SAT, or bounded check closed by induction)
+    BOUNDED = "bounded"  # no difference within `bound` cycles from reset: deeper state is unchecked
+    NOT_COUNTED = "not_counted"  # proven/bounded, but the synthesised model is not what simulation runs
+    COUNTEREXAMPLE = "counterexample"  # the solver found a difference (`confirmed`: simulation agrees)
+    UNSUPPORTED = "unsupported"  # yosys could not model the pair or ran out of time
+    SKIPPED = "skipped"  # not run (e.g. the hybrid time budget was too small)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class FormalStatus:
+    """Formal's part in a verdict, typed so a reward or a filter need not parse the reason text.
+
+    Why: "a full proof" and "a bounded co-signature" differ in what they promise (a trojan past the
+    bound survives the latter), and consumers (the RL reward, the generator's proof check) must be
+    able to tell them apart."""
+
+    kind: FormalKind
+    bound: int = 0  # clock cycles from reset checked (bounded; sequential proven)
+    why: str = ""  # not_counted: the caveats; unsupported/skipped: the reason
+    confirmed: bool = False  # counterexample reproduced in simulation
+    would_be: str = ""  # not_counted: what formal found before the caveats voided it (proven, bounded(K))
+
+    @property
+    def is_full_proof(self) -> bool:
+        return self.kind is FormalKind.PROVEN
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "FormalStatus":
+        data = dict(data)
+        return cls(kind=FormalKind(data.pop("kind")), **data)
+
+
 @dataclass
 class Verdict:
     kind: VerdictKind
@@ -56,10 +99,17 @@ class Verdict:
     seed: int | None = None  # stimulus seed of this check: `--seed` / CheckOptions(seed=...) replays it
     # outputs that never changed value in the golden's trace: a pass says nothing about them
     untoggled: list[str] = field(default_factory=list)
+    # what formal said (hybrid / formal strategies, on simulation's `equivalent`); None: formal did not run
+    formal: FormalStatus | None = None
 
     @property
     def is_equivalent(self) -> bool:
         return self.kind is VerdictKind.EQUIVALENT
+
+    @property
+    def is_proven(self) -> bool:
+        """Equivalent, and formal fully proved it about the simulated design (not only bounded)."""
+        return self.is_equivalent and self.formal is not None and self.formal.is_full_proof
 
     @property
     def is_checked(self) -> bool:
@@ -71,6 +121,7 @@ class Verdict:
         data = asdict(self)
         data["verdict"] = self.kind.value
         del data["kind"]
+        data["formal"] = self.formal.to_json() if self.formal is not None else None
         return data
 
     @classmethod
@@ -83,4 +134,6 @@ class Verdict:
             cex["outputs"] = {k: OutputValue(**v) for k, v in cex["outputs"].items()}
             cex = Counterexample(**cex)
         data.pop("candidate", None)
-        return cls(kind=kind, counterexample=cex, **data)
+        formal = data.pop("formal", None)
+        return cls(kind=kind, counterexample=cex, formal=FormalStatus.from_json(formal) if formal else None,
+                   **data)

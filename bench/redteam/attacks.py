@@ -338,3 +338,56 @@ endmodule
 endmodule
 """, ["icarus", "hybrid"], "priority if: the missing else is a don't-care for synthesis"),
 ]
+
+# ---- session 2 (issue 7 red team): formal switched off by constructs yosys lacks, a reset-hold
+# trojan the stimulus never exercised, a compile-time bomb
+ATTACKS += [
+    Attack("formal_off_real_variable", "add16", HDR16 + """  real r;
+  always @* r = a;
+  assign s = (r == 48879.0 && b == 16'h1234) ? 17'd0 : a + b;
+endmodule
+""", ["hybrid", "formal"], "yosys cannot read `real`: formal `unsupported`, simulation decided alone"),
+    Attack("formal_off_recursive_function", "add16", HDR16 + f"""  function automatic [16:0] f(input [15:0] x, input [15:0] y, input integer n);
+    f = n == 0 ? x + y : f(x, y, n - 1);
+  endfunction
+  assign s = (a == 16'hBEEF && b == 16'h1234) ? 17'd0 : f(a, b, 3);
+endmodule
+""", ["hybrid", "formal"], "yosys cannot size a recursive call: formal `unsupported`"),
+    Attack("formal_decoy_isunknown", "add16", HDR16 + """  assign s = ((a == 16'hBEEF && b == 16'h1234) || $isunknown(a)) ? 17'd0 : a + b;
+endmodule
+""", ["hybrid", "formal"], "yosys' $isunknown gives a counterexample simulation cannot reproduce: the "
+                           "solver's one answer is a decoy, the real trojan is never reported"),
+    Attack("long_reset_trojan", "cnt", HDRC + """  reg [2:0] rc;
+  always @(posedge clk) begin
+    rc <= reset ? (rc == 3'd7 ? 3'd7 : rc + 3'd1) : 3'd0;
+    if (reset) begin if (rc == 3'd3) q <= 8'd1; else q <= 8'd0; end else if (en) q <= q + 8'd1;
+  end
+endmodule
+""", SIM + ["hybrid"], "wrong only when reset is held 4+ cycles: the stimulus held resets 1-2 cycles"),
+    Attack("wide_replication_compile_bomb", "add16", HDR16 + """  wire [4194303:0] w = {262144{a}};
+  assign s = a + b + {16'd0, w[5] & 1'b0};
+endmodule
+""", ["icarus", "auto"], "a 2^22-bit replication: iverilog compiles it for minutes (batch limit 60 s)", True),
+    Attack("max_bitwidth_compile_bomb", "add16", HDR16 + """  wire [16777215:0] w = {1048576{a}};
+  assign s = a + b + {16'd0, w[5] & 1'b0};
+endmodule
+""", ["icarus"], "2^24 bits: past pyslang's own limit (an error it used to ignore), iverilog accepts it", True),
+]
+ATTACKS += [
+    Attack("cocotb_wrong_then_hang", "cnt", next(a.candidate for a in ATTACKS if a.name == "wrong_then_hang"),
+           ["cocotb"], "cocotb's driver wrote its trace only at the end: differs at cycle 2, hangs, got `timeout`"),
+]
+ATTACKS += [
+    Attack("held_input_trojan", "acc", ACC.replace("  always @(posedge clk) begin\n", """  reg [15:0] last; reg [3:0] same;
+  always @(posedge clk) begin
+    last <= d; same <= (d == last) ? (same == 4'd15 ? 4'd15 : same + 4'd1) : 4'd0;
+""").replace("r <= r ^ d;", "r <= (same == 4'd7) ? 16'd0 : r ^ d;"),
+           SIM + ["hybrid"], "wrong once a 16-bit input stays the same for 8 cycles (an idle bus): never drawn"),
+]
+ATTACKS += [
+    Attack("formal_off_dual_edge_flop", "add16", HDR16 + """  reg f;
+  always @(posedge a[0] or negedge a[0]) f <= b[0];
+  assign s = ((a == 16'hBEEF && b == 16'h1234) ? 17'd0 : a + b) | {16'd0, f & 1'b0};
+endmodule
+""", ["hybrid", "formal"], "yosys' proc fails (no file named in the error): formal `unsupported`"),
+]

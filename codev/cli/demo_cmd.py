@@ -31,7 +31,7 @@ class Stage:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="run the whole pipeline on built-in defaults (under a minute on 2 idle cores)",
+    p = sub.add_parser("demo", help="run the whole pipeline on built-in defaults (3-5 minutes on 2 busy cores)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="example:\n  codev demo --out runs/demo")
     p.add_argument("--out", type=Path, default=Path("runs/demo"), help="output folder; rerunning on it resumes")
@@ -56,6 +56,9 @@ def load_demo_config(path: Path) -> dict:
     for key in ("bench", "problems"):
         if not isinstance(data["eval"].get(key), list) or not data["eval"][key]:
             raise UsageError(f"{path}: eval.{key} must be a non-empty list")
+    threads = data.get("torch_threads", 1)
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise UsageError(f"{path}: torch_threads must be a whole number >= 1, got {threads!r}")
     return data
 
 
@@ -130,7 +133,9 @@ def plan(out: Path, config: dict, config_path: Path, bench_root: Path | None, jo
             "eval", ["eval", "--model", str(rl / "final"), "--bench", ",".join(e["bench"]),
                      "--problems", ",".join(e["problems"]), "--n", str(e.get("n", 1)),
                      "--k", ",".join(str(k) for k in e.get("k", [1])), "--max-tokens", str(e.get("max_tokens", 128)),
-                     "--temperature", str(e.get("temperature", 0.2)), "--jobs", str(jobs), *bench, "--out", str(ev)],
+                     "--temperature", str(e.get("temperature", 0.2)),
+                     "--prompt-style", str(e.get("prompt_style", "official")),
+                     *(["--equivalence"] if e.get("equivalence") else []), "--jobs", str(jobs), *bench, "--out", str(ev)],
             lambda: (ev / "summary.json").is_file(), lambda: _eval_line(ev)))
     return stages
 
@@ -154,6 +159,9 @@ def run(args) -> int:
     config = load_demo_config(args.config)
     if args.jobs < 1:
         raise UsageError("--jobs must be >= 1")
+    import torch
+
+    torch.set_num_threads(config.get("torch_threads", 1))  # the stages run in this process
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     wanted = find_bench_root(args.bench_root, fallback=SHARED_BENCHMARKS)

@@ -9,7 +9,7 @@ from codev.train.metrics import read_metrics
 
 REAL_RUN = """## What a real run changes
 - **Model**: `model.path` in the train recipe: a 7B coder (Qwen2.5-Coder-7B-Instruct in CodeV-R1) instead of
-  the ~0.1M-parameter tiny Llama; see `configs/codev_r1_7b.yaml` and `configs/gpu_small.yaml`.
+  the ~0.6M-parameter tiny Llama; see `configs/codev_r1_7b.yaml` and `configs/gpu_small.yaml`.
 - **Endpoint**: the synth config's `llm:` sections name an OpenAI-compatible endpoint (vLLM, DeepSeek-R1 for
   traces) instead of the replayed responses; `codev eval --endpoint URL --model-name NAME` scores served models.
 - **Data**: your own corpus under `sources:` (tens of thousands of modules, not the shipped seed and generator).
@@ -62,13 +62,31 @@ def _training(out: Path) -> list[str]:
     if rl:
         last = {key: (_series(rl, key) or [None])[-1] for key in RL_KEYS}
         lines.append("\nLast RL step: " + ", ".join(f"{key} {_fmt(value)}" for key, value in last.items()) + ".")
-        if last["reward/format_rate"] == 0:
-            lines.append("No completion had the answer format (`<think>` then `<answer>` with a verilog block), so "
-                         "the checker judged none: the synthesised answers run to hundreds of tokens and the recipe caps "
-                         "completions at `rl.max_completion_length`; a real model and a longer cap change that.")
+        lines += ["", *rl_verdict_table(rl)]
     for name in ("sft", "rl"):
         if (out / name / "curves.png").is_file():
             lines.append(f"\n![{name} curves]({name}/curves.png)")
+    return lines
+
+
+def rl_verdict_table(records: list[dict]) -> list[str]:
+    """What the checker said about each RL step's well-formed answers (every generation round counted)."""
+    steps = [r for r in records if "reward/format_rate" in r]
+    kinds = sorted({k.split("/", 1)[1] for r in steps for k in r if k.startswith("verdicts/")})
+    if not kinds:
+        return ["(this RL run logged no checker verdicts)"]
+    lines = ["Checker verdicts in the RL steps (completions with the answer format; the others earn 0 unjudged):", "",
+             "| step | format rate | " + " | ".join(kinds) + " |", "|---:|---:|" + "---:|" * len(kinds)]
+    totals = dict.fromkeys(kinds, 0.0)
+    for r in steps:
+        counts = [r.get(f"verdicts/{k}", 0) for k in kinds]
+        for k, c in zip(kinds, counts):
+            totals[k] += c
+        lines.append(f"| {r['step']} | {100 * r['reward/format_rate']:.0f}% | " + " | ".join(f"{c:.0f}" for c in counts) + " |")
+    lines.append("| all | | " + " | ".join(f"{totals[k]:.0f}" for k in kinds) + " |")
+    if not any(totals.values()):
+        lines.append("\nNo completion had the answer format (`<think>` then `<answer>` with a verilog block), so the "
+                     "checker judged none: raise `rl.max_completion_length` or train the SFT stage longer.")
     return lines
 
 
@@ -81,8 +99,19 @@ def _scores(out: Path) -> list[str]:
         cells = [b.get("problems"), b.get("samples"), b.get("pass@1"), b.get("syntax_rate")]
         shown = [str(c) if i < 2 else ("-" if c is None else f"{100 * c:.1f}%") for i, c in enumerate(cells)]
         lines.append(f"| {name} | " + " | ".join(shown) + " |")
+    for name, b in summary["benchmarks"].items():
+        eq = b.get("equivalence")
+        if eq:
+            lines.append(f"\n{name}: the benchmark's testbench said {_counts(b.get('verdicts'))}; the equivalence "
+                         f"checker against the reference said {_counts(eq['checker_verdicts'])} "
+                         f"({eq['agree']}/{eq['compared']} comparable "
+                         "samples agree).")
     lines.append("\nPer-sample results: [eval/report.md](eval/report.md).")
     return lines
+
+
+def _counts(verdicts) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (verdicts or {}).items()) or "nothing"
 
 
 def write_demo_report(out: Path, stages, times: dict[str, float]) -> Path:

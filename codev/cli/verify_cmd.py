@@ -62,6 +62,9 @@ def verdict_record(candidate: str, verdict: Verdict) -> dict:
         "samples_compared": verdict.samples_compared,
         "seed": verdict.seed,
         "untoggled": verdict.untoggled,
+        # formal's part (hybrid/formal): {kind: proven|bounded|not_counted|counterexample|unsupported|skipped,
+        # bound, why, confirmed, would_be}; null when formal did not run
+        "formal": verdict.formal.to_json() if verdict.formal is not None else None,
     }
     if verdict.detail:
         record["detail"] = verdict.detail

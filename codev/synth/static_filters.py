@@ -12,8 +12,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Iterator
 
-from testbench_gen import InterfaceError, infer_interface
 from testbench_gen.backends import get_backend
+from testbench_gen.frontend import analyse_golden_bounded
 from testbench_gen.infer import has_syntax_errors
 from testbench_gen.policy import scan
 from testbench_gen.sandbox import Limits, clean_paths, sandbox_dir
@@ -66,12 +66,14 @@ def judge(item: Item, config: FilterConfig) -> Outcome:
     violation = policy_violation(item.code)
     if violation:
         return Outcome(item, False, "forbidden_construct", violation)
-    try:
-        iface = infer_interface(item.code, top=item.top)
-    except InterfaceError as exc:
-        return Outcome(item, False, "no_interface", str(exc))
-    except Exception as exc:  # noqa: BLE001 - a pyslang failure on odd code is this item's problem only
-        return Outcome(item, False, "no_interface", f"{type(exc).__name__}: {exc}")
+    # elaborated in the checker's limited front-end worker: a corpus is untrusted text, and a
+    # 262k-instance tree or a 2e9-step constant function must cost this item, not the run
+    front = analyse_golden_bounded(item.code, "item.v", item.top)
+    if front.failure:
+        return Outcome(item, False, "front_end_limit", front.failure)
+    iface = front.interface
+    if iface is None:
+        return Outcome(item, False, "no_interface", front.interface_error)
     if not iface.inputs:
         return Outcome(item, False, "no_inputs", f"module {item.top} has no input ports")
     if not iface.outputs:

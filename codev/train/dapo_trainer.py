@@ -15,6 +15,7 @@ from collections import Counter
 
 import torch
 from accelerate.utils import gather, gather_object
+from testbench_gen import VerdictKind
 from trl import GRPOTrainer
 
 from .algorithm import (KeepRatio, dapo_loss, group_advantages, group_spread, keep_groups, mask_unscored,
@@ -37,6 +38,8 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         self._rng = random.Random(self.args.seed * 1000 + self.accelerator.process_index)
         self._round_rewards: torch.Tensor | None = None
         self._round_statuses: list[str] = []
+        self._round_verdicts: list[str] = []
+        self._step_verdicts: Counter = Counter()
         self._seconds = Counter()
         self._update_logged_at = 0
         self._score_total = 0.0
@@ -62,6 +65,7 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         self._round_rewards = rewards
         self._round_statuses = gather_object([s.status for s in self.equivalence.last_scores])
         self._round_equivalent = sum(gather_object([int(s.equivalent) for s in self.equivalence.last_scores]))
+        self._round_verdicts = gather_object([s.verdict for s in self.equivalence.last_scores if s.verdict])
         self._seconds["reward"] += time.perf_counter() - start
         return rewards
 
@@ -96,11 +100,13 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         G, P, rank = self.num_generations, self.accelerator.num_processes, self.accelerator.process_index
         need = len(inputs) // G  # groups per process
         rounds, statuses_all, equivalent_all = [], Counter(), 0
+        self._step_verdicts = Counter()
         kept_local = [0] * P
         n_prompts, round_inputs, sampled = need, inputs, 0
         while True:
             out, rewards, statuses, equivalent = self._score_round(round_inputs)
             statuses_all.update(statuses)
+            self._step_verdicts.update(self._round_verdicts)
             equivalent_all += equivalent
             keep = keep_groups(rewards, G) if self.sampling.dynamic else torch.ones(len(rewards) // G, dtype=bool)
             per_rank = keep.view(P, n_prompts)
@@ -167,6 +173,8 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         m["reward/format_rate"].append(1.0 - statuses["bad_format"] / max(1, total))
         for reason in MASKED:
             m[f"masked/{reason}"].append(statuses[reason])
+        for kind in VerdictKind:  # what the checker said about the well-formed answers of this step
+            m[f"verdicts/{kind.value}"].append(self._step_verdicts[kind.value])
         for part in ("generate", "reward"):
             m[f"time/{part}"].append(self._seconds.pop(part, 0.0))
         m["time/generate_and_score"].append(seconds)

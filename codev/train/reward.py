@@ -36,6 +36,7 @@ class SampleScore:
     reward: float | None      # None: masked out of the loss (see status)
     status: str               # one of STATUSES
     equivalent: bool = False
+    verdict: str = ""         # the deciding checker verdict kind ("" when the checker never saw it: bad format)
 
 
 @dataclass
@@ -44,6 +45,11 @@ class RewardSettings:
     graded: bool = False          # partial credit from the per-output mismatch rate (always measured)
     graded_scale: float = 0.5     # the most a non-equivalent answer can earn when graded (< 1)
     backend: str = "icarus"       # checker backend; "hybrid" adds formal confirmation of `equivalent`
+    # hybrid/formal only: an `equivalent` earns 1 only with a full formal proof (Verdict.formal proven);
+    # one that formal bounded (a trojan deeper than the bound survives), could not count or could not
+    # run earns `unproven_reward` instead. False (default): every `equivalent` earns 1, as before.
+    require_full_proof: bool = False
+    unproven_reward: float = 0.5
     workers: int = 0              # checker processes (0: all cores)
     cycles: int = 500
     timeout: float = 30.0
@@ -53,26 +59,31 @@ class RewardSettings:
 
 
 def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
-                 graded_scale: float = 0.5) -> SampleScore:
+                 graded_scale: float = 0.5, require_full_proof: bool = False,
+                 unproven_reward: float = 0.5) -> SampleScore:
     """Reward for one sample judged against one or several goldens (the max over goldens).
 
-    Bad format: 0. Some golden says equivalent: 1. Otherwise, if any golden could not judge (timeout,
+    Bad format: 0. Some golden says equivalent: 1 (with `require_full_proof`, 1 only when some golden's
+    `equivalent` is fully proven by formal, else `unproven_reward`). Otherwise, if any golden could not judge (timeout,
     infra error, invalid golden) the sample is masked, since that golden might have said equivalent.
     Otherwise 0, or graded_scale * (1 - mean per-output mismatch rate), maximised over goldens.
     """
     if not format_ok:
         return SampleScore(0.0, "bad_format")
     if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
-        return SampleScore(1.0, "scored", True)
+        if require_full_proof and not any(v.is_proven for v in verdicts):
+            return SampleScore(unproven_reward, "scored", True, VerdictKind.EQUIVALENT.value)
+        return SampleScore(1.0, "scored", True, VerdictKind.EQUIVALENT.value)
     if any(v.kind is VerdictKind.INVALID_GOLDEN for v in verdicts):
-        return SampleScore(None, "invalid_golden")
+        return SampleScore(None, "invalid_golden", verdict=VerdictKind.INVALID_GOLDEN.value)
     for v in verdicts:
         if not v.is_checked:
-            return SampleScore(None, v.kind.value)
+            return SampleScore(None, v.kind.value, verdict=v.kind.value)
+    first = verdicts[0].kind.value if verdicts else ""
     if graded and verdicts:
         best = max(_graded(v) for v in verdicts)
-        return SampleScore(graded_scale * best, "scored")
-    return SampleScore(0.0, "scored")
+        return SampleScore(graded_scale * best, "scored", verdict=first)
+    return SampleScore(0.0, "scored", verdict=first)
 
 
 def _graded(verdict: Verdict) -> float:
@@ -127,8 +138,10 @@ class EquivalenceReward:
         for g, verdicts in zip(keys, results):
             for i, verdict in zip(jobs[g], verdicts):
                 per_sample[i].append(verdict)
-        self.last_scores = [score_sample(a is not None, per_sample[i], self.settings.graded,
-                                         self.settings.graded_scale) for i, a in enumerate(answers)]
+        s = self.settings
+        self.last_scores = [score_sample(a is not None, per_sample[i], s.graded, s.graded_scale,
+                                         s.require_full_proof, s.unproven_reward)
+                            for i, a in enumerate(answers)]
         for i, score in enumerate(self.last_scores):
             if score.status == "invalid_golden" and ids[i] not in self.invalid_goldens:
                 self.invalid_goldens.add(ids[i])

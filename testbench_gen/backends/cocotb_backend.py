@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cache import BoundedCache
-from ..compare import compare_traces as compare_recorded
+from ..compare import compare_traces as compare_recorded, score_trace, verdict_from_result
 from ..config import CheckOptions
 from ..core import BatchItem, candidate_budget, check_batch
 from ..coverage import never_known, untoggled_outputs
@@ -51,6 +51,7 @@ COCOTB_VERILATOR_MAKEFLAGS = "OPT_FAST=-O0 OPT_GLOBAL=-O0"
 class _Recorded:
     trace: list[str]
     seconds: float
+    complete: bool = True  # False: the whole lines a run recorded before it stopped (hang, crash)
 
 
 def verilator_for_cocotb() -> VerilatorBackend:
@@ -128,7 +129,7 @@ class CocotbBackend:
         if self.golden_rerun is None:
             source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
             rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
-            self.golden_rerun = rec is not None and len(rec.trace) == len(golden_run.expected)
+            self.golden_rerun = rec is not None and rec.complete and len(rec.trace) == len(golden_run.expected)
         return self.golden_rerun
 
     def compare(self, golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions) -> dict[int, Verdict]:
@@ -178,7 +179,22 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         trace = wd / "trace.bin"
         if res.returncode == 0 and trace.exists():
             return _Recorded(trace.read_text().split(), res.seconds), res
-    return None, res
+        prefix = _partial_trace(wd / "trace.bin.part", iface)
+    return (_Recorded(prefix, res.seconds, complete=False) if prefix else None), res
+
+
+def _partial_trace(path: Path, iface) -> list[str]:
+    """The whole, well-formed lines a stopped run recorded (the last may be cut), for scoring."""
+    if not path.exists():
+        return []
+    width = sum(p.width for p in compared_ports(iface))
+    lines = path.read_text(errors="replace").split("\n")[:-1]  # the last one lacks its newline
+    good = []
+    for line in lines:
+        if len(line) != width or not re.fullmatch("[01xz]*", line):
+            break
+        good.append(line)
+    return good
 
 
 def _limits(options: CheckOptions, wall: float) -> Limits:
@@ -195,7 +211,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
         return cached
     source = "`resetall\n`timescale 1ns/1ps\n" + golden
     rec, res = _record(source, base.interface.top, base, backend, options, options.timeout)
-    if rec is None:
+    if rec is None or not rec.complete:
         raise InvalidGolden("cocotb run of the golden failed: " + _tail(res))
     if len(rec.trace) != base.plan.samples and not os.environ.get("CODEV_COCOTB_USER"):
         raise InvalidGolden(f"cocotb run of the golden recorded {len(rec.trace)} of "
@@ -231,6 +247,14 @@ def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBa
     prepared = prepare(cand, top, "cocotb", name)
     limits = _limits(options, budget)
     rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options, budget)
+    if rec is not None and not rec.complete:  # differs before it hung or crashed: its verdict
+        result = score_trace(run, rec.trace, options)
+        if result.fails:
+            verdict = verdict_from_result(result, len(rec.trace), run, options, backend.name)
+            verdict.reason += " (then the run stopped: " + ("timed out)" if res.timed_out else
+                                                             f"exit status {res.returncode})")
+            return verdict
+        rec = None
     if rec is None:
         if res.timed_out:
             return Verdict(VerdictKind.TIMEOUT, f"cocotb run exceeded {budget:.1f} s")

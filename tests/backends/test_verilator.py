@@ -94,3 +94,48 @@ def test_difference_only_where_golden_is_x_passes_as_under_icarus(verilator, ica
     vl = check(golden, [cand], OPTS)[0]
     assert vl.kind is VerdictKind.EQUIVALENT and vl.backend == "verilator"
     assert check(golden, [cand], CheckOptions(cycles=400, seed=0))[0].kind is VerdictKind.EQUIVALENT
+
+
+MUX = "module TopModule(input en, input [7:0] d, output [7:0] y);\n  assign y = en ? d : 8'd0;\nendmodule\n"
+TWO_STATE_FOOLS = {  # wrong under 4-state semantics, equal to MUX in a 2-state simulation
+    "float.v": MUX.replace("8'd0;", "8'bz;"),  # z where the golden drives 0
+    "short.v": MUX.replace("  assign", "  assign y = 8'd0;\n  assign"),  # two drivers on the output
+    "powerup.v": MUX.replace("  assign y = en", "  reg [1:0] m;\n  assign y = (m == 2'b01) ? 8'd0 : en"),
+}
+
+
+def test_explicit_verilator_spot_checks_its_equivalents(verilator, icarus):
+    """`--backend verilator` must not pass what only 2-state simulation accepts: alone and in a batch
+    between a correct and a wrong mate, whose verdicts stay their own."""
+    wrong = MUX.replace("d : 8'd0", "~d : 8'd0")
+    opts = CheckOptions(backend="verilator", cycles=200)
+    batch = check(MUX, [MUX, wrong, *TWO_STATE_FOOLS.values()], opts)
+    assert [v.kind for v in batch] == [VerdictKind.EQUIVALENT] + [VerdictKind.MISMATCH] * 4, [v.reason for v in batch]
+    assert batch[0].backend == "verilator" and "spot check" not in batch[0].reason
+    assert all("4-state Icarus spot check" in v.reason for v in batch[2:])
+    alone = check(MUX, [TWO_STATE_FOOLS["float.v"]], opts)[0]
+    assert alone.kind is VerdictKind.MISMATCH and "spot check" in alone.reason
+
+
+ACC = """module TopModule(input clk, input reset, input [15:0] d, output reg [7:0] q, output reg [15:0] r);
+  always @(posedge clk) if (reset) begin q <= 0; r <= 0; end else begin q <= q + 8'd1; r <= r ^ d; end
+endmodule
+"""
+# correct until 120 cycles after reset, then a second driver shorts `r` (x in 4 states, unseen in 2)
+LATE_SHORT = """module TopModule(input clk, input reset, input [15:0] d, output reg [7:0] q, output [15:0] r);
+  reg [15:0] rr; reg [9:0] n;
+  always @(posedge clk) if (reset) begin q <= 0; rr <= 0; n <= 0; end
+    else begin q <= q + 8'd1; rr <= rr ^ d; n <= (n == 10'd1023) ? n : n + 10'd1; end
+  assign r = rr;
+  assign r = (n > 10'd120) ? 16'd0 : 16'bz;
+endmodule
+"""
+
+
+def test_a_full_length_spot_check_catches_a_late_four_state_flaw(verilator, icarus):
+    """The default spot check (cycles/20) ends before this flaw shows; share 1 runs all of it."""
+    from testbench_gen.config import StrategyOptions
+
+    opts = CheckOptions(backend="verilator", cycles=1000, seed=3, strategy=StrategyOptions(spot_check_share=1))
+    verdict = check(ACC, [LATE_SHORT], opts)[0]
+    assert verdict.kind is VerdictKind.MISMATCH and "spot check" in verdict.reason, verdict.reason

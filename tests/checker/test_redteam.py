@@ -72,6 +72,19 @@ def test_wrong_then_hang_is_a_mismatch_not_a_timeout():
     assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
 
 
+@pytest.mark.slow  # cocotb builds and runs each design in its own process, the hang for its budget
+def test_wrong_then_hang_is_a_mismatch_under_cocotb_too():
+    """cocotb's driver wrote its trace only at the end: a hang lost every line, so a design wrong
+    from cycle 2 got `timeout` (a reward does not count that as wrong). It now writes as it goes."""
+    from testbench_gen.backends.cocotb_backend import CocotbBackend
+
+    if not CocotbBackend().available():
+        pytest.skip("cocotb not installed")
+    opts = CheckOptions(backend="cocotb", cycles=200, seeds=1, min_timeout=2.0, timeout=6.0)
+    kinds = [v.kind for v in check(CNT, [CNT, WRONG_THEN_HANG, CNT.replace("8'd1", "8'd3")], opts)]
+    assert kinds == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.MISMATCH]
+
+
 MUX = "module TopModule(input en, input [7:0] d, output [7:0] y);\n  assign y = en ? d : 8'd0;\nendmodule\n"
 # each is equivalent under 2-state Verilator and wrong in 4-state simulation and in hardware
 TWO_STATE_ARTEFACTS = [

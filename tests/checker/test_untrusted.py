@@ -559,3 +559,90 @@ def test_a_flag_at_the_end_of_a_counter_chain_is_reached(bench_root):
     no_pm = golden.replace("if (enable[6]) pm <= ~pm;", "")
     assert no_pm != golden
     caught_alone_and_in_batch(golden, no_pm, golden, CheckOptions(seed=1))
+
+
+# ---- issue 7, second red team: formal switched off, a reset-hold trojan, a compile-time bomb
+ADDER = "module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n  assign s = a + b;\nendmodule\n"
+ADDER_WRONG = ADDER.replace("a + b", "a - b")
+MAGIC_PAIR = "(a == 16'hBEEF && b == 16'h1234)"
+FORMAL_OFF = {  # a magic-input trojan random simulation misses, plus something yosys cannot model
+    "real variable": f"  real r;\n  always @* r = a;\n  assign s = (r == 48879.0 && b == 16'h1234) ? 17'd0 : a + b;\n",
+    "recursive function": "  function automatic [16:0] f(input [15:0] x, input [15:0] y, input integer n);\n"
+                          "    f = n == 0 ? x + y : f(x, y, n - 1);\n  endfunction\n"
+                          f"  assign s = {MAGIC_PAIR} ? 17'd0 : f(a, b, 3);\n",
+    "$isunknown decoy": f"  assign s = ({MAGIC_PAIR} || $isunknown(a)) ? 17'd0 : a + b;\n",
+    # yosys' proc fails with an error that names no file
+    "dual-edge flip-flop": "  reg f;\n  always @(posedge a[0] or negedge a[0]) f <= b[0];\n"
+                           f"  assign s = ({MAGIC_PAIR} ? 17'd0 : a + b) | {{16'd0, f & 1'b0}};\n",
+}
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None or shutil.which("iverilog") is None, reason="needs yosys, iverilog")
+@pytest.mark.parametrize("name", sorted(FORMAL_OFF))
+def test_hybrid_cannot_be_switched_off_by_a_construct_yosys_cannot_model(name):
+    """yosys refusing the candidate (or answering with a counterexample simulation cannot reproduce,
+    a decoy that hides the real one) used to leave simulation's `equivalent` standing."""
+    attack = "module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n" + FORMAL_OFF[name] + "endmodule\n"
+    options = CheckOptions(backend="hybrid", cycles=200, seeds=1)
+    alone = check(ADDER, [attack], options)[0]
+    assert alone.kind is VerdictKind.REJECTED and "formal" in alone.reason, alone
+    assert [v.kind for v in check(ADDER, [ADDER, ADDER_WRONG, attack], options)] == [
+        VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None or shutil.which("iverilog") is None, reason="needs yosys, iverilog")
+def test_a_golden_yosys_cannot_model_leaves_simulation_to_decide():
+    """The rejection above is for the candidate's doing only: with such a golden, correct candidates pass."""
+    golden = ADDER.replace("  assign s = a + b;", "  real r;\n  always @* r = a;\n  assign s = a + b + (r < 0.0);")
+    options = CheckOptions(backend="hybrid", cycles=200, seeds=1)
+    assert [v.kind for v in check(golden, [ADDER, ADDER_WRONG], options)] == [VerdictKind.EQUIVALENT,
+                                                                              VerdictKind.MISMATCH]
+
+
+COUNTER = ("module top(input clk, input rst, input en, output reg [7:0] q);\n"
+           "  always @(posedge clk) if (rst) q <= 8'd0; else if (en) q <= q + 8'd1;\nendmodule\n")
+# loads 1 instead of 0 on the 4th consecutive cycle in reset: every hold used to be 1-2 cycles
+LONG_RESET = """module top(input clk, input rst, input en, output reg [7:0] q);
+  reg [2:0] held;
+  always @(posedge clk) begin
+    held <= rst ? (held == 3'd7 ? 3'd7 : held + 3'd1) : 3'd0;
+    if (rst) begin if (held == 3'd3) q <= 8'd1; else q <= 8'd0; end else if (en) q <= q + 8'd1;
+  end
+endmodule
+"""
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+def test_a_trojan_behind_a_long_reset_is_caught():
+    for seed in (1, 2):  # the old stimulus passed it under seeds 0, 1, 2 (12 of 20 seeds)
+        assert check(COUNTER, [LONG_RESET], CheckOptions(seed=seed))[0].kind is VerdictKind.MISMATCH
+    caught_alone_and_in_batch(COUNTER, LONG_RESET, COUNTER, CheckOptions(seed=0))
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+@pytest.mark.parametrize("bits, copies", [(1 << 22, 1 << 18), (1 << 24, 1 << 20)])
+def test_a_vector_too_wide_to_compile_is_rejected_before_the_compiler(bits, copies):
+    """A 2-line replication held iverilog for the batch's 60 s compile limit, then 30 s alone."""
+    attack = ("module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n"
+              f"  wire [{bits - 1}:0] w = {{{copies}{{a}}}};\n  assign s = a + b + {{16'd0, w[5] & 1'b0}};\nendmodule\n")
+    start = time.monotonic()
+    verdicts = check(ADDER, [ADDER, ADDER_WRONG, attack], CheckOptions(cycles=100, seeds=1))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.REJECTED]
+    assert time.monotonic() - start < 20, verdicts[2]
+
+
+XOR_ACC = ("module top(input clk, input rst, input [15:0] d, output reg [15:0] r);\n"
+           "  always @(posedge clk) if (rst) r <= 0; else r <= r ^ d;\nendmodule\n")
+# clears r once d has kept its value for 8 cycles: wide inputs used to change (almost) every cycle
+HELD_INPUT = XOR_ACC.replace("  always @(posedge clk) if", """  reg [15:0] last; reg [3:0] same;
+  always @(posedge clk) begin
+    last <= d; same <= (d == last) ? (same == 4'd15 ? 4'd15 : same + 4'd1) : 4'd0;
+  end
+  always @(posedge clk) if""").replace("r <= r ^ d;", "r <= (same == 4'd7) ? 16'd0 : r ^ d;")
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+def test_a_trojan_behind_an_idle_input_is_caught():
+    assert HELD_INPUT != XOR_ACC
+    assert check(XOR_ACC, [HELD_INPUT], CheckOptions(seed=1))[0].kind is VerdictKind.MISMATCH
+    caught_alone_and_in_batch(XOR_ACC, HELD_INPUT, XOR_ACC, CheckOptions(seed=0))

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from codev.cli import main
+from codev.cli.demo_report import rl_verdict_table
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
@@ -18,8 +19,9 @@ def minimal_config(tmp_path: Path) -> Path:
     for section in ("synth", "train"):
         data[section]["base"] = str(CONFIGS / data[section]["base"])
     data["synth"]["override"]["generator"]["n"] = 3
+    data["train"]["override"]["model"] = {"tiny_hidden": 32, "tiny_layers": 2, "tiny_vocab": 512}
     data["train"]["override"]["sft"].update(max_steps=2, save_steps=1, logging_steps=1)
-    data["train"]["override"]["rl"].update(max_steps=1)
+    data["train"]["override"]["rl"].update(max_steps=1, max_completion_length=32)
     data["eval"].update(problems=["Prob001_zero", "adder_8bit"], max_tokens=16)
     path = tmp_path / "demo.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -64,6 +66,9 @@ def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     bad.write_text("synth: {}\ntrain: {}\neval: {bench: [rtllm-v2]}\n")
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
     assert "eval.problems must be a non-empty list" in capsys.readouterr().err
+    bad.write_text("synth: {}\ntrain: {}\neval: {bench: [rtllm-v2], problems: [alu]}\ntorch_threads: 0\n")
+    assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
+    assert "torch_threads must be a whole number >= 1" in capsys.readouterr().err
     assert main(["demo", "--config", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml: file not found" in capsys.readouterr().err
 
@@ -80,5 +85,19 @@ def test_whole_demo_on_a_minimal_recipe(tmp_path, bench_root, capsys):
     assert summary["benchmarks"]["rtllm-v2"]["problems"] == 1
     report = (out / "report.md").read_text()
     assert "| verilogeval-v2-spec-to-rtl | 1 | 1 |" in report and "rl/curves.png" in report
+    assert "Checker verdicts in the RL steps" in report and "| 1 |" in report  # one row per RL step
+    assert "the equivalence checker against the reference said" in report  # eval runs with --equivalence
     assert main(args) == 0
     assert capsys.readouterr().out.count("done in an earlier run, skipped") == 4
+
+
+def test_rl_verdict_table_sums_the_steps():
+    records = [{"step": 1, "reward/format_rate": 0.5, "verdicts/equivalent": 1, "verdicts/mismatch": 3},
+               {"step": 1, "loss": 0.1},  # a plain log line: not a step row
+               {"step": 2, "reward/format_rate": 0.25, "verdicts/equivalent": 0, "verdicts/mismatch": 2}]
+    lines = rl_verdict_table(records)
+    assert "| step | format rate | equivalent | mismatch |" in lines
+    assert "| 1 | 50% | 1 | 3 |" in lines and "| 2 | 25% | 0 | 2 |" in lines
+    assert lines[-1] == "| all | | 1 | 5 |"
+    assert "No completion had the answer format" in rl_verdict_table([{"step": 1, "reward/format_rate": 0.0,
+                                                                   "verdicts/equivalent": 0}])[-1]

@@ -53,3 +53,21 @@ def test_filter_command_writes_kept_and_dropped_and_resumes(tmp_path, synth_cli,
     (tmp_path / "bad.jsonl").write_text('{"code": "module m; endmodule"}\n')
     status, _, err = synth_cli("filter", "--input", tmp_path / "bad.jsonl", "--out", tmp_path / "o2")
     assert status == 2 and "bad.jsonl:1: needs \"id\" and \"code\"" in err
+
+
+BOMB = """module r #(parameter D = 18) (input a, output y);
+  generate if (D == 0) begin : leaf assign y = a; end else begin : node
+    wire y0, y1; r #(.D(D-1)) u0(.a(a), .y(y0)); r #(.D(D-1)) u1(.a(a), .y(y1)); assign y = y0 & y1;
+  end endgenerate
+endmodule
+module top(input a, output y);
+  r #(.D(18)) tree(.a(a), .y(y));
+endmodule
+"""
+
+
+def test_elaboration_bomb_costs_only_its_item(iverilog):
+    """A corpus is untrusted: a 262k-instance tree is elaborated in the limited front-end worker."""
+    bomb = judge(Item("bomb", BOMB, "top", "t"), FilterConfig())
+    assert not bomb.kept and bomb.reason == "front_end_limit", (bomb.reason, bomb.detail)
+    assert judge(Item("good", GOOD, "inv", "t"), FilterConfig()).kept  # the worker is back for the next item

@@ -65,6 +65,8 @@ def test_reward_with_real_checker(checker):
     out = reward(prompts=[[]] * 4, completions=completions, golden=[golden] * 4, id=["p"] * 4)
     assert out == [1.0, 0.0, 0.0, 0.0]
     assert [s.status for s in reward.last_scores] == ["scored", "scored", "bad_format", "scored"]
+    # the deciding verdict is kept per sample (the demo report counts them); bad format never reaches the checker
+    assert [s.verdict for s in reward.last_scores] == ["equivalent", "mismatch", "", "interface_mismatch"]
 
 
 def test_invalid_golden_is_masked_and_logged(checker, caplog):
@@ -88,3 +90,29 @@ def test_max_over_several_goldens(checker):
                  golden=[DESIGNS["or2"][1].replace("or2", "and2"), DESIGNS["or2"][1].replace("or2", "and2")],
                  meta=['{"goldens": ["%s"]}' % golden.replace("\n", "\\n")] * 2)
     assert out == [1.0, 0.0]
+
+
+def test_require_full_proof_tells_a_proof_from_a_bounded_co_signature():
+    from testbench_gen import FormalKind, FormalStatus
+
+    proven = Verdict(VerdictKind.EQUIVALENT, "", formal=FormalStatus(FormalKind.PROVEN))
+    bounded = Verdict(VerdictKind.EQUIVALENT, "", formal=FormalStatus(FormalKind.BOUNDED, bound=4))
+    voided = Verdict(VerdictKind.EQUIVALENT, "", formal=FormalStatus(FormalKind.NOT_COUNTED, why="multiple drivers"))
+    # default: today's behaviour, every equivalent earns 1
+    assert score_sample(True, [bounded]).reward == 1.0
+    for v in (bounded, voided, V("equivalent")):
+        s = score_sample(True, [v], require_full_proof=True, unproven_reward=0.25)
+        assert s.reward == 0.25 and s.equivalent
+    assert score_sample(True, [bounded, proven], require_full_proof=True, unproven_reward=0.25).reward == 1.0
+    assert score_sample(True, [V("mismatch")], require_full_proof=True).reward == 0.0
+
+
+def test_require_full_proof_needs_a_formal_backend():
+    from codev.train.config import ConfigError
+    from codev.train.rl import checker_options
+
+    with pytest.raises(ConfigError, match="hybrid or formal"):
+        checker_options(RewardSettings(require_full_proof=True))
+    with pytest.raises(ConfigError, match="unproven_reward"):
+        checker_options(RewardSettings(backend="hybrid", require_full_proof=True, unproven_reward=2.0))
+    assert checker_options(RewardSettings(backend="hybrid", require_full_proof=True)).backend == "hybrid"

@@ -52,7 +52,7 @@ def _check_rl_run(out: Path, processes: int) -> None:
         assert math.isfinite(r["loss"])
         assert r["time/generate"] > 0 and r["time/reward"] > 0
         for key in ("reward/pass_rate", "reward/format_rate", "masked/timeout", "masked/infra_error",
-                    "completions/mean_length", "time/update"):
+                    "completions/mean_length", "time/update", "verdicts/equivalent", "verdicts/compile_error"):
             assert key in r
     assert (out / "final" / "model.safetensors").is_file()
     assert list(out.glob("runs/*/events.out.tfevents.*")), "TensorBoard events missing"

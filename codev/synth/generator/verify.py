@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from testbench_gen import CheckJob, CheckOptions, VerdictKind, check_many
+from testbench_gen import CheckJob, CheckOptions, Verdict, VerdictKind, check_many
 
 from testbench_gen.formal import yosys_command
 
@@ -37,9 +37,10 @@ def options_for(design: Design, options: CheckOptions) -> CheckOptions:
     return replace(options, cycles=max(options.cycles, design.min_cycles))
 
 
-def is_proof(verdict) -> bool:
-    """A formal co-signature that is a full proof: simulation decided, yosys proved (not a bounded run)."""
-    return verdict.backend.endswith("+formal") and "formal: proven" in verdict.reason
+def is_proof(verdict: Verdict) -> bool:
+    """A formal co-signature that is a full proof: simulation decided, yosys proved (not a bounded run,
+    not a proof voided by caveats). Reads the typed `Verdict.formal`, never the reason text."""
+    return verdict.is_proven
 
 
 def jobs_for(design: Design, options: CheckOptions, formal: bool) -> list[CheckJob]:

@@ -1,0 +1,52 @@
+"""What the 4-state Icarus spot check adds to an explicit `--backend verilator` check.
+
+Verilator is 2-state, so every Verilator `equivalent` is re-run briefly on Icarus (strategies.py).
+This times the same batch of correct candidates with and without that spot check (fresh stimulus
+seed per call, so nothing is served from the golden caches) and prints medians and their ratio.
+
+    python bench/verilator_spot_check.py [--candidates N] [--cycles N] [--reps N]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import testbench_gen.checker as checker  # noqa: E402
+from testbench_gen import CheckOptions, check  # noqa: E402
+
+COUNTER = """module TopModule(input clk, input reset, input en, output reg [3:0] q);
+  always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 1;
+endmodule
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="example: python bench/verilator_spot_check.py --candidates 4 --reps 3")
+    ap.add_argument("--candidates", type=int, default=4)
+    ap.add_argument("--cycles", type=int, default=2000)
+    ap.add_argument("--reps", type=int, default=3)
+    args = ap.parse_args()
+    medians = {}
+    for label, spot in (("with spot check", checker.SPOT_CHECKED), ("without", ())):
+        checker.SPOT_CHECKED = spot  # the dispatcher's switch: () sends `verilator` straight to the core
+        times = []
+        for _ in range(args.reps):
+            start = time.monotonic()
+            verdicts = check(COUNTER, [COUNTER] * args.candidates, CheckOptions(backend="verilator", cycles=args.cycles))
+            times.append(time.monotonic() - start)
+            assert all(v.is_equivalent for v in verdicts), [v.reason for v in verdicts]
+        medians[label] = statistics.median(times)
+        print(f"{label:16} {' '.join(f'{t:.2f}' for t in times)} s  median {medians[label]:.2f} s", flush=True)
+    a, b = medians.values()
+    print(f"ratio {a / b:.2f}x, {a - b:.2f} s per call for {args.candidates} candidates, {args.cycles} cycles")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
