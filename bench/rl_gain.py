@@ -31,12 +31,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def generate(out: Path, n: int, seed: int, extra: list[str]) -> float:
-    # --no-decontam: scored only on held-out generated problems, so the VerilogEval/RTLLM screen is not needed
+    # decontaminated like every generator run (never train on benchmark problems): needs the benchmarks
+    # ($CODEV_BENCH_ROOT, `codev bench fetch`, or ../shared/benchmarks beside the checkout)
     if (out / "rl.jsonl").is_file() and (out / "summary.json").is_file():
         return 0.0
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "codev", "synth", "generate", "--n", str(n), "--seed", str(seed),
-                    "--out", str(out), "--no-formal", "--no-decontam", *extra], check=True, cwd=ROOT,
+                    "--out", str(out), "--no-formal", *extra], check=True, cwd=ROOT,
                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
     return time.perf_counter() - start
 

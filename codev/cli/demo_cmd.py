@@ -16,7 +16,6 @@ import yaml
 from codev.cli import UsageError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
-SHARED_BENCHMARKS = Path("../shared/benchmarks")
 TIMES_FILE = "stage_times.json"
 STAGE_NAMES = ("synth", "sft", "rl", "eval")
 
@@ -152,7 +151,7 @@ def _pct(value) -> str:
 
 def run(args) -> int:
     from codev.cli import main as codev_main
-    from codev.eval.userconfig import find_bench_root
+    from codev.eval.userconfig import SHARED_BENCHMARKS, find_bench_root
 
     from .demo_report import write_demo_report
 

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
         "--bench-root",
         type=Path,
         help=f"folder with verilogeval_v1/ ... rtllm_v2/ (default: ${BENCH_ROOT_ENV}, else bench_root in "
-        "~/.config/codev/config.yaml, which `codev bench fetch` records)",
+        "~/.config/codev/config.yaml, which `codev bench fetch` records, else ../shared/benchmarks)",
     )
     p.add_argument("--out", type=Path, default=Path("runs/eval"), help="output folder (a rerun resumes in it)")
     src = p.add_mutually_exclusive_group(required=True)
@@ -76,10 +76,10 @@ def register(subparsers) -> None:
 
 
 def resolve_bench_root(arg: Path | None) -> Path:
-    from codev.eval.userconfig import ConfigError, find_bench_root
+    from codev.eval.userconfig import SHARED_BENCHMARKS, ConfigError, find_bench_root
 
     try:
-        root = find_bench_root(arg)
+        root = find_bench_root(arg, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if root is None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 
 BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
+# the copy beside a checkout of this repository (its developers' layout); used when it exists
+SHARED_BENCHMARKS = Path("../shared/benchmarks")
 
 
 class ConfigError(Exception):
