@@ -89,15 +89,23 @@ def _output_slices(iface: Interface) -> list[tuple[Port, int, int]]:
 
 
 def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str) -> str:
-    conns = []
+    """One design under test. Each instance reads its inputs through its own copies (`i<k>_...`
+    nets): a design that drives its input port (Icarus coerces the port to inout) only spoils its
+    own copy, never a batch-mate's inputs, and the batch still compiles."""
+    copy = "i" + prefix[1:]  # c3 -> i3 (never the shared `in_` registers)
+    conns, copies = [], []
     for p in iface.ports:
-        sig = f"in_{token}_{p.name}" if p.direction == "input" else f"{prefix}_{token}_{p.name}"
+        if p.direction == "input":
+            sig = f"{copy}_{token}_{p.name}"
+            copies.append(f"  wire {_vec(p.width)}{sig} = in_{token}_{p.name};\n")
+        else:
+            sig = f"{prefix}_{token}_{p.name}"
         conns.append(f".{p.name}({sig})")
     drivers = "".join(
         f"  assign {prefix}_{token}_{p.name} = in_{token}_{enable_column(p.name)} ? in_{token}_{p.name}"
         f" : {p.width}'b{'z' * p.width};\n"
         for p in iface.inouts)
-    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
+    return "".join(copies) + f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
 
 
 INOUT_WRAPPER = "codev_io_wrap"
