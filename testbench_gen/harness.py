@@ -11,6 +11,8 @@ simulation a candidate runs in holds the golden's answer. Every testbench identi
 per-run secret token, and traces go to a file only the testbench opens (a candidate may print what it
 likes on stdout; nobody reads that). render_compare_harness (the golden's trace embedded or read from
 `expected.bin`) is for standalone replays and `codev tbgen`, never for checking candidates.
+Every design instance reads its inputs through its own copy nets, never the shared registers: a
+candidate that drives its own input port changes only what it sees itself.
 An `inout` port is a net that the testbench drives from the stimulus (value and `<name>__oe`
 columns, else `z`) and samples like an output, so both the receive and the transmit path count.
 Comparison is 4-state (`bits_differ`, and the replay harness's `differs` function): golden bits that

@@ -6,7 +6,8 @@ golden to a worker that already holds its simulated trace (affinity by content h
 takes other work rather than wait), enforces a per-call deadline (unfinished candidates are
 `timeout`), and isolates crashes: a worker that dies is replaced, its batch is rerun one candidate at
 a time, and a candidate that kills a worker twice is `rejected` when its golden alone runs (else
-`infra_error`): batch-mates keep their own verdicts. Workers are started by a forkserver, so a threaded trainer
+`infra_error`): batch-mates keep their own verdicts. Each call is planned from the seconds per candidate
+measured for its goldens on earlier calls: a slow golden's job is split across workers, longest first. Workers are started by a forkserver, so a threaded trainer
 never forks itself. `check_many` is the one-shot form; an invalid golden is an `invalid_golden`
 verdict for that job's candidates only.
 """
