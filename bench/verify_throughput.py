@@ -165,7 +165,8 @@ def main() -> None:
         hits = pool.affinity_hits
     for flow, t, out_ in (("pool-cold", t_cold, cold), ("pool-warm", t_warm, warm)):
         results[flow] = (t, detection([v.kind.value for job in out_ for v in job], flags16), [])
-    print(f"pool: {hits} of {2 * len(jobs16)} tasks went to a worker already holding their golden")
+    print(f"pool: {hits} tasks went to a worker already holding their golden (2 rounds of {len(jobs16)} jobs; "
+          "round 2 splits jobs that were slow in round 1)")
 
     # baseline
     tasks = [(g, c) for _, g, cands, _ in per_design for c in cands]
