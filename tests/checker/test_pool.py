@@ -149,12 +149,25 @@ def test_a_slow_golden_is_split_across_workers_and_planned_first():
     assert [(t.job, len(t.candidates)) for t in pool_module.plan_tasks(jobs, 2)] == [(0, 16), (1, 16)]
 
 
-def test_the_warm_pool_learns_costs_and_keeps_verdicts_in_order():
+def heavy_runner(golden, candidates, options, names):
+    """Runs in the worker: a golden marked HEAVY costs 0.3 s per candidate."""
+    import time
+
+    from testbench_gen import Verdict
+
+    if "HEAVY" in golden:
+        time.sleep(0.3 * len(candidates))
+    return [Verdict(VerdictKind.EQUIVALENT, str(os.getpid())) for _ in candidates]
+
+
+def test_the_warm_pool_splits_a_job_that_was_slow_on_the_last_call():
     from testbench_gen import CheckerPool
 
-    with CheckerPool(workers=2, runner=pid_runner) as pool:
-        jobs = [CheckJob(golden_named(i), [f"c{k}" for k in range(4)]) for i in range(3)]
+    with CheckerPool(workers=2, runner=heavy_runner) as pool:
+        jobs = [CheckJob(golden_named(0, "HEAVY"), [f"c{k}" for k in range(4)]),
+                CheckJob(golden_named(1), ["c"]), CheckJob(golden_named(2), ["c"])]
         first = pool.check_many(jobs)
         second = pool.check_many(jobs)
-    assert [len(j) for j in first] == [len(j) for j in second] == [4, 4, 4]
-    assert all(v.kind is VerdictKind.EQUIVALENT for j in second for v in j)
+    assert len({v.reason for v in first[0]}) == 1  # nothing measured yet: one task, one worker
+    assert len({v.reason for v in second[0]}) == 2  # measured slow: both workers share it
+    assert all(v.kind is VerdictKind.EQUIVALENT for job in second for v in job)
