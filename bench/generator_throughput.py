@@ -2,7 +2,8 @@
 
 For each family, `codev.synth.generator.generate` fills a fresh directory with N items of that
 family alone: candidate rendering, dedup, the checker (Icarus, plus a yosys proof for
-combinational families), rows and the `datasets` save. Repeated --reps times with different seeds;
+combinational families), rows and the `datasets` save (decontamination off: it is measured by
+bench/synth_throughput.py). Repeated --reps times with different seeds;
 the median is printed with the range. Also prints rendering alone (candidates/s, no checks) and how
 strong the verifying simulation is: the share of single-site mutants of the goldens (testbench_gen.
 mutants) that the same check calls `mismatch` (some mutants are equivalent: a relative measure).
@@ -24,7 +25,7 @@ from testbench_gen.mutants import mutants
 
 
 def end_to_end(family: str, n: int, seed: int, jobs: int, formal: bool) -> tuple[float, dict]:
-    config = GeneratorConfig(n=n, seed=seed, families=(family,), jobs=jobs, formal=formal)
+    config = GeneratorConfig(n=n, seed=seed, families=(family,), jobs=jobs, formal=formal, decontam=False)
     with tempfile.TemporaryDirectory(prefix="gen-bench-") as tmp:
         start = time.perf_counter()
         store = generate(config, Path(tmp) / "out")

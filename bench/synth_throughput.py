@@ -7,9 +7,14 @@ Three runs, each in a fresh temporary folder, on the cores given by --jobs:
             filters, dedup and decontamination of real multi-module code (skipped if not installed)
   scale     --scale synthetic modules (JSONL; families of small designs with many near copies) through
             ingest, filters, dedup and decontamination: the per-item cost of the static stages
+  memory    --memory distinct synthetic modules (random logic, few near copies, so the dedup index
+            holds most of them) through ingest, dedup and decontamination by text, each stage run on
+            its own (no filters, no checker): items/s and the process's peak RSS after each stage
 
     python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
     python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
+    python bench/synth_throughput.py --only scale --max-bijections 0   # decontam by port names only (the old check)
+    python bench/synth_throughput.py --only memory --memory 100000      # does memory grow with the corpus?
 """
 from __future__ import annotations
 
@@ -47,15 +52,74 @@ def synthetic(path: Path, n: int) -> Path:
     return path
 
 
+OPS = ("+", "-", "^", "&", "|")
+
+
+def distinct(path: Path, n: int) -> Path:
+    """n modules of random logic: a few assigns over random operators, operands and constants."""
+    rng = random.Random(1)
+    with open(path, "w") as fh:
+        for i in range(n):
+            w = rng.randint(3, 15)
+            lines = []
+            names = ["a", "b", "c"]
+            for j in range(rng.randint(3, 6)):
+                x, y = rng.choice(names), rng.choice(names)
+                lines.append(f"  wire [{w}:0] t{j} = ({x} {rng.choice(OPS)} {rng.randint(0, 99)}) "
+                             f"{rng.choice(OPS)} ({y} {rng.choice(OPS)} {x}[{rng.randint(0, w)}]);")
+                names.append(f"t{j}")
+            code = (f"module r{i}(input [{w}:0] a, input [{w}:0] b, input [{w}:0] c, output [{w}:0] y);\n"
+                    + "\n".join(lines) + f"\n  assign y = {names[-1]} {rng.choice(OPS)} {names[-2]};\nendmodule\n")
+            fh.write(json.dumps({"code": code, "path": f"distinct/{i}.v", "licence": "CC0-1.0"}) + "\n")
+    return path
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_run(n: int, folder: Path, bench_root: Path) -> None:
+    """Ingest, dedup and decontamination by text on n items, stage by stage, with the peak RSS after each."""
+    from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator
+    from codev.synth.dedup import Deduplicator
+    from codev.synth.ingest_stage import run_ingest
+    from codev.synth.pipeline import stage_file
+    from codev.synth.store import run_stage
+
+    data = distinct(folder / "distinct.jsonl", n)
+    config = config_from_mapping({"sources": [{"kind": "jsonl", "path": str(data), "name": "distinct"}],
+                                  "decontam": {"function": False}})
+    out = folder / "memory"
+    files = {name: stage_file(out, name) for name in ("ingest", "dedup", "decontam")}
+    print(f"\n== memory ({n} distinct synthetic modules: ingest, dedup, decontam by text; no filters)")
+    print(f"{'stage':<11} {'in':>7} {'kept':>7} {'seconds':>8} {'items/s':>8} {'peak RSS MiB':>13}")
+    print(f"{'(start)':<11} {'':>7} {'':>7} {'':>8} {'':>8} {peak_mib():13.0f}")
+    timing = run_ingest(config.sources, files["ingest"], False)
+    stages = [("ingest", timing, peak_mib())]
+    timing = run_stage(Deduplicator(config.dedup), lambda: files["ingest"].kept_items(), files["dedup"], 64, False)
+    stages.append(("dedup", timing, peak_mib()))
+    index = BenchmarkIndex(bench_root, config.decontam)
+    timing = run_stage(Decontaminator(index, config.checker, None), lambda: files["dedup"].kept_items(),
+                       files["decontam"], 64, False)
+    stages.append(("decontam", timing, peak_mib()))
+    for name, t, peak in stages:
+        kept = sum(1 for _ in files[name].kept_items())
+        print(f"{name:<11} {t.items:>7} {kept:>7} {t.seconds:8.1f} {t.rate:8.0f} {peak:13.0f}")
+    print(f"peak RSS after all three stages: {peak_mib():.0f} MiB; stage files "
+          f"{sum(f.path.stat().st_size for f in files.values()) / 2**20:.0f} MiB on disk")
+
+
 def show(name: str, summary) -> None:
     print(f"\n== {name}")
-    print(f"{'stage':<11} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
+    print(f"{'stage':<18} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
     for stage in summary.stages:
         t = summary.timings.get(stage.name)
         rate = f"{t.rate:8.1f}" if t and t.seconds else f"{'-':>8}"
         secs = f"{t.seconds:8.2f}" if t else f"{'-':>8}"
-        print(f"{stage.name:<11} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
+        print(f"{stage.name:<18} {stage.inputs:>6} {stage.kept:>6}  {t.items if t else 0:>6} {secs} {rate}  "
               f"{json.dumps(dict(stage.dropped))}")
+    for what, note in summary.notes.items():
+        print(f"{what}: {note}")
     print(f"SFT rows {summary.sft}, RL rows {summary.rl}")
 
 
@@ -63,7 +127,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scale", type=int, default=1000)
-    ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs")
+    ap.add_argument("--memory", type=int, default=20000, help="items of the memory run")
+    ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs (builtin, serv, scale, memory)")
+    ap.add_argument("--max-bijections", type=int, default=24,
+                    help="port bijections tried per benchmark problem (0: only items with the problem's port names)")
     ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
     ap.add_argument("--bench-root", type=Path,
                     default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
@@ -80,6 +147,7 @@ def main() -> None:
             print(f"builtin wall: {time.monotonic() - started:.1f} s")
 
         static = {"roundtrip": {"enabled": False}, "jobs": args.jobs, "chunk": 64,
+                  "decontam": {"max_bijections": args.max_bijections},
                   "filters": {"max_lines": 4000, "max_chars": 200000}}
         try:
             import pythondata_cpu_serv as serv
@@ -97,6 +165,8 @@ def main() -> None:
                                        **{**static, "filters": {"min_lines": 1, "compile": not args.no_compile}}})
             show(f"scale ({args.scale} synthetic modules, static stages{', no compile' if args.no_compile else ''})",
                  run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
+        if "memory" in runs:
+            memory_run(args.memory, tmp, args.bench_root)
     print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

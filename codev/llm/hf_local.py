@@ -95,8 +95,3 @@ class LocalModelBackend:
                 prompt = int(enc["attention_mask"][batch.index(i)].sum())
                 self.usage.add(requests=1, prompt_tokens=prompt, completion_tokens=completion)
                 on_result(requests[i], tokenizer.decode(row, skip_special_tokens=True))
-
-
-def generate_all(config: LocalModelConfig, requests: Sequence[ChatRequest], on_result: OnResult) -> None:
-    """One-shot form of LocalModelBackend (loads the model, answers, drops it): for callers without a run."""
-    LocalModelBackend(config).complete(requests, on_result)

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from .backend import BackendError, ChatRequest, OnError, OnResult, Usage
 
-__all__ = ["ChatRequest", "EndpointConfig", "EndpointError", "OpenAIBackend", "RateLimiter", "complete_all"]
+__all__ = ["ChatRequest", "EndpointConfig", "EndpointError", "OpenAIBackend", "RateLimiter"]
 
 
 class EndpointError(BackendError):
@@ -157,8 +157,3 @@ class OpenAIBackend:
                 for f in futures:
                     f.cancel()
                 raise
-
-
-def complete_all(config: EndpointConfig, requests: Sequence[ChatRequest], on_result: OnResult) -> None:
-    """One-shot form of OpenAIBackend: raises EndpointError on the first hard failure."""
-    OpenAIBackend(config).complete(requests, on_result)

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from codev.llm.backend import BackendConfig
+from codev.synth.decontam import DecontamConfig
 from codev.synth.generator import GeneratorConfig
 from testbench_gen import CheckOptions
 
@@ -49,17 +50,6 @@ class DedupConfig:
     threshold: float = 0.85  # estimated Jaccard similarity above which an item is a near duplicate
     num_perm: int = 128
     shingle: int = 5  # tokens per shingle
-
-
-@dataclass(frozen=True)
-class DecontamConfig:
-    enabled: bool = True
-    bench_root: str = ""  # default: $CODEV_BENCH_ROOT, else ../shared/benchmarks
-    benchmarks: tuple[str, ...] = ()  # default: all six
-    ngram: int = 8  # tokens per n-gram (identifiers canonicalised, so renaming does not hide a copy)
-    threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
-    min_ngrams: int = 12  # references shorter than this are left to the functional check
-    function: bool = True
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ By text: the overlap of canonical token n-grams (identifiers renamed by first ap
 layout ignored) between the item and a benchmark reference, as a Dice coefficient (the F1 of the two
 containments, like Rouge-N): above the threshold it is a copy even with renamed signals and reformatted
 code. Both directions count, so a short reference whose generic header and flip-flop pattern appear in
-a different design is not a match. By function: an item whose ports (names, directions,
-widths) equal a benchmark problem's and which the checker finds equivalent to that problem's reference
-is dropped even when it shares no text with it.
+a different design is not a match. By function: an item whose ports have the same shapes as a benchmark
+problem's (direction, width, clock/reset role) and which the checker finds equivalent to that problem's
+reference, under one of the shape-preserving port bijections (`port_match`: names first when they agree,
+else at most `max_bijections` per problem), is dropped even when it shares no text and no port name with it.
 """
 from __future__ import annotations
 
@@ -20,12 +21,25 @@ from codev.eval.benchmarks import BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
 
 from .checking import Checker
-from .config import DecontamConfig
-from .items import Item
+from .items import Item, digest
+from .port_match import bijections, shape_key, shim
 from .store import Outcome
 from .tokens import canonical, ngrams
 
 Signature = frozenset  # of (port name, direction, width)
+
+
+@dataclass(frozen=True)
+class DecontamConfig:
+    """The `decontam:` section of a synthesis config (here, not in config.py, so the generator can use it)."""
+    enabled: bool = True
+    bench_root: str = ""  # default: $CODEV_BENCH_ROOT, else ../shared/benchmarks
+    benchmarks: tuple[str, ...] = ()  # default: all six
+    ngram: int = 8  # tokens per n-gram (identifiers canonicalised, so renaming does not hide a copy)
+    threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
+    min_ngrams: int = 12  # references shorter than this are left to the functional check
+    function: bool = True
+    max_bijections: int = 24  # port mappings tried per benchmark problem when port names differ (0: names only)
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class Reference:
     problem: str
     code: str
     ngram_count: int
+    interface: Interface | None = None  # None: pyslang cannot read it, so it is only text-checked
 
 
 def signature(iface: Interface) -> Signature:
@@ -41,13 +56,13 @@ def signature(iface: Interface) -> Signature:
 
 
 class BenchmarkIndex:
-    """Every benchmark reference's n-grams (inverted: n-gram -> references) and port signature."""
+    """Every benchmark reference's n-grams (inverted: n-gram -> references) and port shapes."""
 
     def __init__(self, root: Path, config: DecontamConfig):
         self.config = config
         self.refs: list[Reference] = []
         self.by_ngram: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        self.by_signature: dict[Signature, list[int]] = defaultdict(list)
+        self.by_shape: dict[tuple, list[int]] = defaultdict(list)
         seen: dict[str, int] = {}
         for name in config.benchmarks or tuple(BENCHMARKS):
             for problem in load_benchmark(name, Path(root)):
@@ -57,14 +72,16 @@ class BenchmarkIndex:
                 grams = ngrams(canonical(code), config.ngram)
                 index = len(self.refs)
                 seen[code] = index
-                self.refs.append(Reference(name, problem.id, code, len(grams)))
+                try:
+                    iface = infer_interface(code, top=problem.top)
+                except Exception:  # noqa: BLE001 - a reference pyslang cannot read is only text-checked
+                    iface = None
+                self.refs.append(Reference(name, problem.id, code, len(grams), iface))
                 if len(grams) >= config.min_ngrams:
                     for g in grams:
                         self.by_ngram[g].append(index)
-                try:
-                    self.by_signature[signature(infer_interface(code, top=problem.top))].append(index)
-                except Exception:  # noqa: BLE001 - a reference pyslang cannot read is only text-checked
-                    pass
+                if iface is not None:
+                    self.by_shape[shape_key(iface)].append(index)
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
         grams = ngrams(canonical(code), self.config.ngram)
@@ -79,8 +96,9 @@ class BenchmarkIndex:
                 best = (self.refs[index], score)
         return best
 
-    def same_ports(self, iface: Interface) -> list[Reference]:
-        return [self.refs[i] for i in self.by_signature.get(signature(iface), ())]
+    def same_shapes(self, iface: Interface) -> list[Reference]:
+        """References whose ports have the same multiset of shapes as `iface` (names may differ)."""
+        return [self.refs[i] for i in self.by_shape.get(shape_key(iface), ())]
 
 
 def _interface(item: Item) -> Interface | None:
@@ -97,17 +115,34 @@ def _drop(item: Item, kind: str, ref: Reference, detail: str) -> Outcome:
     return Outcome(item, False, kind, f"{ref.benchmark}/{ref.problem}: {detail}")
 
 
+@dataclass
+class FunctionStats:
+    """What the functional check cost in this session and what its bound left out."""
+    problems: int = 0  # (item, benchmark problem) pairs with the same port shapes
+    candidates: int = 0  # item versions checked: the item itself or one shim per port bijection
+    truncated: int = 0  # pairs with more bijections than max_bijections (the rest were not tried)
+    untried: int = 0  # bijections those pairs left out
+
+    def describe(self) -> str:
+        return (f"{self.problems} item/problem pairs with the same port shapes, {self.candidates} versions checked; "
+                f"{self.truncated} pairs had more than the bijection limit ({self.untried} bijections not tried)")
+
+
 class Decontaminator:
     name = "decontam"
 
     def __init__(self, index: BenchmarkIndex, options: CheckOptions, checker: Checker):
         self.index, self.options, self.checker = index, options, checker
+        self.stats = FunctionStats()
 
     def prime(self, kept: Iterable[Item]) -> None:
         pass
 
     def process(self, items: list[Item]) -> Iterator[Outcome]:
-        pending: list[tuple[Item, list[Reference]]] = []
+        """Text first; then one checker job per benchmark problem holding every version (the item, or its
+        shims) of every item in the chunk with that problem's port shapes: one compile and run per problem."""
+        pending: list[Item] = []
+        by_ref: dict[int, tuple[Reference, list[tuple[int, str, str]]]] = {}  # versions: (item, code, note)
         for item in items:
             match = self.index.text_match(item.code)
             if match:
@@ -115,20 +150,46 @@ class Decontaminator:
                 yield _drop(item, "text", ref, f"{self.index.config.ngram}-gram overlap (Dice) {score:.2f}")
                 continue
             iface = _interface(item) if self.index.config.function else None
-            candidates = self.index.same_ports(iface) if iface else []
-            if candidates:
-                pending.append((item, candidates))
+            for ref in self.index.same_shapes(iface) if iface else []:
+                codes, notes = self._versions(item, iface, ref)
+                versions = by_ref.setdefault(id(ref), (ref, []))[1]
+                versions.extend((len(pending), code, note) for code, note in zip(codes, notes))
+            pending.append(item)
+        groups = [group for group in by_ref.values() if group[1]]
+        jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
+        found: dict[int, tuple[Reference, str]] = {}
+        for (ref, versions), verdicts in zip(groups, self.checker.check_jobs(jobs) if jobs else []):
+            for (owner, _, note), verdict in zip(versions, verdicts):
+                if verdict.kind == VerdictKind.EQUIVALENT and owner not in found:
+                    found[owner] = (ref, note)
+        for n, item in enumerate(pending):
+            if n in found:
+                yield _drop(item, "function", found[n][0], f"equivalent to the reference ({found[n][1]})")
             else:
                 yield Outcome(item, True)
-        jobs = [CheckJob(ref.code, [item.code], self.options) for item, refs in pending for ref in refs]
-        verdicts = iter(self.checker.check_jobs(jobs))
-        for item, refs in pending:
-            found = None
-            for ref in refs:
-                verdict = next(verdicts)[0]
-                if found is None and verdict.kind == VerdictKind.EQUIVALENT:
-                    found = ref
-            if found:
-                yield _drop(item, "function", found, "equivalent to the reference")
-            else:
-                yield Outcome(item, True)
+
+    def screen(self, items: list[Item]) -> dict[str, str]:
+        """Item id -> why it copies a benchmark problem ("text: ...", "function: ..."), for those that do."""
+        return {o.item.id: f"{o.reason}: {o.detail}" for o in self.process(items) if not o.kept}
+
+    def _versions(self, item: Item, iface: Interface, ref: Reference) -> tuple[list[str], list[str]]:
+        """The item versions to check against `ref` (the item itself when the port names agree, else one
+        shim per port bijection, at most max_bijections) and what each one maps."""
+        self.stats.problems += 1
+        if signature(iface) == signature(ref.interface):
+            self.stats.candidates += 1
+            return [item.code], ["same port names"]
+        found = bijections(ref.interface, iface, self.index.config.max_bijections)
+        if found.truncated:
+            self.stats.truncated += 1
+            self.stats.untried += found.total - len(found.mappings)
+        codes, notes = [], []
+        name = f"codev_shim_{digest(item.code, length=12)}"
+        for mapping in found.mappings:
+            try:
+                codes.append(shim(item.code, iface.top, ref.interface, mapping, name))
+            except ValueError:  # an escaped identifier: not mapped
+                continue
+            notes.append("ports " + ", ".join(f"{i}->{r}" for r, i in mapping.items() if r != i))
+        self.stats.candidates += len(codes)
+        return codes, notes

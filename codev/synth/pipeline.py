@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -47,6 +47,7 @@ class RunSummary:
     stages: list[StageCount]
     llm_usage: dict[str, dict]
     timings: dict[str, Timing]  # this session's work per stage (resumed work is not counted)
+    notes: dict[str, str] = field(default_factory=dict)  # what a stage says about its own cost
 
 
 def stage_file(out: Path, name: str) -> StageFile:
@@ -90,6 +91,20 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     files = {name: stage_file(out, name) for name in STAGES}
     caches: dict[str, ResponseCache] = {}
     timings: dict[str, Timing] = {}
+    notes: dict[str, str] = {}
+    indexed: list[BenchmarkIndex] = []
+
+    def benchmarks() -> BenchmarkIndex:
+        """The benchmark index, built once and only when a stage needs it."""
+        if not indexed:
+            if bench_root is None:
+                raise ValueError("decontam needs the benchmarks: set decontam.bench_root, --bench-root or "
+                                 "$CODEV_BENCH_ROOT")
+            started = time.monotonic()
+            indexed.append(BenchmarkIndex(bench_root, config.decontam))
+            on_status(f"decontam: {len(indexed[0].refs)} benchmark references indexed in "
+                      f"{time.monotonic() - started:.1f} s")
+        return indexed[0]
 
     def step(name: str, stage, source: str) -> None:
         timings[name] = run_stage(stage, lambda: files[source].kept_items(), files[name], config.chunk,
@@ -104,12 +119,11 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     last = "dedup"
     if config.decontam.enabled:
         if bench_root is None:
-            raise ValueError("decontam needs the benchmarks: set decontam.bench_root, --bench-root or $CODEV_BENCH_ROOT")
+            benchmarks()  # raises: say so even when the stage is complete
         if not files["decontam"].complete:
-            started = time.monotonic()
-            index = BenchmarkIndex(bench_root, config.decontam)
-            on_status(f"decontam: {len(index.refs)} benchmark references indexed in {time.monotonic() - started:.1f} s")
-            step("decontam", Decontaminator(index, config.checker, checker), last)
+            decontaminator = Decontaminator(benchmarks(), config.checker, checker)
+            step("decontam", decontaminator, last)
+            notes["decontamination by function (this session)"] = decontaminator.stats.describe()
         last = "decontam"
     if config.roundtrip.enabled:
         caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
@@ -126,10 +140,13 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
 
         on_status(f"generator: {config.generator.n} verified items")
         started = time.monotonic()
-        before = _generator_count(generated).inputs if generated.exists() else 0
-        generate(config.generator, generated)
-        stages.append(_generator_count(generated))
-        timings["generator"] = Timing(stages[-1].inputs - before, time.monotonic() - started)
+        before = _generator_count(generated)[0].inputs if generated.exists() else 0
+        gen_config = replace(config.generator, decontam=config.decontam.enabled and config.generator.decontam)
+        generate(gen_config, generated, screen=lambda items: Decontaminator(benchmarks(), config.checker,
+                                                                            checker).screen(items))
+        counts = _generator_count(generated)
+        stages.extend(counts if gen_config.decontam else counts[:1])
+        timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -143,14 +160,15 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
              **{f"LLM {name}": _describe(llm_config) for name, llm_config in
                 (("roundtrip", config.roundtrip.llm), ("difficulty", config.difficulty_llm())) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
-    decontam = next((s for s in stages if s.name == "decontam"), None)
-    if decontam:
-        extra["decontamination"] = (f"{decontam.dropped.get('text', 0)} by text, "
-                                    f"{decontam.dropped.get('function', 0)} by function")
+    labels = {"decontam": "decontamination", "generator_decontam": "decontamination of generator items"}
+    for decontam in (s for s in stages if s.name in labels):
+        extra[labels[decontam.name]] = (f"{decontam.dropped.get('text', 0)} by text, "
+                                        f"{decontam.dropped.get('function', 0)} by function")
+    extra.update(notes)
     extra["throughput (this session)"] = ", ".join(
         f"{name} {t.items} items in {t.seconds:.1f} s ({t.rate:.1f}/s)" for name, t in timings.items() if t.items)
     write_report(out / "report.md", stages, sft_n, rl_n, extra)
-    return RunSummary(sft_n, rl_n, stages, usage, timings)
+    return RunSummary(sft_n, rl_n, stages, usage, timings, notes)
 
 
 def _sft(config: SynthConfig, files: dict[str, StageFile], generated: Path):
@@ -189,16 +207,23 @@ def _generator_rows(path: Path):
         yield from iter_jsonl(path)
 
 
-def _generator_count(folder: Path) -> StageCount:
+def _generator_count(folder: Path) -> tuple[StageCount, StageCount]:
+    """The generator's funnel rows: verification (duplicates, failures), then decontamination (text, function)."""
     from .generator.store import Attempt, iter_jsonl
 
-    counts = StageCount("generator")
+    made, screened = StageCount("generator"), StageCount("generator_decontam")
     for attempt in (Attempt.from_row(row) for row in iter_jsonl(folder / "attempts.jsonl")):
-        counts.inputs += 1
-        if attempt.status == "kept":
-            counts.kept += 1
+        made.inputs += 1
+        if attempt.status not in ("kept", "contaminated"):
+            counts, reason, detail = made, attempt.status, attempt.reason
         else:
-            counts.dropped[attempt.status] += 1
-            counts.examples.setdefault(attempt.status, {"id": attempt.id, "where": f"generator:{attempt.family}",
-                                                        "top": "", "detail": attempt.reason})
-    return counts
+            made.kept += 1
+            screened.inputs += 1
+            if attempt.status == "kept":
+                screened.kept += 1
+                continue
+            (reason, _, detail), counts = attempt.reason.partition(": "), screened
+        counts.dropped[reason] += 1
+        counts.examples.setdefault(reason, {"id": attempt.id, "where": f"generator:{attempt.family}", "top": "",
+                                            "detail": detail})
+    return made, screened

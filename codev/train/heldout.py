@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from codev.llm.hf_local import LocalModelConfig, generate_all
+from codev.llm.hf_local import LocalModelBackend, LocalModelConfig
 from codev.llm.openai_client import ChatRequest
 
 from .checker_client import RewardChecker
@@ -33,9 +33,9 @@ def score_model(model_path: str, rows: list[dict], checker: RewardChecker, sampl
     requests = [ChatRequest((i, k), row["prompt"]) for i, row in enumerate(rows) for k in range(samples)]
     texts: dict[tuple[int, int], str] = {}
     start = time.perf_counter()
-    generate_all(LocalModelConfig(model_path, temperature=temperature, top_p=1.0, max_tokens=max_tokens,
-                                  batch_size=batch_size, seed=seed, device="cpu"),
-                 requests, lambda req, text: texts.__setitem__(req.key, text))
+    LocalModelBackend(LocalModelConfig(model_path, temperature=temperature, top_p=1.0, max_tokens=max_tokens,
+                                       batch_size=batch_size, seed=seed, device="cpu")).complete(
+        requests, lambda req, text: texts.__setitem__(req.key, text))
     generated = time.perf_counter() - start
     keys = sorted(texts)
     reward = EquivalenceReward(checker, RewardSettings())

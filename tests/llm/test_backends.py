@@ -7,7 +7,7 @@ import time
 import pytest
 
 from codev.llm.backend import BackendConfig, BackendError, ChatRequest, make_backend, prompt_hash
-from codev.llm.openai_client import EndpointConfig, EndpointError, RateLimiter, complete_all
+from codev.llm.openai_client import EndpointConfig, EndpointError, OpenAIBackend, RateLimiter
 from codev.llm.replay import ReplayMiss
 
 from .chat_server import chat_server, completion, error
@@ -59,8 +59,8 @@ def test_openai_backend_hard_error_goes_to_on_error_without_retry(chat):
     assert got == {"ok": "echo ok"} and "BadRequestError" in errors["bad"] and calls["bad"] == 1
     with pytest.raises(BackendError, match="BadRequestError"):
         backend.complete(_requests("bad"), lambda r, t: None)
-    with pytest.raises(EndpointError, match="BadRequestError"):  # the function form raises the same
-        complete_all(EndpointConfig(base_url=url, model="m"), _requests("bad"), lambda r, t: None)
+    with pytest.raises(EndpointError, match="BadRequestError"):  # the endpoint's own class raises the same
+        OpenAIBackend(EndpointConfig(base_url=url, model="m")).complete(_requests("bad"), lambda r, t: None)
 
 
 def test_rate_limiter_spaces_request_starts():
@@ -109,7 +109,7 @@ def test_hf_backend_loads_once_and_batches(tmp_path_factory, bench_root, monkeyp
     backend.complete(_requests("module d"), lambda r, t: got.append(r.key))
     assert sorted(got) == ["module a", "module b", "module c", "module d"] and loads == [1]
     assert backend.usage.requests == 4 and 0 < backend.usage.completion_tokens <= 4 * 8
-    one_shot = []  # the function form other packages call (held-out scoring in training)
-    hf_local.generate_all(hf_local.LocalModelConfig(str(model), max_tokens=4), _requests("module e"),
-                          lambda r, t: one_shot.append(r.key))
+    one_shot = []  # the class other packages use directly (held-out scoring in training): one load per object
+    hf_local.LocalModelBackend(hf_local.LocalModelConfig(str(model), max_tokens=4)).complete(
+        _requests("module e"), lambda r, t: one_shot.append(r.key))
     assert one_shot == ["module e"] and len(loads) == 2

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codev.synth.config import DecontamConfig
-from codev.synth.decontam import BenchmarkIndex
+from codev.synth.decontam import BenchmarkIndex, DecontamConfig
 
 from .conftest import read_jsonl, write_items
 
@@ -40,6 +39,18 @@ RESTYLED = """module climate(input mode, input too_cold, input too_hot, input fa
   end
 endmodule
 """
+# the thermostat again, in another style with every port renamed and the outputs declared in another order
+RENAMED_PORTS = """module hvac(input m, input cold, input hot, input f,
+            output reg ventilate, output reg warm, output reg chill);
+  always @* begin
+    warm = m ? cold : 1'b0;
+    chill = m ? 1'b0 : hot;
+    ventilate = f | warm | chill;
+  end
+endmodule
+"""
+# the same port shapes, another function (no bijection makes it the thermostat): must be kept
+RENAMED_LOOKALIKE = RENAMED_PORTS.replace("ventilate = f | warm | chill;", "ventilate = f & cold;")
 # same ports as the thermostat, different function: must be kept
 LOOKALIKE = RESTYLED.replace("fan = heater | aircon | fan_on;", "fan = fan_on;")
 OWN = """module blinker(input clk, input rst, output reg led);
@@ -64,17 +75,22 @@ def test_text_match_survives_renaming_and_reformatting(index):
 
 def test_decontam_command_reports_text_and_function(tmp_path, synth_cli, bench_root, iverilog):
     items = write_items(tmp_path / "items.jsonl",
-                        {"renamed": RENAMED, "restyled": RESTYLED, "lookalike": LOOKALIKE, "own": OWN})
+                        {"renamed": RENAMED, "restyled": RESTYLED, "lookalike": LOOKALIKE, "own": OWN,
+                         "renamed_ports": RENAMED_PORTS, "renamed_lookalike": RENAMED_LOOKALIKE})
     status, out, err = synth_cli("decontam", "--input", items, "--out", tmp_path / "o", "--bench-root", bench_root,
                                  "--no-progress", "--jobs", "2")
     assert status == 0, err
     dropped = {d["id"]: d for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")}
-    assert set(dropped) == {"renamed", "restyled"}
+    assert set(dropped) == {"renamed", "restyled", "renamed_ports"}
+    assert dropped["renamed_ports"]["reason"] == "function"
+    assert dropped["renamed_ports"]["problem"] in ("thermostat", "Prob072_thermostat")
     assert dropped["renamed"]["reason"] == "text" and dropped["restyled"]["reason"] == "function"
     assert dropped["restyled"]["problem"] in ("thermostat", "Prob072_thermostat")
     assert set(dropped["restyled"]) == {"id", "reason", "benchmark", "problem"}
     assert dropped["restyled"]["benchmark"].startswith("verilogeval")
-    assert sorted(r["id"] for r in read_jsonl(tmp_path / "o" / "kept.jsonl")) == ["lookalike", "own"]
+    assert sorted(r["id"] for r in read_jsonl(tmp_path / "o" / "kept.jsonl")) == ["lookalike", "own", "renamed_lookalike"]
+    checkpoint = {r["id"]: r for r in read_jsonl(tmp_path / "o" / "checkpoint.jsonl")}
+    assert "ports" in checkpoint["renamed_ports"]["detail"] and "ventilate->fan" in checkpoint["renamed_ports"]["detail"]
 
 
 def test_missing_bench_root_is_a_usage_error(tmp_path, synth_cli):

@@ -23,6 +23,14 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def benchmarks_for_decontam(bench_root):
+    """`codev synth generate` decontaminates by default: every run here (subprocesses too) finds the benchmarks."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEV_BENCH_ROOT", str(bench_root))
+        yield
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Path:
     """An uninterrupted run every other test compares against."""
@@ -119,7 +127,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, argv, problem):
 
 
 def test_exclude_from_holds_out_another_runs_items(reference, tmp_path):
-    config = GeneratorConfig(n=2, seed=3, jobs=2, formal=False, exclude_from=(str(reference),))
+    config = GeneratorConfig(n=2, seed=3, jobs=2, formal=False, exclude_from=(str(reference),), decontam=False)
     store = generate(config, tmp_path / "heldout")
     held = [a for a in store.attempts if a.reason.startswith("held out")]
     assert len(held) >= 6  # same seed: the reference's items come first and are all refused
@@ -183,3 +191,16 @@ def test_a_larger_n_on_the_same_dir_extends_it(reference, tmp_path):
     for n in ("3", "6"):
         assert main(["synth", "generate", "--n", n, "--seed", "3", "--out", str(out), *FAST]) == 0
     assert (out / "rl.jsonl").read_text() == (reference / "rl.jsonl").read_text()
+
+
+def test_a_generated_benchmark_problem_is_dropped_as_contaminated(tmp_path, bench_root):
+    """Level-1 muxes include VerilogEval's mux2to1 (other port names): dropped by function, unless --no-decontam."""
+    pick = ["synth", "generate", "--n", "1", "--seed", "0", "--families", "mux", "--max-level", "1", *FAST]
+    assert main([*pick, "--out", str(tmp_path / "clean"), "--bench-root", str(bench_root)]) == 0
+    attempts = lines(tmp_path / "clean" / "attempts.jsonl")
+    first = attempts[0]
+    assert first["status"] == "contaminated" and first["reason"].startswith("function: ")
+    assert "mux2to1" in first["reason"] and "->" in first["reason"]
+    assert [r["id"] for r in lines(tmp_path / "clean" / "rl.jsonl")] == [attempts[-1]["id"]] != [first["id"]]
+    assert main([*pick, "--out", str(tmp_path / "raw"), "--no-decontam"]) == 0
+    assert [r["id"] for r in lines(tmp_path / "raw" / "rl.jsonl")] == [first["id"]]

@@ -36,7 +36,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
 
     funnel = json.loads((builtin_run / "funnel.json").read_text())["stages"]
     by_name = {s["name"]: s for s in funnel}
-    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator"]
+    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator",
+                             "generator_decontam"]
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
@@ -44,19 +45,21 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
                                             "forbidden_construct": 1}
     assert by_name["dedup"]["dropped"] == {"exact_duplicate": 1, "near_duplicate": 1}
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
-    assert by_name["roundtrip"]["kept"] == 4 and by_name["difficulty"]["kept"] == 2
+    # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
+    assert by_name["decontam"]["dropped"] == {"function": 1}
+    assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
+    assert by_name["generator_decontam"]["in"] == by_name["generator"]["kept"]
 
     sft = [SFTItem.from_row(r) for r in read_jsonl(builtin_run / "sft.jsonl")]
     rl = [RLItem.from_row(r) for r in read_jsonl(builtin_run / "rl.jsonl")]
-    gen = by_name["generator"]["kept"]
-    assert len(sft) == 4 + gen and len(rl) == 2 + gen
+    assert len(sft) == 3 + by_name["generator_decontam"]["kept"] and len(rl) == 1 + by_name["generator_decontam"]["kept"]
     round_trip = [s for s in sft if s.source == "roundtrip/seed"]
     for item in round_trip:
         assert [m["role"] for m in item.messages] == ["system", "user", "assistant"]
         assert "<think>" in item.messages[2]["content"] and "```verilog" in item.messages[2]["content"]
         assert item.meta["licence"] == "Apache-2.0" and item.meta["path"].endswith(".v")
     hard = [r for r in rl if r.source == "roundtrip/seed"]
-    assert {r.meta["top"] for r in hard} == {"edge_detect", "full_adder"}
+    assert {r.meta["top"] for r in hard} == {"edge_detect"}
     assert all(r.difficulty == 3 and r.meta["passes"] == 0 and json.loads(r.interface)["ports"] for r in hard)
     assert len(load_from_disk(str(builtin_run / "sft"))) == len(sft)
     assert load_from_disk(str(builtin_run / "rl")).column_names == list(RLItem.__dataclass_fields__)
@@ -65,7 +68,9 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     for stage in funnel:
         for reason in stage["dropped"]:
             assert f"| {reason} |" in report
-    assert "port y is 5 bits wide" in report and "0 by text, 0 by function" in report
+    assert "port y is 5 bits wide" in report and "decontamination: 0 by text, 1 by function" in report
+    assert "fadd: equivalent to the reference (ports ci->cin, co->cout, s->sum)" in report
+    assert f"decontamination of generator items: 0 by text, {sum(by_name['generator_decontam']['dropped'].values())}" in report
 
 
 def test_rerun_resumes_without_new_work(builtin_run, synth_cli, bench_root):
@@ -178,12 +183,12 @@ def test_roundtrip_and_difficulty_commands_on_their_own(builtin_run, synth_cli, 
     status, out, err = synth_cli("roundtrip", "--input", items, "--config", DEFAULT_CONFIG, "--out", tmp_path / "rt",
                                  "--no-progress")
     assert status == 0, err
-    assert json.loads(out)["kept"] == 4 and len(read_jsonl(tmp_path / "rt" / "dropped.jsonl")) == 4
+    assert json.loads(out)["kept"] == 3 and len(read_jsonl(tmp_path / "rt" / "dropped.jsonl")) == 4
     status, out, err = synth_cli("difficulty", "--input", tmp_path / "rt" / "kept.jsonl", "--config", DEFAULT_CONFIG,
                                  "--out", tmp_path / "diff", "--no-progress")
     assert status == 0, err
     kept = read_jsonl(tmp_path / "diff" / "kept.jsonl")
-    assert sorted(k["top"] for k in kept) == ["edge_detect", "full_adder"] and all(k["data"]["passes"] == 0 for k in kept)
+    assert sorted(k["top"] for k in kept) == ["edge_detect"] and all(k["data"]["passes"] == 0 for k in kept)
 
 
 def test_a_round_trip_without_a_model_is_refused_up_front(synth_cli, tmp_path):

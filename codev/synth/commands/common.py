@@ -87,3 +87,15 @@ def run_item_stage(args, stage, dropped_row: Callable[[dict], dict] | None = Non
         print(f"codev synth {stage.name}: {timing.pending} items got no LLM response; rerun to resume", file=sys.stderr)
         return 1
     return 0
+
+
+def run_llm_stage(args, name: str, build: Callable) -> int:
+    """An LLM stage (roundtrip, difficulty) as a command: `build(config, llm, checker)` makes the stage from the
+    config's model for `name` (its responses cached under --out, so a rerun resumes) and a warm checker."""
+    from ..checking import Checker
+    from ..pipeline import llm
+
+    config = config_of(args, needs_llm=True)
+    backend = config.roundtrip.llm if name == "roundtrip" else config.difficulty_llm()
+    with Checker(config.jobs) as checker:
+        return run_item_stage(args, build(config, llm(args.out, name, backend), checker))

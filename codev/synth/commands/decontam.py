@@ -1,6 +1,7 @@
 """`codev synth decontam`: decontamination on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from codev.cli import UsageError
@@ -34,4 +35,7 @@ def run(args) -> int:
                 "problem": found.get("problem", "")}
 
     with Checker(config.jobs) as checker:
-        return run_item_stage(args, Decontaminator(index, config.checker, checker), dropped)
+        stage = Decontaminator(index, config.checker, checker)
+        status = run_item_stage(args, stage, dropped)
+    print(f"codev synth decontam: {stage.stats.describe()}", file=sys.stderr)
+    return status

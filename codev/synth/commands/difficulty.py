@@ -1,7 +1,7 @@
 """`codev synth difficulty`: difficulty filter on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import config_of, run_item_stage
+from .common import run_llm_stage
 from .stage_parser import stage_parser
 
 
@@ -12,12 +12,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..checking import Checker
     from ..difficulty import DifficultyFilter
-    from ..pipeline import llm
 
-    config = config_of(args, needs_llm=True)
-    with Checker(config.jobs) as checker:
-        stage = DifficultyFilter(llm(args.out, "difficulty", config.difficulty_llm()), config.difficulty.k,
-                                 config.difficulty.max_passes, config.checker, checker)
-        return run_item_stage(args, stage)
+    return run_llm_stage(args, "difficulty", lambda config, llm, checker: DifficultyFilter(
+        llm, config.difficulty.k, config.difficulty.max_passes, config.checker, checker))

@@ -1,7 +1,7 @@
 """`codev synth roundtrip`: round trip on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import config_of, run_item_stage
+from .common import run_llm_stage
 from .stage_parser import stage_parser
 
 
@@ -12,10 +12,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..checking import Checker
-    from ..pipeline import llm
     from ..roundtrip import RoundTrip
 
-    config = config_of(args, needs_llm=True)
-    with Checker(config.jobs) as checker:
-        return run_item_stage(args, RoundTrip(llm(args.out, "roundtrip", config.roundtrip.llm), config.checker, checker))
+    return run_llm_stage(args, "roundtrip", lambda config, llm, checker: RoundTrip(llm, config.checker, checker))

@@ -10,6 +10,9 @@ import yaml
 from codev.cli import UsageError
 from codev.cli.common import read_source
 
+from testbench_gen.pool import default_workers
+
+from ..checking import Checker
 from .config import GeneratorConfig
 from .families import FAMILIES
 from .store import StoreMismatch
@@ -29,6 +32,8 @@ def register(sub) -> None:
                        description=__doc__ + f"\nFamilies: {', '.join(sorted(FAMILIES))}.\n"
                        "Writes DIR/rl/ and DIR/sft/ (datasets.save_to_disk), DIR/rl.jsonl, DIR/sft.jsonl,\n"
                        "DIR/attempts.jsonl and DIR/summary.json; rerunning on the same DIR resumes.\n"
+                       "Items that copy a benchmark problem (by text, or equivalent to its reference under some\n"
+                       "port mapping) are dropped as 'contaminated' unless --no-decontam.\n"
                        "Exit status: 0 N items written; 1 the selection holds fewer distinct problems;\n"
                        "2 usage error; 3 a check could not run (rerun to resume).",
                        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,6 +49,10 @@ def register(sub) -> None:
                    help="another generator output whose items must not reappear (repeatable)")
     p.add_argument("--no-formal", dest="formal", action="store_const", const=False,
                    help="skip the yosys proof of combinational items (simulation only)")
+    p.add_argument("--no-decontam", dest="decontam", action="store_const", const=False,
+                   help="keep items that copy a benchmark problem (default: drop them; needs the benchmarks)")
+    p.add_argument("--bench-root", type=Path, help="benchmarks for decontamination (default: $CODEV_BENCH_ROOT, "
+                   "the codev config, ../shared/benchmarks)")
     p.add_argument("--jobs", type=int, help="checker processes (default: every core)")
     p.set_defaults(func=run)
 
@@ -58,7 +67,8 @@ def load(args) -> GeneratorConfig:
         values = values.get("generator", values) if isinstance(values, dict) else values
         if not isinstance(values, dict):
             raise UsageError(f"config file {args.config}: expected a mapping of generator options")
-    for key in ("n", "seed", "families", "exclude_families", "min_level", "max_level", "formal", "jobs"):
+    for key in ("n", "seed", "families", "exclude_families", "min_level", "max_level", "formal", "jobs",
+                "decontam"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
     if args.exclude_from:
@@ -74,21 +84,42 @@ def run(args) -> int:
         import datasets
     except ImportError:
         raise UsageError("generate writes Hugging Face datasets: install them with pip install 'codev[ml]'") from None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from .run import CheckUnavailable, generate
-
     config = load(args)
     datasets.disable_progress_bars()  # rich shows progress; the final save is quick
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
+    with Checker(config.jobs or default_workers()) as checker:
+        return _generate(config, out, _screen(config, args.bench_root, checker))
+
+
+def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
+    """The decontamination screen over every benchmark (None when --no-decontam)."""
+    if not config.decontam:
+        return None
+    from codev.cli.eval_cmd import resolve_bench_root
+    from codev.eval.benchmarks import BenchmarkError
+
+    from ..decontam import BenchmarkIndex, DecontamConfig, Decontaminator
+
+    root = resolve_bench_root(bench_root)
+    try:
+        return Decontaminator(BenchmarkIndex(root, DecontamConfig()), config.checker, checker).screen
+    except BenchmarkError as exc:
+        raise UsageError(f"{exc} (or pass --no-decontam)") from None
+
+
+def _generate(config: GeneratorConfig, out: Path, screen) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .run import CheckUnavailable, generate
+
     with Progress(TextColumn("generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
                   TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("generate", total=config.n, note="")
         try:
             store = generate(config, out, lambda kept, tried: bar.update(
-                task, completed=kept, note=f"{tried} tried"))
+                task, completed=kept, note=f"{tried} tried"), screen)
         except (StoreMismatch, FileNotFoundError, FormalUnavailable) as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:

@@ -25,6 +25,7 @@ class GeneratorConfig:
     batch: int = 16                         # candidates verified together between writes
     max_attempts: int | None = None         # give up after this many candidates (default: 20 n + 100)
     exclude_from: tuple[str, ...] = ()      # output dirs whose items must not reappear (held-out sets)
+    decontam: bool = True                   # drop items that copy a benchmark problem (by text or by function)
     checker: CheckOptions = field(default_factory=CheckOptions)  # 2000 cycles: rare FSM paths need them
 
     def __post_init__(self) -> None:
@@ -54,7 +55,7 @@ class GeneratorConfig:
     def identity(self) -> dict[str, Any]:
         """The settings that define the item sequence: a resumed run must share them."""
         return {"seed": self.seed, "families": self.selected(), "min_level": self.min_level,
-                "max_level": self.max_level, "formal": self.formal, "exclude_from": sorted(self.exclude_from),
+                "max_level": self.max_level, "formal": self.formal, "exclude_from": sorted(self.exclude_from), "decontam": self.decontam,
                 "checker": asdict(self.checker)}
 
     @classmethod

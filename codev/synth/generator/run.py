@@ -4,6 +4,8 @@ Candidate i is a pure function of (seed, i, selected families, levels): its fami
 parameters come from a RNG seeded with those alone. Candidates are deduplicated in index order
 before verification (a duplicate never depends on a verdict), verified in batches on a process
 pool, and recorded in index order, so the kept items are the same however often the run is killed.
+Verified candidates then pass a decontamination screen (a small family such as a 2-to-1 mux can be a
+benchmark problem); those it names are recorded as "contaminated" with the benchmark problem.
 """
 from __future__ import annotations
 
@@ -11,12 +13,17 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from codev.synth.items import Item
+
 from .config import GeneratorConfig
 from .design import Design
 from .families import FAMILIES
 from .rows import dedup_key, item_id, rows
 from .store import Attempt, ItemStore, read_attempts
 from .verify import Verification, verify
+
+
+Screen = Callable[[list[Item]], dict[str, str]]  # item id -> why it copies a benchmark problem (those that do)
 
 
 class CheckUnavailable(Exception):
@@ -41,9 +48,12 @@ def foreign_keys(dirs: tuple[str, ...]) -> set[str]:
     return keys
 
 
-def generate(config: GeneratorConfig, out: Path,
-             progress: Callable[[int, int], None] | None = None) -> ItemStore:
-    """Fill `out` with `config.n` verified items (resuming what is there); returns the closed store."""
+def generate(config: GeneratorConfig, out: Path, progress: Callable[[int, int], None] | None = None,
+             screen: Screen | None = None) -> ItemStore:
+    """Fill `out` with `config.n` verified items (resuming what is there); returns the closed store.
+    `screen` (e.g. `codev.synth.decontam.Decontaminator.screen`) is required when `config.decontam` is on."""
+    if config.decontam and screen is None:
+        raise ValueError("generator decontam is on but no screen was given (or set decontam: false)")
     banned = foreign_keys(config.exclude_from)
     store = ItemStore(out, config.identity())
     try:
@@ -51,7 +61,7 @@ def generate(config: GeneratorConfig, out: Path,
             start = store.next_index
             want = max(config.n - store.kept, 2 * (config.jobs or 2))  # verify little more than still needed
             stop = min(start + min(config.batch, want), config.attempt_limit())
-            _batch(config, store, banned, range(start, stop))
+            _batch(config, store, banned, range(start, stop), screen if config.decontam else None)
             if progress:
                 progress(store.kept, store.next_index)
         store.finalize()
@@ -60,7 +70,8 @@ def generate(config: GeneratorConfig, out: Path,
     return store
 
 
-def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices: range) -> None:
+def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices: range,
+           screen: Screen | None) -> None:
     designs = [candidate(config, i) for i in indices]
     keys = [dedup_key(d) for d in designs]
     seen = set(store.keys)
@@ -69,7 +80,11 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
         repeats.append("held out: in an --exclude-from set" if key in banned else
                        "same normalized golden as an earlier item" if key in seen else "")
         seen.add(key)
-    results = iter(_verified([d for d, r in zip(designs, repeats) if not r], config))
+    fresh = [d for d, r in zip(designs, repeats) if not r]
+    verified = _verified(fresh, config)
+    passed = [Item(item_id(d), d.golden, d.top, "generator") for d, v in zip(fresh, verified) if v.ok]
+    contaminated = screen(passed) if screen and passed else {}
+    results = iter(verified)
     for index, design, key, repeat in zip(indices, designs, keys, repeats):
         if store.kept >= config.n:
             return  # later candidates stay unrecorded: a run with a larger n picks them up
@@ -82,6 +97,9 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
                                    "the items before it are saved, rerun the same command to resume")
         if not result.ok:
             store.record(_attempt(index, design, key, "failed", result.reason))
+            continue
+        if item_id(design) in contaminated:
+            store.record(_attempt(index, design, key, "contaminated", contaminated[item_id(design)]))
             continue
         meta = {"key": key, "seed": config.seed, "index": index, "verified_by": list(result.backends)}
         rl, sft = rows(design, meta)

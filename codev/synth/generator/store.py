@@ -28,7 +28,7 @@ class Attempt:
     key: str        # dedup key: hash of the normalized golden
     family: str
     level: int
-    status: str     # kept | duplicate | failed
+    status: str     # kept | duplicate | failed | contaminated
     reason: str     # why not kept ("" when kept)
 
     @classmethod

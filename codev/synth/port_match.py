@@ -1,0 +1,80 @@
+"""Port bijections between an item and a benchmark reference whose ports have other names.
+
+A copy of a benchmark problem with renamed ports still has the same port *shapes*: direction, width and
+role (clock with its edge, reset with its level and kind, as the checker's interface inference finds them
+from usage; a reset guessed from its name only counts as data, since renaming hides the name). Within each
+group of equal shapes any port may stand for any other, so the candidate mappings are the product of the
+groups' permutations: position order first (renamed copies usually keep it), then the others, at most
+`limit` of them. Each mapping becomes a shim module with the reference's ports that instantiates the item,
+so the checker compares it against the reference as it compares any candidate.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from testbench_gen import Interface, Port
+
+Shape = tuple[str, int, str]  # (direction, width, role)
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def shapes(iface: Interface) -> dict[str, Shape]:
+    """Each port's shape, in port order."""
+    roles = {c.name: f"clock:{c.edge}" for c in iface.clocks}
+    for r in iface.resets:
+        if r.inferred_from == "usage":
+            roles[r.name] = f"reset:{'high' if r.active_high else 'low'}:{'sync' if r.synchronous else 'async'}"
+    return {p.name: (p.direction, p.width, roles.get(p.name, "data")) for p in iface.ports}
+
+
+def shape_key(iface: Interface) -> tuple[Shape, ...]:
+    """The multiset of port shapes: two interfaces can be mapped onto each other only if these are equal."""
+    return tuple(sorted(shapes(iface).values()))
+
+
+@dataclass(frozen=True)
+class Bijections:
+    mappings: list[dict[str, str]]  # reference port -> item port, position order first
+    total: int  # how many bijections exist; more than len(mappings) when the limit cut them
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.mappings)
+
+
+def bijections(ref: Interface, item: Interface, limit: int) -> Bijections:
+    """Shape-preserving port mappings from `ref` onto `item` (none when the shape multisets differ)."""
+    ref_shapes, item_shapes = shapes(ref), shapes(item)
+    if sorted(ref_shapes.values()) != sorted(item_shapes.values()):
+        return Bijections([], 0)
+    groups: dict[Shape, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for name, shape in ref_shapes.items():
+        groups[shape][0].append(name)
+    for name, shape in item_shapes.items():
+        groups[shape][1].append(name)
+    order = list(groups.values())
+    total = math.prod(math.factorial(len(refs)) for refs, _ in order)
+    per_group = [itertools.permutations(items) for _, items in order]
+    mappings = []
+    for choice in itertools.islice(itertools.product(*per_group), limit):
+        mappings.append({r: i for (refs, _), perm in zip(order, choice) for r, i in zip(refs, perm)})
+    return Bijections(mappings, total)
+
+
+def _declaration(port: Port) -> str:
+    width = f" [{port.width - 1}:0]" if port.width > 1 else ""
+    return f"{port.direction}{' signed' if port.signed else ''}{width} {port.name}"
+
+
+def shim(item_code: str, item_top: str, ref: Interface, mapping: dict[str, str], name: str) -> str:
+    """The item followed by a module `name` with the reference's ports that instantiates the item's top
+    with its ports connected through `mapping` (reference port -> item port)."""
+    if not all(_PLAIN.match(n) for n in (*mapping, *mapping.values(), item_top, name)):
+        raise ValueError("escaped identifiers are not mapped")
+    ports = ",\n  ".join(_declaration(p) for p in ref.ports)
+    conns = ", ".join(f".{mapping[p.name]}({p.name})" for p in ref.ports)
+    return f"{item_code}\n\nmodule {name}(\n  {ports});\n  {item_top} {name}_u({conns});\nendmodule\n"
