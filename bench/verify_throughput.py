@@ -121,7 +121,8 @@ def main() -> None:
         cands = [as_candidate(golden)] + [as_candidate(m.source) for m in mutants(golden, args.mutants, args.seed)]
         per_design.append((name, golden, cands, [False] + [True] * (len(cands) - 1)))
     n_cands = sum(len(c) for _, _, c, _ in per_design)
-    print(f"{len(designs)} designs, {n_cands} candidates ({n_cands - len(designs)} mutants), {args.jobs} workers")
+    print(f"{len(designs)} designs, {n_cands} candidates ({n_cands - len(designs)} mutants), {args.jobs} workers; "
+          f"load average {os.getloadavg()[0]:.1f}")
 
     def detection(verdicts, flags):
         mutant_verdicts = [v for v, f in zip(verdicts, flags) if f]
@@ -164,21 +165,20 @@ def main() -> None:
         hits = pool.affinity_hits
     for flow, t, out_ in (("pool-cold", t_cold, cold), ("pool-warm", t_warm, warm)):
         results[flow] = (t, detection([v.kind.value for job in out_ for v in job], flags16), [])
-    print(f"pool: {hits} of {2 * len(jobs16)} tasks went to a worker already holding their golden")
+    print(f"pool: {hits} tasks went to a worker already holding their golden (2 rounds of {len(jobs16)} jobs; "
+          "round 2 splits jobs that were slow in round 1)")
 
     # baseline
     tasks = [(g, c) for _, g, cands, _ in per_design for c in cands]
     start = time.perf_counter()
-    per_call = []
 
     def timed(task):
         s = time.perf_counter()
         r = baseline_check(task[0], task[1], 100, 1000, args.baseline_timeout)
-        per_call.append(time.perf_counter() - s)
-        return r
+        return r, time.perf_counter() - s
 
     with ThreadPoolExecutor(args.jobs) as ex:
-        verdicts_b = list(ex.map(timed, tasks))
+        verdicts_b, per_call = map(list, zip(*ex.map(timed, tasks)))
     tb = time.perf_counter() - start
     results["baseline"] = (tb, detection(verdicts_b, flags), per_call)
 
@@ -201,6 +201,16 @@ def main() -> None:
         print(f"  {names[i]:40} cand#{i} ({kind}) ours={a:14} baseline={b}")
     if per_call:
         print(f"\nbaseline per-candidate latency: median {statistics.median(per_call):.2f} s, max {max(per_call):.1f} s")
+    # where the time goes: the designs that cost most (pool-warm: candidates' simulation seconds;
+    # baseline: wall seconds of its per-candidate runs), and each flow's ratio without them
+    warm_cost = {name: sum(v.seconds for v in job) for (name, *_), job in zip(per_design, warm)}
+    base_cost: dict[str, float] = {}
+    for name, t in zip(names, per_call):
+        base_cost[name] = base_cost.get(name, 0.0) + t
+    top = sorted(warm_cost, key=warm_cost.get, reverse=True)[:3]
+    print("\ncostliest designs: " + "; ".join(
+        f"{n} pool-warm {warm_cost[n]:.1f} s, baseline {base_cost.get(n, 0.0):.1f} s" for n in top))
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     lat = results["ours-1"][2]
     print(f"ours-1 per-candidate latency: median {statistics.median(lat):.3f} s, max {max(lat):.2f} s")
 

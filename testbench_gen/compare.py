@@ -21,7 +21,10 @@ def score_trace(golden_run: GoldenRun, actual: list[str], options: CheckOptions)
     counts = [0] * len(slices)
     result = CandidateResult(counts=counts)
     x_free = options.x_matches_anything
-    for k, (e, a) in enumerate(zip(golden_run.expected, actual)):
+    expected = golden_run.expected
+    if actual == expected:  # one C-level pass: most candidates of a trained policy are right
+        return result
+    for k, (e, a) in enumerate(zip(expected, actual)):
         if e == a:
             continue
         known = "x" not in e and "z" not in e  # then a differing slice differs, whatever the X rule

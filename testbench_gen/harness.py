@@ -11,6 +11,8 @@ simulation a candidate runs in holds the golden's answer. Every testbench identi
 per-run secret token, and traces go to a file only the testbench opens (a candidate may print what it
 likes on stdout; nobody reads that). render_compare_harness (the golden's trace embedded or read from
 `expected.bin`) is for standalone replays and `codev tbgen`, never for checking candidates.
+Every design instance reads its inputs through its own copy nets, never the shared registers: a
+candidate that drives its own input port changes only what it sees itself.
 An `inout` port is a net that the testbench drives from the stimulus (value and `<name>__oe`
 columns, else `z`) and samples like an output, so both the receive and the transmit path count.
 Comparison is 4-state (`bits_differ`, and the replay harness's `differs` function): golden bits that
@@ -89,15 +91,23 @@ def _output_slices(iface: Interface) -> list[tuple[Port, int, int]]:
 
 
 def _instance(module: str, inst: str, iface: Interface, prefix: str, token: str) -> str:
-    conns = []
+    """One design under test. Each instance reads its inputs through its own copies (`i<k>_...`
+    nets): a design that drives its input port (Icarus coerces the port to inout) only spoils its
+    own copy, never a batch-mate's inputs, and the batch still compiles."""
+    copy = "i" + prefix[1:]  # c3 -> i3 (never the shared `in_` registers)
+    conns, copies = [], []
     for p in iface.ports:
-        sig = f"in_{token}_{p.name}" if p.direction == "input" else f"{prefix}_{token}_{p.name}"
+        if p.direction == "input":
+            sig = f"{copy}_{token}_{p.name}"
+            copies.append(f"  wire {_vec(p.width)}{sig} = in_{token}_{p.name};\n")
+        else:
+            sig = f"{prefix}_{token}_{p.name}"
         conns.append(f".{p.name}({sig})")
     drivers = "".join(
         f"  assign {prefix}_{token}_{p.name} = in_{token}_{enable_column(p.name)} ? in_{token}_{p.name}"
         f" : {p.width}'b{'z' * p.width};\n"
         for p in iface.inouts)
-    return f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
+    return "".join(copies) + f"  {module} {inst} (\n    " + ",\n    ".join(conns) + "\n  );\n" + drivers
 
 
 INOUT_WRAPPER = "codev_io_wrap"

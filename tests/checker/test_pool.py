@@ -134,3 +134,40 @@ def test_a_candidate_that_kills_its_worker_is_rejected_and_its_batch_mates_keep_
     assert [v.kind for v in results[0]] == [VerdictKind.EQUIVALENT, VerdictKind.REJECTED, VerdictKind.MISMATCH]
     assert "crashes" in results[0][1].reason
     assert results[1][0].kind is VerdictKind.EQUIVALENT
+
+
+def test_a_slow_golden_is_split_across_workers():
+    """Costs measured on an earlier call: the slow job would hold one worker while the others idle."""
+    slow, fast = golden_named(0, "slow"), golden_named(1, "fast")
+    jobs = [CheckJob(fast, [f"f{i}" for i in range(16)]), CheckJob(slow, [f"s{i}" for i in range(16)])]
+    costs = {slow: 6.0, fast: 0.05}
+    tasks = pool_module.plan_tasks(jobs, 2, lambda job: costs[job.golden])
+    assert [(t.job, len(t.candidates)) for t in tasks] == [(0, 16), (1, 8), (1, 8)]
+    assert [c for t in tasks if t.job == 1 for c in t.candidates] == jobs[1].candidates
+    assert len({t.options.seed for t in tasks if t.job == 1}) == 1  # both halves see one stimulus
+    # without measured costs: one task per job, in input order
+    assert [(t.job, len(t.candidates)) for t in pool_module.plan_tasks(jobs, 2)] == [(0, 16), (1, 16)]
+
+
+def heavy_runner(golden, candidates, options, names):
+    """Runs in the worker: a golden marked HEAVY costs 0.3 s per candidate."""
+    import time
+
+    from testbench_gen import Verdict
+
+    if "HEAVY" in golden:
+        time.sleep(0.3 * len(candidates))
+    return [Verdict(VerdictKind.EQUIVALENT, str(os.getpid())) for _ in candidates]
+
+
+def test_the_warm_pool_splits_a_job_that_was_slow_on_the_last_call():
+    from testbench_gen import CheckerPool
+
+    with CheckerPool(workers=2, runner=heavy_runner) as pool:
+        jobs = [CheckJob(golden_named(0, "HEAVY"), [f"c{k}" for k in range(4)]),
+                CheckJob(golden_named(1), ["c"]), CheckJob(golden_named(2), ["c"])]
+        first = pool.check_many(jobs)
+        second = pool.check_many(jobs)
+    assert len({v.reason for v in first[0]}) == 1  # nothing measured yet: one task, one worker
+    assert len({v.reason for v in second[0]}) == 2  # measured slow: both workers share it
+    assert all(v.kind is VerdictKind.EQUIVALENT for job in second for v in job)
