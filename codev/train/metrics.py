@@ -63,6 +63,7 @@ def fit_round_cost(records: list[dict]) -> tuple[float, float] | None:
     if torch.linalg.matrix_rank(x) < 2:
         return None
     fixed, per_group = torch.linalg.lstsq(x, y).solution.flatten().tolist()
-    if fixed <= 0 or per_group <= 0:
+    tiny = 1e-9 * max(t for _, _, t in rows)  # an exact zero comes back as +-1e-16, whatever the BLAS
+    if fixed <= tiny or per_group <= tiny:
         return None
     return fixed, per_group
