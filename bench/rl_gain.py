@@ -67,7 +67,7 @@ def main() -> None:
                    help="generator families (level-1 alu and lfsr: many distinct problems, short answers)")
     p.add_argument("--max-level", type=int, default=1)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
-    p.add_argument("--samples", type=int, default=8, help="samples per held-out problem for pass@1")
+    p.add_argument("--samples", type=int, default=16, help="samples per held-out problem for pass@1")
     p.add_argument("--temperature", type=float, default=0.5)
     p.add_argument("--max-tokens", type=int, default=320)
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe (a loaded machine)")
