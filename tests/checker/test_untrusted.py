@@ -235,6 +235,12 @@ ATTACKS = {
     "stray endif": (cand("`endif"), "`endif without"),
     "assume constrains formal": (cand("always @* assume (a == 8'd0);"), "assume"),
     "escaped hierarchical head": (cand("wire [7:0] z = \\codev_tb .y ;"), "hierarchical reference"),
+    # a simulator switch that could tell a checking run from another, or a dump written beside the trace
+    "$test$plusargs switch": (cand(body="always @(posedge clk) if (rst) y <= 8'd0; "
+                                        "else y <= $test$plusargs(\"c\") ? a + b : a - b;"), "$test$plusargs"),
+    "$value$plusargs": (cand("integer v; initial if ($value$plusargs(\"v=%d\", v)) ;"), "$value$plusargs"),
+    "$dumpfile beside the trace": (cand('initial begin $dumpfile("trace.txt"); $dumpvars; end'), "$dumpfile"),
+    "$sdf_annotate": (cand('initial $sdf_annotate("x.sdf");'), "$sdf_annotate"),
 }
 
 
@@ -253,6 +259,17 @@ def test_policy_v2_attacks_in_one_batch_leave_batch_mates_alone():
     assert verdicts[0].kind is VerdictKind.EQUIVALENT, verdicts[0]
     assert verdicts[-1].kind is VerdictKind.MISMATCH, verdicts[-1]
     assert [v.kind for v in verdicts[1:-1]] == [VerdictKind.REJECTED] * len(sources)
+
+
+def test_specify_path_delays_neither_hide_a_wrong_design_nor_fail_a_right_one():
+    """A `specify` block is timing only: simulation ignores it, so the verdict is the function's."""
+    specify = "specify (a => y) = 5; endspecify"
+    wrong, right = cand(specify, body=WRONG_BODY), cand(specify)
+    assert verdict_of(wrong).kind is VerdictKind.MISMATCH
+    assert verdict_of(right).kind is VerdictKind.EQUIVALENT
+    verdicts = check(GOLDEN, [GOOD, wrong, right, cand(body=WRONG_BODY)], CheckOptions(cycles=200))
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH,
+                                          VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
 
 
 # A few of each kind, under every backend and strategy: the policy is the same front door for all.
