@@ -75,21 +75,14 @@ class CheckOptions:
         for key, value in values.items():
             if key in SECTIONS:
                 _expect_mapping(value, key, source)
-                stray = sorted(set(value) - set(SECTIONS[key]))
-                if stray:
-                    raise ValueError(f"{source}: unknown option(s) in section '{key}': {', '.join(stray)} "
-                                     f"(known: {', '.join(SECTIONS[key])})")
+                _reject_unknown(value, SECTIONS[key], f"option(s) in section '{key}':", source)
                 flat.update(value)
             elif key in NESTED:
                 _expect_mapping(value, key, source)
                 flat[key] = _nested(NESTED[key], value, key, source)
             else:
                 flat[key] = value
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(flat) - known)
-        if unknown:
-            raise ValueError(f"{source}: unknown checker option(s) {', '.join(unknown)} "
-                             f"(known: {', '.join(sorted(known))})")
+        _reject_unknown(flat, sorted(f.name for f in fields(cls)), "checker option(s)", source)
         return cls(**flat)
 
     @classmethod
@@ -132,10 +125,13 @@ def _expect_mapping(value: Any, key: str, source: str) -> None:
         raise ValueError(f"{source}: section '{key}' must be a mapping")
 
 
-def _nested(kind: type, value: dict[str, Any], key: str, source: str):
-    known = {f.name for f in fields(kind)}
-    stray = sorted(set(value) - known)
+def _reject_unknown(given: dict[str, Any], known: list[str], what: str, source: str) -> None:
+    """ValueError naming every key of `given` not in `known` (listed in the order given)."""
+    stray = sorted(set(given) - set(known))
     if stray:
-        raise ValueError(f"{source}: unknown option(s) in section '{key}': {', '.join(stray)} "
-                         f"(known: {', '.join(sorted(known))})")
+        raise ValueError(f"{source}: unknown {what} {', '.join(stray)} (known: {', '.join(known)})")
+
+
+def _nested(kind: type, value: dict[str, Any], key: str, source: str):
+    _reject_unknown(value, sorted(f.name for f in fields(kind)), f"option(s) in section '{key}':", source)
     return kind(**value)
