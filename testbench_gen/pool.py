@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Callable
 
+from .cache import BoundedCache
 from .config import CheckOptions
 from .golden import InvalidGolden, SimulatorUnavailable
 from .verdict import Verdict, VerdictKind
@@ -180,8 +181,8 @@ class CheckerPool:
         self._holders: dict[str, set[int]] = {}  # affinity key -> workers that ran it (hold its trace)
         self.affinity_hits = 0  # tasks sent to a worker that already held their golden
         # affinity key -> measured seconds per candidate (the golden's run counted as one): plans
-        # the next call's tasks (split slow jobs)
-        self._unit_cost: dict[str, float] = {}
+        # the next call's tasks (split slow jobs); bounded, as an RL run meets goldens without end
+        self._unit_cost: "BoundedCache[float]" = BoundedCache(4096)
         self._closed = False
         self._thread = threading.Thread(target=self._dispatch, name="codev-checker-pool", daemon=True)
         self._thread.start()
@@ -318,7 +319,7 @@ class CheckerPool:
                                             "(the golden alone does not)", backend=crashed.task.options.backend)])
         else:
             if not item.retried:
-                self._unit_cost[item.key] = (time.monotonic() - item.sent) / (len(item.task.candidates) + 1)
+                self._unit_cost.put(item.key, (time.monotonic() - item.sent) / (len(item.task.candidates) + 1))
             self._deliver(item, verdicts)
 
     def _after_crash(self, item: _Pending, pending: deque[_Pending]) -> None:
