@@ -8,11 +8,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .backends import SimulatorBackend, get_backend
 from .cache import BoundedCache
-from .coverage import never_known, untoggled_outputs
+from . import directed
+from .coverage import never_known, toggle_share, toggled_mask, untoggled_outputs
 from .config import CheckOptions
 from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
 from .frontend import FrontEndLimits, analyse_golden_bounded
@@ -43,6 +44,9 @@ class GoldenRun:
     never_known: list[str] = field(default_factory=list)  # outputs X in the golden throughout
     untoggled: list[str] = field(default_factory=list)  # outputs that never change in the golden
     source: str = ""  # the golden's text: rerun alone to tell a candidate's failure from the machine's
+    coverage: float = 1.0  # share of the compared output bits that toggle in `expected`
+    directed: list[str] = field(default_factory=list)  # the directed segments' profiles (directed.py)
+    untoggled_state: list[str] = field(default_factory=list)  # registers the search never fully toggled
 
     @property
     def seed(self) -> int:
@@ -65,7 +69,7 @@ INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str:
 def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
     """Content hash of everything the golden's trace depends on (the pool's affinity key too)."""
     relevant = (golden, options.top, options.cycles, options.seeds, options.seed, options.horizon_jitter,
-                options.long_cycles, backend.name, backend.version())
+                options.long_cycles, options.directed, backend.name, backend.version())
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
 
@@ -116,8 +120,31 @@ def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBacke
 
 
 def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -> GoldenRun:
+    """The golden on this seed's stimulus, with the directed segments of directed.py appended when
+    they reach what this stimulus does not: always for registers the search's random baseline
+    misses (known before any run), else after a first run that leaves an output bit untoggled that
+    the segments toggle. Either way the stimulus is a function of the golden and the seed alone."""
     iface = golden_interface(golden, options, backend)
-    stim = build_stimulus(iface, options.stimulus_options())
+    applies = options.directed and directed.applies(iface)
+    found = _search(golden, iface, options) if applies and iface.state else None
+    profiles = found.profiles if found is not None and found.state_gain else ()
+    stim, expected, sim = _record(golden, iface, build_stimulus(iface, options.stimulus_options(), profiles),
+                                  options, backend)
+    if not profiles and applies and toggle_share(iface, expected) < 1.0:
+        found = found or _search(golden, iface, options)
+        if found.wanted(toggled_mask(expected)):
+            profiles = found.profiles
+            stim, expected, sim = _record(golden, iface, build_stimulus(iface, options.stimulus_options(),
+                                                                        profiles), options, backend)
+    return GoldenRun(iface, stim, sample_plan(iface, stim), expected, sim.seconds, never_known(iface, expected),
+                     untoggled_outputs(iface, expected), source=golden, coverage=toggle_share(iface, expected),
+                     directed=[p.describe() for p in profiles],
+                     untoggled_state=list(found.untoggled_state) if found is not None else [])
+
+
+def _record(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
+            backend: SimulatorBackend) -> tuple[Stimulus, list[str], RunResult]:
+    """The golden's complete trace on `stim` (InvalidGolden when it does not finish)."""
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, options, backend)
     if sim.timed_out:
@@ -127,8 +154,25 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
             f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
             + (sim.stderr or sim.stdout).strip()[-500:]
         )
-    return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known(iface, expected),
-                     untoggled_outputs(iface, expected), source=golden)
+    return stim, expected, sim
+
+
+def _search(golden: str, iface: Interface, options: CheckOptions) -> directed.SearchResult:
+    """directed.search on Icarus (4-state, whatever backend checks): profiles are the same for
+    every backend and every options' timeout (the search has its own)."""
+    icarus = get_backend("icarus")
+    if not icarus.available():
+        return directed.SearchResult()
+    limited = replace(options, timeout=directed.SEARCH_TIMEOUT)
+
+    def simulate(text: str, probed: Interface, stim: Stimulus) -> list[str] | None:
+        try:
+            lines, _sim = simulate_golden(text, probed, stim, limited, icarus)
+        except InvalidGolden:
+            return None
+        return lines
+
+    return directed.search(golden, iface, simulate)
 
 
 def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, wd) -> str:

@@ -228,7 +228,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
                        f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
                        mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared,
-                       seed=sim.seed, untoggled=sim.untoggled, formal=result.to_status()), result
+                       seed=sim.seed, untoggled=sim.untoggled, coverage=sim.coverage,
+                       formal=result.to_status()), result
     if result.status == "counterexample" and fopts.replay:
         # only the column layout is needed: no golden simulation (it may be a long Icarus run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
