@@ -45,19 +45,21 @@ def toggled_mask(lines) -> int:
     return (ever["0"] & ever["1"]) | (ever["0"] & ever["z"]) | (ever["1"] & ever["z"])
 
 
-def toggle_share(iface: Interface, expected: list[str]) -> float:
-    """Share of the compared output bits that toggle in the golden trace (1.0: all of them)."""
+def toggle_share(iface: Interface, expected: list[str], mask: int | None = None) -> float:
+    """Share of the compared output bits that toggle in the golden trace (1.0: all of them);
+    `mask`: toggled_mask(expected), when the caller has it already."""
     width = len(expected[0]) if expected else sum(hi - lo for _n, lo, hi in port_slices(iface))
-    return bin(toggled_mask(expected)).count("1") / width if width else 1.0
+    mask = toggled_mask(expected) if mask is None else mask
+    return bin(mask).count("1") / width if width else 1.0
 
 
-def untoggled_bits(iface: Interface, expected: list[str]) -> dict[str, list[int]]:
+def untoggled_bits(iface: Interface, expected: list[str], mask: int | None = None) -> dict[str, list[int]]:
     """Per output, the bit indices (LSB = 0) that never take two different values among 0, 1 and z
     (see toggled_mask)."""
     if not expected:
         return {}
     width = len(expected[0])
-    changed = toggled_mask(expected)
+    changed = toggled_mask(expected) if mask is None else mask
     out = {}
     for name, lo, hi in port_slices(iface):
         stuck = [hi - 1 - i for i in range(lo, hi) if not (changed >> (width - 1 - i)) & 1]
@@ -66,8 +68,8 @@ def untoggled_bits(iface: Interface, expected: list[str]) -> dict[str, list[int]
     return out
 
 
-def untoggled_outputs(iface: Interface, expected: list[str]) -> list[str]:
+def untoggled_outputs(iface: Interface, expected: list[str], mask: int | None = None) -> list[str]:
     """Outputs whose whole value never changes in the golden trace."""
-    stuck = untoggled_bits(iface, expected)
+    stuck = untoggled_bits(iface, expected, mask)
     widths = {p.name: p.width for p in compared_ports(iface)}
     return [name for name, bits in stuck.items() if len(bits) == widths[name]]

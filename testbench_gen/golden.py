@@ -130,14 +130,17 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
     profiles = found.profiles if found is not None and found.state_gain else ()
     stim, expected, sim = _record(golden, iface, build_stimulus(iface, options.stimulus_options(), profiles),
                                   options, backend)
-    if not profiles and applies and toggle_share(iface, expected) < 1.0:
+    mask = toggled_mask(expected)
+    if not profiles and applies and toggle_share(iface, expected, mask) < 1.0:
         found = found or _search(golden, iface, options)
-        if found.wanted(toggled_mask(expected)):
+        if found.wanted(mask):
             profiles = found.profiles
             stim, expected, sim = _record(golden, iface, build_stimulus(iface, options.stimulus_options(),
                                                                         profiles), options, backend)
+            mask = toggled_mask(expected)
     return GoldenRun(iface, stim, sample_plan(iface, stim), expected, sim.seconds, never_known(iface, expected),
-                     untoggled_outputs(iface, expected), source=golden, coverage=toggle_share(iface, expected),
+                     untoggled_outputs(iface, expected, mask), source=golden,
+                     coverage=toggle_share(iface, expected, mask),
                      directed=[p.describe() for p in profiles],
                      untoggled_state=list(found.untoggled_state) if found is not None else [])
 
