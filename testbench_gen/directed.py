@@ -35,9 +35,9 @@ from .interface import Interface, Port, StateVar
 from .stimulus import WIDE_MODES, InputBias, Profile, Stimulus, StimulusOptions, build_stimulus
 
 SEARCH_SEED = 0x5EED  # the search's own stimulus: fixed, so its result is a function of the golden
-BASELINE_CYCLES = 1000  # the random baseline of the search (4 segments from reset, no long run)
+BASELINE_CYCLES = 600  # the random baseline of the search (4 segments from reset, no long run)
 PROFILE_CYCLES = 256  # one directed segment, in the search and in checks
-CANDIDATES = 16  # profiles tried per search (one simulation)
+CANDIDATES = 12  # profiles tried per search (one simulation)
 MAX_KEPT = 4  # profiles appended to a check's stimulus at most
 MAX_BIT_INPUTS = 6  # 1-bit inputs that get the systematic "this one high, the others low" profiles
 DENSITIES = (0.03, 0.2, 0.5, 0.8, 0.97)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import secrets
 from dataclasses import dataclass, field, replace
 
 from .backends import SimulatorBackend, get_backend
@@ -15,7 +14,7 @@ from .cache import BoundedCache
 from . import directed
 from .coverage import never_known, toggle_share, toggled_mask, untoggled_outputs
 from .config import CheckOptions
-from .harness import STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
+from .harness import ROWS_FILE, STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
 from .frontend import FrontEndLimits, analyse_golden_bounded
 from .interface import Interface
 from .results import TRACE_FILE, RunStatus, read_trace
@@ -64,6 +63,13 @@ GOLDEN_CACHE: "BoundedCache[GoldenRun]" = BoundedCache(256, max_weight=3_000_000
                                                        weigh=lambda run: len(run.expected))
 # the golden's interface does not depend on the stimulus: kept when each call draws a fresh seed
 INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str: why it is invalid
+
+
+# the golden's compiled testbench, reused across seeds (it reads its row count, up to a capacity):
+# per process, by content (the golden's text and the testbench's); only goldens, never a candidate
+BUILD_CACHE: "BoundedCache[dict[str, bytes]]" = BoundedCache(256, max_weight=512 << 20,
+                                                            weigh=lambda files: sum(map(len, files.values())))
+MIN_CAPACITY = 1024  # rows; capacities are powers of two, so most seeds of a golden share a build
 
 
 def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) -> str:
@@ -193,16 +199,34 @@ def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, w
 
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
                     backend: SimulatorBackend) -> tuple[list[str], RunResult]:
-    """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
-    token = secrets.token_hex(6)
+    """The golden alone on `stim`: its output trace (one line per sample) and the simulator run.
+
+    The build is kept (BUILD_CACHE) and reused for the next seed: an RL run draws a fresh seed per
+    call, and compiling the golden was a fixed cost of every job. No candidate ever runs in this
+    testbench, so its token need not be secret: it is derived from the golden."""
+    capacity = max(MIN_CAPACITY, 1 << (len(stim.rows) - 1).bit_length())
+    token = hashlib.sha256(repr((golden, iface.to_json())).encode()).hexdigest()[:12]
+    harness = render_record_harness(iface, stim, [iface.top], token, TRACE_FILE, capacity=capacity)
+    key = hashlib.sha256(repr((golden, harness, backend.name, backend.version())).encode()).hexdigest()
     with sandbox_dir("codev-golden-") as wd:
         (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
         (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
-        (wd / "tb.v").write_text(render_record_harness(iface, stim, [iface.top], token, TRACE_FILE))
+        (wd / ROWS_FILE).write_text(f"{len(stim.rows)}\n")
+        (wd / "tb.v").write_text(harness)
         limits = options.limits(options.timeout)
-        comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
-        if not comp.ok:
-            raise InvalidGolden(_compile_failure(backend, comp, limits.wall_seconds, wd))
+        build = BUILD_CACHE.get(key)
+        if build is not None:
+            for name, data in build.items():
+                (wd / name).parent.mkdir(parents=True, exist_ok=True)
+                (wd / name).write_bytes(data)
+                (wd / name).chmod(0o755)
+        else:
+            comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
+            if not comp.ok:
+                raise InvalidGolden(_compile_failure(backend, comp, limits.wall_seconds, wd))
+            files = backend.build_files(wd)
+            if files:
+                BUILD_CACHE.put(key, {name: (wd / name).read_bytes() for name in files})
         sim = backend.simulate(wd, options.trace_limits(limits.wall_seconds, iface, 1, len(stim.rows)))
         recording = read_trace(wd / TRACE_FILE, iface, 1, sample_plan(iface, stim).samples)
         expected = recording.traces[0] if recording.status is RunStatus.COMPLETE else []
