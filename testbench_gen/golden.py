@@ -67,7 +67,7 @@ INTERFACE_CACHE: "BoundedCache[Interface | str]" = BoundedCache(1024)  # an str:
 
 # the golden's compiled testbench, reused across seeds (it reads its row count, up to a capacity):
 # per process, by content (the golden's text and the testbench's); only goldens, never a candidate
-BUILD_CACHE: "BoundedCache[dict[str, bytes]]" = BoundedCache(256, max_weight=512 << 20,
+BUILD_CACHE: "BoundedCache[dict[str, bytes]]" = BoundedCache(256, max_weight=256 << 20,
                                                             weigh=lambda files: sum(map(len, files.values())))
 MIN_CAPACITY = 1024  # rows; capacities are powers of two, so most seeds of a golden share a build
 
@@ -197,14 +197,34 @@ def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, w
     return "does not compile: " + message
 
 
+def build_capacity(rows: int) -> int:
+    """Rows a golden testbench is built for: a power of two, so most seeds share a build."""
+    return max(MIN_CAPACITY, 1 << (rows - 1).bit_length())
+
+
+def estimate_golden_seconds(golden: str, options: CheckOptions, backend: SimulatorBackend, share: int) -> float:
+    """The golden's whole run on `backend`, estimated from a run over the first 1/share of this
+    seed's rows within options.timeout / share (InvalidGolden: it does not compile, or that run
+    exceeded its time). The build is the whole run's (BUILD_CACHE): a full run after it reuses it."""
+    iface = golden_interface(golden, options, backend)
+    stim = build_stimulus(iface, options.stimulus_options())
+    short = replace(stim, rows=stim.rows[:max(1, len(stim.rows) // share)])
+    limited = replace(options, timeout=options.timeout / share)
+    expected, sim = simulate_golden(golden, iface, short, limited, backend, capacity=build_capacity(len(stim.rows)))
+    if sim.timed_out or len(expected) != sample_plan(iface, short).samples:
+        raise InvalidGolden(f"simulation of the golden exceeded {options.timeout:.1f} s "
+                            f"(estimated from 1/{share} of it)")
+    return sim.seconds * len(stim.rows) / len(short.rows)
+
+
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
-                    backend: SimulatorBackend) -> tuple[list[str], RunResult]:
+                    backend: SimulatorBackend, capacity: int | None = None) -> tuple[list[str], RunResult]:
     """The golden alone on `stim`: its output trace (one line per sample) and the simulator run.
 
     The build is kept (BUILD_CACHE) and reused for the next seed: an RL run draws a fresh seed per
     call, and compiling the golden was a fixed cost of every job. No candidate ever runs in this
     testbench, so its token need not be secret: it is derived from the golden."""
-    capacity = max(MIN_CAPACITY, 1 << (len(stim.rows) - 1).bit_length())
+    capacity = max(capacity or 0, build_capacity(len(stim.rows)))
     token = hashlib.sha256(repr((golden, iface.to_json())).encode()).hexdigest()[:12]
     harness = render_record_harness(iface, stim, [iface.top], token, TRACE_FILE, capacity=capacity)
     key = hashlib.sha256(repr((golden, harness, backend.name, backend.version())).encode()).hexdigest()

@@ -1,9 +1,9 @@
 """Backend policies on top of check(): `auto`, `hybrid`, `formal`, `cocotb`.
 
-- auto: Icarus unless Verilator is expected to be faster. The Icarus golden run is the probe: it is
-  needed anyway when Icarus is chosen (and cached), and its duration times the number of candidates
-  estimates what Icarus would spend on the batch; a golden that needs more than `probe_seconds`
-  alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
+- auto: Icarus unless Verilator is expected to be faster. The probe is an Icarus run of the golden
+  over the first eighth of its stimulus, built for the whole (the build is reused when Icarus is
+  chosen): eight times its duration times the number of candidates estimates what Icarus would
+  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
@@ -29,7 +29,7 @@ from .config import CheckOptions, FormalOptions, StrategyOptions
 from .core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
-from .golden import InvalidGolden, golden_interface, prepare_golden
+from .golden import InvalidGolden, estimate_golden_seconds, golden_interface
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
@@ -51,6 +51,7 @@ class _Choice:
 
 
 _CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
+PROBE_SHARE = 8  # auto's Icarus probe simulates this fraction of the golden's stimulus (1/8)
 
 
 def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
@@ -99,7 +100,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         return cached
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
     try:
-        run = prepare_golden(golden, probe)
+        # a run over 1/PROBE_SHARE of the stimulus: a slow golden (conwaylife) used to hold the
+        # probe for its whole probe_seconds before going to Verilator anyway
+        seconds = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE)
     except InvalidGolden as exc:
         if "exceeded" in str(exc):
             choice = _Choice("verilator", f"Icarus golden run exceeded {probe.timeout:.1f} s")
@@ -107,7 +110,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
             choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
     else:
         n = max(1, n_candidates)
-        icarus_cost = run.seconds * n  # each candidate simulates about as long as the golden
+        icarus_cost = seconds * n  # each candidate simulates about as long as the golden
         verilator_cost = strategy.verilator_fixed + strategy.verilator_per_candidate * n
         if icarus_cost > verilator_cost:
             choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator "
