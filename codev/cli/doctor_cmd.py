@@ -8,7 +8,6 @@ import argparse
 import importlib.metadata
 import json
 import shutil
-import subprocess
 from dataclasses import asdict, dataclass
 
 
@@ -27,15 +26,6 @@ def register(subparsers) -> None:
                               epilog="example:\n  codev doctor --json")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=run)
-
-
-def _first_line(argv: list[str]) -> str:
-    try:
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    text = (out.stdout or out.stderr).strip()
-    return text.splitlines()[0] if text else ""
 
 
 def _dist_version(name: str) -> str:

@@ -62,7 +62,6 @@ def _excerpt(text: str) -> str:
     return text[:half] + "\n[...]\n" + text[-half:]
 
 
-_HEADER_END = re.compile(r"\)\s*;[ \t]*\n?")
 
 
 def strip_module_header(code: str, top: str) -> str | None:
