@@ -120,6 +120,11 @@ _METACOMMENT = re.compile(
     r"translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux|one_hot|one_cold",
     re.I)
 
+# Longest candidate text screened at all. The front end's time grows with the text (~14 us a
+# character at load 19 on 2 cores, 3x less unloaded) and has a deadline; without a fixed limit a
+# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there
+# (LLM answers are under 20 K; the largest benchmark reference is under 10 K).
+MAX_SOURCE_CHARS = 128 * 1024
 MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 # One text, one reading: every tool must split lines where Icarus does (at \n only). Python's
@@ -192,6 +197,9 @@ def tokenize(source: str) -> list[tuple[str, str, int]]:
 # ---------------------------------------------------------------- the raw text
 def text_violations(source: str) -> list[Violation]:
     """Rules on the text as written: bytes, comments, directives and macros."""
+    if "\x00" in source:  # a binary file (a manifest may list one): its own verdict, said plainly
+        return [Violation("control character 0x00: binary data, not Verilog text",
+                          source.count("\n", 0, source.index("\x00")) + 1)]
     found = []
     for m in _CONTROL.finditer(source):
         what = "lone carriage return" if m.group() == "\r" else f"control character {ord(m.group()):#04x}"

@@ -32,7 +32,7 @@ from ..compare import compare_traces as compare_recorded, score_trace, verdict_f
 from ..config import CheckOptions
 from ..core import BatchItem, candidate_budget, check_batch
 from ..coverage import never_known, untoggled_outputs
-from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
+from ..golden import GoldenRun, InvalidGolden, golden_key, golden_text, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir, tool_path
@@ -128,7 +128,7 @@ class CocotbBackend:
         if not self.golden_source:
             return False
         if self.golden_rerun is None:
-            source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
+            source = golden_text(self.golden_source)
             rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
             self.golden_rerun = rec is not None and rec.complete and len(rec.trace) == len(golden_run.expected)
         return self.golden_rerun
@@ -210,7 +210,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
     cached = _GOLDEN.get(key)
     if cached is not None:
         return cached
-    source = "`resetall\n`timescale 1ns/1ps\n" + golden
+    source = golden_text(golden)
     rec, res = _record(source, base.interface.top, base, backend, options, options.timeout)
     if rec is None or not rec.complete:
         raise InvalidGolden("cocotb run of the golden failed: " + _tail(res))
