@@ -83,7 +83,8 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
         start = time.time()
         codev_main(argv + (["--iverilog", icarus.iverilog] if iverilog else []))
         elapsed = time.time() - start
-        ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())}
+        ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())
+                if r["variant"] == "official"}
     print(f"{len(ours)} samples scored in {elapsed:.1f} s with {iverilog_version(icarus.iverilog).version}; "
           f"compared with verdicts.csv column {column}\n")
     for bench_dir, bench in BENCH.items():
