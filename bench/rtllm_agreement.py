@@ -65,9 +65,9 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
     import tempfile
 
     from codev.cli import main as codev_main
-    from codev.eval.tools import Icarus, iverilog_version
+    from codev.eval.tools import Icarus, default_icarus, iverilog_version
 
-    icarus = Icarus.at(iverilog) if iverilog else Icarus()
+    icarus = Icarus.at(iverilog) if iverilog else default_icarus()
     major = iverilog_version(icarus.iverilog).major
     column = "verdict_iverilog11" if major == 11 else "verdict_iverilog12"
     with tempfile.TemporaryDirectory(prefix="codev-agreement-") as tmp:
@@ -81,7 +81,7 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
         argv = ["eval", "--samples", str(samples), "--bench", "rtllm-v1.1,rtllm-v2", "--bench-root", str(bench_root),
                 "--out", str(out), "--jobs", str(jobs), "--k", "1", "--no-progress", "--sim-timeout", str(sim_timeout)]
         start = time.time()
-        codev_main(argv + (["--iverilog", icarus.iverilog] if iverilog else []))
+        codev_main(argv + ["--iverilog", icarus.iverilog])
         elapsed = time.time() - start
         ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())
                 if r["variant"] == "official"}

@@ -54,7 +54,8 @@ def register(subparsers) -> None:
         default="auto",
         help="how --samples is laid out (auto: detected from the file names / completions)",
     )
-    p.add_argument("--iverilog", help="the iverilog binary for this run (its vvp beside it), e.g. an Icarus 12 build")
+    p.add_argument("--iverilog", help="the iverilog binary for this run (its vvp beside it); default: the Icarus 12 "
+                   "that `codev doctor --install iverilog==12` built, else PATH's iverilog")
     p.add_argument("--model-name", help="model name to request from --endpoint")
     p.add_argument("--n", type=int, default=1, help="samples per problem to generate")
     p.add_argument("--temperature", type=float, default=0.8)
@@ -115,7 +116,7 @@ def build_config(args):
     from codev.eval.generate import GenerationConfig
     from codev.eval.harness import Bounds
     from codev.eval.runner import EvalConfig
-    from codev.eval.tools import Icarus
+    from codev.eval.tools import Icarus, default_icarus
 
     generation = None
     if args.model or args.endpoint:
@@ -143,7 +144,7 @@ def build_config(args):
         raise UsageError(f"--samples {args.samples}: file not found")
     if args.sample_format != "auto" and args.samples is None:
         raise UsageError("--sample-format needs --samples")
-    icarus = Icarus()
+    icarus = default_icarus()
     if args.iverilog:
         try:
             icarus = Icarus.at(args.iverilog)

@@ -16,7 +16,7 @@ from .harness import Bounds, score
 from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
 from .report import write_outputs
-from .tools import Icarus, iverilog_version
+from .tools import Icarus, default_icarus, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
@@ -32,7 +32,7 @@ class EvalConfig:
     out: Path
     samples: Path | None = None  # --samples
     sample_format: str = AUTO  # --sample-format (formats.FORMATS)
-    icarus: Icarus = Icarus()  # --iverilog
+    icarus: Icarus = field(default_factory=default_icarus)  # --iverilog
     references: bool = False  # --references
     generation: "GenerationConfig | None" = None  # --model / --endpoint
     ks: list[int] = field(default_factory=lambda: [1, 5, 10])
