@@ -232,16 +232,18 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
             store.append(copy)
             done[(*job.answer.key, job.variant)] = copy
 
-    with progress_bar("scoring", runs, config.progress) as advance, ThreadPoolExecutor(max_workers=config.jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=config.jobs)
+    with progress_bar("scoring", runs, config.progress) as advance:
         futures = {pool.submit(_run_job, config, g[0], setup, checker): g for g in groups.values()}
         try:
             for future in as_completed(futures):
                 finish(futures[future], future.result())
                 advance()
         except BaseException:
-            for future in futures:  # Ctrl-C or a bug: do not wait for the whole queue
-                future.cancel()
+            # Ctrl-C or a bug: drop the queue and do not wait for the simulations in flight (the CLI exits)
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
+    pool.shutdown()
 
     ordered = [done[(*job.answer.key, job.variant)] for job in jobs]
     # keep results.jsonl to exactly this run's samples, in a stable order
