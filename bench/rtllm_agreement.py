@@ -103,6 +103,13 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
         for official, mine, sample in pairs:
             if official != mine:
                 print(f"  differs: {sample} official={official} ours={mine}")
+        other = "verdict_iverilog12" if column == "verdict_iverilog11" else "verdict_iverilog11"
+        moved = [r for r in rows if r[column] != r[other]]
+        print(f"  {len(moved)} samples whose verdict differs between Icarus 11 and 12 (cause: simulator version):")
+        for r in moved:
+            got = ours[(bench, r["problem"], MODELS.index(r["model"]) * 5 + int(r["trial"][1:]) - 1)]
+            first = next((line for line in got["log"].splitlines() if "error" in line.lower()), got["log"][-120:])
+            print(f"    {r['sample']}: {other[8:]}={r[other]} {column[8:]}={r[column]} | {first.strip()[:110]}")
         print()
 
 

@@ -29,7 +29,8 @@ def register(subparsers) -> None:
         formatter_class=_Formatter,
         epilog="examples:\n"
         "  codev eval --references --bench rtllm-v2\n"
-        "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human --iverilog /opt/iverilog-12/bin/iverilog\n"
+        "  codev doctor --install iverilog==12   # once: Icarus 12, used by codev eval from then on\n"
+        "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human\n"
         "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2",
     )
     p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all': {', '.join(BENCHMARKS)}")
@@ -224,11 +225,15 @@ def run(args) -> int:
         raise
 
     ks = [f"pass@{k}" for k in config.ks]
-    print("benchmark".ljust(30) + "".join(k.rjust(10) for k in ks) + "syntax".rjust(10))
+    first = ks[0]
+    print("benchmark (official)".ljust(30) + "".join(k.rjust(10) for k in ks) + "syntax".rjust(10)
+          + f"  | repaired {first} (samples changed)")
     for name, b in output.summary["benchmarks"].items():
         cells = ["–" if b[k] is None else f"{100 * b[k]:.2f}" for k in ks]
         syntax = "–" if b["syntax_rate"] is None else f"{100 * b['syntax_rate']:.2f}"
-        print(name.ljust(30) + "".join(c.rjust(10) for c in cells) + syntax.rjust(10))
+        r = b["repaired"]
+        repaired = f"{'–' if r[first] is None else f'{100 * r[first]:.2f}'} ({r['changed']})"
+        print(name.ljust(30) + "".join(c.rjust(10) for c in cells) + syntax.rjust(10) + f"  | {repaired}")
     files = ", ".join(str(config.out / f) for f in (RESULTS_FILE, SUMMARY_FILE, REPORT_FILE, CHART_FILE) if (config.out / f).exists())
     print(f"wrote {files}")
     return 0

@@ -83,7 +83,8 @@ def render_markdown(summary: dict, chart_name: str | None) -> str:
     lines += [f"Answers: **{settings['answers']}**" + (f" (`{settings['samples']}`)" if settings["samples"] else "") + ".", ""]
     lines += _inputs_lines(summary["inputs"])
     lines += [f"Simulator: **{summary['tools'].get('iverilog', 'iverilog')}** (`{settings.get('iverilog', 'iverilog')}`)."
-              + (" Published VerilogEval v1 results mostly use Icarus 12; verdicts can differ with the version."
+              + (" Published VerilogEval numbers come from Icarus 12 or later (v1: a 2023 snapshot after 12.0) and some verdicts "
+                 "differ under 11 (codev/eval/data/MANIFEST.md); `codev doctor --install iverilog==12` builds 12."
                  if summary.get("icarus_major") == 11 else ""), ""]
     if not settings["official_bounds"]:
         lines += ["**Non-official time bounds** (see settings): verdicts may differ from the official flow.", ""]
