@@ -156,6 +156,9 @@ def test_detection_of_jsonl_kinds(tmp_path):
     bodies = write_jsonl(tmp_path / "b.jsonl", [{"task_id": "zero", "completion": "  assign zero = 0;\nendmodule\n"}])
     assert detect_format(responses, [V1]) == JSONL
     assert detect_format(bodies, [V1]) == VERILOGEVAL_V1
+    commented = write_jsonl(tmp_path / "k.jsonl", [
+        {"task_id": "wire", "completion": "// The module top_module simply connects in to out\nassign out = in;\nendmodule\n"}])
+    assert detect_format(commented, [V1]) == VERILOGEVAL_V1  # a comment naming the module is no header
     assert detect_format(bodies, ["rtllm-v2"]) == JSONL  # continuations exist only for v1
     assert detect_format(bodies, [V1, "verilogeval-v1-machine", "rtllm-v2"]) == VERILOGEVAL_V1  # --bench all
     with pytest.raises(SamplesError, match="'zero' is ambiguous .* name one benchmark with --bench"):
