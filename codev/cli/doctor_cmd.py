@@ -11,7 +11,6 @@ import importlib.metadata
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,15 +36,6 @@ def register(subparsers) -> None:
                    help="--install: use this release tarball instead of downloading it (its sha256 is still checked)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--install: parallel make jobs")
     p.set_defaults(func=run)
-
-
-def _first_line(argv: list[str]) -> str:
-    try:
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    text = (out.stdout or out.stderr).strip()
-    return text.splitlines()[0] if text else ""
 
 
 def _dist_version(name: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from codev.cli import UsageError
 
-BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
+from codev.eval.userconfig import BENCH_ROOT_ENV, require_bench_root
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -83,20 +83,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def resolve_bench_root(arg: Path | None) -> Path:
-    from codev.eval.userconfig import SHARED_BENCHMARKS, ConfigError, find_bench_root
-
-    try:
-        root = find_bench_root(arg, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    if root is None:
-        raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
-    if not root.is_dir():
-        raise UsageError(f"{root}: benchmark folder not found")
-    return root
-
-
 def _parse_k(text: str) -> list[int]:
     try:
         ks = sorted({int(part) for part in text.split(",") if part.strip()})
@@ -166,7 +152,7 @@ def build_config(args):
         bounds = bounds.scaled_to(args.sim_timeout)
     return EvalConfig(
         benchmarks=_parse_benchmarks(args.bench),
-        bench_root=resolve_bench_root(args.bench_root),
+        bench_root=require_bench_root(args.bench_root),
         out=args.out,
         samples=args.samples,
         sample_format=args.sample_format,
