@@ -8,17 +8,16 @@ from __future__ import annotations
 from typing import Callable
 
 from .benchmarks import Problem
-from .harness import answer_source
 
 
 def make_checker() -> Callable[[Problem, str | None], dict]:
-    """A function (problem, extracted code) -> JSON-ready checker verdict; imports the checker once."""
+    """A function (problem, answer file from assemble.py) -> JSON-ready checker verdict; imports the checker once."""
     from testbench_gen import CheckOptions, InvalidGolden, check
 
     def run(problem: Problem, code: str | None) -> dict:
         if code is None or not code.strip():
             return {"verdict": "no-code", "reason": "no Verilog found in the response", "checked": False}
-        candidate = answer_source(problem, code)
+        candidate = code
         try:
             verdict = check(problem.reference, [candidate], CheckOptions(top=problem.top))[0]
         except InvalidGolden as exc:
