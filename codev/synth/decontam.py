@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from codev.eval.benchmarks import BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
+from testbench_gen.backends import get_backend
 
 from .checking import Checker
 from .items import Item, digest
-from .port_match import bijections, shape_key, shim
+from .port_match import bijections, shape_keys, shim
 from .store import Outcome
 from .tokens import canonical, ngrams
 
 Signature = frozenset  # of (port name, direction, width)
+FALLBACK_BACKEND = "verilator"  # runs the SystemVerilog references Icarus cannot compile
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ class BenchmarkIndex:
                     for g in grams:
                         self.by_ngram[g].append(index)
                 if iface is not None:
-                    self.by_shape[shape_key(iface)].append(index)
+                    for key in shape_keys(iface):
+                        self.by_shape[key].append(index)
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
         grams = ngrams(canonical(code), self.config.ngram)
@@ -97,8 +100,10 @@ class BenchmarkIndex:
         return best
 
     def same_shapes(self, iface: Interface) -> list[Reference]:
-        """References whose ports have the same multiset of shapes as `iface` (names may differ)."""
-        return [self.refs[i] for i in self.by_shape.get(shape_key(iface), ())]
+        """References whose ports have the same multiset of shapes as `iface` (names may differ) under some
+        reading of resets recognised by name only (`port_match.VIEWS`)."""
+        found = sorted({i for key in shape_keys(iface) for i in self.by_shape.get(key, ())})
+        return [self.refs[i] for i in found]
 
 
 def _interface(item: Item) -> Interface | None:
@@ -122,10 +127,12 @@ class FunctionStats:
     candidates: int = 0  # item versions checked: the item itself or one shim per port bijection
     truncated: int = 0  # pairs with more bijections than max_bijections (the rest were not tried)
     untried: int = 0  # bijections those pairs left out
+    fallback: int = 0  # benchmark problems checked again on FALLBACK_BACKEND (the configured one cannot compile them)
 
     def describe(self) -> str:
         return (f"{self.problems} item/problem pairs with the same port shapes, {self.candidates} versions checked; "
-                f"{self.truncated} pairs had more than the bijection limit ({self.untried} bijections not tried)")
+                f"{self.truncated} pairs had more than the bijection limit ({self.untried} bijections not tried); "
+                f"{self.fallback} problem checks rerun on {FALLBACK_BACKEND} (the configured simulator cannot compile the reference)")
 
 
 class Decontaminator:
@@ -156,9 +163,8 @@ class Decontaminator:
                 versions.extend((len(pending), code, note) for code, note in zip(codes, notes))
             pending.append(item)
         groups = [group for group in by_ref.values() if group[1]]
-        jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
         found: dict[int, tuple[Reference, str]] = {}
-        for (ref, versions), verdicts in zip(groups, self.checker.check_jobs(jobs) if jobs else []):
+        for (ref, versions), verdicts in zip(groups, self._verdicts(groups)):
             for (owner, _, note), verdict in zip(versions, verdicts):
                 if verdict.kind == VerdictKind.EQUIVALENT and owner not in found:
                     found[owner] = (ref, note)
@@ -167,6 +173,24 @@ class Decontaminator:
                 yield _drop(item, "function", found[n][0], f"equivalent to the reference ({found[n][1]})")
             else:
                 yield Outcome(item, True)
+
+    def _verdicts(self, groups: list[tuple[Reference, list[tuple[int, str, str]]]]) -> list[list]:
+        """One verdict list per group. A reference the configured simulator cannot compile (Icarus and
+        SystemVerilog casts, e.g. VerilogEval's review2015_fsm) is checked again on Verilator: a reference
+        no simulator runs would otherwise let every copy of it through."""
+        if not groups:
+            return []
+        jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
+        verdicts = self.checker.check_jobs(jobs)
+        retry = [n for n, found in enumerate(verdicts)
+                 if found and all(v.kind == VerdictKind.INVALID_GOLDEN for v in found)]
+        fallback = replace(self.options, backend=FALLBACK_BACKEND)
+        if retry and self.options.backend != FALLBACK_BACKEND and get_backend(FALLBACK_BACKEND).available():
+            again = self.checker.check_jobs([replace(jobs[n], options=fallback) for n in retry])
+            for n, found in zip(retry, again):
+                verdicts[n] = found
+            self.stats.fallback += len(retry)
+        return verdicts
 
     def screen(self, items: list[Item]) -> dict[str, str]:
         """Item id -> why it copies a benchmark problem ("text: ...", "function: ..."), for those that do."""
