@@ -162,7 +162,8 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
     labels = {"decontam": "decontamination", "generator_decontam": "decontamination of generator items"}
     for decontam in (s for s in stages if s.name in labels):
-        extra[labels[decontam.name]] = (f"{decontam.dropped.get('text', 0)} by text, "
+        extra[labels[decontam.name]] = (f"{decontam.dropped.get('text', 0)} by text (8-gram Dice), "
+                                        f"{decontam.dropped.get('rouge_l', 0)} by Rouge-L, "
                                         f"{decontam.dropped.get('function', 0)} by function")
     extra.update(notes)
     extra["throughput (this session)"] = ", ".join(

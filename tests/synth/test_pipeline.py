@@ -68,9 +68,10 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     for stage in funnel:
         for reason in stage["dropped"]:
             assert f"| {reason} |" in report
-    assert "port y is 5 bits wide" in report and "decontamination: 0 by text, 1 by function" in report
+    assert "port y is 5 bits wide" in report and "decontamination: 0 by text (8-gram Dice), 0 by Rouge-L, 1 by function" in report
     assert "fadd: equivalent to the reference (ports ci->cin, co->cout, s->sum)" in report
-    assert f"decontamination of generator items: 0 by text, {sum(by_name['generator_decontam']['dropped'].values())}" in report
+    assert "decontamination of generator items: 0 by text (8-gram Dice), 0 by Rouge-L, " \
+        f"{sum(by_name['generator_decontam']['dropped'].values())}" in report
 
 
 def test_rerun_resumes_without_new_work(builtin_run, synth_cli, bench_root):

@@ -19,6 +19,7 @@ from .config import GeneratorConfig
 from .design import Design
 from .families import FAMILIES
 from .rows import dedup_key, item_id, rows
+from .spec import user_prompt
 from .store import Attempt, ItemStore, read_attempts
 from .verify import Verification, verify
 
@@ -82,7 +83,8 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
         seen.add(key)
     fresh = [d for d, r in zip(designs, repeats) if not r]
     verified = _verified(fresh, config)
-    passed = [Item(item_id(d), d.golden, d.top, "generator") for d, v in zip(fresh, verified) if v.ok]
+    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": user_prompt(d)})
+              for d, v in zip(fresh, verified) if v.ok]
     contaminated = screen(passed) if screen and passed else {}
     results = iter(verified)
     for index, design, key, repeat in zip(indices, designs, keys, repeats):
