@@ -8,6 +8,7 @@ wrap-around and sign tests instead of a widened sum.
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from ..design import Design, PortDoc, clog2, module
@@ -50,6 +51,11 @@ class Alu:
         codes = rng.sample(range(1 << clog2(count)), count)
         flags = [] if level <= 2 else ["zero", "carry"] if level == 3 else \
             rng.sample(["zero", "carry", "negative", "overflow"], rng.randint(2, 4))
+        if {"carry", "overflow"} & set(flags) and not {"add", "sub"} & set(ops):
+            # a carry or overflow flag needs an operation that sets it (else it is the constant 0)
+            ops[rng.randrange(count)] = rng.choice(["add", "sub"])
+        if not any(re.search(r"\bb\b", OPS[op][0]) for op in ops):
+            ops[rng.randrange(count)] = rng.choice(sorted(set(BASIC) - set(ops)))  # `b` must be used
         return {"width": rng.choice(WIDTHS[level]), "ops": dict(sorted(zip(codes, ops))),
                 "flags": sorted(flags, key=["zero", "carry", "negative", "overflow"].index)}
 
