@@ -34,7 +34,7 @@ from .store import Outcome
 from .tokens import canonical, ngrams
 
 Signature = frozenset  # of (port name, direction, width)
-_WORD = re.compile(r"[a-z0-9_]+")
+_WORD = re.compile(r"[a-z_][a-z0-9_]+")  # words of prose: a table of 0s and 1s is not a description
 FALLBACK_BACKEND = "verilator"  # runs the SystemVerilog references Icarus cannot compile
 
 
