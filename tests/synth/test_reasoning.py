@@ -35,7 +35,7 @@ FEATURES = {
     r"almost": _port("almost_full"),
     r"(?<!no )\bclock\b|`clk`": lambda d: not d.combinational,
     r"\breset\b": lambda d: d.reset is not None,
-    r"\bwrap": lambda d: d.family in ("fifo", "counter") and (d.family == "fifo" or d.params.get("modulo")),
+    r"\bwrap": lambda d: d.family in ("fifo", "clock_divider", "pwm") or d.params.get("modulo"),
     r"\bstall": lambda d: d.params.get("stall") is True,
     r"active.low": lambda d: d.params.get("active_low") is True or (d.reset is not None and not d.reset.active_high),
 }
@@ -81,3 +81,17 @@ def test_sequential_case_walks_through_cycles_and_styles_vary():
             styles.add(next(s for s, opener in (("questions", "What is asked?"), ("example_first", "I need a"),
                                                 ("plan_first", "The task is")) if opener in text))
     assert styles == set(STYLES)
+
+
+@pytest.mark.parametrize("style", ["codev", "verilogeval", "rtllm"])
+def test_every_prompt_style_states_the_whole_spec(style):
+    from codev.synth.generator.spec import user_prompt
+
+    for name in sorted(FAMILIES):
+        for design in list(designs(name, 1))[::2]:
+            text = user_prompt(design, style)
+            assert design.top in text
+            for port in design.ports:
+                assert port.name in text and port.text in text
+            for line in design.behaviour:
+                assert line in text

@@ -24,8 +24,43 @@ def _timing(design: Design) -> list[str]:
     return lines
 
 
-def user_prompt(design: Design) -> str:
-    """The spec a user would write: function, ports with widths, clock and reset, the module head."""
+PROMPT_STYLES = ("codev", "verilogeval", "rtllm")
+
+
+def user_prompt(design: Design, style: str = PROMPT_STYLES[0]) -> str:
+    """The spec a user would write, in one of three house styles: codev's (ports as a list, behaviour as
+    bullets, the module head), one laid out as VerilogEval v2's specs are (an interface list, then prose),
+    and one laid out as RTLLM's design descriptions are (module name, port sections, implementation). The
+    layouts are the benchmarks'; every sentence is the design's own."""
+    if style == "verilogeval":
+        return _verilogeval(design)
+    if style == "rtllm":
+        return _rtllm(design)
+    return _codev(design)
+
+
+def _verilogeval(design: Design) -> str:
+    def line(p: PortDoc) -> str:
+        width = f" ({p.width} bits{', signed' if p.signed else ''})" if p.width > 1 else ""
+        return f" - {p.direction:6} {p.name}{width}"
+    ports = "\n".join(line(p) for p in design.ports)
+    notes = "\n".join(f" - {p.name}: {p.text}" for p in design.ports)
+    text = "\n\n".join((*design.behaviour, *_timing(design)))
+    return (f"Implement a module named {design.top} with the interface below. Ports are one bit wide unless a "
+            f"width is given.\n\n{ports}\n\nThe module {design.summary} The ports carry:\n{notes}\n\n{text}\n")
+
+
+def _rtllm(design: Design) -> str:
+    def section(direction: str) -> str:
+        return "\n".join(f"    {p.name}{f' [{p.width - 1}:0]' if p.width > 1 else ''}: {p.text}"
+                         for p in design.ports if p.direction == direction)
+    steps = "\n".join(f"    {line}" for line in (*design.behaviour, *_timing(design)))
+    return (f"You are an experienced Verilog designer. Write the module described below.\n\n"
+            f"The module {design.summary}\n\nModule name:\n    {design.top}\nInput ports:\n{section('input')}\n"
+            f"Output ports:\n{section('output')}\n\nImplementation:\n{steps}\n\nGive the complete Verilog code.\n")
+
+
+def _codev(design: Design) -> str:
     ports = "\n".join(f"- `{p.name}` ({p.direction}, {_width(p)}): {p.text}" for p in design.ports)
     behaviour = "\n".join(f"- {line}" for line in (*design.behaviour, *_timing(design)))
     return (f"Design a Verilog module `{design.top}` that {design.summary}\n\n"

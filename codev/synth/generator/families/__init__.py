@@ -15,10 +15,11 @@ from .muldiv import Divider, Multiplier
 from .timing import ClockDivider, Pwm
 from .pipeline import Pipeline
 from .select import Mux
+from .serial import Serialiser, UartTx
 from .shift import Lfsr, ShiftRegister
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(), Mux(), Decoder(), PriorityEncoder(), Counter(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
-                                                    Divider())}
+                                                    Divider(), Serialiser(), UartTx())}
