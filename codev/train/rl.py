@@ -124,7 +124,7 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
             advantage_std_floor=settings.advantage_std_floor, stall_steps=settings.stall_steps,
         )
         last = get_last_checkpoint(settings.output_dir) if resume and Path(settings.output_dir).is_dir() else None
-    quiet_tied_head_warning()
+        quiet_tied_head_warning()
         trainer.train(resume_from_checkpoint=last)
     final = Path(settings.output_dir) / "final"
     trainer.save_model(str(final))
