@@ -109,3 +109,29 @@ def rtllm(compile_ok: bool, output: str, timed_out: bool) -> Outcome:
     if timed_out:
         return Outcome(TIMEOUT)
     return Outcome(PASS if ("Pass" in output or "pass" in output) else FAIL)
+
+
+# a harness build that iverilog refused: cocotb's runner logs each tool it starts, then the failure
+_RUNNER_COMMAND = re.compile(r"Running command (\S+)|Command failed with return code")
+_IVERILOG_BUILD_ERRORS = re.compile(r": syntax error|I give up\.|Unknown module type")
+
+
+def cvdp(returncodes: list[int | None], log: str, timed_out: bool) -> Outcome:
+    """CVDP: a datapoint passes iff every harness service exits 0 (pytest: all its tests passed).
+
+    A failing run whose build step (iverilog, as cocotb's runner logs it) failed is a compile error, for
+    the syntax rate; CVDP itself reports only pass/fail."""
+    if returncodes and all(code == 0 for code in returncodes):
+        return Outcome(PASS, "exit 0")
+    if timed_out:
+        return Outcome(TIMEOUT, "timed out")
+    detail = "exit " + ",".join(str(code) for code in returncodes)
+    last_tool = ""
+    for match in _RUNNER_COMMAND.finditer(log):
+        if match.group(1) is not None:
+            last_tool = match.group(1).rsplit("/", 1)[-1]
+        elif last_tool == "iverilog":
+            return Outcome(COMPILE_ERROR, detail)
+    if _IVERILOG_BUILD_ERRORS.search(log):
+        return Outcome(COMPILE_ERROR, detail)
+    return Outcome(FAIL, detail)

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .benchmarks import BenchmarkError, Problem, load_benchmark
+from .benchmarks import BENCHMARKS, CVDP_RULE, BenchmarkError, Problem, load_benchmark
+from .cvdp_answer import extract as cvdp_extract
 from .extract import answer_code
 from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
@@ -15,7 +16,7 @@ from .harness import Bounds, score
 from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
 from .report import write_outputs
-from .tools import Icarus, iverilog_version
+from .tools import Icarus, cocotb_version, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
@@ -94,13 +95,18 @@ def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Call
 def scoring_setup(config: EvalConfig) -> str:
     """Everything besides the answer that can change a verdict; records with another setup are redone."""
     b = config.bounds
-    return (
+    setup = (
         f"{iverilog_version(config.icarus.iverilog).version} ({config.icarus.iverilog}) | "
         f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g}"
     )
+    if any(BENCHMARKS[name].rule == CVDP_RULE for name in config.benchmarks):
+        setup += f" | cvdp {b.cvdp_s:g} s, {cocotb_version()}"
+    return setup
 
 
 def _extract(job: Job) -> tuple[str | None, str]:
+    if job.problem.cvdp is not None and job.answer.kind != REFERENCE:
+        return cvdp_extract(job.problem.cvdp, job.answer.completion)  # CVDP's own reading of a response
     extraction = answer_code(job.answer.kind, job.answer.completion, job.problem.header, job.problem.top)
     return extraction.code, extraction.source
 
@@ -155,7 +161,10 @@ def _copy_of(record: dict, job: Job) -> dict:
 
 def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg: None) -> RunOutput:
     config.out.mkdir(parents=True, exist_ok=True)
-    problems = load_problems(config)
+    listed = load_problems(config)
+    problems = [p for p in listed if not p.skip]  # skipped ones are only listed in the report
+    if len(problems) < len(listed):
+        on_status(f"skipping {len(listed) - len(problems)} of {len(listed)} problems (reasons in report.md)")
     by_key = {p.key: p for p in problems}
     collected = collect_answers(config, problems, on_status)
 
@@ -237,7 +246,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     # keep results.jsonl to exactly this run's samples, in a stable order
     ordered.sort(key=lambda r: (r["benchmark"], r["task_id"], r["index"], r["variant"]))
     store.rewrite(ordered)
-    summary = write_outputs(config_to_json(config), config.out, problems, ordered, fixed, config.icarus, collected.sample_set)
+    summary = write_outputs(config_to_json(config), config.out, listed, ordered, fixed, config.icarus, collected.sample_set)
     return RunOutput(summary, ordered, config.out)
 
 
