@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cvdp_answer import reference_code
+from .cvdp_fetch import verify_fetched
 from .cvdp_format import CvdpFormatError, CvdpTask, load_tasks
 
 VERILOGEVAL_V1_RULE = "verilogeval-v1"
@@ -247,6 +248,9 @@ def _load_rtllm(spec: BenchmarkSpec, folder: Path) -> list[Problem]:
 
 
 def _load_cvdp(spec: BenchmarkSpec, folder: Path) -> list[Problem]:
+    changed = verify_fetched(folder)
+    if changed:
+        raise BenchmarkError(f"{changed}; fetch it again (`codev bench fetch cvdp`)")
     try:
         tasks = load_tasks(folder)
     except CvdpFormatError as exc:

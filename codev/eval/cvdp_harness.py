@@ -154,8 +154,20 @@ def run_harness(task: CvdpTask, answer: dict[str, str], work: Path, limit_s: flo
         logs.append(f"[service {service.name}: exit {result.returncode}"
                     + (", timed out" if result.timed_out else "") + "]\n" + text)
     header = f"[{len(todo)} service(s); {remapped} container path(s) remapped in the harness files]\n"
-    return HarnessRun(rules.cvdp(codes, "\n".join(logs), timed_out), header + "\n".join(logs),
-                      time.monotonic() - start)
+    full = "\n".join(logs)
+    return HarnessRun(rules.cvdp(codes, full, timed_out), header + key_lines(full), time.monotonic() - start)
+
+
+_KEY_LINE = re.compile(r"FAIL|[Ee]rror|assert|syntax|TESTS=|\[service ")
+
+
+def key_lines(log: str, budget: int = 1400) -> str:
+    """What a reader of results.jsonl needs from a long pytest/cocotb log: the service lines, failures,
+    errors and cocotb's summary (in order, each cut to 200 characters), then the log's end."""
+    picked = [line[:200] for line in log.splitlines() if _KEY_LINE.search(line)]
+    head = "\n".join(picked)[: budget // 2]
+    tail = log[-(budget - len(head)):]
+    return head + "\n[...]\n" + tail if len(log) > budget else log
 
 
 def _build_logs(folder: Path, cap: int = 4000) -> str:
