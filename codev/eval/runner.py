@@ -79,7 +79,10 @@ def load_problems(config: EvalConfig) -> list[Problem]:
 
 def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Callable[[str], None]) -> Answers:
     if config.references:
-        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems])
+        missing = [p.id for p in problems if not p.reference]  # CVDP's hub copy withholds its solutions
+        if missing:
+            on_status(f"{len(missing)} problems have no reference solution in this copy and are not scored, e.g. {missing[0]}")
+        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems if p.reference])
     if config.samples is not None:
         # validate against whole benchmarks, then keep the selected problems (--problems)
         full = {name: {p.id for p in load_benchmark(name, config.bench_root)} for name in config.benchmarks}

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from codev.eval.benchmarks import BenchmarkError, load_benchmark
 from codev.eval.cvdp_answer import answer_files, extract
 from codev.eval.cvdp_format import CvdpFormatError, load_tasks, parse_env
 from codev.eval.cvdp_harness import remap, run_harness
+from codev.eval.equivalence import pair
 from codev.eval.harness import score
 
 from .conftest import read_jsonl, write_jsonl
@@ -168,3 +171,62 @@ def test_a_datasets_folder_reads_like_the_jsonl(tmp_path):
         disk = from_disk[task_id]
         assert (dict(disk.context), dict(disk.solution), dict(disk.harness), disk.outputs, disk.skip) == (
             dict(task.context), dict(task.solution), dict(task.harness), task.outputs, task.skip)
+
+
+class _ServedModel(BaseHTTPRequestHandler):
+    """An OpenAI-compatible /v1/chat/completions that answers every CVDP prompt with the sat_add reference."""
+
+    prompts: list[list[dict]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).prompts.append(body["messages"])
+        content = f"Here is the design.\n```systemverilog\n{SAT_ADD_REF}```\nIt saturates."
+        data = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": content}}],
+                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_generated_answers_are_prompted_and_scored(cvdp_root, tmp_path, run_cli, monkeypatch):
+    _ServedModel.prompts = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ServedModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    try:
+        status, _, stderr = run_cli(
+            "eval", "--endpoint", f"http://127.0.0.1:{server.server_address[1]}/v1", "--model-name", "m",
+            "--bench", "cvdp", "--bench-root", cvdp_root, "--problems", "cvdp_copilot_sat_add_0001",
+            "--out", tmp_path / "gen", "--k", "1", "--no-progress")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 0, stderr
+    (messages,) = _ServedModel.prompts
+    assert messages[0]["role"] == "system" and "rtl/" in messages[0]["content"]
+    assert "saturates at 255" in messages[1]["content"] and "`rtl/sat_add.sv`" in messages[1]["content"]
+    (row,) = read_jsonl(tmp_path / "gen" / "results.jsonl")
+    assert (row["verdict"], row["extraction"]) == ("pass", "fence")
+
+
+def test_references_of_a_copy_without_solutions_are_not_scored(tmp_path, run_cli):
+    write_dataset(tmp_path, [sat_add(with_solution=False)])
+    (problem,) = load_benchmark("cvdp", tmp_path)
+    assert (problem.skip, problem.cvdp.outputs, problem.reference) == ("", ("rtl/sat_add.sv",), "")
+    status, _, stderr = run_cli("eval", "--references", "--bench", "cvdp", "--bench-root", tmp_path,
+                                "--out", tmp_path / "o", "--k", "1", "--equivalence")
+    assert status == 0, stderr
+    assert "1 problems have no reference solution in this copy" in stderr
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["benchmarks"]["cvdp"]["answered"] == 0
+    assert pair(problem, SAT_ADD_REF) == "no reference solution in this copy of the dataset"  # --equivalence
+    # no `output` at all: the answer's file is the VERILOG_SOURCES entry the datapoint does not give
+    bare = {k: v for k, v in sat_add().items() if k != "output"}
+    assert load_tasks_from([bare])[0].outputs == ("rtl/sat_add.sv",)
