@@ -48,8 +48,22 @@ def extract(task: CvdpTask, response: str) -> tuple[str | None, str]:
     return files_json(tuple(files)), "json"
 
 
+HDL_SUFFIXES = (".v", ".sv", ".vh", ".svh", ".svi")
+
+
+def writable_by_answer(task: CvdpTask, path: str) -> bool:
+    """An answer may write the files the datapoint asks for, and new HDL files beside them; never Python,
+    a harness or context file, or anything under src/ (CVDP itself writes whatever a response names, so a
+    `src/conftest.py` that makes pytest exit 0 would pass any design there)."""
+    if path in task.outputs:
+        return True
+    given = {p for p, _ in task.context} | {p for p, _ in task.harness}
+    return (safe_relative(path) and path not in given and path.endswith(HDL_SUFFIXES)
+            and path.split("/", 1)[0] in ("rtl", "verif", "docs"))
+
+
 def answer_files(task: CvdpTask, code: str) -> dict[str, str]:
-    """The files an answer writes (paths relative to the datapoint's folder); unsafe paths are dropped."""
+    """The files an answer writes (paths relative to the datapoint's folder); see writable_by_answer."""
     if len(task.outputs) == 1:
         return {task.outputs[0]: code}
     try:
@@ -58,7 +72,7 @@ def answer_files(task: CvdpTask, code: str) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {p: t for p, t in data.items() if isinstance(p, str) and isinstance(t, str) and safe_relative(p)}
+    return {p: t for p, t in data.items() if isinstance(p, str) and isinstance(t, str) and writable_by_answer(task, p)}
 
 
 def reference_code(task: CvdpTask) -> str:

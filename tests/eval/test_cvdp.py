@@ -67,6 +67,9 @@ def test_answers_are_read_as_cvdp_reads_them():
     code, how = extract(pair, response)
     assert how == "json"
     assert answer_files(pair, code) == {"rtl/mux_leaf.sv": MUX_LEAF, "rtl/mux_pair.sv": MUX_TOP}  # unsafe path dropped
+    extra = json.dumps({"rtl/mux_pair.sv": MUX_TOP, "rtl/helper.sv": "module helper; endmodule\n", "verif/x.py": "",
+                        "docs/../../x.sv": ""})
+    assert set(answer_files(pair, extra)) == {"rtl/mux_pair.sv", "rtl/helper.sv"}  # new HDL files may be added
     assert extract(pair, "no json here") == (None, "none")
 
 
@@ -80,7 +83,12 @@ def test_harness_verdicts_for_broken_answers(cvdp_root, tmp_path):
     two-file answer (CVDP's JSON form) and a harness that outlives its bound."""
     problems = {p.id: p for p in load_benchmark("cvdp", cvdp_root)}
     sat, pair = problems["cvdp_copilot_sat_add_0001"], problems["cvdp_copilot_mux_pair_0004"]
-    wrong_pair = json.dumps({"rtl/mux_leaf.sv": MUX_LEAF.replace("s ? b : a", "s ? a : b"), "rtl/mux_pair.sv": MUX_TOP})
+    # a wrong answer that also ships files making pytest exit 0 at start-up: only the HDL files are written
+    exit_early = "import os\nos._exit(0)\n"
+    wrong_pair = json.dumps({"rtl/mux_leaf.sv": MUX_LEAF.replace("s ? b : a", "s ? a : b"), "rtl/mux_pair.sv": MUX_TOP,
+                             "src/conftest.py": exit_early, "conftest.py": exit_early, "rundir/conftest.py": exit_early,
+                             "rtl/conftest.py": exit_early, "src/test_runner.py": exit_early})
+    assert set(answer_files(pair.cvdp, wrong_pair)) == {"rtl/mux_leaf.sv", "rtl/mux_pair.sv"}
     with ThreadPoolExecutor(2) as pool:
         syntax = pool.submit(score, sat, SAT_ADD_SYNTAX)
         wrong = pool.submit(score, pair, wrong_pair)
