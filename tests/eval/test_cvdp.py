@@ -172,13 +172,17 @@ def test_a_datasets_folder_reads_like_the_jsonl(tmp_path):
     rows = [sat_add(), mux_pair(), *unsupported()[:2]]
     saved = tmp_path / "saved"
     datasets.Dataset.from_list(rows).save_to_disk(str(saved))  # the HF struct columns: None where a row lacks a path
-    from_disk = {t.id: t for t in load_tasks(saved)}
+    parquet = tmp_path / "hub" / "data" / "train.parquet"  # the hub's converted layout
+    parquet.parent.mkdir(parents=True)
+    datasets.Dataset.from_list(rows).to_parquet(str(parquet))
     from_jsonl = {t.id: t for t in load_tasks_from(rows)}
-    assert set(from_disk) == set(from_jsonl)
-    for task_id, task in from_jsonl.items():
-        disk = from_disk[task_id]
-        assert (dict(disk.context), dict(disk.solution), dict(disk.harness), disk.outputs, disk.skip) == (
-            dict(task.context), dict(task.solution), dict(task.harness), task.outputs, task.skip)
+    for folder in (saved, tmp_path / "hub"):
+        loaded = {t.id: t for t in load_tasks(folder)}
+        assert set(loaded) == set(from_jsonl), folder
+        for task_id, task in from_jsonl.items():
+            got = loaded[task_id]
+            assert (dict(got.context), dict(got.solution), dict(got.harness), got.outputs, got.skip) == (
+                dict(task.context), dict(task.solution), dict(task.harness), task.outputs, task.skip)
 
 
 class _ServedModel(BaseHTTPRequestHandler):
