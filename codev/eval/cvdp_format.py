@@ -208,12 +208,36 @@ def skip_reason(task: CvdpTask, harness_shipped: bool = True) -> str:
         return f"{tag}: its harness runs in the commercial-tools image ({COMMERCIAL_IMAGE})"
     if COMPOSE_FILE not in files:
         return f"{tag}: no {COMPOSE_FILE} in the harness (nothing to run)"
+    missing = missing_packages(files.get("Dockerfile", ""))
+    if missing:
+        return f"{tag}: its harness image installs {', '.join(missing)}, not installed here (pip install {' '.join(missing)})"
     sim = task.env.get("SIM", "icarus").lower()
     if sim not in FREE_SIMULATORS:
         return f"{tag}: simulator {sim!r} (codev runs CVDP harnesses with {', '.join(FREE_SIMULATORS)} only)"
     if not task.outputs:
         return f"{tag}: output.context names no file for the answer"
     return ""
+
+
+_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+([^&|;\n]+)")
+
+
+def missing_packages(dockerfile: str) -> list[str]:
+    """Python packages the harness's Dockerfile adds to CVDP's image that this environment lacks (the
+    harness would fail on an import, which is no verdict on the answer)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    missing = []
+    for match in _PIP_INSTALL.finditer(dockerfile):
+        for word in match.group(1).split():
+            if word.startswith("-"):
+                continue
+            name = re.split(r"[<>=!~\[;]", word, maxsplit=1)[0]
+            try:
+                distribution(name)
+            except PackageNotFoundError:
+                missing.append(name)
+    return missing
 
 
 def iter_rows(path: Path) -> Iterator[tuple[str, dict]]:

@@ -45,6 +45,13 @@ def test_reading_classifies_every_datapoint(cvdp_root):
     assert "commercial EDA tools" in reasons["cvdp_copilot_sat_add_0012"]
     assert "agentic" in reasons["cvdp_agentic_sat_add_0003"]
     assert len(reasons) == 3
+    needs = sat_add("cvdp_copilot_sat_add_0002")
+    needs["harness"]["files"]["Dockerfile"] = "FROM __OSS_SIM_IMAGE__\nRUN pip3 install cocotb==2.0.1 no-such-pkg-codev>=1\n"
+    needs["harness"]["files"]["src/.env"] += "SIM = verilator\n"
+    (task,) = load_tasks_from([needs])
+    assert task.skip.endswith("installs no-such-pkg-codev, not installed here (pip install no-such-pkg-codev)")
+    needs["harness"]["files"]["Dockerfile"] = "FROM __OSS_SIM_IMAGE__\n"
+    assert "simulator 'verilator'" in load_tasks_from([needs])[0].skip
 
 
 def test_env_and_paths_as_the_container_sees_them(tmp_path):
