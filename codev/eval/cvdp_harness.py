@@ -144,7 +144,7 @@ def run_harness(task: CvdpTask, answer: dict[str, str], work: Path, limit_s: flo
         workdir = Path(remap(service.workdir, folder)[0])
         workdir.mkdir(parents=True, exist_ok=True)
         env.update({"PATH": path, "HOME": str(workdir)})
-        result = run_limited(argv, workdir, Limits(wall_seconds=limit_s, output_bytes=1 << 20),
+        result = run_limited(argv, workdir, Limits(wall_seconds=limit_s, output_bytes=Limits().file_bytes),
                              env=env, writable=[work.resolve()])
         codes.append(result.returncode)
         timed_out = timed_out or result.timed_out

@@ -24,6 +24,14 @@ endmodule
 
 SAT_ADD_WRONG = SAT_ADD_REF.replace("sum[W] ? {W{1'b1}} : sum[W-1:0]", "sum[W-1:0]")  # wraps instead of saturating
 SAT_ADD_SYNTAX = SAT_ADD_REF.replace("endmodule", "")
+# wrong, and overwrites the results file cocotb's runner reads once the tests have failed
+SAT_ADD_FORGED = SAT_ADD_WRONG.replace("endmodule", """    integer f;
+    final begin
+        f = $fopen("test_runner.result.xml", "w");
+        $fwrite(f, "<testsuites><testsuite name=\\"x\\" tests=\\"1\\" failures=\\"0\\" errors=\\"0\\"/></testsuites>");
+        $fclose(f);
+    end
+endmodule""")
 
 COMPOSE = """services:
 

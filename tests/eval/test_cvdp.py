@@ -21,7 +21,7 @@ from codev.eval.equivalence import pair
 from codev.eval.harness import score
 
 from .conftest import read_jsonl, write_jsonl
-from .cvdp_problems import (MUX_LEAF, MUX_TOP, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, mux_pair, sat_add,
+from .cvdp_problems import (MUX_LEAF, MUX_TOP, SAT_ADD_FORGED, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, mux_pair, sat_add,
                             unsupported, write_dataset)
 
 pytest.importorskip("cocotb_tools.runner")
@@ -100,7 +100,10 @@ def test_harness_verdicts_for_broken_answers(cvdp_root, tmp_path):
         syntax = pool.submit(score, sat, SAT_ADD_SYNTAX)
         wrong = pool.submit(score, pair, wrong_pair)
         slow = pool.submit(run_harness, sat.cvdp, {"rtl/sat_add.sv": SAT_ADD_REF}, tmp_path, 0.5)
-        syntax, wrong, slow = syntax.result(), wrong.result(), slow.result()
+        forged = pool.submit(score, sat, SAT_ADD_FORGED)
+        syntax, wrong, slow, forged = syntax.result(), wrong.result(), slow.result(), forged.result()
+    # pytest exits 0 on the forged results file; cocotb's own summary still shows the failure
+    assert forged.verdict == "fail" and "cocotb reported 1 failing tests" in forged.code, forged.log
     assert syntax.verdict == "compile-error" and "syntax error" in syntax.log
     assert wrong.verdict == "fail" and "assert" in wrong.log, wrong.log
     assert slow.outcome.verdict == "timeout"
