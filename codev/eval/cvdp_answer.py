@@ -4,7 +4,8 @@ How CVDP's own non-agentic flow reads a response (its model_helpers.parse_model_
 copied): when the datapoint expects ONE file, the first ``` block of the response is the file (any
 language tag), else the whole response stripped; when it expects several, the response is a JSON object
 {"code": [{"<path>": "<text>"}, ...]} (found between the first `{` and the last `}`, control characters
-removed) whose texts again lose a ``` wrapper. codev scores answers the same way.
+removed) whose texts again lose a ``` wrapper. codev scores answers the same way (after dropping a
+leading <think> block), except that an answer may not write harness or Python files (writable_by_answer).
 
 An answer travels through codev's scoring as one string ("code"): the single file's text, or for several
 files a JSON object {path: text} (cvdp_format.files_json), decoded again by answer_files().
@@ -18,6 +19,7 @@ from .cvdp_format import CvdpTask, files_json, safe_relative
 
 _FENCE = re.compile(r"```(?:\w+\n)?(.*?)```", re.S)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_THINK = re.compile(r"^\s*<think>.*?</think>", re.S)
 
 
 def _first_block(text: str) -> str:
@@ -26,7 +28,11 @@ def _first_block(text: str) -> str:
 
 
 def extract(task: CvdpTask, response: str) -> tuple[str | None, str]:
-    """(code for the scorer, how it was found); code None when the response holds no usable answer."""
+    """(code for the scorer, how it was found); code None when the response holds no usable answer.
+
+    A leading <think>...</think> (a reasoning model's drafts, which an API returns apart from the
+    response CVDP reads) is dropped first."""
+    response = _THINK.sub("", response, count=1)
     if len(task.outputs) == 1:
         match = _FENCE.search(response)
         code = match.group(1) if match else response.strip()

@@ -68,6 +68,8 @@ def test_answers_are_read_as_cvdp_reads_them():
     assert extract(single, "Sure:\n```verilog\nmodule a; endmodule\n```\nand\n```\nlater\n```") == ("module a; endmodule\n", "fence")
     assert extract(single, "  module a; endmodule  ") == ("module a; endmodule", "raw")
     assert extract(single, "   ") == (None, "none")
+    draft_then_answer = "<think>\n```verilog\nmodule draft; endmodule\n```\n</think>\n<answer>\n```verilog\nmodule a; endmodule\n```\n</answer>"
+    assert extract(single, draft_then_answer) == ("module a; endmodule\n", "fence")
     pair = load_tasks_from([mux_pair()])[0]
     response = "Here you go: " + json.dumps({"code": [{"rtl/mux_leaf.sv": f"```verilog\n{MUX_LEAF}```"},
                                                       {"rtl/mux_pair.sv": MUX_TOP}, {"../evil.sv": "x"}]})
