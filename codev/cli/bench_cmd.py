@@ -96,7 +96,8 @@ def run_cvdp(args) -> int:
     except CvdpFetchError as exc:
         print(f"codev bench fetch cvdp: error: {exc}", file=sys.stderr)
         return 1
-    print(f"cvdp: {fetched.datapoints} datapoints ({fetched.supported} run on free tools) from {fetched.source}")
+    print(f"cvdp: {fetched.datapoints} datapoints from {fetched.source}: {fetched.supported} non-agentic ones run "
+          f"on free tools (--bench cvdp), {fetched.agentic} agentic ones in one shot (--bench cvdp-agentic)")
     for rel, digest in fetched.files.items():
         print(f"  {digest}  {rel}")
     if not args.no_record:

@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, BenchmarkSpec] = {
         BenchmarkSpec("rtllm-v1.1", "rtllm_v1_1", RTLLM_RULE, ""),
         BenchmarkSpec("rtllm-v2", "rtllm_v2", RTLLM_RULE, ""),
         BenchmarkSpec("cvdp", "cvdp", CVDP_RULE, "", optional=True),
+        # CVDP's agentic datapoints answered in one shot, as its --force-copilot does
+        BenchmarkSpec("cvdp-agentic", "cvdp", CVDP_RULE, "agentic", optional=True),
     )
 }
 # what "all" means: the benchmarks of the shared data folder (`codev bench fetch` without a name)
@@ -82,7 +84,7 @@ def load_benchmark(name: str, root: Path) -> list[Problem]:
     spec = BENCHMARKS[name]
     folder = Path(root) / spec.folder
     if not folder.is_dir():
-        hint = f"`codev bench fetch {spec.name}` fills it" if spec.optional else "is --bench-root right?"
+        hint = f"`codev bench fetch {spec.folder}` fills it" if spec.optional else "is --bench-root right?"
         raise BenchmarkError(f"{folder}: benchmark folder not found ({hint})")
     if spec.rule == VERILOGEVAL_V1_RULE:
         return _load_verilogeval_v1(spec, folder)
@@ -251,8 +253,9 @@ def _load_cvdp(spec: BenchmarkSpec, folder: Path) -> list[Problem]:
     changed = verify_fetched(folder)
     if changed:
         raise BenchmarkError(f"{changed}; fetch it again (`codev bench fetch cvdp`)")
+    agentic = spec.variant == "agentic"  # each datapoint belongs to one of cvdp / cvdp-agentic
     try:
-        tasks = load_tasks(folder)
+        tasks = [t for t in load_tasks(folder, agentic_one_shot=agentic) if t.agentic == agentic]
     except CvdpFormatError as exc:
         raise BenchmarkError(str(exc)) from None
     return [

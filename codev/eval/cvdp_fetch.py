@@ -34,7 +34,8 @@ class CvdpFetched:
     folder: Path
     files: dict[str, str]  # relative path -> sha256
     datapoints: int
-    supported: int  # run by codev (the rest are listed with a reason)
+    supported: int  # non-agentic datapoints run by `--bench cvdp` (the rest are listed with a reason)
+    agentic: int  # agentic datapoints `--bench cvdp-agentic` runs in one shot
     source: str
 
 
@@ -105,16 +106,17 @@ def fetch_cvdp(dest: Path, source: Path | None = None, revision: str = "main",
         shutil.rmtree(staging, ignore_errors=True)
         raise CvdpFetchError(str(exc).replace(str(staging), str(base))) from None
     supported = sum(1 for t in tasks if not t.skip)
+    agentic = sum(1 for t in load_tasks(staging, agentic_one_shot=True) if t.agentic and not t.skip)
     categories = Counter(t.category_tag for t in tasks)
-    marker = {"source": origin, "files": sums, "datapoints": len(tasks), "supported": supported,
+    marker = {"source": origin, "files": sums, "datapoints": len(tasks), "supported": supported, "agentic_one_shot": agentic,
               "categories": dict(sorted(categories.items()))}
     (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     target = dest / FOLDER
     if target.exists():
         shutil.rmtree(target)
     staging.replace(target)
-    on_status(f"{target}: {len(sums)} files, {len(tasks)} datapoints ({supported} run on free tools), sha256 recorded")
-    return CvdpFetched(target, sums, len(tasks), supported, origin)
+    on_status(f"{target}: {len(sums)} files, {len(tasks)} datapoints, sha256 recorded")
+    return CvdpFetched(target, sums, len(tasks), supported, agentic, origin)
 
 
 def verify_fetched(folder: Path) -> str:

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -73,6 +76,7 @@ class CvdpTask:
     harness: Files  # docker-compose.yml, src/.env, src/test_*.py, ...
     where: str  # file:line it was read from
     skip: str = ""  # why it is not run on free tools ("" when it is)
+    agentic: bool = False  # an agentic datapoint (answered in one shot only with `--bench cvdp-agentic`)
 
     @property
     def category_tag(self) -> str:
@@ -124,8 +128,10 @@ def _files(value, what: str, where: str, names_only_ok: bool) -> tuple[Files, bo
     return tuple(files), True
 
 
-def parse_task(row: dict, where: str) -> CvdpTask:
-    """One datapoint; CvdpFormatError (naming `where`) when it is not CVDP's shape."""
+def parse_task(row: dict, where: str, agentic_one_shot: bool = False) -> CvdpTask:
+    """One datapoint; CvdpFormatError (naming `where`) when it is not CVDP's shape. Agentic datapoints
+    are skipped unless `agentic_one_shot`, which reads them as CVDP's --force-copilot does: the prompt
+    and context as the request, the patched files as the answer's files, the harness as is."""
     task_id = row.get("id")
     categories = row.get("categories")
     if not isinstance(task_id, str) or not task_id:
@@ -140,8 +146,11 @@ def parse_task(row: dict, where: str) -> CvdpTask:
     if "input" not in row:  # agentic: prompt/context/patch at the top level
         if "patch" not in row and "prompt" not in row:
             raise CvdpFormatError(f"{where}: {task_id}: neither 'input' (non-agentic) nor 'prompt'/'patch' (agentic)")
-        return CvdpTask(task_id, category, difficulty, str(row.get("prompt") or ""), (), (), (), (), where,
-                        skip="agentic datapoint (CVDP runs an agent in Docker to answer it)")
+        if not agentic_one_shot:
+            return CvdpTask(task_id, category, difficulty, str(row.get("prompt") or ""), (), (), (), (), where,
+                            skip="agentic datapoint (CVDP runs an agent in Docker; `--bench cvdp-agentic` "
+                                 "answers it in one shot)", agentic=True)
+        return _agentic_one_shot(row, task_id, category, difficulty, where)
     inp, out, harness = row.get("input"), row.get("output") or {}, row.get("harness") or {}
     if not isinstance(inp, dict) or not isinstance(inp.get("prompt"), str):
         raise CvdpFormatError(f"{where}: {task_id}: 'input' needs a string 'prompt'")
@@ -169,6 +178,44 @@ def parse_task(row: dict, where: str) -> CvdpTask:
         task = CvdpTask(**{**task.__dict__, "outputs": missing_sources(task)})
     skip = skip_reason(task, shipped)
     return CvdpTask(**{**task.__dict__, "skip": skip}) if skip else task
+
+
+def _agentic_one_shot(row: dict, task_id: str, category: int, difficulty: str, where: str) -> CvdpTask:
+    here = f"{where}: {task_id}"
+    if not isinstance(row.get("prompt"), str):
+        raise CvdpFormatError(f"{here}: an agentic datapoint needs a string 'prompt'")
+    context, _ = _files(row.get("context"), "context", here, names_only_ok=True)
+    patches, _ = _files(row.get("patch"), "patch", here, names_only_ok=True)
+    harness, shipped = _files(row.get("harness"), "harness", here, names_only_ok=True)
+    for path, _text in (*context, *patches, *harness):
+        if not safe_relative(path):
+            raise CvdpFormatError(f"{here}: unsafe file path {path!r}")
+    solution: Files = ()
+    if patches and all(diff for _, diff in patches):  # empty patches: the solution is withheld
+        given = dict(context)
+        patched = [(path, apply_patch(given.get(path, ""), diff)) for path, diff in patches]
+        if all(text is not None for _, text in patched):
+            solution = tuple((path, text) for path, text in patched if text is not None)
+    task = CvdpTask(task_id, category, difficulty, row["prompt"], context, tuple(p for p, _ in patches), solution,
+                    harness if shipped else (), where, agentic=True)
+    if not task.outputs:
+        task = CvdpTask(**{**task.__dict__, "outputs": missing_sources(task)})
+    skip = skip_reason(task, shipped)
+    return CvdpTask(**{**task.__dict__, "skip": skip}) if skip else task
+
+
+def apply_patch(original: str, diff: str) -> str | None:
+    """`original` with CVDP's unified diff applied (GNU patch, as CVDP applies them); None if it does not apply."""
+    if shutil.which("patch") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="codev-cvdp-patch-") as tmp:
+        source, result = Path(tmp) / "file", Path(tmp) / "patched"
+        source.write_text(original, encoding="utf-8")
+        proc = subprocess.run(["patch", "--batch", "--silent", "--force", "-o", str(result), str(source)],
+                              input=diff if diff.endswith("\n") else diff + "\n", capture_output=True, text=True)
+        if proc.returncode != 0 or not result.is_file():
+            return None
+        return result.read_text(encoding="utf-8")
 
 
 def source_paths(task: CvdpTask) -> list[str]:
@@ -288,12 +335,12 @@ def _saved_dataset_rows(path: Path) -> Iterator[tuple[str, dict]]:
             yield f"{path}{'/' + split if split else ''}:row {i + 1}", row
 
 
-def load_tasks(path: Path) -> list[CvdpTask]:
+def load_tasks(path: Path, agentic_one_shot: bool = False) -> list[CvdpTask]:
     """Every datapoint under `path`, one per id. The repository ships each file twice (with and without
     solutions): the copy with solutions wins, so a folder of both reads as the solved set."""
     by_id: dict[str, CvdpTask] = {}
     for where, row in iter_rows(path):
-        task = parse_task(row, where)
+        task = parse_task(row, where, agentic_one_shot)
         kept = by_id.get(task.id)
         if kept is None or (not kept.solution and task.solution):
             by_id[task.id] = task

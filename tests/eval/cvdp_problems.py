@@ -3,8 +3,9 @@
 `sat_add`: a cid003 spec-to-RTL problem judged by its own cocotb harness (compose file, src/.env,
 test_runner.py with cocotb_tools.runner, a cocotb test), as CVDP's open-source-tool datapoints are laid out.
 `mux_pair`: a cid004 modification whose answer is two files (CVDP's JSON answer schema).
+`agentic_sat_add`: the same adder as an agentic datapoint (its solution a patch), for `--bench cvdp-agentic`.
 The rest are datapoints codev must list and skip: a comprehension question, a commercial-tools harness,
-an agentic datapoint.
+an agentic datapoint without harness files.
 """
 from __future__ import annotations
 
@@ -120,6 +121,21 @@ def mux_pair() -> dict:
                                     "        assert (int(dut.y.value), int(dut.z.value)) == ((2, 4) if s else (1, 3))\n",
         }},
     }
+
+
+def new_file_patch(text: str) -> str:
+    """A unified diff creating `text`, the way CVDP's agentic datapoints ship their solutions."""
+    lines = text.splitlines()
+    return f"@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines)
+
+
+def agentic_sat_add() -> dict:
+    """An agentic datapoint (prompt, context, patch and harness files at the top level)."""
+    harness = sat_add()["harness"]["files"]
+    return {"id": "cvdp_agentic_sat_add_0005", "categories": ["cid003", "easy"], "system_message": "You are an agent.",
+            "prompt": "Implement the adder of docs/spec.md in rtl/sat_add.sv.",
+            "context": {"docs/spec.md": "sat_add: y = min(a + b, 255) for 8-bit unsigned a, b.\n"},
+            "patch": {"rtl/sat_add.sv": new_file_patch(SAT_ADD_REF)}, "harness": dict(harness)}
 
 
 def unsupported() -> list[dict]:

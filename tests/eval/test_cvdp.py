@@ -21,30 +21,35 @@ from codev.eval.equivalence import pair
 from codev.eval.harness import score
 
 from .conftest import read_jsonl, write_jsonl
-from .cvdp_problems import (MUX_LEAF, MUX_TOP, SAT_ADD_FORGED, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, mux_pair, sat_add,
-                            unsupported, write_dataset)
+from .cvdp_problems import (MUX_LEAF, MUX_TOP, SAT_ADD_FORGED, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, agentic_sat_add,
+                            mux_pair, sat_add, unsupported, write_dataset)
 
 pytest.importorskip("cocotb_tools.runner")
 
 
 @pytest.fixture
 def cvdp_root(tmp_path, iverilog_major):
-    write_dataset(tmp_path / "bench", [sat_add(), mux_pair(), *unsupported()])
+    write_dataset(tmp_path / "bench", [sat_add(), mux_pair(), *unsupported(), agentic_sat_add()])
     return tmp_path / "bench"
 
 
 def test_reading_classifies_every_datapoint(cvdp_root):
     problems = {p.id: p for p in load_benchmark("cvdp", cvdp_root)}
     assert set(problems) == {"cvdp_copilot_sat_add_0001", "cvdp_copilot_mux_pair_0004", "cvdp_copilot_sat_add_0010",
-                             "cvdp_copilot_sat_add_0012", "cvdp_agentic_sat_add_0003"}
+                             "cvdp_copilot_sat_add_0012"}
+    agentic = {p.id: p for p in load_benchmark("cvdp-agentic", cvdp_root)}  # the agentic ones, in one shot
+    assert set(agentic) == {"cvdp_agentic_sat_add_0003", "cvdp_agentic_sat_add_0005"}
+    one_shot = agentic["cvdp_agentic_sat_add_0005"]
+    assert (one_shot.skip, one_shot.reference, one_shot.top) == ("", SAT_ADD_REF, "sat_add")  # the patch, applied
+    assert one_shot.cvdp.context == (("docs/spec.md", "sat_add: y = min(a + b, 255) for 8-bit unsigned a, b.\n"),)
+    assert "harness files are not in this copy" in agentic["cvdp_agentic_sat_add_0003"].skip
     ok = problems["cvdp_copilot_sat_add_0001"]
     assert (ok.skip, ok.top, ok.category, ok.reference) == ("", "sat_add", "cid003", SAT_ADD_REF)
     assert ok.cvdp.outputs == ("rtl/sat_add.sv",)
     reasons = {pid: p.skip for pid, p in problems.items() if p.skip}
     assert "BLEU or an LLM judge" in reasons["cvdp_copilot_sat_add_0010"]
     assert "commercial EDA tools" in reasons["cvdp_copilot_sat_add_0012"]
-    assert "agentic" in reasons["cvdp_agentic_sat_add_0003"]
-    assert len(reasons) == 3
+    assert len(reasons) == 2
     needs = sat_add("cvdp_copilot_sat_add_0002")
     needs["harness"]["files"]["Dockerfile"] = "FROM __OSS_SIM_IMAGE__\nRUN pip3 install cocotb==2.0.1 no-such-pkg-codev>=1\n"
     needs["harness"]["files"]["src/.env"] += "SIM = verilator\n"
@@ -136,12 +141,13 @@ def test_eval_run_scores_skips_resumes_and_checks_equivalence(cvdp_root, tmp_pat
 
 
 def test_references_self_check(cvdp_root, tmp_path, run_cli):
-    """Both harnessed references pass (one of them written as two files)."""
-    status, stdout, stderr = run_cli("eval", "--references", "--bench", "cvdp", "--bench-root", cvdp_root,
-                                     "--out", tmp_path / "refs", "--k", "1", "--no-progress")
+    """The three harnessed references pass (one written as two files, one an agentic patch)."""
+    status, stdout, stderr = run_cli("eval", "--references", "--bench", "cvdp,cvdp-agentic", "--bench-root", cvdp_root,
+                                     "--out", tmp_path / "refs", "--k", "1", "--jobs", "2", "--no-progress")
     assert status == 0, stderr
-    summary = json.loads((tmp_path / "refs" / "summary.json").read_text())["benchmarks"]["cvdp"]
-    assert summary["pass@1"] == 1.0 and summary["answered"] == 2 and len(summary["skipped"]) == 3
+    summary = json.loads((tmp_path / "refs" / "summary.json").read_text())["benchmarks"]
+    assert summary["cvdp"]["pass@1"] == 1.0 and summary["cvdp"]["answered"] == 2 and len(summary["cvdp"]["skipped"]) == 2
+    assert summary["cvdp-agentic"]["pass@1"] == 1.0 and summary["cvdp-agentic"]["answered"] == 1
 
 
 def test_malformed_line_is_one_line_naming_file_and_line(tmp_path, run_cli):
@@ -165,9 +171,9 @@ def test_fetch_from_a_local_copy_records_sums_and_refuses_changes(tmp_path, run_
     assert status == 0, stderr
     marker = json.loads((dest / "cvdp" / ".codev-fetched.json").read_text())
     assert marker["files"] == {"cvdp_v1_example.jsonl": hashlib.sha256(source.read_bytes()).hexdigest()}
-    assert (marker["datapoints"], marker["supported"]) == (4, 1)
-    assert "4 datapoints (1 run on free tools)" in stdout
-    assert len(load_benchmark("cvdp", dest)) == 4
+    assert (marker["datapoints"], marker["supported"], marker["agentic_one_shot"]) == (4, 1, 0)
+    assert "4 datapoints from" in stdout and "1 non-agentic ones run on free tools" in stdout
+    assert len(load_benchmark("cvdp", dest)) == 3 and len(load_benchmark("cvdp-agentic", dest)) == 1
     with open(dest / "cvdp" / "cvdp_v1_example.jsonl", "a") as fh:
         fh.write("\n")
     with pytest.raises(BenchmarkError, match="sha256 differs"):
