@@ -9,7 +9,8 @@ Hugging Face dataset (nvidia/cvdp-benchmark-dataset). Two shapes exist:
   cocotb tests. A copy without solutions lists only names (lists instead of mappings).
 - agentic: {"id", "categories", "system_message", "prompt", "context", "patch", "harness"}.
 
-Only non-agentic code generation judged by a free-tool harness (cocotb + Icarus) is run; every other
+Only code generation judged by a free-tool harness (cocotb + Icarus) is run, agentic datapoints only when
+asked to answer them in one shot (CVDP's --force-copilot: the patch applied is the reference); every other
 datapoint is kept with the reason it is skipped, so reports can list it. A Hugging Face dataset turns
 the path->text mappings into structs holding every path of every row (None where a row lacks one);
 `None` entries are dropped here, so both sources read the same.
@@ -18,12 +19,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
+
+import yaml
 
 from codev.jsonl import jsonl_objects
 
@@ -51,6 +55,7 @@ FREE_SIMULATORS = ("icarus",)
 ENV_FILE = "src/.env"
 COMPOSE_FILE = "docker-compose.yml"
 CODE_ROOT = "/code"  # where the harness container mounts docs/, rtl/, verif/, src/, rundir/
+DEFAULT_WORKDIR = f"{CODE_ROOT}/rundir"  # CVDP's `docker compose run -w`
 
 _CATEGORY = re.compile(r"^cid0*(\d+)$")
 
@@ -175,9 +180,9 @@ def parse_task(row: dict, where: str, agentic_one_shot: bool = False) -> CvdpTas
         where=where,
     )
     if not task.outputs:  # a copy without `output`: the design sources the context does not give
-        task = CvdpTask(**{**task.__dict__, "outputs": missing_sources(task)})
+        task = replace(task, outputs=missing_sources(task))
     skip = skip_reason(task, shipped)
-    return CvdpTask(**{**task.__dict__, "skip": skip}) if skip else task
+    return replace(task, skip=skip) if skip else task
 
 
 def _agentic_one_shot(row: dict, task_id: str, category: int, difficulty: str, where: str) -> CvdpTask:
@@ -199,9 +204,9 @@ def _agentic_one_shot(row: dict, task_id: str, category: int, difficulty: str, w
     task = CvdpTask(task_id, category, difficulty, row["prompt"], context, tuple(p for p, _ in patches), solution,
                     harness if shipped else (), where, agentic=True)
     if not task.outputs:
-        task = CvdpTask(**{**task.__dict__, "outputs": missing_sources(task)})
+        task = replace(task, outputs=missing_sources(task))
     skip = skip_reason(task, shipped)
-    return CvdpTask(**{**task.__dict__, "skip": skip}) if skip else task
+    return replace(task, skip=skip) if skip else task
 
 
 def apply_patch(original: str, diff: str) -> str | None:
@@ -255,6 +260,10 @@ def skip_reason(task: CvdpTask, harness_shipped: bool = True) -> str:
         return f"{tag}: its harness runs in the commercial-tools image ({COMMERCIAL_IMAGE})"
     if COMPOSE_FILE not in files:
         return f"{tag}: no {COMPOSE_FILE} in the harness (nothing to run)"
+    try:
+        services(task)
+    except HarnessError as exc:
+        return f"{tag}: the harness cannot be run as written ({exc})"
     missing = missing_packages(files.get("Dockerfile", ""))
     if missing:
         return f"{tag}: its harness image installs {', '.join(missing)}, not installed here (pip install {' '.join(missing)})"
@@ -285,6 +294,50 @@ def missing_packages(dockerfile: str) -> list[str]:
             except PackageNotFoundError:
                 missing.append(name)
     return missing
+
+
+class HarnessError(Exception):
+    """The datapoint's harness cannot be run as written (no services, unreadable compose file)."""
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    workdir: str  # container path
+
+
+def services(task: CvdpTask) -> list[Service]:
+    """The compose file's services: command, environment (env_file then `environment`), working dir."""
+    files = dict(task.harness)
+    try:
+        compose = yaml.safe_load(files.get(COMPOSE_FILE, "")) or {}
+    except yaml.YAMLError as exc:
+        raise HarnessError(f"{COMPOSE_FILE}: not YAML ({exc})") from None
+    found = compose.get("services") if isinstance(compose, dict) else None
+    if not isinstance(found, dict) or not found:
+        raise HarnessError(f"{COMPOSE_FILE}: no services")
+    out = []
+    for name, spec in found.items():
+        spec = spec or {}
+        env: dict[str, str] = {}
+        env_files = spec.get("env_file") or []
+        for env_file in [env_files] if isinstance(env_files, str) else env_files:
+            path = str(env_file.get("path") if isinstance(env_file, dict) else env_file).removeprefix("./")
+            if path not in files:
+                raise HarnessError(f"{COMPOSE_FILE}: service {name}: env_file {path} is not in the harness")
+            env.update(parse_env(files[path]))
+        environment = spec.get("environment") or {}
+        if isinstance(environment, list):
+            environment = dict(item.split("=", 1) for item in environment if "=" in item)
+        env.update({str(k): "" if v is None else str(v) for k, v in environment.items()})
+        command = spec.get("command")
+        if not command:
+            raise HarnessError(f"{COMPOSE_FILE}: service {name} has no command")
+        argv = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
+        out.append(Service(str(name), argv, env, str(spec.get("working_dir") or DEFAULT_WORKDIR)))
+    return out
 
 
 def iter_rows(path: Path) -> Iterator[tuple[str, dict]]:

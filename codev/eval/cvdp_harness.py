@@ -16,35 +16,19 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from testbench_gen.sandbox import Limits, clean_paths, run_limited, tool_path
 
 from . import rules
-from .cvdp_format import CODE_ROOT, COMPOSE_FILE, CvdpTask, parse_env, safe_relative, source_paths
+from .cvdp_format import CvdpTask, HarnessError, safe_relative, services, source_paths
 from .tools import Icarus
 
 FOLDERS = ("docs", "rtl", "verif", "src", "rundir")
-DEFAULT_WORKDIR = f"{CODE_ROOT}/rundir"
 _ROOTS = re.compile(r"(?<![\w.$/-])/(code|src|rundir)(?=[/\s\"':;,)\]}]|$)")
-
-
-class HarnessError(Exception):
-    """The datapoint's harness cannot be run as written (no services, unreadable compose file)."""
-
-
-@dataclass(frozen=True)
-class Service:
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    workdir: str  # container path
 
 
 @dataclass
@@ -60,38 +44,6 @@ def remap(text: str, folder: Path) -> tuple[str, int]:
         root = match.group(1)
         return str(folder) if root == "code" else str(folder / ("src" if root == "src" else ".rundir"))
     return _ROOTS.subn(sub, text)
-
-
-def services(task: CvdpTask) -> list[Service]:
-    """The compose file's services: command, environment (env_file then `environment`), working dir."""
-    files = dict(task.harness)
-    try:
-        compose = yaml.safe_load(files.get(COMPOSE_FILE, "")) or {}
-    except yaml.YAMLError as exc:
-        raise HarnessError(f"{COMPOSE_FILE}: not YAML ({exc})") from None
-    found = compose.get("services") if isinstance(compose, dict) else None
-    if not isinstance(found, dict) or not found:
-        raise HarnessError(f"{COMPOSE_FILE}: no services")
-    out = []
-    for name, spec in found.items():
-        spec = spec or {}
-        env: dict[str, str] = {}
-        env_files = spec.get("env_file") or []
-        for env_file in [env_files] if isinstance(env_files, str) else env_files:
-            path = str(env_file.get("path") if isinstance(env_file, dict) else env_file).removeprefix("./")
-            if path not in files:
-                raise HarnessError(f"{COMPOSE_FILE}: service {name}: env_file {path} is not in the harness")
-            env.update(parse_env(files[path]))
-        environment = spec.get("environment") or {}
-        if isinstance(environment, list):
-            environment = dict(item.split("=", 1) for item in environment if "=" in item)
-        env.update({str(k): "" if v is None else str(v) for k, v in environment.items()})
-        command = spec.get("command")
-        if not command:
-            raise HarnessError(f"{COMPOSE_FILE}: service {name} has no command")
-        argv = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
-        out.append(Service(str(name), argv, env, str(spec.get("working_dir") or DEFAULT_WORKDIR)))
-    return out
 
 
 def _python_argv(argv: list[str]) -> list[str]:

@@ -57,6 +57,10 @@ def test_reading_classifies_every_datapoint(cvdp_root):
     assert task.skip.endswith("installs no-such-pkg-codev, not installed here (pip install no-such-pkg-codev)")
     needs["harness"]["files"]["Dockerfile"] = "FROM __OSS_SIM_IMAGE__\n"
     assert "simulator 'verilator'" in load_tasks_from([needs])[0].skip
+    broken = sat_add("cvdp_copilot_sat_add_0003")
+    broken["harness"]["files"]["docker-compose.yml"] = "services:\n  direct:\n    image: x\n"
+    assert load_tasks_from([broken])[0].skip == (
+        "cid003: the harness cannot be run as written (docker-compose.yml: service direct has no command)")
 
 
 def test_env_and_paths_as_the_container_sees_them(tmp_path):
