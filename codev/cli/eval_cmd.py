@@ -32,7 +32,7 @@ def register(subparsers) -> None:
         "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2\n"
         "  codev bench fetch cvdp --from cvdp_example.jsonl && codev eval --references --bench cvdp",
     )
-    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all' (all but cvdp, which "
+    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all' (all but cvdp and cvdp-agentic, which "
                    f"`codev bench fetch cvdp` brings): {', '.join(BENCHMARKS)}")
     p.add_argument(
         "--bench-root",
