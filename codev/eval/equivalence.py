@@ -10,14 +10,13 @@ from typing import Callable
 from .benchmarks import Problem
 from .cvdp_answer import answer_files
 from .cvdp_harness import design_sources
-from .harness import answer_source
 
 
 def pair(problem: Problem, code: str) -> tuple[str, str] | str:
     """(golden, candidate) sources to compare, or why there are none. CVDP: the RTL its harness compiles,
     with the reference files, then with the answer's, in place."""
     if problem.cvdp is None:
-        return problem.reference, answer_source(problem, code)
+        return problem.reference, code  # the answer file as assemble.py wrote it
     task = problem.cvdp
     if not task.solution:
         return "no reference solution in this copy of the dataset"
@@ -29,7 +28,7 @@ def pair(problem: Problem, code: str) -> tuple[str, str] | str:
 
 
 def make_checker() -> Callable[[Problem, str | None], dict]:
-    """A function (problem, extracted code) -> JSON-ready checker verdict; imports the checker once."""
+    """A function (problem, answer file from assemble.py) -> JSON-ready checker verdict; imports the checker once."""
     from testbench_gen import CheckOptions, InvalidGolden, check
 
     def run(problem: Problem, code: str | None) -> dict:

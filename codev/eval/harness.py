@@ -6,7 +6,6 @@ goes through testbench_gen.sandbox.run_limited in a private directory.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,51 +64,10 @@ def _excerpt(text: str) -> str:
     return text[:half] + "\n[...]\n" + text[-half:]
 
 
-_HEADER_END = re.compile(r"\)\s*;[ \t]*\n?")
-
-
-def strip_module_header(code: str, top: str) -> str | None:
-    """Body of module `top` (after its `);`), other modules appended; None if `top` is not defined.
-
-    VerilogEval v1 (and CodeV-R1's --remove_head) puts the benchmark's own header in front of the answer,
-    so an answer that repeats the header must lose it, and modules written before it must move after it.
-    """
-    decl = re.search(rf"\bmodule\s+{re.escape(top)}\b", code)
-    if not decl:
-        return None
-    depth, i = 0, decl.end()
-    while i < len(code):  # find the `;` that closes the header, skipping parenthesised port lists
-        ch = code[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == ";" and depth == 0:
-            break
-        i += 1
-    end = i + 1
-    if end < len(code) and code[end] == "\n":
-        end += 1
-    before = code[: decl.start()].strip()
-    return code[end:] + ("\n" + before + "\n" if before else "")
-
-
-def answer_source(problem: Problem, code: str) -> str:
-    """The answer file exactly as the official flow would write it for this extracted code."""
-    if problem.rule == VERILOGEVAL_V1_RULE:
-        body = strip_module_header(code, problem.top)
-        return problem.header + "\n" + (code if body is None else body)
-    if problem.header and not re.search(rf"^\s*module\s+{problem.top}\b", code, re.M):
-        # sv-generate (code-complete): no module TopModule in the response -> prepend the interface
-        return problem.header + "\n" + code
-    return code
-
-
-def score(problem: Problem, code: str | None, bounds: Bounds = Bounds(), icarus: Icarus = Icarus()) -> Scored:
-    """Score one extracted answer against the problem's own testbench with its official rule."""
-    if code is None or not code.strip():
+def score(problem: Problem, source: str | None, bounds: Bounds = Bounds(), icarus: Icarus = Icarus()) -> Scored:
+    """Score one answer file (assemble.py) against the problem's own testbench with its official rule."""
+    if source is None or not source.strip():
         return Scored(rules.NO_CODE, "", "no Verilog found in the response", 0.0)
-    source = answer_source(problem, code)
     with sandbox_dir(prefix="codev-eval-") as work:
         if problem.rule == VERILOGEVAL_V1_RULE:
             return _run_verilogeval_v1(problem, source, work, bounds, icarus)

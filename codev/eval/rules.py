@@ -13,7 +13,6 @@ FAIL = "fail"
 COMPILE_ERROR = "compile-error"
 TIMEOUT = "timeout"
 NO_CODE = "no-code"  # the response held no answer to score
-VERDICTS = (PASS, FAIL, COMPILE_ERROR, TIMEOUT, NO_CODE)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Versions of the external tools a score depends on (recorded in every report), and which Icarus to run.
 
 Published VerilogEval v1 numbers differ between Icarus 11 and 12, so the binary is a setting of the
-run (`--iverilog PATH`) and its version is part of every record's scoring setup.
+run and its version is part of every record's scoring setup: `--iverilog PATH`, else the Icarus 12
+that `codev doctor --install iverilog==12` built into the cache, else PATH's.
 """
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ class Icarus:
         if not vvp.is_file():
             raise FileNotFoundError(f"{path}: no vvp beside it ({vvp})")
         return cls(str(path.absolute()), str(vvp.absolute()))
+
+
+def default_icarus() -> Icarus:
+    """The cached Icarus build (newest) when one was installed, else PATH's."""
+    from .icarus_install import newest_installed
+
+    found = newest_installed()
+    return Icarus.at(found) if found is not None else Icarus()
 
 
 def _banner(argv: list[str]) -> str | None:
