@@ -82,6 +82,9 @@ def run_harness(task: CvdpTask, answer: dict[str, str], work: Path, limit_s: flo
     start = time.monotonic()
     folder = (work / "code").resolve()
     remapped = lay_out(task, answer, folder)
+    # pytest looks for pytest.ini/pyproject.toml/setup.cfg/tox.ini upwards from the test file; in the
+    # container it finds none, here it would climb into the sandbox root and beyond: an empty one stops it
+    (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     try:
         todo = services(task)
     except HarnessError as exc:

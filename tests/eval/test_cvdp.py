@@ -264,3 +264,12 @@ def test_references_of_a_copy_without_solutions_are_not_scored(tmp_path, run_cli
     # no `output` at all: the answer's file is the VERILOG_SOURCES entry the datapoint does not give
     bare = {k: v for k, v in sat_add().items() if k != "output"}
     assert load_tasks_from([bare])[0].outputs == ("rtl/sat_add.sv",)
+
+
+def test_config_files_above_the_sandbox_do_not_reach_the_harness(cvdp_root, tmp_path, monkeypatch):
+    """pytest searches upwards for its config; a broken pyproject.toml above the sandbox must not matter."""
+    (tmp_path / "pyproject.toml").write_text("[[[ not toml\n")
+    monkeypatch.setenv("CODEV_SANDBOX_ROOT", str(tmp_path / "sandboxes"))
+    sat = next(p for p in load_benchmark("cvdp", cvdp_root) if p.id == "cvdp_copilot_sat_add_0001")
+    result = score(sat, SAT_ADD_REF)
+    assert result.verdict == "pass", result.log
