@@ -191,8 +191,8 @@ def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOp
 def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOptions, n: int) -> tuple[CheckOptions, str]:
     """The spot check's options for n candidates, and '' or the note saying it was cut short.
 
-    The Icarus golden run of the whole stimulus (cached by seed: auto's probe is the same run, and
-    so is the spot check's own golden run) measures the cost."""
+    An Icarus run of the golden over an eighth of the stimulus, on the whole run's build (kept:
+    the spot check's own golden run reuses it), estimates the cost, as auto's probe does."""
     share = max(1, strategy.spot_check_share)
     if share == 1:
         return options, ""
@@ -200,7 +200,7 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
     try:
-        estimate = prepare_golden(golden, probe).seconds * (1 + n)
+        estimate = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE) * (1 + n)
     except InvalidGolden as exc:
         if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""
