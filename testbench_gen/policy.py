@@ -102,16 +102,6 @@ DEFINITION_PAIRS = {
 TOP_LEVEL_DIRECTIVES = frozenset({"`timescale", "`default_nettype", "`resetall", "`celldefine",
                                   "`endcelldefine", "`unconnected_drive", "`nounconnected_drive"})
 
-# A `#` right after one of these starts a delay, not a parameter list (`and #1 g(...)`, `assign #2`).
-_DELAY_KEYWORDS = frozenset({
-    "assign", "always", "always_ff", "always_comb", "always_latch", "initial", "final", "begin",
-    "fork", "else", "do", "forever", "repeat", "wire", "tri", "wand", "wor", "triand", "trior",
-    "tri0", "tri1", "supply0", "supply1", "trireg", "uwire", "reg", "logic", "and", "nand", "or",
-    "nor", "xor", "xnor", "buf", "not", "bufif0", "bufif1", "notif0", "notif1", "nmos", "pmos",
-    "cmos", "rnmos", "rpmos", "rcmos", "tran", "tranif0", "tranif1", "rtran", "rtranif0",
-    "rtranif1", "pullup", "pulldown", "return", "deassign",
-})
-
 # Comment text that a tool reads as an instruction: Verilator metacomments paste C++ or change
 # semantics; translate_off / full_case / parallel_case make synthesis (formal) differ from simulation.
 _METACOMMENT = re.compile(

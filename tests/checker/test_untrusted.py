@@ -524,6 +524,7 @@ def test_a_tristate_bus_that_is_never_released_fails(backend):
     caught_alone_and_in_batch(TRISTATE, stuck, TRISTATE, CheckOptions(cycles=60, seed=2, backend=backend))
 
 
+@pytest.mark.may_skip  # Verilator 5.006 cannot build this golden; newer ones can
 def test_driving_the_rtllm_alu_undriven_flag_fails(backend):
     if backend == "verilator":
         pytest.skip("Verilator 5.006 rejects this golden (unsupported tristate construct)")
