@@ -5,7 +5,10 @@ Rules are whitelists where possible (system names, directives, macros, top-level
 are applied twice: to the raw text (what yosys or another tool might read) and to the text after the
 simulator's own preprocessor (`iverilog -E`), because macro pasting (`` a``b ``) and a macro right
 before a name can build any token the raw text does not show. Bytes on which lexers disagree
-(control characters, a lone CR that ends Icarus' `//` comments) are rejected outright.
+(control characters, a lone CR that ends Icarus' `//` comments, Unicode line separators, non-ASCII
+outside comments and strings) are rejected outright: every tool reads one text, split at \n only.
+A design must not be able to tell it runs under the checker: formats it can read back (`$sformat`
+and kin) may hold value specifiers only (no `%m`, `%l`, `%t`, `%v`), and `$typename` is rejected.
 
 Rejected: file and process access, ending the simulation, includes, `$root` and hierarchical names
 that leave the candidate, force/release, bind, DPI, simulation-time reads, `#` delays (synthesis
