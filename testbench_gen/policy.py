@@ -114,8 +114,9 @@ _METACOMMENT = re.compile(
     re.I)
 
 # Longest candidate text screened at all. The front end's time grows with the text (~14 us a
-# character at load 19 on 2 cores, 3x less unloaded) and has a deadline; without a fixed limit a
-# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there
+# character at load 19 on 2 cores) and has a deadline; without a fixed limit a
+# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there,
+# 330 K ~5.7 s (`python bench/size_limit_cost.py`, load 20)
 # (LLM answers are under 20 K; the largest benchmark reference is under 10 K).
 MAX_SOURCE_CHARS = 128 * 1024
 MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
