@@ -56,7 +56,8 @@ def _available(name: str) -> bool:
 
 @pytest.fixture(params=["icarus", "auto", pytest.param("verilator", marks=pytest.mark.slow),
                         pytest.param("cocotb", marks=pytest.mark.slow),
-                        pytest.param("hybrid", marks=pytest.mark.slow)])
+                        pytest.param("hybrid", marks=pytest.mark.slow),
+                        pytest.param("formal", marks=pytest.mark.slow)])
 def backend(request, tmp_path_factory, monkeypatch):
     if not shutil.which("iverilog") or not _available(request.param):
         pytest.skip(f"{request.param} not installed")

@@ -136,6 +136,18 @@ def test_the_revealing_probes_would_see_something_else_than_a_plain_testbench():
     assert text["%t shows the time precision"].strip() == "1000000000"
 
 
+@pytest.fixture(params=["icarus", pytest.param("hybrid", marks=pytest.mark.slow),
+                        pytest.param("formal", marks=pytest.mark.slow)])
+def strategy(request):
+    if not shutil.which("iverilog") or (request.param != "icarus" and not shutil.which("yosys")):
+        pytest.skip(f"{request.param} not installed")
+    return request.param
+
+
+def test_revealing_probes_are_rejected_under_the_formal_strategies_too(strategy):
+    test_revealing_probes_are_rejected_alone_and_in_a_batch(strategy)
+
+
 def test_revealing_probes_are_rejected_alone_and_in_a_batch(backend):
     options = CheckOptions(backend=backend, cycles=40, seeds=1, long_cycles=0)
     design = probe([REVEALING["%m in $sformat"]])
