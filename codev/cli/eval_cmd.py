@@ -1,4 +1,5 @@
-"""`codev eval`: pass@k on VerilogEval v1/v2 and RTLLM v1.1/v2 with the benchmarks' own testbenches under Icarus."""
+"""`codev eval`: pass@k on VerilogEval v1/v2, RTLLM v1.1/v2 and CVDP with the benchmarks' own testbenches
+(CVDP: each datapoint's cocotb harness) under Icarus."""
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,11 @@ def register(subparsers) -> None:
         "  codev eval --references --bench rtllm-v2\n"
         "  codev doctor --install iverilog==12   # once: Icarus 12, used by codev eval from then on\n"
         "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human\n"
-        "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2",
+        "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2\n"
+        "  codev bench fetch cvdp --from cvdp_example.jsonl && codev eval --references --bench cvdp",
     )
-    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all': {', '.join(BENCHMARKS)}")
+    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all' (all but cvdp and cvdp-agentic, which "
+                   f"`codev bench fetch cvdp` brings): {', '.join(BENCHMARKS)}")
     p.add_argument(
         "--bench-root",
         type=Path,
@@ -94,9 +97,9 @@ def _parse_k(text: str) -> list[int]:
 
 
 def _parse_benchmarks(text: str) -> list[str]:
-    from codev.eval.benchmarks import BENCHMARKS
+    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS
 
-    names = list(BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
+    names = list(DEFAULT_BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in BENCHMARKS]
     if not names:
         raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(BENCHMARKS)}, all)")

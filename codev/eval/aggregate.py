@@ -8,7 +8,7 @@ from .assemble import FIXED, OFFICIAL, REPAIRED
 from .benchmarks import Problem
 from .known_issues import BROKEN, WEAK, issues_for
 from .passk import mean_pass_at_k
-from .tools import Icarus, iverilog_version, tool_versions
+from .tools import Icarus, cocotb_version, iverilog_version, tool_versions
 
 REPAIR_EXAMPLES = 5
 
@@ -21,6 +21,8 @@ def summarize_benchmark(
     name: str, problems: list[Problem], records: list[dict], ks: list[int], fixed_ids: set[str], icarus_major: int | None
 ) -> dict:
     issues = issues_for(name, icarus_major)
+    skipped = {p.id: {"category": p.category, "reason": p.skip} for p in problems if p.skip}
+    problems = [p for p in problems if not p.skip]
     by_problem: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {OFFICIAL: [], FIXED: [], REPAIRED: []})
     for r in records:
         by_problem[r["task_id"]][r["variant"]].append(r)
@@ -72,6 +74,8 @@ def summarize_benchmark(
         "unflagged": {"problems": len(unflagged), **_passk(unflagged, ks)},
         "per_problem": per_problem,
     }
+    if skipped:
+        summary["skipped"] = skipped
     if fixed_ids:
         fixed_counts = [(e["n"], e.get("c_fixed", e["c"])) for e in per_problem.values()]
         summary["fixed_testbenches"] = {
@@ -176,9 +180,12 @@ def summarize(
         mine = [p for p in problems if p.benchmark == name]
         fixed_ids = {pid for (bench, pid) in fixed_keys if bench == name}
         benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids, major)
+    tools = {t.name: t.version for t in tool_versions(icarus)}
+    if any(p.cvdp is not None for p in problems):
+        tools["cocotb"] = cocotb_version()
     return {
         "settings": settings,
-        "tools": {t.name: t.version for t in tool_versions(icarus)},
+        "tools": tools,
         "icarus_major": major,
         "inputs": inputs if inputs is not None else summarize_inputs(records, None, False),
         "benchmarks": benchmarks,

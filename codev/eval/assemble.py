@@ -5,7 +5,8 @@
   repeats the module header, wraps code in a fence or ends in prose fails there and fails here;
 - VerilogEval v2: the `_sampleNN.sv` that `sv-generate` writes (its own extraction), or the file itself;
 - RTLLM: the answer file as given. Its flow starts from `<design>.v` files and defines no way from a chat
-  response to one, so a response becomes a file by codev's extractor (extract.extract_code).
+  response to one, so a response becomes a file by codev's extractor (extract.extract_code);
+- CVDP: the file(s) its own flow writes from a response (cvdp_answer.extract); no repaired variant.
 `repaired` is codev's salvage of answers that flow rejects for their form: fenced code extracted,
 a repeated header removed, text after the last `endmodule` dropped. It exists only for samples it
 changes, is scored and reported beside `official`, and is never called official.
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .cvdp_answer import extract as cvdp_extract
 from .extract import extract_code, sv_generate_code
 from .records import CODE, CONTINUATION, REFERENCE, Answer
 from .verilog_text import code_only, declares_module
@@ -39,6 +41,11 @@ class Assembled:
 
 def official(problem: Problem, answer: Answer) -> Assembled:
     text = answer.completion
+    if problem.cvdp is not None:  # CVDP: the files its own flow writes from the response (cvdp_answer.py)
+        if answer.kind == REFERENCE:
+            return Assembled(text, "reference")
+        code, how = cvdp_extract(problem.cvdp, text)
+        return Assembled(code, how)
     if problem.rule == VERILOGEVAL_V1_RULE:
         if answer.kind == REFERENCE:  # the reference is prompt + canonical_solution
             text = text[len(problem.header):] if text.startswith(problem.header) else text
@@ -55,7 +62,7 @@ def official(problem: Problem, answer: Answer) -> Assembled:
 
 def repaired(problem: Problem, answer: Answer) -> Assembled | None:
     """The repaired answer file, or None when no repair applies (the verdict is the official one)."""
-    if answer.kind == REFERENCE:
+    if answer.kind == REFERENCE or problem.cvdp is not None:  # CVDP: its own reading is the only one
         return None
     if problem.rule == VERILOGEVAL_V1_RULE:
         fixed = _repaired_v1(problem, answer)

@@ -13,7 +13,9 @@ from pathlib import Path
 from testbench_gen.sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 
 from . import rules
-from .benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .benchmarks import CVDP_RULE, RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .cvdp_answer import answer_files
+from .cvdp_harness import run_harness
 from .tools import Icarus
 
 IVERILOG_VE_FLAGS = ["-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb"]
@@ -28,9 +30,10 @@ class Bounds:
     verilogeval_v1_s: float = 30.0  # execution.py: compile + simulate together
     verilogeval_v2_s: float = 30.0  # Makefile: `timeout 30` around the simulation
     rtllm_s: float = 60.0  # MANIFEST: 60 s bound on vvp
+    cvdp_s: float = 600.0  # CVDP's DOCKER_TIMEOUT: per harness service (build + all its tests)
 
     def scaled_to(self, sim_s: float) -> "Bounds":
-        return Bounds(self.compile_s, sim_s, sim_s, sim_s)
+        return Bounds(self.compile_s, sim_s, sim_s, sim_s, sim_s)
 
 
 @dataclass
@@ -70,6 +73,8 @@ def score(problem: Problem, source: str | None, bounds: Bounds = Bounds(), icaru
             return _run_verilogeval_v1(problem, source, work, bounds, icarus)
         if problem.rule == RTLLM_RULE:
             return _run_rtllm(problem, source, work, bounds, icarus)
+        if problem.rule == CVDP_RULE:
+            return _run_cvdp(problem, source, work, bounds, icarus)
         return _run_verilogeval_v2(problem, source, work, bounds, icarus)
 
 
@@ -143,3 +148,13 @@ def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds, icarus
         timed_out = sim.timed_out
     outcome = rules.rtllm(compile_ok, output, timed_out)
     return Scored(outcome.verdict, outcome.code, _excerpt(clean_paths(log, design)), seconds)
+
+
+def _run_cvdp(problem: Problem, code: str, work: Path, bounds: Bounds, icarus: Icarus) -> Scored:
+    """The datapoint's own cocotb harness (cvdp_harness.py), with the answer's files in place."""
+    assert problem.cvdp is not None
+    files = answer_files(problem.cvdp, code)
+    if not files:
+        return Scored(rules.NO_CODE, "", "the answer names no file to write", 0.0)
+    run = run_harness(problem.cvdp, files, work, bounds.cvdp_s, icarus)
+    return Scored(run.outcome.verdict, run.outcome.code, _excerpt(run.log), run.seconds)

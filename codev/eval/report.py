@@ -107,6 +107,10 @@ def render_markdown(summary: dict, chart_name: str | None) -> str:
         lines += ["Verdicts: " + ", ".join(f"{v} {n}" for v, n in b["verdicts"].items()), ""]
         rows = [[cat, c["problems"], *(_pct(c[k]) for k in ks)] for cat, c in b["categories"].items()]
         lines += _table(["category", "problems", *ks], rows)
+        if b.get("skipped"):
+            lines += [f"Listed but not scored ({len(b['skipped'])}; not counted in `problems`):", ""]
+            rows = [[pid, e["category"], e["reason"].replace("|", "/")] for pid, e in b["skipped"].items()]
+            lines += _table(["problem", "category", "why skipped"], rows)
         if b["flagged"]:
             lines += ["Known testbench problems (MANIFEST.md) among the answered problems:", ""]
             rows = []

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Callable
 
 from . import assemble
 from .assemble import FIXED, OFFICIAL, REPAIRED, Assembled
-from .benchmarks import BenchmarkError, Problem, load_benchmark
+from .benchmarks import BENCHMARKS, CVDP_RULE, BenchmarkError, Problem, load_benchmark
 from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
 from .harness import Bounds, score
 from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
 from .report import write_outputs
-from .tools import Icarus, default_icarus, iverilog_version
+from .tools import Icarus, cocotb_version, default_icarus, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
@@ -79,7 +79,10 @@ def load_problems(config: EvalConfig) -> list[Problem]:
 
 def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Callable[[str], None]) -> Answers:
     if config.references:
-        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems])
+        missing = [p.id for p in problems if not p.reference]  # CVDP's hub copy withholds its solutions
+        if missing:
+            on_status(f"{len(missing)} problems have no reference solution in this copy and are not scored, e.g. {missing[0]}")
+        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems if p.reference])
     if config.samples is not None:
         # validate against whole benchmarks, then keep the selected problems (--problems)
         full = {name: {p.id for p in load_benchmark(name, config.bench_root)} for name in config.benchmarks}
@@ -95,10 +98,13 @@ def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Call
 def scoring_setup(config: EvalConfig) -> str:
     """Everything besides the answer that can change a verdict; records with another setup are redone."""
     b = config.bounds
-    return (
+    setup = (
         f"{iverilog_version(config.icarus.iverilog).version} ({config.icarus.iverilog}) | "
         f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g} | {ASSEMBLY}"
     )
+    if any(BENCHMARKS[name].rule == CVDP_RULE for name in config.benchmarks):
+        setup += f" | cvdp {b.cvdp_s:g} s, {cocotb_version()}"
+    return setup
 
 
 def _answer_sha1(answer: Answer) -> str:
@@ -161,7 +167,10 @@ def _copy_of(record: dict, job: Job) -> dict:
 
 def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg: None) -> RunOutput:
     config.out.mkdir(parents=True, exist_ok=True)
-    problems = load_problems(config)
+    listed = load_problems(config)
+    problems = [p for p in listed if not p.skip]  # skipped ones are only listed in the report
+    if len(problems) < len(listed):
+        on_status(f"skipping {len(listed) - len(problems)} of {len(listed)} problems (reasons in report.md)")
     by_key = {p.key: p for p in problems}
     collected = collect_answers(config, problems, on_status)
 
@@ -249,7 +258,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     # keep results.jsonl to exactly this run's samples, in a stable order
     ordered.sort(key=lambda r: (r["benchmark"], r["task_id"], r["index"], r["variant"]))
     store.rewrite(ordered)
-    summary = write_outputs(config_to_json(config), config.out, problems, ordered, fixed, config.icarus, collected.sample_set)
+    summary = write_outputs(config_to_json(config), config.out, listed, ordered, fixed, config.icarus, collected.sample_set)
     return RunOutput(summary, ordered, config.out)
 
 

@@ -69,6 +69,15 @@ def iverilog_version(binary: str = "iverilog") -> ToolVersion:
     return ToolVersion("iverilog", banner, int(match.group(1)) if match else None)
 
 
+def cocotb_version() -> str:
+    """cocotb runs CVDP's harnesses (which CVDP pins at 2.0.1); its version is part of their setup."""
+    try:
+        import cocotb
+    except ImportError:
+        return "cocotb not installed"
+    return f"cocotb {cocotb.__version__}"
+
+
 def tool_versions(icarus: Icarus = Icarus()) -> list[ToolVersion]:
     from codev import __version__
 
