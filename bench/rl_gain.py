@@ -61,10 +61,13 @@ class Results:
         tmp.replace(self.path)
 
 
+REPORT_ONLY = False  # set by --report-only: missing stages are skipped, not run
+
+
 def stage(results: Results, key: str, fn):
     """Run fn() unless results hold `key`; record its value with wall seconds and the load average."""
     done = results.get(key)
-    if done is not None:
+    if done is not None or REPORT_ONLY:
         return done
     start = time.perf_counter()
     value = fn()
@@ -104,13 +107,14 @@ def main() -> None:
     p.add_argument("--families", default="alu,lfsr", help="generator families of both sets")
     p.add_argument("--max-level", type=int, default=1)
     p.add_argument("--samples", type=int, default=8, help="samples per held-out problem (pass@1 and pass@k)")
+    p.add_argument("--report-only", action="store_true", help="print the table from OUT/results.json (with --resume)")
     p.add_argument("--band-eval-samples", type=int, default=16, help="samples per band problem")
     p.add_argument("--band-samples", type=int, default=4, help="samples per training problem to find the band")
     p.add_argument("--band-low", type=int, default=1)
     p.add_argument("--band-high", type=int, default=3)
     p.add_argument("--band-size", type=int, default=8, help="most band problems RL trains on")
-    p.add_argument("--temperatures", default="0.2,0.4,0.6,1.0", help="SFT sampling temperatures to sweep")
-    p.add_argument("--sweep-samples", type=int, default=4)
+    p.add_argument("--temperatures", default="0.3,1.0",
+                   help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
     p.add_argument("--max-tokens", type=int, default=320)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe")
@@ -128,6 +132,10 @@ def main() -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    global REPORT_ONLY
+    REPORT_ONLY = args.report_only
+    if args.report_only and not args.resume:
+        sys.exit("rl_gain: --report-only needs --resume (it reads OUT/results.json)")
     out = Path(args.out)
     if out.exists() and not args.resume:
         if not (out / MARKER).is_file() and any(out.iterdir()):
@@ -139,6 +147,7 @@ def main() -> None:
     if args.rl_steps:
         recipe.rl.max_steps = args.rl_steps
     eval_t, rollout_t = recipe.rl.eval_temperature, recipe.rl.temperature
+    results.put("eval_t", eval_t)
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
 
@@ -188,21 +197,21 @@ def main() -> None:
         write_rows(out / "band" / "rl.jsonl", band)
 
         # ------------------------------------------------------------ SFT temperature sweep (a control)
-        temps = [float(t) for t in args.temperatures.split(",")]
-        sweep = {t: stage(results, f"sweep_T{t}", lambda t=t: scored(sft_model, heldout, args.sweep_samples, t, 7))
+        temps = [float(t) for t in args.temperatures.split(",") if t.strip()]
+        sweep = {t: stage(results, f"sweep_T{t}", lambda t=t: scored(sft_model, heldout, args.samples, t, 7))
                  for t in temps}
-        best_t = max(temps, key=lambda t: (sweep[t]["value"]["pass_at_1"], -abs(t - eval_t)))
+        sweep = {t: v["value"] for t, v in sweep.items() if v is not None}
 
         # ------------------------------------------------------------ per seed
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             pre = f"seed{seed}/"
-            fresh = {name: 1000 * (i + 1) + seed for i, name in enumerate(("before", "after", "control", "temp"))}
+            sampling_seed = 1000 + seed  # fresh for every benchmark seed, shared by the models of one seed
 
-            def both(model, sampling_seed, temperature=eval_t):
+            def both(model, temperature=eval_t):
                 return {"heldout": scored(model, heldout, args.samples, temperature, sampling_seed),
                         "band": scored(model, band, args.band_eval_samples, temperature, sampling_seed)}
 
-            stage(results, pre + "before", lambda: both(sft_model, fresh["before"]))
+            stage(results, pre + "before", lambda: both(sft_model))
 
             def rl_stage():
                 r = copy.deepcopy(recipe)
@@ -210,15 +219,14 @@ def main() -> None:
                 r.model.path = sft_model
                 start = time.perf_counter()
                 run_rl(r.rl, r.model, resume=args.resume)
-                steps = [m for m in read_metrics(out / pre / "rl") if "dapo/rounds" in m]
+                records = read_metrics(out / pre / "rl")
                 keys = ("reward/pass_rate", "reward/format_rate", "entropy", "clip_ratio/high_mean",
                         "clip_ratio/low_mean", "rollout/clipped_share")
-                curve = {k: [m.get(k) for m in read_metrics(out / pre / "rl") if k in m] for k in keys}
-                return {"train_seconds": time.perf_counter() - start, "steps": len(steps), "curve": curve}
+                curve = {k: [m.get(k) for m in records if k in m] for k in keys}
+                return {"train_seconds": time.perf_counter() - start,
+                        "rollouts": sum(1 for m in records if "dapo/rounds" in m), "curve": curve}
             rl = stage(results, pre + "rl", rl_stage)
-            rl_model = str(out / pre / "rl" / "final")
-            stage(results, pre + "after", lambda: both(rl_model, fresh["after"]))
-            stage(results, pre + "after_paired", lambda: both(rl_model, fresh["before"]))
+            stage(results, pre + "after", lambda: both(str(out / pre / "rl" / "final")))
 
             def control_stage():
                 r = copy.deepcopy(recipe)
@@ -233,71 +241,89 @@ def main() -> None:
                 steps = [m["step"] for m in read_metrics(out / pre / "control") if "loss" in m]
                 return {"train_seconds": time.perf_counter() - start, "last_step": steps[-1] if steps else 0}
             stage(results, pre + "control_sft", control_stage)
-            stage(results, pre + "control_sft_score", lambda: both(str(out / pre / "control" / "final"),
-                                                                   fresh["control"]))
-            stage(results, pre + "control_temp", lambda: both(sft_model, fresh["temp"], best_t))
+            stage(results, pre + "control_sft_score", lambda: both(str(out / pre / "control" / "final")))
 
-    report(results, args, best_t, len(heldout), len(band), load_start, time.perf_counter() - started,
+    report(results, args, sweep, len(heldout), len(band), load_start, time.perf_counter() - started,
            bootstrap_mean, paired_counts, problem_rates)
 
 
-def report(results: Results, args, best_t: float, n_heldout: int, n_band: int, load_start: float, wall: float,
+def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, load_start: float, wall: float,
            bootstrap_mean, paired_counts, problem_rates) -> None:
     k = args.samples
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     rows = [("SFT (before RL)", "before"), ("SFT + adaptive DAPO (after)", "after"),
-            ("control: more SFT, same wall time", "control_sft_score"),
-            (f"control: SFT at best T={best_t}", "control_temp")]
+            ("control: more SFT, same wall time", "control_sft_score")]
     print(f"\nrecipe {args.config}; {n_heldout} held-out problems x {k} samples, {n_band} band problems x "
-          f"{args.band_eval_samples} samples; intervals: 95% bootstrap over problems")
-    print("\n| seed | model | held-out pass@1 | held-out pass@%d | band pass@1 | band pass@%d | format |" % (k, k))
+          f"{args.band_eval_samples} samples, sampling T={results.get('eval_t')}; intervals: 95% bootstrap "
+          f"over problems; every model of seed s is sampled with sampling seed 1000+s (paired)")
+    print(f"\n| seed | model | held-out pass@1 | held-out pass@{k} | band pass@1 | band pass@{k} | format |")
     print("|---|---|---|---|---|---|---|")
-    pooled: dict[str, dict[str, list[list[float]]]] = {}
+    pooled: dict[str, list[list[float]]] = {}
     for seed in seeds:
         for name, key in rows:
-            v = results.get(f"seed{seed}/{key}")["value"]
-            h1 = problem_rates(v["heldout"]["outcomes"], 1)
-            hk = problem_rates(v["heldout"]["outcomes"], k)
-            b1 = problem_rates(v["band"]["outcomes"], 1)
-            bk = problem_rates(v["band"]["outcomes"], k)
-            for part, values in (("h1", h1), ("b1", b1)):
-                pooled.setdefault(key, {}).setdefault(part, []).append(values)
+            entry = results.get(f"seed{seed}/{key}")
+            if entry is None:
+                continue
+            v = entry["value"]
+            h1, hk = problem_rates(v["heldout"]["outcomes"], 1), problem_rates(v["heldout"]["outcomes"], k)
+            b1, bk = problem_rates(v["band"]["outcomes"], 1), problem_rates(v["band"]["outcomes"], k)
+            pooled.setdefault(key + "/h1", []).append(h1)
+            pooled.setdefault(key + "/b1", []).append(b1)
             print(f"| {seed} | {name} | {bootstrap_mean(h1)} | {bootstrap_mean(hk)} | {bootstrap_mean(b1)} | "
                   f"{bootstrap_mean(bk)} | {v['heldout']['format_rate']:.2f} |")
-    print("\npaired (RL model re-sampled with the sampling seed of 'before': sample-by-sample):")
+    for t, v in sweep.items():
+        h1, hk = problem_rates(v["outcomes"], 1), problem_rates(v["outcomes"], k)
+        pooled[f"sweep_T{t}/h1"] = [h1]
+        print(f"| - | control: SFT at T={t} (sampling seed 7) | {bootstrap_mean(h1)} | {bootstrap_mean(hk)} | "
+              f"- | - | {v['format_rate']:.2f} |")
+    print("\npaired, sample by sample (same sampling seed): fail->pass / pass->fail")
     for seed in seeds:
-        before = results.get(f"seed{seed}/before")["value"]
-        after = results.get(f"seed{seed}/after_paired")["value"]
-        hu, hd = paired_counts(before["heldout"]["outcomes"], after["heldout"]["outcomes"])
-        bu, bd = paired_counts(before["band"]["outcomes"], after["band"]["outcomes"])
-        print(f"  seed {seed}: held-out fail->pass {hu}, pass->fail {hd}; band fail->pass {bu}, pass->fail {bd}")
+        before = results.get(f"seed{seed}/before")
+        for name, key in rows[1:]:
+            other = results.get(f"seed{seed}/{key}")
+            if before is None or other is None:
+                continue
+            hu, hd = paired_counts(before["value"]["heldout"]["outcomes"], other["value"]["heldout"]["outcomes"])
+            bu, bd = paired_counts(before["value"]["band"]["outcomes"], other["value"]["band"]["outcomes"])
+            print(f"  seed {seed}, SFT -> {name}: held-out {hu} / {hd}; band {bu} / {bd}")
     print("\nRL runs:")
     for seed in seeds:
         rl = results.get(f"seed{seed}/rl")
+        if rl is None:
+            continue
         c = rl["value"]["curve"]
-        first_last = lambda key: (f"{c[key][0]:.3f} -> {c[key][-1]:.3f}" if c.get(key) else "n/a")
-        clip = max((x or 0) for x in c.get("clip_ratio/high_mean", [0]) + c.get("clip_ratio/low_mean", [0]))
-        print(f"  seed {seed}: {rl['value']['steps']} rollouts in {rl['value']['train_seconds']:.0f} s; train pass "
-              f"rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
+
+        def first_last(key):
+            vals = [x for x in c.get(key, []) if x is not None]
+            return f"{vals[0]:.3f} -> {vals[-1]:.3f}" if vals else "n/a"
+        clip = max([x or 0 for x in c.get("clip_ratio/high_mean", []) + c.get("clip_ratio/low_mean", [])] or [0])
+        control = results.get(f"seed{seed}/control_sft")
+        print(f"  seed {seed}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
+              f"pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
               f"{first_last('entropy')}, max clip fraction {clip:.3f}; control SFT steps in the same time: "
-              f"{results.get(f'seed{seed}/control_sft')['value']['last_step']}")
+              f"{control['value']['last_step'] if control else 'n/a'}")
     print("\nstage seconds (1-minute load average when it ended):")
     for key, entry in results.data.items():
-        print(f"  {key}: {entry['seconds']:.0f} s (load {entry['load']:.1f})")
-    print(f"total {wall:.0f} s this invocation; load average at start {load_start:.1f}, at end {os.getloadavg()[0]:.1f}")
+        if isinstance(entry, dict) and "seconds" in entry:
+            print(f"  {key}: {entry['seconds']:.0f} s (load {entry['load']:.1f})")
+    print(f"total {wall:.0f} s this invocation; load average at start {load_start:.1f}, at end "
+          f"{os.getloadavg()[0]:.1f}")
 
-    def mean_over_seeds(key: str, part: str):
-        per_seed = pooled[key][part]  # problems x seeds: each problem's mean over seeds, then the bootstrap
+    def mean_over_seeds(key: str):
+        per_seed = pooled[key]  # each problem's mean over seeds, then the bootstrap over problems
         return bootstrap_mean([sum(v[i] for v in per_seed) / len(per_seed) for i in range(len(per_seed[0]))])
 
-    before, after = mean_over_seeds("before", "h1"), mean_over_seeds("after", "h1")
-    print(f"band (training problems in the learnable band), mean over seeds: pass@1 before "
-          f"{mean_over_seeds('before', 'b1')} after {mean_over_seeds('after', 'b1')} control (more SFT) "
-          f"{mean_over_seeds('control_sft_score', 'b1')}")
-    print(f"held-out, mean over seeds: before {before} after {after}")
-    controls = {key: mean_over_seeds(key, "h1") for key in ("control_sft_score", "control_temp")}
-    best = max(controls, key=lambda key: controls[key].mean)
-    c = controls[best]
+    if "after/h1" not in pooled:
+        return
+    before, after = mean_over_seeds("before/h1"), mean_over_seeds("after/h1")
+    print(f"band pass@1, mean over seeds: before {mean_over_seeds('before/b1')} after {mean_over_seeds('after/b1')}"
+          + (f" control (more SFT) {mean_over_seeds('control_sft_score/b1')}" if "control_sft_score/b1" in pooled
+             else ""))
+    print(f"held-out pass@1, mean over seeds: before {before} after {after}")
+    controls = {key: mean_over_seeds(key) for key in pooled if key.endswith("/h1")
+                and (key.startswith("control") or key.startswith("sweep"))}
+    controls["before/h1"] = before  # the SFT model at the evaluation temperature is a point of the sweep
+    c = max(controls.values(), key=lambda i: i.mean)
     print(f"rl_gain: pass@1 before {before.mean:.3f} after {after.mean:.3f} on {n_heldout} held-out problems")
     print(f"rl_control: pass@1 {c.mean:.3f} (95% CI {c.low:.3f}-{c.high:.3f})")
 

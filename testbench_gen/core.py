@@ -213,11 +213,19 @@ def _failed_run_verdict(sim: RunResult, recording: Recording, budget: float, gol
     where = f"sample {done} of {golden_run.plan.samples} (cycle {_cycle_of(golden_run, done)})"
     if sim.stalled:
         # the golden ran the same stimulus to its end: a run that stops producing samples is stuck
-        # (a zero-time loop), and a hang must not hide a design from a reward that masks timeouts
+        # (a zero-time loop), and a hang must not hide a design from a reward that masks timeouts.
+        # Unless the machine stalls everything now: the golden alone is timed again to tell.
+        again = golden_rerun_seconds(golden_run, options, backend)
+        if again is not None and again > budget / 2:
+            return Verdict(VerdictKind.TIMEOUT,
+                           f"the simulation stopped advancing at {where} for {budget:.1f} s, but the golden "
+                           f"alone now needs {again:.1f} s too (it took {golden_run.seconds:.2f} s): the "
+                           "machine is overloaded, not judged", backend=backend.name, seconds=elapsed)
         return Verdict(VerdictKind.REJECTED,
                        f"the simulation stopped advancing at {where}: no new sample for {budget:.1f} s "
-                       f"while the golden ran the whole stimulus in {golden_run.seconds:.2f} s (a "
-                       "zero-time loop or a step that never settles is a fault of the design)",
+                       f"while the golden runs the whole stimulus in "
+                       f"{golden_run.seconds if again is None else again:.2f} s (a zero-time loop or a "
+                       "step that never settles is a fault of the design)",
                        backend=backend.name, seconds=elapsed)
     if sim.timed_out:
         # still advancing at the hard cap: slow, not wrong; masked (the machine may be the cause)
@@ -251,6 +259,19 @@ def _failed_run_verdict(sim: RunResult, recording: Recording, budget: float, gol
 def _cycle_of(golden_run: GoldenRun, sample: int) -> int:
     """The clock cycle (as verdicts count them) of a sample point."""
     return golden_run.plan.step_of(sample) // golden_run.stimulus.steps_per_cycle
+
+
+def golden_rerun_seconds(golden_run: GoldenRun, options: CheckOptions, backend: SimulatorBackend) -> float | None:
+    """The golden alone on the same stimulus, now: its simulation seconds (None: cannot be rerun,
+    or it no longer records its trace)."""
+    if not golden_run.source:
+        return None
+    try:
+        trace, sim = simulate_golden(golden_run.source, golden_run.interface, golden_run.stimulus, options,
+                                     backend)
+    except InvalidGolden:
+        return None
+    return sim.seconds if trace == golden_run.expected else None
 
 
 def golden_runs_alone(golden_run: GoldenRun, options: CheckOptions, backend: SimulatorBackend) -> bool:

@@ -157,9 +157,9 @@ def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOp
     Icarus run of the same stimulus catches them; a flaw may show only late (a pin that floats once
     a counter reaches 64 passed a run of the first 100 cycles), so the run covers the whole stimulus
     whenever Icarus is expected to need at most `strategy.spot_check_seconds` for it. Above that (a
-    golden Icarus simulates slowly: the reason why Verilator runs it) the run is cut to
-    max(50, cycles/share) cycles without the long run, and the verdict says so: a 4-state flaw
-    later than that still passes there.
+    golden Icarus simulates slowly: the reason why Verilator runs it) the run is cut to the cycles
+    the allowance buys (at least max(50, cycles/share)), in one segment from reset, without the
+    long run, and the verdict says so: a 4-state flaw later than that still passes there.
 
     Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here,
     only when some candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile
@@ -194,20 +194,24 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     if share == 1:
         return options, ""
     cycles = max(50, options.cycles // share)
-    short = replace(options, cycles=cycles, long_cycles=0)
     # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
     try:
         estimate = prepare_golden(golden, probe).seconds * (1 + n)
     except InvalidGolden as exc:
-        if "exceeded" not in str(exc):
-            return short, ""  # Icarus cannot run the golden at all: the caller says so
+        if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
+            return replace(options, cycles=cycles, long_cycles=0), ""
         estimate = float("inf")
     if estimate <= strategy.spot_check_seconds:
         return options, ""
+    if estimate < float("inf"):  # as many cycles as the allowance buys, without the long run
+        cycles = max(cycles, int(options.cycles * strategy.spot_check_seconds / estimate))
+    # one segment from reset: the deepest state the cut run can reach (4 segments of 25 cycles
+    # never let a counter reach 64)
+    short = replace(options, cycles=cycles, seeds=1, long_cycles=0)
     needs = f"~{estimate:.1f} s" if estimate < float("inf") else f"over {probe.timeout:.1f} s for the golden alone"
-    return short, (f"4-state spot check over {cycles} cycles only (Icarus would need {needs} for the whole "
-                   f"stimulus; strategy.spot_check_seconds = {strategy.spot_check_seconds:.0f} s)")
+    return short, (f"4-state spot check over {cycles} cycles from reset only (Icarus would need {needs} for "
+                   f"the whole stimulus; strategy.spot_check_seconds = {strategy.spot_check_seconds:.0f} s)")
 
 
 def _note(verdict: Verdict, text: str) -> Verdict:

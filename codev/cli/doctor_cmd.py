@@ -55,7 +55,8 @@ def _eval_icarus() -> Tool:
     if version.major is not None and version.major < 12:
         note += (f"; codev eval scores with Icarus {version.major}, published VerilogEval v1 runs mostly use 12: "
                  "`codev doctor --install iverilog==12` builds it (or `codev eval --iverilog PATH`)")
-    return Tool("icarus for codev eval", version.major is not None, version.version if version.major else "",
+    short = version.version.removeprefix("Icarus Verilog version ")
+    return Tool("icarus for codev eval", version.major is not None, short if version.major else "",
                 "codev eval's simulator (benchmark verdicts depend on its version)", note)
 
 

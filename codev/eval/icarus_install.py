@@ -164,6 +164,8 @@ def install(
     if done is not None:
         on_status(f"iverilog {release.version} already installed: {done}")
         return done
+    if source is not None:
+        verify_tarball(source, release)  # before anything is written
     prefix = prefix_for(release)
     prefix.parent.mkdir(parents=True, exist_ok=True)
     log = prefix.parent / f"iverilog-{release.version}-build.log"
@@ -171,7 +173,6 @@ def install(
     with tempfile.TemporaryDirectory(prefix="codev-iverilog-", dir=prefix.parent) as tmp:
         work = Path(tmp)
         if source is not None:
-            verify_tarball(source, release)
             tarball = source
         else:
             on_status(f"downloading {release.tarball}")

@@ -12,7 +12,7 @@ from .checker_client import RewardChecker
 from .config import ConfigError, ModelSettings, RLSettings, check_rl, trainer_kwargs
 from .data import apply_mixture, load_rl
 from .metrics import JsonlMetrics
-from .model import load_tokenizer, lora_config, resolve_model_path
+from .model import load_tokenizer, lora_config, quiet_tied_head_warning, resolve_model_path
 from .reward import EquivalenceReward, RewardSettings
 
 
@@ -124,6 +124,7 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
             advantage_std_floor=settings.advantage_std_floor, stall_steps=settings.stall_steps,
         )
         last = get_last_checkpoint(settings.output_dir) if resume and Path(settings.output_dir).is_dir() else None
+        quiet_tied_head_warning()
         trainer.train(resume_from_checkpoint=last)
     final = Path(settings.output_dir) / "final"
     trainer.save_model(str(final))

@@ -10,7 +10,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from .config import ModelSettings, SFTSettings, trainer_kwargs
 from .data import load_sft
 from .metrics import JsonlMetrics
-from .model import load_tokenizer, lora_config, resolve_model_path
+from .model import load_tokenizer, lora_config, quiet_tied_head_warning, resolve_model_path
 
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ def run_sft(settings: SFTSettings, model: ModelSettings, resume: bool = True,
         + ([WallClockLimit(settings.max_seconds)] if settings.max_seconds > 0 else []),
     )
     last = get_last_checkpoint(settings.output_dir) if resume and Path(settings.output_dir).is_dir() else None
+    quiet_tied_head_warning()
     trainer.train(resume_from_checkpoint=last)
     final = Path(settings.output_dir) / "final"
     if model.lora:  # RL and eval load a plain model: fold the adapter in

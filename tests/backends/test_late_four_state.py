@@ -61,6 +61,6 @@ def test_the_spot_check_covers_the_whole_stimulus_when_icarus_can_afford_it(icar
     full, note = spot_check_options(COUNTER, options, StrategyOptions(), 3)
     assert full == options and note == ""
     short, note = spot_check_options(COUNTER, options, StrategyOptions(spot_check_seconds=0.0), 3)
-    assert (short.cycles, short.long_cycles) == (100, 0)
-    assert note.startswith("4-state spot check over 100 cycles only") and "spot_check_seconds" in note
+    assert (short.cycles, short.seeds, short.long_cycles) == (100, 1, 0)
+    assert note.startswith("4-state spot check over 100 cycles from reset only") and "spot_check_seconds" in note
     assert spot_check_options(COUNTER, options, StrategyOptions(spot_check_share=1), 3) == (options, "")

@@ -47,3 +47,17 @@ def test_resumed_stage_drops_records_past_its_checkpoint(tmp_path):
     assert [r for r in read_metrics(tmp_path) if "data/rows" in r] == [{"stage": "sft", "step": 30, "data/rows": 6}]
     JsonlMetrics(tmp_path, "sft").on_train_begin(None, SimpleNamespace(is_world_process_zero=True, global_step=0), None)
     assert read_metrics(tmp_path) == [{"stage": "rl", "step": 3}]
+
+
+def test_tied_head_message_is_dropped_and_other_missing_keys_are_not(caplog):
+    import logging
+
+    from codev.train.model import quiet_tied_head_warning
+
+    quiet_tied_head_warning()
+    quiet_tied_head_warning()  # idempotent
+    logger = logging.getLogger("transformers.trainer")
+    with caplog.at_level("WARNING", logger="transformers.trainer"):
+        logger.warning("There were missing keys in the checkpoint model loaded: ['lm_head.weight'].")
+        logger.warning("There were missing keys in the checkpoint model loaded: ['model.norm.weight'].")
+    assert "lm_head" not in caplog.text and "model.norm.weight" in caplog.text
