@@ -375,7 +375,8 @@ def iter_rows(path: Path) -> Iterator[tuple[str, dict]]:
     if (path / "dataset_dict.json").is_file() or (path / "state.json").is_file():
         yield from _saved_dataset_rows(path)
         return
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".parquet"))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".parquet")
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))  # no staging copies
     if not files:
         raise CvdpFormatError(f"{path}: no CVDP .jsonl or .parquet files")
     for file in files:
