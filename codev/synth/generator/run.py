@@ -20,7 +20,7 @@ from .config import GeneratorConfig
 from .degenerate import degeneracy
 from .design import Design
 from .families import FAMILIES
-from .rows import dedup_key, item_id, prompt, rows
+from .rows import dedup_key, item_id, rows, styled_prompt
 from .store import Attempt, ItemStore, read_attempts
 from .verify import Verification, verify
 
@@ -86,7 +86,7 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
     verified = _verified(fresh, config)
     degenerate = {item_id(d): found for d, v in zip(fresh, verified)
                   if v.ok and (found := degeneracy(d, v.untoggled)) is not None}
-    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": prompt(d)})
+    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": styled_prompt(d)})
               for d, v in zip(fresh, verified) if v.ok and item_id(d) not in degenerate]
     contaminated = screen(passed) if screen and passed else {}
     results = iter(verified)

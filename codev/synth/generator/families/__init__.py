@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..design import Family
 from .alu import Alu
 from .arith import Adder
+from .bits import EdgeDetector, VectorOps
 from .coders import Decoder, PriorityEncoder
 from .compare import Comparator
 from .counter import Counter
@@ -22,4 +23,5 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
-                                                    Divider(), Serialiser(), UartTx())}
+                                                    Divider(), Serialiser(), UartTx(), EdgeDetector(),
+                                                    VectorOps())}
