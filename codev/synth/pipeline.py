@@ -126,8 +126,10 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
             notes["decontamination by function (this session)"] = decontaminator.stats.describe()
         last = "decontam"
     if config.roundtrip.enabled:
-        caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
-        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker), last)
+        caches["roundtrip"] = llm(out, "roundtrip", config.spec_llm())
+        if config.roundtrip.solver_llm is not None or config.roundtrip.spec_llm is not None:
+            caches["solver"] = llm(out, "solver", config.solver_llm())
+        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker, caches.get("solver")), last)
         if config.difficulty.enabled:
             caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
             step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
@@ -158,7 +160,8 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
     extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
              **{f"LLM {name}": _describe(llm_config) for name, llm_config in
-                (("roundtrip", config.roundtrip.llm), ("difficulty", config.difficulty_llm())) if name in caches},
+                (("roundtrip", config.spec_llm()), ("solver", config.solver_llm()),
+                 ("difficulty", config.difficulty.llm)) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
     labels = {"decontam": "decontamination", "generator_decontam": "decontamination of generator items"}
     for decontam in (s for s in stages if s.name in labels):
