@@ -67,6 +67,7 @@ class DifficultyConfig:
     # round trip's models are stronger than the model RL starts from, so they would call every item easy)
     k: int = 5
     max_passes: int = 0  # RL keeps items the base model solved at most this many times of k
+    generator: bool = True  # generator items pass the same filter before RL (their levels get a measured pass rate)
 
 
 @dataclass(frozen=True)
