@@ -214,7 +214,8 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
     )
     if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1 or config.reason.samples < 1:
         raise ConfigError(f"{where}: jobs, chunk, difficulty.k and reason.samples must be >= 1")
-    if config.roundtrip.enabled and config.difficulty.enabled and config.difficulty.llm is None:
+    if config.roundtrip.enabled and config.difficulty.enabled and config.difficulty.llm is None \
+            and missing_llm(config, where) is None:  # a missing round-trip model is said first
         raise ConfigError(f"{where}: difficulty.llm is missing: difficulty filtering is on, so name the base model "
                           "whose pass rate decides difficulty (e.g. {kind: openai, base_url: URL, model: NAME}), "
                           "or set difficulty.enabled: false")
