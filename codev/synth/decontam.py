@@ -23,7 +23,7 @@ from typing import Iterable, Iterator, Sequence
 
 from rapidfuzz.distance import LCSseq
 
-from codev.eval.benchmarks import BENCHMARKS, load_benchmark
+from codev.eval.benchmarks import DEFAULT_BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
 from testbench_gen.backends import get_backend
 
@@ -93,7 +93,7 @@ class BenchmarkIndex:
         self.by_ngram: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.by_shape: dict[tuple, list[int]] = defaultdict(list)
         seen: dict[str, int] = {}
-        for name in config.benchmarks or tuple(BENCHMARKS):
+        for name in config.benchmarks or DEFAULT_BENCHMARKS:
             for problem in load_benchmark(name, Path(root)):
                 code = problem.reference
                 if code in seen:  # VerilogEval v1/v2 share references: index each text once

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .common import add_common, config_of, run_item_stage
 
