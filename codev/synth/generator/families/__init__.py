@@ -10,6 +10,7 @@ from .compare import Comparator
 from .counter import Counter
 from .fifo import Fifo
 from .fsm import SequenceDetector, TableFsm
+from .hier import FixedPoint, Hierarchical
 from .logic import TruthTable
 from .memory import RegisterFile
 from .muldiv import Divider, Multiplier
@@ -24,4 +25,4 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
-                                                    VectorOps())}
+                                                    VectorOps(), Hierarchical(), FixedPoint())}
