@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import yaml
 
 from ..llm.chat_server import chat_server, completion
 from .conftest import DEFAULT_CONFIG, read_jsonl
 
 
+@pytest.mark.slow  # a whole pipeline run with a generator (about 70 s on 2 loaded cores)
 def test_generator_items_are_difficulty_filtered(tmp_path, synth_cli, bench_root, iverilog):
     out = tmp_path / "run"
     goldens: dict[str, str] = {}
