@@ -30,12 +30,13 @@ def run(args) -> int:
 
     from ..ingest import IngestError
     from ..pipeline import RunMismatch, StagePending, run_pipeline
+    from ..roundtrip import NoRecordedResponse
 
     config = config_of(args, needs_llm=True)
     bench_root = bench_root_of(args.bench_root, config) if config.decontam.enabled else None
     try:
         summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress)
-    except (RunMismatch, IngestError, BenchmarkError, ValueError) as exc:
+    except (RunMismatch, IngestError, BenchmarkError, ValueError, NoRecordedResponse) as exc:
         raise UsageError(str(exc)) from None
     except StagePending as exc:
         print(f"codev synth run: {exc}", file=sys.stderr)
