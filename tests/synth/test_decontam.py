@@ -137,24 +137,7 @@ def test_decontam_funnel_has_a_rouge_l_row(tmp_path, synth_cli, bench_root):
     assert set(dropped) == {"copied_spec"} and dropped["copied_spec"]["reason"] == "rouge_l"
 
 
-_IDENT = r"(?<![\w$'`.])([A-Za-z_][A-Za-z0-9_$]*)\b"
-
-
-def reordered(code: str) -> str:
-    """A renamed, reformatted copy: every name changed, comments gone, a parameter declared first in the body
-    (every name now first appears one place later, so every canonical name differs), `else` branches wrapped
-    in begin/end, one statement a line."""
-    import re
-
-    from codev.synth.tokens import KEYWORDS, tokens
-
-    names = {t: f"n{i}_x" for i, t in enumerate(sorted({t for t in tokens(code) if t[0].isalpha() or t[0] == "_"}
-                                                        - KEYWORDS))}
-    text = re.sub(_IDENT, lambda m: names.get(m.group(1), m.group(1)), re.sub(r"//[^\n]*|/\*.*?\*/", " ", code, flags=re.S))
-    text = re.sub(r"\)\s*;", ");\nlocalparam ONE = 1;", text, count=1)
-    text = re.sub(r"\belse\s+(?!if|begin)([^;]*;)", r"else begin \1 end", text)
-    return re.sub(r"\s*;\s*", ";\n", " ".join(text.split()))
-
+from bench.decontam_rouge import reordered  # noqa: E402 - the renamed, reordered copy the bench measures
 
 # an unrelated sequential design of about the size of the references below (a debounced toggle with a timer)
 UNRELATED = """module debounce(input clk, input rst, input btn, output reg level, output reg [7:0] presses);
@@ -187,7 +170,8 @@ def test_rouge_l_catches_a_reordered_copy_that_8gram_dice_misses(index, bench_ro
     mine, theirs = ngrams(canonical(copy), 8), ngrams(canonical(problem.reference), 8)
     assert 0.05 < 2 * len(mine & theirs) / (len(mine) + len(theirs)) < 0.61
     ref, score, what = index.rouge_match(copy)
-    assert what == "code" and ref.problem.split("_", 1)[-1] == problem_id.split("_", 1)[-1] and score >= 0.9
+    same = ref.problem == problem_id or f"_{ref.problem}" == problem_id[len("Prob000"):]  # VerilogEval v1's name
+    assert what == "code" and same and score >= 0.9
     assert len(canonical(UNRELATED)) >= 100 and index.rouge_match(UNRELATED) is None
 
 
