@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from codev.eval.benchmarks import load_benchmark
-from codev.synth.decontam import BenchmarkIndex, DecontamConfig, spec_of
+from codev.synth.decontam import BenchmarkIndex, DecontamConfig, spec_of, words
 from codev.synth.items import Item
 from codev.synth.tokens import KEYWORDS, canonical, ngrams, skeleton, tokens
 
@@ -107,6 +107,12 @@ def screen(index: BenchmarkIndex, items: list[Item], label: str) -> None:
           f"{index.config.rouge_l}) in {seconds:.2f} s = {len(items) / seconds:.0f} items/s; {len(dropped)} dropped")
     for item, (ref, score, what) in dropped:
         print(f"  {item.id}: {what} {score:.2f} ~ {ref.benchmark}/{ref.problem}")
+    for what, scores in (("code", [(index.by_code.best(skeleton(i.code), 1e-9), i) for i in items]),
+                         ("spec", [(index.by_spec.best(words(spec_of(i)), 1e-9), i) for i in items if spec_of(i)])):
+        found = sorted(((b[1], i.id, b[0]) for b, i in scores if b), reverse=True)
+        refs = index.refs if what == "code" else index.described
+        print(f"best Rouge-L of the {what} per item ({len(found)} scored): {spread([f[0] for f in found])}; top: "
+              + "; ".join(f"{i} ~ {refs[k].problem} {s:.2f}" for s, i, k in found[:4]))
 
 
 def main() -> None:
