@@ -37,6 +37,7 @@ def test_run_on_a_local_ray_cluster_matches_the_local_pool_and_resumes(tmp_path,
                    str(tmp_path / "ray"), "--no-progress", "--ray", address]
         done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=900)
         assert done.returncode == 0, done.stderr[-2000:]
+        assert "Connected to Ray cluster" in done.stderr  # a driver of this cluster, not a Ray of its own
         assert json.loads((tmp_path / "ray" / "funnel.json").read_text()) == \
             json.loads((tmp_path / "local" / "funnel.json").read_text())
         first = outcomes(tmp_path / "ray")
