@@ -78,8 +78,9 @@ def _status(text: str) -> None:
 
 
 def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
-                 on_status: Callable[[str], None] = _status) -> RunSummary:
-    with Checker(config.jobs) as checker:
+                 on_status: Callable[[str], None] = _status, ray: str | None = None) -> RunSummary:
+    """`ray`: a Ray cluster's address for the checker's jobs (checking.Checker); the outputs do not depend on it."""
+    with Checker(config.jobs, ray) as checker:
         return _run(config, Path(out), bench_root, checker, show_progress, on_status)
 
 
