@@ -82,7 +82,9 @@ def stimulus_summary(golden_run: GoldenRun) -> str:
     per_cycle = max(1, stim.steps_per_cycle)
     segment_rows = stim.long_start if stim.long_start is not None else len(stim.rows)
     segments = len(stim.segment_starts) - (stim.long_start is not None)
-    text = f"{segment_rows // per_cycle} cycles in {segments} reset segment{'s' * (segments != 1)}"
+    unit = "cycles" if golden_run.interface.clocks else "input vectors"
+    kind = "reset segment" if golden_run.interface.resets else "segment"
+    text = f"{segment_rows // per_cycle} {unit} in {segments} {kind}{'s' * (segments != 1)}"
     if golden_run.directed:
         text += f" ({len(golden_run.directed)} of them coverage-directed)"
     if stim.long_start is not None:
