@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .config import ConfigError, Recipe, load_recipe
 

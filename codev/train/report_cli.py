@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 
 def register(sub) -> None:
