@@ -330,6 +330,11 @@ def _warm_yowasp(cmd: tuple[str, ...]) -> None:
     once, outside any check's limit, by the one run allowed to write there."""
     cache = shared_cache_dir() / "yowasp"
     cache.mkdir(parents=True, exist_ok=True)
+    if not any(cache.iterdir()):  # a fresh codev cache (tests, CODEV_CACHE_DIR): reuse the user's build
+        for seed in (Path.home() / ".cache" / "codev" / "yowasp", Path.home() / ".cache" / "YoWASP"):
+            if seed.is_dir() and seed != cache:
+                shutil.copytree(seed, cache, dirs_exist_ok=True)
+                break
     with sandbox_dir("codev-yowasp-") as wd:
         run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env(wd),
                     writable=[cache])
