@@ -43,7 +43,7 @@ from .config import FormalOptions
 from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
 from .policy import prepare, tokenize
-from .sandbox import Limits, RunResult, run_limited, sandbox_dir, shared_cache_dir
+from .sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
 from .stimulus import Stimulus
 from .verdict import FormalKind, FormalStatus
 
@@ -321,14 +321,14 @@ def _yowasp_env(wd: Path) -> dict[str, str]:
     """yowasp sees only the run's directory (mounted at `/`, its working directory), not every
     directory under `/` that it mounts by default (the sandbox refuses those), and reads its compiled
     WebAssembly from the codev cache, where the sandbox lets it read."""
-    return {"YOWASP_MOUNT": f"/={wd}", "YOWASP_CACHE_DIR": str(shared_cache_dir() / "yowasp")}
+    return {"YOWASP_MOUNT": f"/={wd}", "YOWASP_CACHE_DIR": str(cache_dir() / "yowasp")}
 
 
 @functools.lru_cache(maxsize=4)
 def _warm_yowasp(cmd: tuple[str, ...]) -> None:
     """The first yowasp run compiles the module (1-5 min on 2 loaded cores) into the cache: done
     once, outside any check's limit, by the one run allowed to write there."""
-    cache = shared_cache_dir() / "yowasp"
+    cache = cache_dir() / "yowasp"
     cache.mkdir(parents=True, exist_ok=True)
     if not any(cache.iterdir()):  # a fresh codev cache (tests, CODEV_CACHE_DIR): reuse the user's build
         for seed in (Path.home() / ".cache" / "codev" / "yowasp", Path.home() / ".cache" / "YoWASP"):
