@@ -324,11 +324,16 @@ def _yowasp_env(wd: Path) -> dict[str, str]:
     return {"YOWASP_MOUNT": f"/={wd}", "YOWASP_CACHE_DIR": str(cache_dir() / "yowasp")}
 
 
-@functools.lru_cache(maxsize=4)
 def _warm_yowasp(cmd: tuple[str, ...]) -> None:
     """The first yowasp run compiles the module (1-5 min on 2 loaded cores) into the cache: done
-    once, outside any check's limit, by the one run allowed to write there."""
-    cache = cache_dir() / "yowasp"
+    once per cache (CODEV_CACHE_DIR may change), outside any check's limit, by the one run allowed
+    to write there."""
+    _warm_cache(cmd, str(cache_dir() / "yowasp"))
+
+
+@functools.lru_cache(maxsize=8)
+def _warm_cache(cmd: tuple[str, ...], where: str) -> None:
+    cache = Path(where)
     cache.mkdir(parents=True, exist_ok=True)
     if not any(cache.iterdir()):  # a fresh codev cache (tests, CODEV_CACHE_DIR): reuse the user's build
         for seed in (Path.home() / ".cache" / "codev" / "yowasp", Path.home() / ".cache" / "YoWASP"):
