@@ -277,13 +277,16 @@ STALL_POLL_SECONDS = 0.25
 def _wait_advancing(proc: subprocess.Popen, progress: Path, limits: Limits, start: float) -> bool:
     """Wait for proc within limits.wall_seconds; True when it was killed because `progress` did not
     grow for limits.stall_seconds, or (the wall limit cutting the window short) for the last half of
-    it when the wall limit ran out; TimeoutExpired when it ran out on a run still advancing."""
+    it when the wall limit ran out; TimeoutExpired when it ran out on a run still advancing. Until
+    `progress` first appears the window is twice as long: loading or building (cocotb builds in the
+    run) is not a stall."""
     size, changed = -1, time.monotonic()
     while True:
         now = time.monotonic()
         left = limits.wall_seconds - (now - start)
+        window = limits.stall_seconds * (2 if size < 0 else 1)
         if left <= 0:
-            if now - changed >= limits.stall_seconds / 2:
+            if now - changed >= window / 2:
                 _kill_group(proc.pid)
                 proc.wait()
                 return True
@@ -300,7 +303,7 @@ def _wait_advancing(proc: subprocess.Popen, progress: Path, limits: Limits, star
         now = time.monotonic()
         if current != size:
             size, changed = current, now
-        elif now - changed > limits.stall_seconds:
+        elif now - changed > limits.stall_seconds * (2 if size < 0 else 1):
             _kill_group(proc.pid)
             proc.wait()
             return True
