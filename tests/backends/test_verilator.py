@@ -39,7 +39,8 @@ endmodule
 
 def test_initial_reset_edge_is_not_lost(verilator, icarus):
     """The harness drives an active-low reset to 0 at 6 ns: an X->0 edge for Icarus, none for a
-    2-state simulator whose register already holds 0 (RTLLM freq_divbyodd). --x-initial-edge."""
+    2-state simulator whose register already holds 0 (RTLLM freq_divbyodd). Under Verilator the
+    harness starts each data input at the complement of its first value (harness._first_edges)."""
     golden = """module TopModule(input clk, input rst_n, input d, output reg q);
   always @(posedge clk or negedge rst_n) if (!rst_n) q <= 1'b1; else q <= d;
 endmodule

@@ -124,9 +124,14 @@ def test_zero_time_infinite_loop_is_a_fault_of_the_design_without_poisoning_the_
 
 
 def test_output_flood_is_rejected():
-    flood = cand('always @(clk) $display("%0128d", 1);')
+    # $display and its kin are removed before simulation (policy.silence_prints): a chatty correct
+    # design passes; a severity task still prints, so the flood limit still has work to do
+    flood = cand('always @(clk) $warning("%0128d", 1);')
     v = verdict_of(flood, CheckOptions(cycles=20000, max_output_mb=1, min_timeout=20, timeout=20))
     assert v.kind is VerdictKind.REJECTED and "output" in v.reason, v
+    chatty = cand('always @(clk) $display("%0128d", 1);')
+    v = verdict_of(chatty, CheckOptions(cycles=20000, max_output_mb=1, min_timeout=20, timeout=20))
+    assert v.kind is VerdictKind.EQUIVALENT, v
 
 
 def test_memory_exhaustion_is_contained():
@@ -220,7 +225,7 @@ ATTACKS = {
     "systemc_imp_header": ("`systemc_imp_header\n#include <cstdlib>\n`verilog\n" + GOOD, "systemc"),
     "$c native code": (cand('initial $c("system(\\"touch /tmp/pwned\\");");'), "$c"),
     "verilator metacomment": (cand("wire p /*verilator public*/;"), "metacomment"),
-    "verilator lint comment": (cand("// verilator lint_off WIDTH"), "metacomment"),
+    "verilator tracing comment": (cand("// verilator tracing_off"), "metacomment"),
     "translate_off": (cand("// synopsys translate_off\nwire q;\n// synopsys translate_on"), "metacomment"),
     "full_case attribute": (cand("(* full_case *) wire q;"), "attribute"),
     "VPI task": (cand("initial $codev_vpi_hook;"), "$codev_vpi_hook"),
