@@ -16,6 +16,8 @@ PANELS = {
     "policy": ["entropy", "clip_ratio/low_mean", "clip_ratio/high_mean"],
     "seconds per step": ["time/generate", "time/reward", "time/update"],
     "loss": ["loss"],
+    "self-play solve rate": ["selfplay/solve_rate/spec", "selfplay/solve_rate/deduction", "selfplay/solve_rate/induction"],
+    "self-play proposals valid": ["selfplay/valid/spec", "selfplay/valid/deduction", "selfplay/valid/induction"],
 }
 SUMMARY_KEYS = ["loss", "reward", "reward/pass_rate", "reward/format_rate", "dapo/keep_ratio", "dapo/rounds",
                 "dapo/prompts_sampled", "masked/timeout", "masked/infra_error", "masked/invalid_golden",

@@ -23,4 +23,8 @@ def run(args) -> int:
         raise UsageError(f"run folder {args.run_dir}: no metrics.jsonl")
     png, md = write_report(args.run_dir)
     print(f"report: {md} and {png}")
+    from .selfplay.report import has_selfplay, write_selfplay_report
+
+    if has_selfplay(args.run_dir):
+        print(f"self-play report: {write_selfplay_report(args.run_dir)}")
     return 0
