@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference
 from codev.synth.items import Item
 from codev.synth.port_match import shape_key
-from codev.synth.tokens import canonical, ngrams
+from codev.synth.tokens import canonical, ngrams, tokens
 from testbench_gen import CheckJob, CheckOptions, Interface, InvalidGolden, Verdict, VerdictKind, infer_interface
 
 from .config import ValidationSettings
@@ -34,7 +34,7 @@ REASONS = ("parse", "too_long", "spec_has_code", "compile", "policy", "invalid_g
 
 _CODE_IN_TEXT = re.compile(r"```|\bendmodule\b|\bmodule\s+\w+\s*[(#;]|\bassign\s+\w+(\s*\[[^\]]*\])?\s*=|"
                            r"\balways\s*@|<=\s*\w+\s*[+&|^]")
-SPEC_NGRAM = 6  # a description sharing a canonical 6-token run of code with its golden copies it
+SPEC_NGRAM = 6  # a description sharing a 6-token run of code (names as written) with its golden copies it
 
 
 @dataclass
@@ -86,7 +86,7 @@ def spec_has_code(spec: str, golden: str) -> str:
     match = _CODE_IN_TEXT.search(spec)
     if match:
         return f"the description holds code ({match.group(0).strip()!r})"
-    shared = ngrams(canonical(spec), SPEC_NGRAM) & ngrams(canonical(golden), SPEC_NGRAM)
+    shared = ngrams(tokens(spec), SPEC_NGRAM) & ngrams(tokens(golden), SPEC_NGRAM)
     if shared:
         return f"the description copies {len(shared)} {SPEC_NGRAM}-token run(s) of the design"
     return ""
