@@ -10,6 +10,7 @@ by the checker's own stimulus builder, so a trace never depends on the proposer'
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -79,7 +80,7 @@ class Task:
     def trace_obj(self) -> Trace:
         if self.trace is None:
             raise ValueError(f"task {self.id} ({self.type}) has no trace")
-        return Trace(**self.trace)
+        return Trace(**copy.deepcopy(self.trace))
 
 
 @dataclass(frozen=True)
