@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable
 
 from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference
@@ -201,7 +201,7 @@ class Validator:
                     continue
             ident = f"{origin}-{p.type}-{hashlib.sha256((p.type + p.spec + p.golden).encode()).hexdigest()[:16]}"
             task = Task(ident, p.type, origin, p.golden, json.dumps(ifaces[i].to_json()), p.spec,
-                        trace.__dict__ if trace else None, round_, source=f"selfplay/{p.type}")
+                        asdict(trace) if trace else None, round_, source=f"selfplay/{p.type}")
             outcomes[i] = Outcome(p, True, task=task)
         return [o for o in outcomes if o is not None]
 
