@@ -56,6 +56,12 @@ def round_rows(buffer: TaskBuffer, settings: SelfPlaySettings, rng: random.Rando
     return rows
 
 
+def round_summary(buffer: TaskBuffer, r: int) -> dict:
+    proposed = [p for p in buffer.proposals if p.round == r]
+    return {"round": r, "proposed": len(proposed), "valid": sum(p.valid for p in proposed),
+            "buffer_tasks": len(buffer.tasks)}
+
+
 def bench_index(settings: SelfPlaySettings):
     if not settings.validation.decontam:
         return None
@@ -120,6 +126,8 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
             final = round_dir / "final"
             if (final / "config.json").is_file():
                 current = str(final)
+                if state.is_main_process and r not in {x.get("round") for x in buffer.rounds}:
+                    buffer.finish_round(round_summary(buffer, r))  # killed between saving and recording
                 continue
             from datasets import Dataset
 
@@ -138,9 +146,7 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
             trainer.save_model(str(final))
             if trainer.accelerator.is_main_process:
                 tokenizer.save_pretrained(str(final))
-                proposed = [p for p in buffer.proposals if p.round == r]
-                buffer.finish_round({"round": r, "proposed": len(proposed), "valid": sum(p.valid for p in proposed),
-                                     "buffer_tasks": len(buffer.tasks)})
+                buffer.finish_round(round_summary(buffer, r))
             current = str(final)
     if state.is_main_process:
         write_selfplay_report(out)
