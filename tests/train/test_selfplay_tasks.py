@@ -48,7 +48,10 @@ def test_solver_prompts_hide_what_they_must():
     items = [RLItem.from_row(r) for r in rl_rows()]
     tasks = seed_tasks(items[-1:], ["spec", "deduction", "induction"], trace_cycles=3)
     spec, ded, ind = tasks
+    assert solver_prompt(spec)[1]["content"] == items[-1].prompt[0]["content"]  # the item's own prompt
+    spec.user_prompt = ""
     assert "cnt4" in solver_prompt(spec)[1]["content"] and "always" not in solver_prompt(spec)[1]["content"]
+    assert "module cnt4(" in solver_prompt(spec)[1]["content"]  # the module head is given
     assert CNT.strip() in solver_prompt(ded)[1]["content"]
     assert "| q" not in solver_prompt(ded)[1]["content"]           # outputs are what the solver predicts
     assert "always" not in solver_prompt(ind)[1]["content"] and "| q" in solver_prompt(ind)[1]["content"]

@@ -136,5 +136,6 @@ def seed_tasks(items: Iterable[RLItem], task_types: Iterable[str], trace_cycles:
                     break
             tasks.append(Task(f"seed-{task_type}-{item.id}", task_type, "seed", item.golden, item.interface,
                               spec if task_type == "spec" else "", trace if task_type != "spec" else None,
-                              source=item.source, level=item.difficulty))
+                              source=item.source, level=item.difficulty,
+                              user_prompt=user if task_type == "spec" else ""))
     return tasks

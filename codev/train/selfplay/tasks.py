@@ -65,6 +65,7 @@ class Task:
     solve_rate: float | None = None    # solver's rate when it was proposed (None: seed or not judged)
     source: str = ""                   # generator/<family> or selfplay/<type>
     level: int = 0
+    user_prompt: str = ""              # spec tasks from generator items: the item's own prompt, used verbatim
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,7 +153,9 @@ def _timing(iface: Interface) -> str:
 def solver_prompt(task: Task) -> list[dict[str, str]]:
     system = {"role": "system", "content": template("codev_r1_system")}
     iface = task.iface
-    if task.type == "spec":
+    if task.type == "spec" and task.user_prompt:
+        user = task.user_prompt  # the prompt the policy met in SFT, so the solver starts in distribution
+    elif task.type == "spec":
         user = (f"Design a Verilog module `{iface.top}` as described below.\n\n{task.spec.strip()}\n\n"
                 f"Ports:\n{_ports(iface)}\n\nThe module head should be:\n{module_head(iface)}\n")
     elif task.type == "deduction":
