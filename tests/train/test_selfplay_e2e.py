@@ -22,13 +22,14 @@ CONFIG = str(ROOT / "configs" / "selfplay_tiny_cpu.yaml")
 
 
 @pytest.mark.slow  # about 2 minutes on 2 busy cores: `make test-slow`
-def test_selfplay_rounds_killed_and_resumed(tmp_path):
+def test_selfplay_rounds_killed_and_resumed(tmp_path, bench_root, monkeypatch):
+    monkeypatch.setenv("CODEV_BENCH_ROOT", str(bench_root))  # decontamination reads every benchmark
     seed = tmp_path / "seed"
     seed.mkdir()
     write_jsonl(seed / "rl.jsonl", rl_rows())
     out = tmp_path / "run"
     args = ["train", "selfplay", "--config", CONFIG, "--seed-data", str(seed), "--output-dir", str(out)]
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    env = dict(os.environ, CODEV_BENCH_ROOT=str(bench_root), PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
     proc = subprocess.Popen([sys.executable, "-m", "codev", *args], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 400

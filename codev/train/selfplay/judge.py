@@ -31,6 +31,7 @@ class SelfPlayJudge:
         self.buffer = buffer
         self.solver_samples = solver_samples
         self.sampler: Sampler | None = None   # set once the trainer exists (the live policy)
+        self.collective = False               # several processes: every one calls the sampler every time
         self.round = 0
         self.last_scores: list[SampleScore] = []
         self._stats: dict[str, float] = defaultdict(float)
@@ -80,7 +81,7 @@ class SelfPlayJudge:
         outcomes = self.validator.validate(proposals, self.round) if proposals else []
         valid = [k for k, o in enumerate(outcomes) if o.valid]
         rates: dict[int, float | None] = {}
-        if valid and self.sampler is not None:
+        if self.sampler is not None and (valid or self.collective):
             tasks = [outcomes[k].task for k in valid]
             answers = self.sampler([solver_prompt(t) for t in tasks], self.solver_samples)
             flat = [(k, t, a) for k, t, group in zip(valid, tasks, answers) for a in group]

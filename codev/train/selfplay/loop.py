@@ -141,6 +141,7 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
                 callbacks=[SelfPlayMetrics(out, judge, r, r * settings.steps_per_round)],
                 sampling=round_rl.sampling, equivalence=judge, baseline=settings.baseline)
             judge.sampler = live_sampler(trainer, rl.max_completion_length, rl.temperature)
+            judge.collective = state.num_processes > 1
             last = get_last_checkpoint(str(round_dir)) if resume and round_dir.is_dir() else None
             trainer.train(resume_from_checkpoint=last)
             trainer.save_model(str(final))

@@ -35,26 +35,50 @@ class SelfPlayTrainer(AdaptiveDAPOTrainer):
 
 
 def live_sampler(trainer: AdaptiveDAPOTrainer, max_new_tokens: int, temperature: float, batch_size: int = 16):
-    """Answers from the policy being trained (for the solve rate of a proposed task), without gradients."""
+    """Answers from the policy being trained (for the solve rate of a proposed task), without gradients.
 
-    def sample(prompts: list[list[dict]], n: int) -> list[list[str]]:
-        model = trainer.accelerator.unwrap_model(trainer.model)
+    It is a collective: with several processes every one must call it (with an empty list when it has no
+    valid proposal); the prompts of all processes are pooled and each runs the same number of `generate`
+    batches on its share (sharded models such as ZeRO-3 need every process in every forward pass).
+    """
+    acc = trainer.accelerator
+
+    def generate(texts: list[str], batches: int) -> list[str]:
+        model = acc.unwrap_model(trainer.model)
         tok = trainer.processing_class
-        texts = [render_chat(tok, p) for p in prompts for _ in range(n)]
         was_training = model.training
         model.eval()
         outs: list[str] = []
         try:
             with torch.no_grad():
-                for start in range(0, len(texts), batch_size):
-                    enc = tok(texts[start:start + batch_size], return_tensors="pt", padding=True,
-                              add_special_tokens=False).to(model.device)
+                for b in range(batches):
+                    chunk = texts[b * batch_size:(b + 1) * batch_size] or texts[:1] or [tok.eos_token]
+                    enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
                     gen = model.generate(**enc, do_sample=True, temperature=temperature, top_p=1.0,
                                          max_new_tokens=max_new_tokens, pad_token_id=tok.pad_token_id)
-                    outs += tok.batch_decode(gen[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+                    if b * batch_size < len(texts):  # a filler batch keeps the processes in step; dropped
+                        outs += tok.batch_decode(gen[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
         finally:
             if was_training:
                 model.train()
+        return outs
+
+    def sample(prompts: list[list[dict]], n: int) -> list[list[str]]:
+        tok = trainer.processing_class
+        texts = [render_chat(tok, p) for p in prompts for _ in range(n)]
+        if acc.num_processes == 1:
+            outs = generate(texts, math.ceil(len(texts) / batch_size))
+        else:
+            pooled = gather_object([texts])  # one list per process, in rank order
+            everything = [t for part in pooled for t in part]
+            mine = everything[acc.process_index::acc.num_processes]
+            batches = math.ceil(math.ceil(len(everything) / acc.num_processes) / batch_size)
+            answers = gather_object([generate(mine, batches)])
+            merged = [""] * len(everything)
+            for rank, part in enumerate(answers):
+                merged[rank::acc.num_processes] = part
+            start = sum(len(part) for part in pooled[:acc.process_index])
+            outs = merged[start:start + len(texts)]
         return [outs[i * n:(i + 1) * n] for i in range(len(prompts))]
 
     return sample
