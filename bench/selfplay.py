@@ -64,7 +64,7 @@ def timed(path: Path, fn) -> float:
     return seconds
 
 
-def plain_rl(out: Path, recipe, sft_model: str, train: Path, seconds: float) -> str:
+def plain_rl(out: Path, recipe, sft_model: str, train: Path, seconds: float, threads: int) -> str:
     """`codev train rl` in a subprocess for `seconds` of wall time (every step checkpointed); its last checkpoint."""
     import yaml
 
@@ -76,7 +76,9 @@ def plain_rl(out: Path, recipe, sft_model: str, train: Path, seconds: float) -> 
         (out / "rl_recipe.yaml").write_text(yaml.safe_dump({"model": asdict(recipe.model), "rl": rl}))
         proc = subprocess.Popen([sys.executable, "-m", "codev", "train", "rl", "--config", str(out / "rl_recipe.yaml"),
                                  "--model", sft_model], cwd=ROOT, start_new_session=True,
-                                env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT),  # as many torch threads as self-play
+                                         **({"OMP_NUM_THREADS": str(threads)} if threads else {})),
+                                stdout=subprocess.DEVNULL,
                                 stderr=(out / "rl.log").open("w"))
         try:
             proc.wait(timeout=seconds)
@@ -162,7 +164,7 @@ def main() -> None:
         sp_seconds = timed(out / "selfplay.seconds", lambda: final.setdefault("m", run_selfplay(sp, model)))
         sp_model = final.get("m") or str(out / "selfplay" / f"round-{args.rounds - 1:03d}" / "final")
         after = score(sp_model, heldout, checker, args, out / "score_selfplay.json")
-        rl_model = plain_rl(out, recipe, sft_model, out / "train", sp_seconds)
+        rl_model = plain_rl(out, recipe, sft_model, out / "train", sp_seconds, args.threads)
         plain = score(rl_model, heldout, checker, args, out / "score_plain_rl.json")
 
     buffer = TaskBuffer(out / "selfplay")
