@@ -61,3 +61,24 @@ def test_selfplay_rounds_killed_and_resumed(tmp_path, bench_root, monkeypatch):
     assert "| type | proposed | valid | learnable | rejected by |" in report
     assert main(["train", "report", str(out)]) == 0
     assert (out / "report.md").is_file() and (out / "curves.png").is_file()
+
+
+@pytest.mark.slow  # two processes on 2 busy cores: `make test-slow`
+def test_selfplay_under_accelerate_two_processes(tmp_path, bench_root):
+    """The live-policy sampler is a collective: both processes run the same generate batches, so a round
+    where only one of them holds a valid proposal (or none does) neither hangs nor fails."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    write_jsonl(seed / "rl.jsonl", rl_rows())
+    out = tmp_path / "run"
+    env = dict(os.environ, CODEV_BENCH_ROOT=str(bench_root),
+               PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    config = tmp_path / "two.yaml"  # whole prompts per process: 2 prompts per step over 2 processes
+    config.write_text(Path(CONFIG).read_text().replace("prompts_per_step: 3", "prompts_per_step: 2"))
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--cpu", "--num_machines", "1",
+           "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "codev", "train", "selfplay", "--config", str(config),
+           "--seed-data", str(seed), "--output-dir", str(out), "--rounds", "1"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [json.loads(line)["round"] for line in (out / "rounds.jsonl").read_text().splitlines()] == [0]
+    assert (out / "round-000" / "final" / "model.safetensors").is_file()

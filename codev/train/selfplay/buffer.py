@@ -60,11 +60,16 @@ def _append(path: Path, row: dict) -> None:
 
 
 class TaskBuffer:
-    def __init__(self, run_dir: str | Path):
+    """The run's tasks and proposals in memory and on disk. With several processes every one holds the whole
+    buffer and only the main process writes (`write=False` elsewhere)."""
+
+    def __init__(self, run_dir: str | Path, write: bool = True):
         self.dir = Path(run_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._repair(self.dir / TASKS_FILE)
-        self._repair(self.dir / PROPOSALS_FILE)
+        self.write = write
+        if write:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._repair(self.dir / TASKS_FILE)
+            self._repair(self.dir / PROPOSALS_FILE)
         self.tasks: list[Task] = []
         self._ids: set[str] = set()
         for row in read_jsonl(self.dir / TASKS_FILE):
@@ -88,7 +93,8 @@ class TaskBuffer:
         return (self.dir / SEEDED_FILE).is_file()
 
     def mark_seeded(self, summary: dict) -> None:
-        (self.dir / SEEDED_FILE).write_text(json.dumps(summary), encoding="utf-8")
+        if self.write:
+            (self.dir / SEEDED_FILE).write_text(json.dumps(summary), encoding="utf-8")
 
     def add(self, task: Task) -> bool:
         """Append a task (False when one with its id is already there)."""
@@ -96,16 +102,19 @@ class TaskBuffer:
             return False
         self._ids.add(task.id)
         self.tasks.append(task)
-        _append(self.dir / TASKS_FILE, task.to_row())
+        if self.write:
+            _append(self.dir / TASKS_FILE, task.to_row())
         return True
 
     def record(self, proposal: ProposalRecord) -> None:
         self.proposals.append(proposal)
-        _append(self.dir / PROPOSALS_FILE, asdict(proposal))
+        if self.write:
+            _append(self.dir / PROPOSALS_FILE, asdict(proposal))
 
     def finish_round(self, summary: dict) -> None:
         self.rounds.append(summary)
-        _append(self.dir / ROUNDS_FILE, summary)
+        if self.write:
+            _append(self.dir / ROUNDS_FILE, summary)
 
     def of_type(self, task_type: str) -> list[Task]:
         return [t for t in self.tasks if t.type == task_type]

@@ -92,7 +92,7 @@ class SelfPlayJudge:
             for (k, _, _), s in zip(flat, scores):
                 per_task[k].append(None if s.reward is None else s.equivalent)
             rates = {k: solve_rate(v) for k, v in per_task.items()}
-        result = []
+        result, found = [], []
         for k, (text, outcome) in enumerate(zip(texts, outcomes)):
             rate = rates.get(k)
             if outcome.reason == "unchecked" or (outcome.valid and rate is None):
@@ -103,14 +103,22 @@ class SelfPlayJudge:
                 score = SampleScore(learnability(rate, outcome.valid), "scored")
             if outcome.valid:
                 outcome.task.solve_rate = rate
-                self.buffer.add(outcome.task)
-            self.buffer.record(ProposalRecord(self.round, outcome.proposal.type, outcome.valid, outcome.reason,
-                                              outcome.detail, outcome.task.id if outcome.task else "", rate,
-                                              score.reward or 0.0, text[:3000]))
+            found.append((outcome.task, ProposalRecord(self.round, outcome.proposal.type, outcome.valid,
+                                                       outcome.reason, outcome.detail,
+                                                       outcome.task.id if outcome.task else "", rate,
+                                                       score.reward or 0.0, text[:3000])))
             self._stats[f"proposed/{outcome.proposal.type}"] += 1
             self._stats[f"valid/{outcome.proposal.type}"] += outcome.valid
             self._stats[f"learnable/{outcome.proposal.type}"] += bool(rate is not None and 0 < rate < 1)
             result.append(score)
+        if self.collective:  # every process keeps the whole buffer (the main one writes it)
+            from accelerate.utils import gather_object
+
+            found = gather_object(found)
+        for task, record in found:
+            if task is not None:
+                self.buffer.add(task)
+            self.buffer.record(record)
         return result
 
     # ------------------------------------------------------------ metrics

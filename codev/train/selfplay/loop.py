@@ -109,8 +109,9 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
     if not resume and (out / "tasks.jsonl").exists():
         raise ConfigError(f"selfplay: {out} holds a run; pass another --output-dir to start over")
     state = PartialState(cpu=settings.rl.use_cpu)
-    buffer = TaskBuffer(out)
-    seed_buffer(buffer, settings)
+    with state.main_process_first():  # the main process seeds the files, the others then read them
+        buffer = TaskBuffer(out, write=state.is_main_process)
+        seed_buffer(buffer, settings)
     texts = [m["content"] for t in buffer.tasks for m in solver_prompt(t)] + [t.golden for t in buffer.tasks]
     texts += [m["content"] for t in settings.task_types for m in proposer_prompt(t, [])]
     current = resolve_model_path(model, str(out), texts)
@@ -126,7 +127,7 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
             final = round_dir / "final"
             if (final / "config.json").is_file():
                 current = str(final)
-                if state.is_main_process and r not in {x.get("round") for x in buffer.rounds}:
+                if r not in {x.get("round") for x in buffer.rounds}:
                     buffer.finish_round(round_summary(buffer, r))  # killed between saving and recording
                 continue
             from datasets import Dataset
@@ -147,7 +148,7 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
             trainer.save_model(str(final))
             if trainer.accelerator.is_main_process:
                 tokenizer.save_pretrained(str(final))
-                buffer.finish_round(round_summary(buffer, r))
+            buffer.finish_round(round_summary(buffer, r))  # written by the main process only
             current = str(final)
     if state.is_main_process:
         write_selfplay_report(out)
