@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: setup test test-slow demo bench bench-eval bench-backends bench-synth clean
+.PHONY: setup test test-slow demo bench bench-eval bench-backends bench-synth iverilog12 clean
 
 setup: $(VENV)/.setup-done
 
@@ -33,6 +33,9 @@ bench-backends: setup  # about 50 min on 2 cores
 
 bench-synth: setup  # synthesis items/s per stage and the built-in funnel (about 1 min on 2 cores)
 	$(BIN)/python bench/synth_throughput.py
+
+iverilog12: setup  # Icarus 12 from its pinned, checksummed source into ~/.cache/codev (about 12 min on 2 cores)
+	nice -n 10 $(BIN)/codev doctor --install iverilog==12
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

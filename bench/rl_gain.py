@@ -1,24 +1,36 @@
-"""RL gain on 2 CPU cores: SFT a small model from scratch on generator problems, then adaptive DAPO;
-pass@1 on held-out generated problems (items never trained on) before and after RL, with the time split.
+"""Does RL make the model better? SFT a small model from scratch on generator problems, pick the training
+problems it solves sometimes (the learnable band), run adaptive DAPO on them, and score before / after /
+compute-matched controls on the band and on held-out problems, for several seeds.
 
-    python bench/rl_gain.py [--out runs/rl_gain] [--config configs/small_cpu.yaml]
+    python bench/rl_gain.py --out runs/rl_gain --seeds 3 [--config configs/small_cpu.yaml] [--resume]
 
-Problems: generator families alu and lfsr at level 1 (100 distinct problems, ~280-token answers). The
-held-out set is drawn first (seed 1) and the train set excludes it (`--exclude-from`), so no held-out problem
-(an ALU's operation table, an LFSR's taps and seed) is trained on; the model must read the prompt's table,
-taps and seed to answer, which is what RL can sharpen.
+Stages (each timed, with the 1-minute load average when it ends):
+- data: held-out problems first (generator seed 1), then training problems that exclude them item by item
+  (`--exclude-from`), so no held-out problem (an ALU's operation table, an LFSR's taps and seed) is trained on.
+- sft: the recipe's SFT stage (or `--sft-model`, an existing SFT model: the stage is skipped and says so).
+- band: the SFT model samples every training problem `--band-samples` times at the rollout temperature; the
+  problems it solves sometimes but not always (`--band-low`..`--band-high` of them) are RL's training set.
+- temperature sweep: the SFT model on the held-out set at each of `--temperatures`; the best one is a control.
+- per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
+  for the same wall time as RL took (sft.max_seconds), seed s; scores of SFT (before), RL (after) and the
+  controls. Every score uses a fresh sampling seed, except one extra scoring of the RL model with the same
+  sampling seed as "before", whose samples are compared one by one (fail->pass vs pass->fail).
+Figures: pass@1 and pass@k (k = `--samples`, unbiased estimator) with 95% bootstrap intervals over problems.
 
-Torch runs on one thread by default (--threads): on 2 shared cores two threads were 5-8x slower per step
-than one (OpenMP threads spin against the checker and other load).
+Results are always fresh: an existing --out written by this benchmark is cleared first, unless `--resume`
+(then each finished stage's result in OUT/results.json is reused: a killed run continues). The last two lines:
+`rl_gain: pass@1 before B after A on N held-out problems` and `rl_control: pass@1 C (95% CI lo-hi)` (means over
+seeds; the control is the stronger of the two controls on held-out pass@1).
 
-Resumable: each stage's output is kept in --out and reused by a rerun. The last line reads
-`rl_gain: pass@1 before B after A on N held-out problems`.
+Torch runs on one thread (--threads): on 2 shared cores two threads were 5-8x slower per step than one.
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -29,124 +41,291 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+MARKER = "results.json"
 
-def generate(out: Path, n: int, seed: int, extra: list[str]) -> float:
-    # decontaminated like every generator run (never train on benchmark problems): needs the benchmarks
-    # ($CODEV_BENCH_ROOT, `codev bench fetch`, or ../shared/benchmarks beside the checkout)
-    if (out / "rl.jsonl").is_file() and (out / "summary.json").is_file():
-        return 0.0
+
+class Results:
+    """OUT/results.json: one entry per finished stage, written as each finishes (resume = reuse)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = json.loads(path.read_text()) if path.is_file() else {}
+
+    def get(self, key: str):
+        return self.data.get(key)
+
+    def put(self, key: str, value) -> None:
+        self.data[key] = value
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=1))
+        tmp.replace(self.path)
+
+
+REPORT_ONLY = False  # set by --report-only: missing stages are skipped, not run
+
+
+def stage(results: Results, key: str, fn):
+    """Run fn() unless results hold `key`; record its value with wall seconds and the load average."""
+    done = results.get(key)
+    if done is not None or REPORT_ONLY:
+        return done
     start = time.perf_counter()
+    value = fn()
+    results.put(key, {"value": value, "seconds": time.perf_counter() - start, "load": os.getloadavg()[0]})
+    return results.get(key)
+
+
+def generate(out: Path, n: int, seed: int, extra: list[str]) -> None:
+    # decontaminated like every generator run: needs the benchmarks ($CODEV_BENCH_ROOT, `codev bench fetch`)
+    if (out / "rl.jsonl").is_file() and (out / "summary.json").is_file():
+        return
     subprocess.run([sys.executable, "-m", "codev", "synth", "generate", "--n", str(n), "--seed", str(seed),
                     "--out", str(out), "--no-formal", *extra], check=True, cwd=ROOT,
                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    return time.perf_counter() - start
 
 
-def load_rows(folder: Path) -> list[dict]:
-    return [json.loads(line) for line in (folder / "rl.jsonl").read_text().splitlines() if line]
+def load_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def score(model: str, rows, checker, args, cache: Path):
-    from codev.train.heldout import HeldoutScore, score_model
-
-    if cache.is_file():
-        return HeldoutScore(**json.loads(cache.read_text()))
-    result = score_model(model, rows, checker, samples=args.samples, temperature=args.temperature,
-                         max_tokens=args.max_tokens, batch_size=64)
-    cache.write_text(json.dumps(asdict(result)))
-    return result
+def write_rows(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="runs/rl_gain")
     p.add_argument("--config", default=str(ROOT / "configs" / "small_cpu.yaml"))
-    p.add_argument("--n-train", type=int, default=80)
-    p.add_argument("--n-heldout", type=int, default=16)
-    p.add_argument("--families", default="alu,lfsr",
-                   help="generator families (level-1 alu and lfsr: many distinct problems, short answers)")
+    p.add_argument("--resume", action="store_true", help="reuse the finished stages of an earlier run in --out")
+    p.add_argument("--seeds", type=int, default=3, help="RL/control seeds (each with fresh sampling seeds)")
+    p.add_argument("--first-seed", type=int, default=0)
+    p.add_argument("--data", help="a folder with heldout/ and train/ generator outputs (else generated in OUT)")
+    p.add_argument("--sft-model", help="start from this SFT model instead of running the recipe's SFT stage")
+    p.add_argument("--n-train", type=int, default=40)
+    p.add_argument("--n-heldout", type=int, default=64)
+    p.add_argument("--families", default="alu,lfsr", help="generator families of both sets")
     p.add_argument("--max-level", type=int, default=1)
-    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
-    p.add_argument("--samples", type=int, default=16, help="samples per held-out problem for pass@1")
-    p.add_argument("--temperature", type=float, default=0.5)
+    p.add_argument("--samples", type=int, default=8, help="samples per held-out problem (pass@1 and pass@k)")
+    p.add_argument("--report-only", action="store_true", help="print the table from OUT/results.json (with --resume)")
+    p.add_argument("--band-eval-samples", type=int, default=16, help="samples per band problem")
+    p.add_argument("--band-samples", type=int, default=4, help="samples per training problem to find the band")
+    p.add_argument("--band-low", type=int, default=1)
+    p.add_argument("--band-high", type=int, default=3)
+    p.add_argument("--band-size", type=int, default=8, help="most band problems RL trains on")
+    p.add_argument("--temperatures", default="0.3,1.0",
+                   help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
     p.add_argument("--max-tokens", type=int, default=320)
-    p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe (a loaded machine)")
-    p.add_argument("--rl-max-rounds", type=int, help="override rl.sampling.max_rounds of the recipe")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
+    p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe")
     args = p.parse_args()
-
-    from codev.train.checker_client import RewardChecker
-    from codev.train.config import load_recipe
-    from codev.train.metrics import read_metrics
-    from codev.train.rl import checker_options, run_rl
-    from codev.train.sft import run_sft
 
     import torch
 
+    from codev.train.checker_client import RewardChecker
+    from codev.train.config import load_recipe
+    from codev.train.heldout import score_model
+    from codev.train.metrics import read_metrics
+    from codev.train.rl import checker_options, run_rl
+    from codev.train.sft import run_sft
+    from codev.train.stats import bootstrap_mean, paired_counts, problem_rates
+
     if args.threads:
         torch.set_num_threads(args.threads)
-    load_start = os.getloadavg()[0]
+    global REPORT_ONLY
+    REPORT_ONLY = args.report_only
+    if args.report_only and not args.resume:
+        sys.exit("rl_gain: --report-only needs --resume (it reads OUT/results.json)")
     out = Path(args.out)
+    if out.exists() and not args.resume:
+        if not (out / MARKER).is_file() and any(out.iterdir()):
+            sys.exit(f"rl_gain: --out {out} is not empty and holds no {MARKER}: choose another folder")
+        shutil.rmtree(out)  # fresh results: nothing of an earlier run (scores, rl/final) is reused
     out.mkdir(parents=True, exist_ok=True)
+    results = Results(out / MARKER)
     recipe = load_recipe(args.config)
     if args.rl_steps:
         recipe.rl.max_steps = args.rl_steps
-    if args.rl_max_rounds:
-        recipe.rl.sampling.max_rounds = args.rl_max_rounds
-    seconds = {}
-    level = ["--max-level", str(args.max_level), "--families", args.families]
-    seconds["data"] = generate(out / "heldout", args.n_heldout, 1, level)
-    seconds["data"] += generate(out / "train", args.n_train, 0, level + ["--exclude-from", str(out / "heldout")])
-    heldout = load_rows(out / "heldout")
+    eval_t, rollout_t = recipe.rl.eval_temperature, recipe.rl.temperature
+    results.put("eval_t", eval_t)
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
 
-    recipe.sft.data = str(out / "train")
-    recipe.sft.output_dir = str(out / "sft")
-    start = time.perf_counter()
-    sft_model = str(out / "sft" / "final")
-    if not (Path(sft_model) / "config.json").is_file():
-        run_sft(recipe.sft, recipe.model)
-    seconds["sft"] = time.perf_counter() - start
+    # ---------------------------------------------------------------- data
+    data = Path(args.data) if args.data else out / "data"
+    level = ["--max-level", str(args.max_level), "--families", args.families]
+    stage(results, "data", lambda: [generate(data / "heldout", args.n_heldout, 1, level),
+                                    generate(data / "train", args.n_train, 0,
+                                             level + ["--exclude-from", str(data / "heldout")])] and None)
+    heldout = load_rows(data / "heldout" / "rl.jsonl")
+    train = load_rows(data / "train" / "rl.jsonl")
+    overlap = {r["golden"] for r in heldout} & {r["golden"] for r in train}
+    if overlap:
+        sys.exit(f"rl_gain: {len(overlap)} held-out goldens also appear in the training set")
+
+    # ---------------------------------------------------------------- SFT
+    sft_model = args.sft_model or str(out / "sft" / "final")
+
+    def sft_stage():
+        if args.sft_model:
+            return {"reused": args.sft_model}
+        r = copy.deepcopy(recipe)
+        r.sft.data, r.sft.output_dir = str(data / "train"), str(out / "sft")
+        run_sft(r.sft, r.model, resume=args.resume)
+        return {"steps": r.sft.max_steps}
+    stage(results, "sft", sft_stage)
+
+    def scored(model: str, rows: list[dict], samples: int, temperature: float, seed: int) -> dict:
+        s = score_model(model, rows, checker, samples=samples, temperature=temperature,
+                        max_tokens=args.max_tokens, batch_size=64, seed=seed)
+        return asdict(s)
 
     with RewardChecker(checker_options(recipe.rl.reward), recipe.rl.reward.workers) as checker:
-        start = time.perf_counter()
-        before = score(sft_model, heldout, checker, args, out / "score_before.json")
-        seconds["eval_before"] = time.perf_counter() - start
+        # ------------------------------------------------------------ the learnable band
+        def band_stage():
+            s = scored(sft_model, train, args.band_samples, rollout_t, 0)
+            counts = [sum(o for o in samples if o) for samples in s["outcomes"]]
+            mid = (args.band_low + args.band_high) / 2
+            band = sorted((i for i, c in enumerate(counts) if args.band_low <= c <= args.band_high),
+                          key=lambda i: (abs(counts[i] - mid), i))[:args.band_size]
+            return {"indices": sorted(band), "counts": counts}
+        band_info = stage(results, "band", band_stage)["value"]
+        band = [train[i] for i in band_info["indices"]]
+        if not band:
+            sys.exit(f"rl_gain: no training problem solved {args.band_low}-{args.band_high} times in "
+                     f"{args.band_samples} by the SFT model (counts {band_info['counts']}): nothing for RL to learn")
+        write_rows(out / "band" / "rl.jsonl", band)
 
-        recipe.rl.data = str(out / "train")
-        recipe.rl.output_dir = str(out / "rl")
-        recipe.model.path = sft_model
-        start = time.perf_counter()
-        rl_model = str(out / "rl" / "final")
-        if not (Path(rl_model) / "config.json").is_file():
-            run_rl(recipe.rl, recipe.model)
-        seconds["rl"] = time.perf_counter() - start
+        # ------------------------------------------------------------ SFT temperature sweep (a control)
+        temps = [float(t) for t in args.temperatures.split(",") if t.strip()]
+        sweep = {t: stage(results, f"sweep_T{t}", lambda t=t: scored(sft_model, heldout, args.samples, t, 7))
+                 for t in temps}
+        sweep = {t: v["value"] for t, v in sweep.items() if v is not None}
 
-        start = time.perf_counter()
-        after = score(rl_model, heldout, checker, args, out / "score_after.json")
-        seconds["eval_after"] = time.perf_counter() - start
+        # ------------------------------------------------------------ per seed
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            pre = f"seed{seed}/"
+            sampling_seed = 1000 + seed  # fresh for every benchmark seed, shared by the models of one seed
 
-    rl_steps = [r for r in read_metrics(out / "rl") if "dapo/rounds" in r]
-    print(f"\nrecipe {args.config}: model hidden {recipe.model.tiny_hidden} x {recipe.model.tiny_layers} layers, "
-          f"SFT {recipe.sft.max_steps} steps, RL {recipe.rl.max_steps} steps of {recipe.rl.prompts_per_step} "
-          f"prompts x {recipe.rl.num_generations} (max {recipe.rl.sampling.max_rounds} rounds); {len(load_rows(out / 'train'))} train problems, "
-          f"held-out {len(heldout)} ({', '.join(sorted(set(r['source'] for r in heldout)))})")
-    split = {k: sum(r.get(f"time/{k}", 0.0) or 0.0 for r in rl_steps) for k in ("generate", "reward", "update")}
-    print("\n| model | pass@1 | format rate | samples | masked | generate s | check s |")
+            def both(model, temperature=eval_t):
+                return {"heldout": scored(model, heldout, args.samples, temperature, sampling_seed),
+                        "band": scored(model, band, args.band_eval_samples, temperature, sampling_seed)}
+
+            stage(results, pre + "before", lambda: both(sft_model))
+
+            def rl_stage():
+                r = copy.deepcopy(recipe)
+                r.rl.data, r.rl.output_dir, r.rl.seed = str(out / "band"), str(out / pre / "rl"), seed
+                r.model.path = sft_model
+                start = time.perf_counter()
+                run_rl(r.rl, r.model, resume=args.resume)
+                records = read_metrics(out / pre / "rl")
+                keys = ("reward/pass_rate", "reward/format_rate", "entropy", "clip_ratio/high_mean",
+                        "clip_ratio/low_mean", "rollout/clipped_share")
+                curve = {k: [m.get(k) for m in records if k in m] for k in keys}
+                return {"train_seconds": time.perf_counter() - start,
+                        "rollouts": sum(1 for m in records if "dapo/rounds" in m), "curve": curve}
+            rl = stage(results, pre + "rl", rl_stage)
+            stage(results, pre + "after", lambda: both(str(out / pre / "rl" / "final")))
+
+            def control_stage():
+                r = copy.deepcopy(recipe)
+                r.sft.data, r.sft.output_dir, r.sft.seed = str(data / "train"), str(out / pre / "control"), seed
+                r.sft.max_seconds = rl["value"]["train_seconds"]  # RL's wall time, model loading included
+                r.sft.max_steps = 100_000
+                r.sft.learning_rate = recipe.sft.learning_rate * 0.1
+                r.sft.lr_scheduler, r.sft.warmup_ratio = "constant", 0.0
+                r.model.path = sft_model
+                start = time.perf_counter()
+                run_sft(r.sft, r.model, resume=False)
+                steps = [m["step"] for m in read_metrics(out / pre / "control") if "loss" in m]
+                return {"train_seconds": time.perf_counter() - start, "last_step": steps[-1] if steps else 0}
+            stage(results, pre + "control_sft", control_stage)
+            stage(results, pre + "control_sft_score", lambda: both(str(out / pre / "control" / "final")))
+
+    report(results, args, sweep, len(heldout), len(band), load_start, time.perf_counter() - started,
+           bootstrap_mean, paired_counts, problem_rates)
+
+
+def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, load_start: float, wall: float,
+           bootstrap_mean, paired_counts, problem_rates) -> None:
+    k = args.samples
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    rows = [("SFT (before RL)", "before"), ("SFT + adaptive DAPO (after)", "after"),
+            ("control: more SFT, same wall time", "control_sft_score")]
+    print(f"\nrecipe {args.config}; {n_heldout} held-out problems x {k} samples, {n_band} band problems x "
+          f"{args.band_eval_samples} samples, sampling T={results.get('eval_t')}; intervals: 95% bootstrap "
+          f"over problems; every model of seed s is sampled with sampling seed 1000+s (paired)")
+    print(f"\n| seed | model | held-out pass@1 | held-out pass@{k} | band pass@1 | band pass@{k} | format |")
     print("|---|---|---|---|---|---|---|")
-    for name, s in (("SFT (before RL)", before), ("SFT + adaptive DAPO", after)):
-        print(f"| {name} | {s.pass_at_1:.3f} | {s.format_rate:.3f} | {s.samples} | {s.masked} | "
-              f"{s.seconds_generate:.0f} | {s.seconds_check:.0f} |")
-    print(f"\nwall seconds per stage (0 = reused from an earlier run): "
-          + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items())
-          + f"; 1-minute load average at start {load_start:.1f}, at end {os.getloadavg()[0]:.1f}")
-    total = sum(split.values()) or 1.0
-    print(f"RL steps: {len(rl_steps)}; RL time split: " +
-          ", ".join(f"{k} {v:.0f} s ({100 * v / total:.0f}%)" for k, v in split.items()))
-    if rl_steps:
-        print(f"RL mean over steps: rounds {sum(r['dapo/rounds'] for r in rl_steps) / len(rl_steps):.2f}, "
-              f"keep ratio (last) {rl_steps[-1]['dapo/keep_ratio']:.2f}, train pass rate first/last "
-              f"{rl_steps[0]['reward/pass_rate']:.3f}/{rl_steps[-1]['reward/pass_rate']:.3f}")
-    print(f"rl_gain: pass@1 before {before.pass_at_1:.3f} after {after.pass_at_1:.3f} on {before.problems} "
-          f"held-out problems")
+    pooled: dict[str, list[list[float]]] = {}
+    for seed in seeds:
+        for name, key in rows:
+            entry = results.get(f"seed{seed}/{key}")
+            if entry is None:
+                continue
+            v = entry["value"]
+            h1, hk = problem_rates(v["heldout"]["outcomes"], 1), problem_rates(v["heldout"]["outcomes"], k)
+            b1, bk = problem_rates(v["band"]["outcomes"], 1), problem_rates(v["band"]["outcomes"], k)
+            pooled.setdefault(key + "/h1", []).append(h1)
+            pooled.setdefault(key + "/b1", []).append(b1)
+            print(f"| {seed} | {name} | {bootstrap_mean(h1)} | {bootstrap_mean(hk)} | {bootstrap_mean(b1)} | "
+                  f"{bootstrap_mean(bk)} | {v['heldout']['format_rate']:.2f} |")
+    for t, v in sweep.items():
+        h1, hk = problem_rates(v["outcomes"], 1), problem_rates(v["outcomes"], k)
+        pooled[f"sweep_T{t}/h1"] = [h1]
+        print(f"| - | control: SFT at T={t} (sampling seed 7) | {bootstrap_mean(h1)} | {bootstrap_mean(hk)} | "
+              f"- | - | {v['format_rate']:.2f} |")
+    print("\npaired, sample by sample (same sampling seed): fail->pass / pass->fail")
+    for seed in seeds:
+        before = results.get(f"seed{seed}/before")
+        for name, key in rows[1:]:
+            other = results.get(f"seed{seed}/{key}")
+            if before is None or other is None:
+                continue
+            hu, hd = paired_counts(before["value"]["heldout"]["outcomes"], other["value"]["heldout"]["outcomes"])
+            bu, bd = paired_counts(before["value"]["band"]["outcomes"], other["value"]["band"]["outcomes"])
+            print(f"  seed {seed}, SFT -> {name}: held-out {hu} / {hd}; band {bu} / {bd}")
+    print("\nRL runs:")
+    for seed in seeds:
+        rl = results.get(f"seed{seed}/rl")
+        if rl is None:
+            continue
+        c = rl["value"]["curve"]
+
+        def first_last(key):
+            vals = [x for x in c.get(key, []) if x is not None]
+            return f"{vals[0]:.3f} -> {vals[-1]:.3f}" if vals else "n/a"
+        clip = max([x or 0 for x in c.get("clip_ratio/high_mean", []) + c.get("clip_ratio/low_mean", [])] or [0])
+        control = results.get(f"seed{seed}/control_sft")
+        print(f"  seed {seed}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
+              f"pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
+              f"{first_last('entropy')}, max clip fraction {clip:.3f}; control SFT steps in the same time: "
+              f"{control['value']['last_step'] if control else 'n/a'}")
+    print("\nstage seconds (1-minute load average when it ended):")
+    for key, entry in results.data.items():
+        if isinstance(entry, dict) and "seconds" in entry:
+            print(f"  {key}: {entry['seconds']:.0f} s (load {entry['load']:.1f})")
+    print(f"total {wall:.0f} s this invocation; load average at start {load_start:.1f}, at end "
+          f"{os.getloadavg()[0]:.1f}")
+
+    def mean_over_seeds(key: str):
+        per_seed = pooled[key]  # each problem's mean over seeds, then the bootstrap over problems
+        return bootstrap_mean([sum(v[i] for v in per_seed) / len(per_seed) for i in range(len(per_seed[0]))])
+
+    if "after/h1" not in pooled:
+        return
+    before, after = mean_over_seeds("before/h1"), mean_over_seeds("after/h1")
+    print(f"band pass@1, mean over seeds: before {mean_over_seeds('before/b1')} after {mean_over_seeds('after/b1')}"
+          + (f" control (more SFT) {mean_over_seeds('control_sft_score/b1')}" if "control_sft_score/b1" in pooled
+             else ""))
+    print(f"held-out pass@1, mean over seeds: before {before} after {after}")
+    controls = {key: mean_over_seeds(key) for key in pooled if key.endswith("/h1")
+                and (key.startswith("control") or key.startswith("sweep"))}
+    controls["before/h1"] = before  # the SFT model at the evaluation temperature is a point of the sweep
+    c = max(controls.values(), key=lambda i: i.mean)
+    print(f"rl_gain: pass@1 before {before.mean:.3f} after {after.mean:.3f} on {n_heldout} held-out problems")
+    print(f"rl_control: pass@1 {c.mean:.3f} (95% CI {c.low:.3f}-{c.high:.3f})")
 
 
 if __name__ == "__main__":

@@ -65,9 +65,9 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
     import tempfile
 
     from codev.cli import main as codev_main
-    from codev.eval.tools import Icarus, iverilog_version
+    from codev.eval.tools import Icarus, default_icarus, iverilog_version
 
-    icarus = Icarus.at(iverilog) if iverilog else Icarus()
+    icarus = Icarus.at(iverilog) if iverilog else default_icarus()
     major = iverilog_version(icarus.iverilog).major
     column = "verdict_iverilog11" if major == 11 else "verdict_iverilog12"
     with tempfile.TemporaryDirectory(prefix="codev-agreement-") as tmp:
@@ -81,9 +81,10 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
         argv = ["eval", "--samples", str(samples), "--bench", "rtllm-v1.1,rtllm-v2", "--bench-root", str(bench_root),
                 "--out", str(out), "--jobs", str(jobs), "--k", "1", "--no-progress", "--sim-timeout", str(sim_timeout)]
         start = time.time()
-        codev_main(argv + (["--iverilog", icarus.iverilog] if iverilog else []))
+        codev_main(argv + ["--iverilog", icarus.iverilog])
         elapsed = time.time() - start
-        ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())}
+        ours = {(r["benchmark"], r["task_id"], r["index"]): r for r in map(json.loads, (out / "results.jsonl").open())
+                if r["variant"] == "official"}
     print(f"{len(ours)} samples scored in {elapsed:.1f} s with {iverilog_version(icarus.iverilog).version}; "
           f"compared with verdicts.csv column {column}\n")
     for bench_dir, bench in BENCH.items():
@@ -102,6 +103,13 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
         for official, mine, sample in pairs:
             if official != mine:
                 print(f"  differs: {sample} official={official} ours={mine}")
+        other = "verdict_iverilog12" if column == "verdict_iverilog11" else "verdict_iverilog11"
+        moved = [r for r in rows if r[column] != r[other]]
+        print(f"  {len(moved)} samples whose verdict differs between Icarus 11 and 12 (cause: simulator version):")
+        for r in moved:
+            got = ours[(bench, r["problem"], MODELS.index(r["model"]) * 5 + int(r["trial"][1:]) - 1)]
+            first = next((line for line in got["log"].splitlines() if "error" in line.lower()), got["log"][-120:])
+            print(f"    {r['sample']}: {other[8:]}={r[other]} {column[8:]}={r[column]} | {first.strip()[:110]}")
         print()
 
 

@@ -1,8 +1,9 @@
 """What the 4-state Icarus spot check adds to an explicit `--backend verilator` check.
 
-Verilator is 2-state, so every Verilator `equivalent` is re-run briefly on Icarus (strategies.py).
-This times the same batch of correct candidates with and without that spot check (fresh stimulus
-seed per call, so nothing is served from the golden caches) and prints medians and their ratio.
+Verilator is 2-state, so every Verilator `equivalent` is re-run on Icarus (strategies.py): over the
+whole stimulus when Icarus can afford it (`strategy.spot_check_seconds`), else over cycles/20. This
+times the same batch of correct candidates with each and without (fresh stimulus seed per call, so
+nothing is served from the golden caches) and prints medians and their ratios.
 
     python bench/verilator_spot_check.py [--candidates N] [--cycles N] [--reps N]
 """
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import testbench_gen.checker as checker  # noqa: E402
 from testbench_gen import CheckOptions, check  # noqa: E402
+from testbench_gen.config import StrategyOptions  # noqa: E402
 
 COUNTER = """module TopModule(input clk, input reset, input en, output reg [3:0] q);
   always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 1;
@@ -33,18 +35,25 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     args = ap.parse_args()
     medians = {}
-    for label, spot in (("with spot check", checker.SPOT_CHECKED), ("without", ())):
+    spot_checked = checker.SPOT_CHECKED
+    runs = (("whole stimulus", spot_checked, StrategyOptions()),  # the default for a golden Icarus runs fast
+            ("short (cycles/20)", spot_checked, StrategyOptions(spot_check_seconds=0.0)),
+            ("without", (), StrategyOptions()))
+    for label, spot, strategy in runs:
         checker.SPOT_CHECKED = spot  # the dispatcher's switch: () sends `verilator` straight to the core
         times = []
         for _ in range(args.reps):
             start = time.monotonic()
-            verdicts = check(COUNTER, [COUNTER] * args.candidates, CheckOptions(backend="verilator", cycles=args.cycles))
+            verdicts = check(COUNTER, [COUNTER] * args.candidates,
+                             CheckOptions(backend="verilator", cycles=args.cycles, strategy=strategy))
             times.append(time.monotonic() - start)
             assert all(v.is_equivalent for v in verdicts), [v.reason for v in verdicts]
         medians[label] = statistics.median(times)
-        print(f"{label:16} {' '.join(f'{t:.2f}' for t in times)} s  median {medians[label]:.2f} s", flush=True)
-    a, b = medians.values()
-    print(f"ratio {a / b:.2f}x, {a - b:.2f} s per call for {args.candidates} candidates, {args.cycles} cycles")
+        print(f"{label:18} {' '.join(f'{t:.2f}' for t in times)} s  median {medians[label]:.2f} s", flush=True)
+    base = medians["without"]
+    for label, median in medians.items():
+        print(f"{label:18} {median / base:.2f}x of without, +{median - base:.2f} s per call "
+              f"({args.candidates} candidates, {args.cycles} cycles)")
     return 0
 
 

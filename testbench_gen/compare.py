@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from .config import CheckOptions
 from .golden import GoldenRun
-from .harness import bits_differ, compared_ports, render_compare_harness
+from .harness import bits_differ, compared_ports, render_replay_harness
 from .results import CandidateResult, trace_slices
 from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
 
@@ -65,14 +65,26 @@ def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun,
 
 def equivalent_reason(golden_run: GoldenRun, samples: int, options: CheckOptions) -> str:
     """Why a pass is a pass, and what it does not cover (outputs constant or X in the golden)."""
-    reason = (f"matches the golden at all {samples} sample points "
-              f"({options.cycles} cycles, {options.seeds} seeds, seed {golden_run.seed})")
+    reason = f"matches the golden at all {samples} sample points ({stimulus_summary(golden_run)})"
     constant = [n for n in golden_run.untoggled if n not in golden_run.never_known]
     if constant:
         reason += "; never toggled in the golden: " + ", ".join(constant)
     if golden_run.never_known:
         reason += "; not compared (golden X throughout): " + ", ".join(golden_run.never_known)
     return reason
+
+
+def stimulus_summary(golden_run: GoldenRun) -> str:
+    """What the stimulus was: one seed drives every reset segment and the long run (a reason that
+    said "4 seeds" meant 4 segments of one seed)."""
+    stim = golden_run.stimulus
+    per_cycle = max(1, stim.steps_per_cycle)
+    segment_rows = stim.long_start if stim.long_start is not None else len(stim.rows)
+    segments = len(stim.segment_starts) - (stim.long_start is not None)
+    text = f"{segment_rows // per_cycle} cycles in {segments} reset segment{'s' * (segments != 1)}"
+    if stim.long_start is not None:
+        text += f", then {(len(stim.rows) - stim.long_start) // per_cycle} cycles without reset"
+    return f"{text}; stimulus seed {golden_run.seed}"
 
 
 def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
@@ -104,16 +116,21 @@ def build_counterexample(golden_run: GoldenRun, sample: int, actual: str,
 
 def replay_testbench(golden_run: GoldenRun, last_step: int, options: CheckOptions,
                      module: str | None = None) -> str:
-    """A single-file testbench that drives `module` (default: the golden's top name) with the
-    stimulus up to last_step and compares it with the golden's recorded outputs."""
+    """A single-file testbench a person runs by hand: drives `module` (default: the golden's top
+    name) with the stimulus up to last_step and compares it with the golden's recorded outputs."""
     iface = golden_run.interface
     stim = replace(golden_run.stimulus, rows=golden_run.stimulus.rows[: last_step + 1])
     samples = (last_step + 1) * golden_run.plan.per_step
-    token = "replay"
-    return render_compare_harness(iface, stim, [module or iface.top], token, None,
-                                  stop_when_all_fail=True,
-                                  x_in_golden_matches_anything=options.x_matches_anything,
-                                  embedded_expected=golden_run.expected[:samples])
+    cycle = last_step // golden_run.stimulus.steps_per_cycle
+    top = module or iface.top
+    header = (f"// codev replay: the checker's stimulus (seed {golden_run.seed}) up to cycle {cycle}, where\n"
+              f"// `codev verify` found the first difference, and the golden's outputs recorded on it.\n"
+              f"// Run:  iverilog -g2012 -o replay THIS_FILE.v YOUR_DESIGN.v && vvp -n replay\n"
+              f"//       (vvp -n replay +vcd also writes replay.vcd; the design's top module: {top})\n"
+              f"// Prints \"MISMATCH at cycle N on OUT: expected E, got A\" and exits with status 1 at\n"
+              f"// the first difference (cycles numbered as verify numbers them), \"PASS\" if none.\n")
+    return render_replay_harness(iface, stim, top, golden_run.expected[:samples],
+                                 x_in_golden_matches_anything=options.x_matches_anything, header=header)
 
 
 def compare_traces(run: GoldenRun, actual: list[str], options: CheckOptions, backend_name: str = "") -> Verdict:

@@ -34,10 +34,12 @@ class StrategyOptions:
     verilator_fixed: float = 4.0
     verilator_per_candidate: float = 2.5
     hybrid_budget: float = 60.0  # formal seconds per candidate (hybrid; capped by formal.timeout)
-    # Verilator's `equivalent`s are re-run on 4-state Icarus over max(50, cycles / share) cycles
-    # without the long run; 1: the full stimulus (catches 4-state-only flaws that appear late, at
-    # Icarus' full cost)
+    # Verilator's `equivalent`s are re-run on 4-state Icarus over the whole stimulus when Icarus is
+    # expected to take at most `spot_check_seconds` for it (golden and candidates; a late float or
+    # short shows only there), else over max(50, cycles / share) cycles without the long run;
+    # share 1: always the whole stimulus, at Icarus' full cost
     spot_check_share: int = 20
+    spot_check_seconds: float = 10.0
 
 
 # YAML sections and the flat CheckOptions fields they group

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .backends import CheckBackend, SimulatorBackend
 from .compare import score_trace, verdict_from_result
@@ -20,7 +20,7 @@ from .golden import GoldenRun, InvalidGolden, prepare_golden, simulate_golden
 from .harness import render_record_harness
 from .policy import prepare
 from .results import NO_TRACE, STIM_FILE, TRACE_FILE, Recording, RunStatus, read_trace
-from .sandbox import RunResult, clean_paths, sandbox_dir
+from .sandbox import Limits, RunResult, clean_paths, sandbox_dir
 from .screen import lone_compile_errors, screen
 from .verdict import Verdict, VerdictKind
 
@@ -105,6 +105,15 @@ def batch_budget(golden_run: GoldenRun, options: CheckOptions, size: int) -> flo
     return min(budget * size, budget + 2.0 * golden_run.seconds * size)
 
 
+def run_limits(golden_run: GoldenRun, options: CheckOptions, size: int) -> Limits:
+    """Limits of a recording run of `size` candidates. The run is stalled (a fault of the design)
+    when its trace gains no sample for one candidate's budget; a lone candidate that keeps
+    advancing may run up to the hard cap (options.timeout): slowness alone is not a fault."""
+    wall = options.timeout if size == 1 else batch_budget(golden_run, options, size)
+    limits = options.trace_limits(wall, golden_run.interface, size, len(golden_run.stimulus.rows))
+    return replace(limits, stall_seconds=candidate_budget(golden_run, options), progress_file=TRACE_FILE)
+
+
 def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptions,
               backend: SimulatorBackend) -> dict[int, Verdict]:
     """Verdicts (by BatchItem.index) of screened candidates simulated together against golden_run.
@@ -130,8 +139,7 @@ def run_batch(golden_run: GoldenRun, items: list[BatchItem], options: CheckOptio
         comp = backend.compile(wd, [wd / "tb.v", *files], f"codev_tb_{token}", options.limits(60.0))
         if comp.ok:
             budget = candidate_budget(golden_run, options)
-            sim = backend.simulate(wd, options.trace_limits(batch_budget(golden_run, options, len(items)),
-                                                            iface, len(items), len(stim.rows)))
+            sim = backend.simulate(wd, run_limits(golden_run, options, len(items)))
             recording = read_trace(wd / TRACE_FILE, iface, len(items), golden_run.plan.samples)
         else:
             message = clean_paths(backend.compile_errors(comp), wd)
@@ -201,12 +209,30 @@ def _failed_run_verdict(sim: RunResult, recording: Recording, budget: float, gol
     if recording.status is RunStatus.UNTRUSTED:
         return Verdict(VerdictKind.REJECTED, "the simulation's trace holds lines the testbench did not "
                        f"write ({recording.problem})", backend=backend.name, seconds=elapsed)
+    done = len(recording.prefix[0]) if recording.prefix else 0
+    where = f"sample {done} of {golden_run.plan.samples} (cycle {_cycle_of(golden_run, done)})"
+    if sim.stalled:
+        # the golden ran the same stimulus to its end: a run that stops producing samples is stuck
+        # (a zero-time loop), and a hang must not hide a design from a reward that masks timeouts.
+        # Unless the machine stalls everything now: the golden alone is timed again to tell.
+        again = golden_rerun_seconds(golden_run, options, backend)
+        if again is not None and again > budget / 2:
+            return Verdict(VerdictKind.TIMEOUT,
+                           f"the simulation stopped advancing at {where} for {budget:.1f} s, but the golden "
+                           f"alone now needs {again:.1f} s too (it took {golden_run.seconds:.2f} s): the "
+                           "machine is overloaded, not judged", backend=backend.name, seconds=elapsed)
+        return Verdict(VerdictKind.REJECTED,
+                       f"the simulation stopped advancing at {where}: no new sample for {budget:.1f} s "
+                       f"while the golden runs the whole stimulus in "
+                       f"{golden_run.seconds if again is None else again:.2f} s (a zero-time loop or a "
+                       "step that never settles is a fault of the design)",
+                       backend=backend.name, seconds=elapsed)
     if sim.timed_out:
+        # still advancing at the hard cap: slow, not wrong; masked (the machine may be the cause)
         return Verdict(
             VerdictKind.TIMEOUT,
-            f"simulation exceeded {budget:.1f} s (the golden needed {golden_run.seconds:.2f} s; "
-            f"limit = max({options.min_timeout:.0f} s, {options.timeout_factor:.0f}x golden), capped at "
-            f"{options.timeout:.0f} s)",
+            f"slow but still advancing at {where} when the hard cap of {options.timeout:.0f} s ran out "
+            f"(the golden needed {golden_run.seconds:.2f} s; not judged)",
             backend=backend.name, seconds=elapsed)
     if sim.file_limit_hit:
         return Verdict(VerdictKind.REJECTED,
@@ -228,6 +254,24 @@ def _failed_run_verdict(sim: RunResult, recording: Recording, budget: float, gol
                    f"simulator ended without a result (exit status {sim.returncode}), and so does the "
                    "golden alone now",
                    backend=backend.name, seconds=elapsed, detail=tail)
+
+
+def _cycle_of(golden_run: GoldenRun, sample: int) -> int:
+    """The clock cycle (as verdicts count them) of a sample point."""
+    return golden_run.plan.step_of(sample) // golden_run.stimulus.steps_per_cycle
+
+
+def golden_rerun_seconds(golden_run: GoldenRun, options: CheckOptions, backend: SimulatorBackend) -> float | None:
+    """The golden alone on the same stimulus, now: its simulation seconds (None: cannot be rerun,
+    or it no longer records its trace)."""
+    if not golden_run.source:
+        return None
+    try:
+        trace, sim = simulate_golden(golden_run.source, golden_run.interface, golden_run.stimulus, options,
+                                     backend)
+    except InvalidGolden:
+        return None
+    return sim.seconds if trace == golden_run.expected else None
 
 
 def golden_runs_alone(golden_run: GoldenRun, options: CheckOptions, backend: SimulatorBackend) -> bool:

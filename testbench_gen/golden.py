@@ -23,8 +23,23 @@ from .screen import lone_compile_errors
 from .stimulus import Stimulus, build_stimulus
 
 
+GOLDEN_FILE = "golden.v"  # the golden's name in messages (the CLI puts the user's path in its place)
+
+
 class InvalidGolden(Exception):
-    """The golden design cannot serve as a reference (message names the problem)."""
+    """The golden design cannot serve as a reference (message names the problem, on one line)."""
+
+
+def golden_text(golden: str) -> str:
+    """The golden as simulators compile it: fenced by directives, its lines numbered as the user's."""
+    return f'`resetall\n`timescale 1ns/1ps\n`line 1 "{GOLDEN_FILE}" 0\n' + golden
+
+
+def one_line(message: str, limit: int = 400) -> str:
+    """A tool's message on one line: its distinct lines joined by '; ' (a reason is one line)."""
+    lines = list(dict.fromkeys(ln.strip() for ln in message.splitlines() if ln.strip()))
+    text = "; ".join(lines)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class SimulatorUnavailable(Exception):
@@ -98,13 +113,13 @@ def golden_interface(golden: str, options: CheckOptions, backend: SimulatorBacke
         # in the limited worker, not this process; the candidates' memory cap, but their time limit
         # only when `timeout` is that short: a legitimate golden rejected on a loaded machine would
         # drop its item for good, and a failure is cached, so a hostile one costs this once
-        front = analyse_golden_bounded(golden, "golden.v", options.top,
+        front = analyse_golden_bounded(golden, GOLDEN_FILE, options.top,
                                        FrontEndLimits.for_check(options.timeout, options.memory_mb))
         if front.failure:
             cached = f"the golden is beyond the checker's front-end limits: {front.failure}"
         elif front.interface is None:
-            message = lone_compile_errors(golden, "golden.v", backend, options)
-            cached = f"does not compile: {message}" if message else front.interface_error
+            message = lone_compile_errors(golden, GOLDEN_FILE, backend, options)
+            cached = f"does not compile: {one_line(message)}" if message else one_line(front.interface_error)
         else:
             cached = front.interface
         if isinstance(cached, Interface) and not compared_ports(cached):
@@ -125,7 +140,7 @@ def _run_golden(golden: str, options: CheckOptions, backend: SimulatorBackend) -
     if len(expected) != plan.samples:
         raise InvalidGolden(
             f"simulation of the golden stopped early ({len(expected)} of {plan.samples} samples): "
-            + (sim.stderr or sim.stdout).strip()[-500:]
+            + one_line((sim.stderr or sim.stdout).strip()[-500:])
         )
     return GoldenRun(iface, stim, plan, expected, sim.seconds, never_known(iface, expected),
                      untoggled_outputs(iface, expected), source=golden)
@@ -141,7 +156,7 @@ def _compile_failure(backend: SimulatorBackend, comp: RunResult, limit: float, w
     if not message:
         ended = f"signal {comp.signal}" if comp.signal else f"exit status {comp.returncode}"
         message = f"{backend.name} stopped without a message ({ended})"
-    return "does not compile: " + message
+    return "does not compile: " + one_line(message)
 
 
 def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions,
@@ -149,11 +164,11 @@ def simulate_golden(golden: str, iface: Interface, stim: Stimulus, options: Chec
     """The golden alone on `stim`: its output trace (one line per sample) and the simulator run."""
     token = secrets.token_hex(6)
     with sandbox_dir("codev-golden-") as wd:
-        (wd / "golden.v").write_text("`resetall\n`timescale 1ns/1ps\n" + golden)
+        (wd / GOLDEN_FILE).write_text(golden_text(golden))
         (wd / STIM_FILE).write_text("\n".join(stim.hex_lines()) + "\n")
         (wd / "tb.v").write_text(render_record_harness(iface, stim, [iface.top], token, TRACE_FILE))
         limits = options.limits(options.timeout)
-        comp = backend.compile(wd, [wd / "tb.v", wd / "golden.v"], f"codev_tb_{token}", limits)
+        comp = backend.compile(wd, [wd / "tb.v", wd / GOLDEN_FILE], f"codev_tb_{token}", limits)
         if not comp.ok:
             raise InvalidGolden(_compile_failure(backend, comp, limits.wall_seconds, wd))
         sim = backend.simulate(wd, options.trace_limits(limits.wall_seconds, iface, 1, len(stim.rows)))

@@ -322,3 +322,66 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
 endmodule
 """)
     return "\n".join(lines)
+
+
+def render_replay_harness(iface: Interface, stim: Stimulus, module: str, expected: list[str],
+                          x_in_golden_matches_anything: bool = True, header: str = "") -> str:
+    """A self-contained testbench a person runs by hand: drives `module` with `stim` and compares it
+    with the golden's recorded trace `expected`, sample by sample.
+
+    The first difference prints `MISMATCH at cycle N on OUT: expected E, got A` (cycles numbered as
+    verdicts number them: step / steps_per_cycle) and ends with $fatal (exit status 1); a full match
+    prints `PASS`. `+vcd` on the vvp command line dumps `replay.vcd`. `header` (comment lines) goes
+    first: how to run it."""
+    t = "replay"
+    plan = sample_plan(iface, stim)
+    ow = output_width(iface)
+    slices = _output_slices(iface)
+    lines = [header.rstrip("\n"), "`timescale 1ns/1ps", f"module codev_{t};", _common_decls(iface, stim, t)]
+    lines.append(f"  reg [{ow - 1}:0] exp_{t} [0:{plan.samples - 1}];")
+    lines.append(f"  reg [{ow - 1}:0] e_{t};")
+    for p in compared_ports(iface):
+        lines.append(f"  wire {_vec(p.width)}c0_{t}_{p.name};")
+    lines.append(_instance(module, "dut", iface, "c0", t))
+    if x_in_golden_matches_anything:
+        differs = f"    differs_{t} = 0;\n    for (i = 0; i < {ow}; i = i + 1)\n" \
+                  f"      if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;"
+    else:
+        differs = f"    differs_{t} = (a !== e);"
+    lines.append(f"""  function automatic differs_{t};
+    input [{ow - 1}:0] e;
+    input [{ow - 1}:0] a;
+    integer i;
+  begin
+{differs}
+  end
+  endfunction
+""")
+    checks = [f"      e_{t} = exp_{t}[sample_{t}];"]
+    for p, hi, lo in slices:
+        got = f"c0_{t}_{p.name}"
+        checks.append(f"""      if (differs_{t}(e_{t}[{hi}:{lo}], {got})) begin
+        $display("MISMATCH at cycle %0d on {p.name}: expected %b, got %b", step_{t} / {stim.steps_per_cycle},
+                 e_{t}[{hi}:{lo}], {got});
+        $fatal(1, "the design differs from the golden");
+      end""")
+    checks.append(f"      sample_{t} = sample_{t} + 1;")
+    check = "\n".join(checks)
+    lines.append(f"""  initial begin
+    if ($test$plusargs("vcd")) begin
+      $dumpfile("replay.vcd");
+      $dumpvars(0, codev_{t});
+    end
+{_load(f"stim_{t}", "h", STIM_FILE, stim.hex_lines())}
+{_load(f"exp_{t}", "b", EXPECTED_FILE, expected)}
+    sample_{t} = 0;
+    for (step_{t} = 0; step_{t} < {len(stim.rows)}; step_{t} = step_{t} + 1) begin
+      row_{t} = stim_{t}[step_{t}];
+{_drive_block(iface, stim, t, check if iface.clocks else "", check)}
+    end
+    $display("PASS: all %0d samples match the golden", sample_{t});
+    $finish;
+  end
+endmodule
+""")
+    return "\n".join(lines)

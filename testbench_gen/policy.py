@@ -38,8 +38,19 @@ ALLOWED_SYSTEM_NAMES = frozenset({
     "$exp", "$sqrt", "$pow", "$floor", "$ceil", "$sin", "$cos", "$tan", "$asin", "$acos",
     "$atan", "$atan2", "$hypot", "$sinh", "$cosh", "$tanh", "$asinh", "$acosh", "$atanh",
     "$sformatf", "$sformat", "$swrite", "$info", "$warning", "$error", "$cast",
-    "$typename", "$isunbounded", "$psprintf",
-})
+    "$isunbounded", "$psprintf",
+})  # not $typename: Verilator names the scope of a local type ("TopModule__c0_<token>.t_t")
+
+# System functions that format into a value the design can read back. A format specifier that prints
+# where the design runs (`%m` hierarchy, `%l` library binding) or how the harness is set up (`%t`:
+# the global time precision; `%v`: the strength of the harness's drivers) would let a design tell it
+# is under the checker and behave only there. Only value specifiers are allowed in their formats, and
+# their format argument must be a literal (Icarus applies a format held in a variable). The $display
+# family prints where no design reads, so it keeps every specifier.
+STRING_FORMATTERS = {"$sformatf": 0, "$psprintf": 0, "$sformat": 1, "$swrite": None, "$swriteb": None,
+                     "$swriteh": None, "$swriteo": None}  # name -> index of the format argument
+VALUE_SPECIFIERS = frozenset("bBoOhHxXdDsScCeEfFgGuUzZpP%")
+_SPECIFIER = re.compile(r"%[-+ #0]*\d*(?:\.\d*)?(.?)", re.S)
 
 # Reads of simulation time: a design that plays back outputs by time would pass a fixed stimulus.
 TIME_READS = frozenset({"$time", "$stime", "$realtime", "$simtime", "$printtimescale", "$timeformat"})
@@ -91,16 +102,6 @@ DEFINITION_PAIRS = {
 TOP_LEVEL_DIRECTIVES = frozenset({"`timescale", "`default_nettype", "`resetall", "`celldefine",
                                   "`endcelldefine", "`unconnected_drive", "`nounconnected_drive"})
 
-# A `#` right after one of these starts a delay, not a parameter list (`and #1 g(...)`, `assign #2`).
-_DELAY_KEYWORDS = frozenset({
-    "assign", "always", "always_ff", "always_comb", "always_latch", "initial", "final", "begin",
-    "fork", "else", "do", "forever", "repeat", "wire", "tri", "wand", "wor", "triand", "trior",
-    "tri0", "tri1", "supply0", "supply1", "trireg", "uwire", "reg", "logic", "and", "nand", "or",
-    "nor", "xor", "xnor", "buf", "not", "bufif0", "bufif1", "notif0", "notif1", "nmos", "pmos",
-    "cmos", "rnmos", "rpmos", "rcmos", "tran", "tranif0", "tranif1", "rtran", "rtranif0",
-    "rtranif1", "pullup", "pulldown", "return", "deassign",
-})
-
 # Comment text that a tool reads as an instruction: Verilator metacomments paste C++ or change
 # semantics; translate_off / full_case / parallel_case make synthesis (formal) differ from simulation.
 _METACOMMENT = re.compile(
@@ -109,8 +110,18 @@ _METACOMMENT = re.compile(
     r"translate_(?:off|on)|synthesis_(?:off|on)|full_case|parallel_case|infer_mux|one_hot|one_cold",
     re.I)
 
+# Longest candidate text screened at all. The front end's time grows with the text (~14 us a
+# character at load 19 on 2 cores, 3x less unloaded) and has a deadline; without a fixed limit a
+# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there
+# (LLM answers are under 20 K; the largest benchmark reference is under 10 K).
+MAX_SOURCE_CHARS = 128 * 1024
 MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+# One text, one reading: every tool must split lines where Icarus does (at \n only). Python's
+# str.splitlines() and some editors and lexers also end a line at these (a `//` comment holding
+# U+2028 then `/*` was one comment for Icarus and pyslang, but opened a block comment hiding a trojan
+# from the text handed to yosys); surrogates cannot even be written to a file. Rejected anywhere.
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
 
 # The Verilog lexer the policy scans with (public: mutants.py finds code outside comments and strings
 # with it, so both agree on what is code)
@@ -148,7 +159,8 @@ class Violation:
         return self.construct.startswith(NEVER_COMPILED)
 
 
-NEVER_COMPILED = ("`include", "control character", "lone carriage", "`systemc", "tool metacomment",
+NEVER_COMPILED = ("`include", "control character", "lone carriage", "line separator", "non-ASCII", "`systemc",
+                  "tool metacomment",
                   "attribute", "DPI", "system task $c", "`verilator", "unterminated")
 
 
@@ -175,13 +187,28 @@ def tokenize(source: str) -> list[tuple[str, str, int]]:
 # ---------------------------------------------------------------- the raw text
 def text_violations(source: str) -> list[Violation]:
     """Rules on the text as written: bytes, comments, directives and macros."""
+    if "\x00" in source:  # a binary file (a manifest may list one): its own verdict, said plainly
+        return [Violation("control character 0x00: binary data, not Verilog text",
+                          source.count("\n", 0, source.index("\x00")) + 1)]
     found = []
     for m in _CONTROL.finditer(source):
         what = "lone carriage return" if m.group() == "\r" else f"control character {ord(m.group()):#04x}"
         found.append(Violation(f"{what} (lexers disagree on it)", source.count("\n", 0, m.start()) + 1))
         if len(found) >= 3:
             return found
+    for m in _LINE_BREAKS.finditer(source):
+        code = ord(m.group())
+        what = (f"non-ASCII lone surrogate U+{code:04X} (not encodable text)" if 0xD800 <= code <= 0xDFFF
+                else f"line separator U+{code:04X} (tools disagree on where a line ends)")
+        found.append(Violation(what, source.count("\n", 0, m.start()) + 1))
+        return found
     items = lex(source)
+    for kind, text, line in items:
+        if kind not in ("comment", "string") and not text.isascii():
+            bad = next(ch for ch in text if not ch.isascii())
+            found.append(Violation(f"non-ASCII character U+{ord(bad):04X} outside comments and strings "
+                                   "(lexers disagree on it)", line))
+            return found
     found += comment_violations(items)
     # The conditionals are evaluated as the preprocessor would, on the candidate's own macros only:
     # a `define counts where it takes effect (an active branch, the start of a logical line, not a
@@ -273,6 +300,7 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
     subprograms = _subprogram_names(items)
     if expanded:
         found += _top_level_violations(items)
+    found += format_violations([t for t in lex(source) if t[0] != "comment"])
     for i, (kind, text, line) in enumerate(items):
         if kind == "system":
             if text == "$root":
@@ -298,6 +326,58 @@ def code_violations(source: str, expanded: bool = True) -> list[Violation]:
             elif _is_dotted_head(items, i) and not (i and items[i - 1][1] == ".") and _name_of(items[i]) not in local:
                 found.append(Violation(f"hierarchical reference {text}.{items[i + 2][1]}", line))
     return found
+
+
+def format_violations(items: list[tuple[str, str, int]]) -> list[Violation]:
+    """Formats of the string-producing system functions (STRING_FORMATTERS): literals holding only
+    value specifiers; `items` are lexed tokens with strings (comments dropped)."""
+    found = []
+    for i, (kind, text, line) in enumerate(items):
+        if kind != "system" or text not in STRING_FORMATTERS:
+            continue
+        if i + 1 >= len(items) or items[i + 1][1] != "(":
+            continue
+        args, depth, arg = [], 0, []
+        for tok in items[i + 2:]:
+            if tok[1] in ("(", "[", "{"):
+                depth += 1
+            elif tok[1] in (")", "]", "}"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif tok[1] == "," and depth == 0:
+                args.append(arg)
+                arg = []
+                continue
+            arg.append(tok)
+        args.append(arg)
+        position = STRING_FORMATTERS[text]
+        if position is not None and (len(args) <= position or len(args[position]) != 1
+                                     or args[position][0][0] != "string"):
+            found.append(Violation(f"{text} with a format that is not a string literal (it could hold %m)", line))
+        for tok in (t for a in args for t in a if t[0] == "string"):
+            for spec in _SPECIFIER.findall(decode_string(tok[1][1:-1])):
+                if spec not in VALUE_SPECIFIERS:
+                    found.append(Violation(f"format %{spec} in {text} (it shows where the design runs)", tok[2]))
+                    break
+    return found
+
+
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.S)
+
+
+def decode_string(body: str) -> str:
+    """A string literal's characters after escapes (`"\\045m"` is `%m` to the formatter)."""
+    simple = {"n": "\n", "t": "\t", "v": "\v", "f": "\f", "a": "\a"}
+
+    def repl(m: re.Match) -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 8) & 0xFF)
+        if m.group(2):
+            return chr(int(m.group(2), 16))
+        return simple.get(m.group(3), m.group(3))
+
+    return _ESCAPE.sub(repl, body)
 
 
 def _is_parameter_list(items: list[tuple[str, str, int]], i: int, modules: set[str],
@@ -412,7 +492,7 @@ def needs_preprocessor(source: str) -> bool:
 def scan(source: str) -> list[Violation]:
     """Every rule, on the raw text and on what the compiler will see; [] means the text may compile."""
     found = text_violations(source)
-    if any(v.construct.startswith(("`include", "control", "lone")) for v in found):
+    if any(v.construct.startswith(("`include", "control", "lone", "line separator", "non-ASCII")) for v in found):
         return found  # never handed to a preprocessor: it would read files or lex differently
     found += code_violations(source, expanded=False)
     expanded = source  # without macros the preprocessor hands the text through unchanged

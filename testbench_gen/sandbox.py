@@ -42,6 +42,10 @@ class Limits:
     file_bytes: int = 64 << 20  # largest file any process may write (stdout included)
     open_files: int = 256
     output_bytes: int = 1 << 20  # how much of stdout/stderr is read back
+    # a run whose `progress_file` (in cwd) stops growing for `stall_seconds` is killed as stalled:
+    # a simulation whose time no longer advances is told apart from one that is merely slow
+    stall_seconds: float | None = None
+    progress_file: str = ""
 
 
 @dataclass
@@ -53,6 +57,7 @@ class RunResult:
     seconds: float
     timed_out: bool = False
     signal: int | None = None  # the signal that ended the process, if any
+    stalled: bool = False  # killed because its progress file stopped growing (Limits.stall_seconds)
 
     @property
     def ok(self) -> bool:
@@ -224,7 +229,7 @@ def run_limited(
     if env:
         base_env.update(env)
     start = time.monotonic()
-    timed_out = False
+    timed_out = stalled = False
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         try:
             proc = subprocess.Popen(
@@ -240,7 +245,10 @@ def run_limited(
         except OSError as exc:
             return RunResult(list(argv), None, "", f"cannot start {argv[0]}: {exc}", 0.0)
         try:
-            proc.wait(timeout=limits.wall_seconds)
+            if limits.stall_seconds and limits.progress_file:
+                stalled = _wait_advancing(proc, cwd / limits.progress_file, limits, start)
+            else:
+                proc.wait(timeout=limits.wall_seconds)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc.pid)
@@ -256,8 +264,44 @@ def run_limited(
         stderr=_read_capped(err_path, limits.output_bytes),
         seconds=seconds,
         timed_out=timed_out,
-        signal=-rc if rc is not None and rc < 0 else None,
+        signal=-rc if rc is not None and rc < 0 and not stalled else None,
+        stalled=stalled,
     )
+
+
+STALL_POLL_SECONDS = 0.25
+
+
+def _wait_advancing(proc: subprocess.Popen, progress: Path, limits: Limits, start: float) -> bool:
+    """Wait for proc within limits.wall_seconds; True when it was killed because `progress` did not
+    grow for limits.stall_seconds, or (the wall limit cutting the window short) for the last half of
+    it when the wall limit ran out; TimeoutExpired when it ran out on a run still advancing."""
+    size, changed = -1, time.monotonic()
+    while True:
+        now = time.monotonic()
+        left = limits.wall_seconds - (now - start)
+        if left <= 0:
+            if now - changed >= limits.stall_seconds / 2:
+                _kill_group(proc.pid)
+                proc.wait()
+                return True
+            raise subprocess.TimeoutExpired(proc.args, limits.wall_seconds)
+        try:
+            proc.wait(timeout=min(STALL_POLL_SECONDS, left))
+            return False
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            current = progress.stat().st_size
+        except OSError:
+            current = -1
+        now = time.monotonic()
+        if current != size:
+            size, changed = current, now
+        elif now - changed > limits.stall_seconds:
+            _kill_group(proc.pid)
+            proc.wait()
+            return True
 
 
 def sandbox_root() -> Path:

@@ -9,7 +9,7 @@ from .backends import SimulatorBackend
 from .config import CheckOptions
 from .frontend import FrontEndLimits, analyse_bounded
 from .interface import Interface
-from .policy import prepare
+from .policy import MAX_SOURCE_CHARS, prepare
 from .sandbox import clean_paths, sandbox_dir
 from .verdict import Verdict, VerdictKind
 
@@ -17,6 +17,10 @@ from .verdict import Verdict, VerdictKind
 def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,
            options: CheckOptions) -> Verdict | str:
     """A verdict for a candidate that cannot be simulated, else the name of its top module."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return Verdict(VerdictKind.REJECTED, f"the candidate has {len(source):,} characters, over the limit of "
+                       f"{MAX_SOURCE_CHARS:,}: a fixed limit, so the verdict never depends on machine load "
+                       "(the front end's time grows with the text)", backend=backend.name)
     # policy, parse and elaboration run in a limited child (frontend.py): a front end the
     # candidate breaks or floods is the candidate's verdict, not an infra_error of the batch
     front = analyse_bounded(source, name, golden.top, FrontEndLimits.for_check(options.min_timeout,

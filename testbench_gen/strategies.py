@@ -75,7 +75,7 @@ def check_with_strategy(golden: str, candidates: list[str], options: CheckOption
     else:
         verdicts = check_batch(golden, candidates, options, names, get_backend(kind))
     if kind in SPOT_CHECKED:  # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
-        _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
+        _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy)
     return verdicts
 
 
@@ -140,7 +140,7 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
         fallback = _simulate(golden, candidates, options, names, "icarus")
         return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
     redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
-    _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy.spot_check_share)
+    _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy)
     if redo:
         again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
         for i, verdict in zip(redo, again):
@@ -151,24 +151,29 @@ def check_auto(golden: str, candidates: list[str], options: CheckOptions, names:
 
 
 def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
-                            verdicts: list[Verdict], share: int = StrategyOptions.spot_check_share) -> None:
+                            verdicts: list[Verdict], strategy: StrategyOptions = StrategyOptions()) -> None:
     """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
-    that is wrong only for power-up values other than all-0/all-1 look equivalent there. A short
-    4-state Icarus run (a twentieth of the cycles by default, `strategy.spot_check_share`, so a slow
-    golden stays cheap) catches them, unless the flaw shows only later than that run reaches.
+    that is wrong only for power-up values other than all-0/all-1 look equivalent there. A 4-state
+    Icarus run of the same stimulus catches them; a flaw may show only late (a pin that floats once
+    a counter reaches 64 passed a run of the first 100 cycles), so the run covers the whole stimulus
+    whenever Icarus is expected to need at most `strategy.spot_check_seconds` for it. Above that (a
+    golden Icarus simulates slowly: the reason why Verilator runs it) the run is cut to the cycles
+    the allowance buys (at least max(50, cycles/share)), in one segment from reset, without the
+    long run, and the verdict says so: a 4-state flaw later than that still passes there.
 
-    Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here.
-    Cost: one Icarus golden run and one Icarus batch over max(50, cycles/share) cycles, only when some
-    candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile error (a
-    construct only Verilator accepts) or timeout leaves it standing, with a note."""
+    Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here,
+    only when some candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile
+    error (a construct only Verilator accepts) or timeout leaves it standing, with a note."""
     same = [i for i, v in enumerate(verdicts)
             if v.kind is VerdictKind.EQUIVALENT and simulator_of(v.backend) == "verilator"]
     if not same:
         return
-    share = max(1, share)
-    short = options if share == 1 else replace(options, cycles=max(50, options.cycles // share), long_cycles=0)
+    spot, cut = spot_check_options(golden, options, strategy, len(same))
+    if cut:
+        for i in same:
+            _note(verdicts[i], cut)
     try:
-        spot = _simulate(golden, [candidates[i] for i in same], short, [names[i] for i in same], "icarus")
+        spot = _simulate(golden, [candidates[i] for i in same], spot, [names[i] for i in same], "icarus")
     except InvalidGolden as exc:
         for i in same:  # no 4-state reference: say so rather than imply a spot check happened
             _note(verdicts[i], f"no 4-state spot check (Icarus cannot run the golden: {str(exc)[:120]})")
@@ -178,6 +183,35 @@ def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOp
             verdicts[i] = _note(verdict, f"4-state Icarus spot check of {verdicts[i].backend}'s equivalent")
         elif verdict.kind is not VerdictKind.EQUIVALENT:
             _note(verdicts[i], f"4-state spot check inconclusive (Icarus: {verdict.kind})")
+
+
+def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOptions, n: int) -> tuple[CheckOptions, str]:
+    """The spot check's options for n candidates, and '' or the note saying it was cut short.
+
+    The Icarus golden run of the whole stimulus (cached by seed: auto's probe is the same run, and
+    so is the spot check's own golden run) measures the cost."""
+    share = max(1, strategy.spot_check_share)
+    if share == 1:
+        return options, ""
+    cycles = max(50, options.cycles // share)
+    # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out
+    probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
+    try:
+        estimate = prepare_golden(golden, probe).seconds * (1 + n)
+    except InvalidGolden as exc:
+        if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
+            return replace(options, cycles=cycles, long_cycles=0), ""
+        estimate = float("inf")
+    if estimate <= strategy.spot_check_seconds:
+        return options, ""
+    if estimate < float("inf"):  # as many cycles as the allowance buys, without the long run
+        cycles = max(cycles, int(options.cycles * strategy.spot_check_seconds / estimate))
+    # one segment from reset: the deepest state the cut run can reach (4 segments of 25 cycles
+    # never let a counter reach 64)
+    short = replace(options, cycles=cycles, seeds=1, long_cycles=0)
+    needs = f"~{estimate:.1f} s" if estimate < float("inf") else f"over {probe.timeout:.1f} s for the golden alone"
+    return short, (f"4-state spot check over {cycles} cycles from reset only (Icarus would need {needs} for "
+                   f"the whole stimulus; strategy.spot_check_seconds = {strategy.spot_check_seconds:.0f} s)")
 
 
 def _note(verdict: Verdict, text: str) -> Verdict:

@@ -90,6 +90,9 @@ class Verdict:
     kind: VerdictKind
     reason: str
     backend: str = "icarus"
+    # checking time attributed to this candidate, not a wall time of its own: its share (time / n) of
+    # the batch simulation of n candidates it ran in, or its own lone run or screening, plus formal's
+    # time (hybrid/formal); a repeated text costs 0
     seconds: float = 0.0
     # per output: fraction of compared sample points where the candidate differs (graded rewards)
     mismatch_rate: dict[str, float] = field(default_factory=dict)

@@ -391,3 +391,33 @@ ATTACKS += [
 endmodule
 """, ["hybrid", "formal"], "yosys' proc fails (no file named in the error): formal `unsupported`"),
 ]
+# issue 16, section 1: a design that sees its harness, a line one reader splits, a hang that hides a
+# wrong value, a 4-state flaw after the old spot check's horizon
+ATTACKS += [
+    Attack("harness_probe_percent_m", "add16", HDR16 + """  reg [8*64-1:0] where; reg under;
+  initial begin $sformat(where, "%m"); under = |where[8*64-1:8*20]; end  // a long path: the checker's
+  assign s = under ? a + b : a - b;
+endmodule
+""", ALL + ["cocotb"], "right only where %m names a long instance path (codev_tb_<token>.u_<token>_d0)"),
+    Attack("harness_probe_octal_escape", "add16", HDR16 + """  reg [8*64-1:0] where; reg under;
+  initial begin $swrite(where, "\\045m"); under = |where[8*64-1:8*20]; end
+  assign s = under ? a + b : a - b;
+endmodule
+""", SIM, "%m spelled \\045m"),
+    Attack("split_comment_u2028", "add16", HDR16 + "  // note\u2028/*\n"
+           "  assign s = (a == 16'hBEEF && b == 16'h1234) ? 17'd0 : a + b;\n  // */ assign s = a + b;\nendmodule\n",
+           ["hybrid", "formal"], "yosys' text split at U+2028 (str.splitlines): the trojan in a block comment"),
+    Attack("zero_time_spin_where_it_matches", "cnt", """module TopModule(input clk, input reset, input en, output reg [7:0] q);
+  reg spin;
+  always @(posedge clk) if (reset) q <= 0; else if (en) q <= (q == 8'd37) ? 8'd99 : q + 8'd1;
+  always @(posedge clk) if (!reset && en && q == 8'd37) while (1) spin = ~spin;
+endmodule
+""", SIM + ["cocotb"], "spins at the edge where it still matches: was `timeout`, masked by the reward"),
+    Attack("late_float_after_64", "cnt", """module TopModule(input clk, input reset, input en, output [7:0] q);
+  reg [7:0] r; reg [6:0] age;
+  always @(posedge clk) if (reset) begin r <= 0; age <= 0; end
+    else begin if (en) r <= r + 8'd1; if (age != 7'd127) age <= age + 7'd1; end
+  assign q = {(age >= 7'd64 && !r[7]) ? 1'bz : r[7], r[6:0]};
+endmodule
+""", ["verilator", "auto_v"], "floats a pin (z = 0 in 2 states) once 64 cycles from reset: past the old spot check"),
+]

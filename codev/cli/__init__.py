@@ -18,8 +18,7 @@ SUBCOMMANDS = {
 }
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
+from codev.errors import UsageError  # noqa: F401 (re-exported: the command modules raise it from here)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,14 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog="example:\n  codev verify --golden golden.v --candidate candidate.v\n"
                                             "  codev demo --out runs/demo   # the whole pipeline, offline")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in SUBCOMMANDS.items():
-        try:
-            module = import_module(f"codev.cli.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"codev.cli.{module_name}":
-                continue  # subcommand not built yet
-            raise
-        module.register(sub)
+    for module_name in SUBCOMMANDS.values():
+        # no try/except: a renamed or missing command module must fail at start-up, not vanish from --help
+        import_module(f"codev.cli.{module_name}").register(sub)
     return parser
 
 

@@ -1,5 +1,7 @@
 """`codev bench fetch`: download VerilogEval v1/v2 and RTLLM v1.1/v2 at their pinned commits, verify every
-file's sha256, lay them out as codev expects and record the folder in ~/.config/codev/config.yaml."""
+file's sha256, lay them out as codev expects and record the folder in ~/.config/codev/config.yaml.
+`codev bench fetch cvdp`: NVIDIA's CVDP from the Hugging Face hub (gated: HF_TOKEN) or --from a local copy,
+into <dest>/cvdp/, every datapoint parsed and the sha256 of every accepted file recorded."""
 from __future__ import annotations
 
 import argparse
@@ -24,8 +26,15 @@ def register(subparsers) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  codev bench fetch --dest ~/benchmarks\n  codev eval --references --bench rtllm-v2   "
-        "# finds ~/benchmarks through ~/.config/codev/config.yaml",
+        "# finds ~/benchmarks through ~/.config/codev/config.yaml\n"
+        "  codev bench fetch cvdp --dest ~/benchmarks   # or: --from cvdp_v1.0.4_nonagentic_code_generation_no_commercial.jsonl\n"
+        "  codev eval --bench cvdp --samples answers.jsonl",
     )
+    f.add_argument("name", nargs="?", choices=("cvdp",), help="fetch this benchmark instead of the pinned MIT ones")
+    f.add_argument("--from", dest="source", type=Path,
+                   help="cvdp: a local CVDP JSONL/Parquet file, a folder of them, or a datasets save_to_disk folder "
+                   "(instead of the hub)")
+    f.add_argument("--revision", default="main", help="cvdp: hub revision (branch, tag or commit) to download")
     f.add_argument("--dest", type=Path, default=DEFAULT_DEST, help=f"folder to fill (default: {DEFAULT_DEST})")
     f.add_argument("--only", help=f"comma-separated folders (default: all of {', '.join(s.folder for s in SOURCES)})")
     f.add_argument("--base-url", default=DEFAULT_BASE_URL,
@@ -39,6 +48,11 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from codev.eval.fetch import PINNED_SUMS, SOURCES, FetchConfig, FetchError, fetch
     from codev.eval.userconfig import ConfigError, record_bench_root
+
+    if args.name == "cvdp":
+        return run_cvdp(args)
+    if args.source is not None:
+        raise UsageError("--from is for `codev bench fetch cvdp`")
 
     known = [s.folder for s in SOURCES]
     folders = known if not args.only else [name.strip() for name in args.only.split(",") if name.strip()]
@@ -59,6 +73,33 @@ def run(args) -> int:
         return 1
     for item in fetched:
         print(f"{item.folder:16} {item.files:5} files  {'downloaded and verified' if item.downloaded else 'already there'}")
+    if not args.no_record:
+        try:
+            path = record_bench_root(dest)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"recorded bench_root: {dest.resolve()} in {path}")
+    return 0
+
+
+def run_cvdp(args) -> int:
+    from codev.eval.cvdp_fetch import CvdpFetchError, fetch_cvdp
+    from codev.eval.userconfig import ConfigError, record_bench_root
+
+    if args.only:
+        raise UsageError("--only is for the pinned benchmarks, not cvdp")
+    dest = args.dest.expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"--dest {dest}: not a folder")
+    try:
+        fetched = fetch_cvdp(dest, args.source, args.revision, on_status=lambda msg: print(msg, file=sys.stderr))
+    except CvdpFetchError as exc:
+        print(f"codev bench fetch cvdp: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"cvdp: {fetched.datapoints} datapoints from {fetched.source}: {fetched.supported} non-agentic ones run "
+          f"on free tools (--bench cvdp), {fetched.agentic} agentic ones in one shot (--bench cvdp-agentic)")
+    for rel, digest in fetched.files.items():
+        print(f"  {digest}  {rel}")
     if not args.no_record:
         try:
             path = record_bench_root(dest)

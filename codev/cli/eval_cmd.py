@@ -1,14 +1,17 @@
-"""`codev eval`: pass@k on VerilogEval v1/v2 and RTLLM v1.1/v2 with the benchmarks' own testbenches under Icarus."""
+"""`codev eval`: pass@k on VerilogEval v1/v2, RTLLM v1.1/v2 and CVDP with the benchmarks' own testbenches
+(CVDP: each datapoint's cocotb harness) under Icarus."""
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from codev.cli import UsageError
 
-BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
+from codev.eval.userconfig import BENCH_ROOT_ENV, require_bench_root
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -27,10 +30,13 @@ def register(subparsers) -> None:
         formatter_class=_Formatter,
         epilog="examples:\n"
         "  codev eval --references --bench rtllm-v2\n"
-        "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human --iverilog /opt/iverilog-12/bin/iverilog\n"
-        "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2",
+        "  codev doctor --install iverilog==12   # once: Icarus 12, used by codev eval from then on\n"
+        "  codev eval --samples samples.jsonl_results.jsonl --bench verilogeval-v1-human\n"
+        "  codev eval --samples ../shared/benchmarks/rtllm_samples/chatgpt4 --bench rtllm-v2\n"
+        "  codev bench fetch cvdp --from cvdp_example.jsonl && codev eval --references --bench cvdp",
     )
-    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all': {', '.join(BENCHMARKS)}")
+    p.add_argument("--bench", default="all", help=f"comma-separated benchmarks, or 'all' (all but cvdp and cvdp-agentic, which "
+                   f"`codev bench fetch cvdp` brings): {', '.join(BENCHMARKS)}")
     p.add_argument(
         "--bench-root",
         type=Path,
@@ -54,13 +60,18 @@ def register(subparsers) -> None:
         default="auto",
         help="how --samples is laid out (auto: detected from the file names / completions)",
     )
-    p.add_argument("--iverilog", help="the iverilog binary for this run (its vvp beside it), e.g. an Icarus 12 build")
+    p.add_argument("--iverilog", help="the iverilog binary for this run (its vvp beside it); default: the Icarus 12 "
+                   "that `codev doctor --install iverilog==12` built, else PATH's iverilog")
     p.add_argument("--model-name", help="model name to request from --endpoint")
     p.add_argument("--n", type=int, default=1, help="samples per problem to generate")
-    p.add_argument("--temperature", type=float, default=0.8)
-    p.add_argument("--top-p", type=float, default=0.95)
-    p.add_argument("--max-tokens", type=int, default=2048)
-    p.add_argument("--prompt-style", choices=STYLES, default="official")
+    p.add_argument("--temperature", type=float, default=0.8,
+                   help="sampling temperature (--model/--endpoint); VerilogEval v2 reports 0.85 with --n 20 and 0 with --n 1")
+    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling: keep the smallest token set with this much probability")
+    p.add_argument("--max-tokens", type=int, default=2048,
+                   help="most tokens generated per answer (reasoning models need far more, e.g. 16384)")
+    p.add_argument("--prompt-style", choices=STYLES, default="official",
+                   help="official: each benchmark's own prompt (VerilogEval v2's sv-generate 0-shot, v1's header to "
+                   "complete, RTLLM's description); codev-r1: CodeV-R1's <think>/<answer> system prompt")
     p.add_argument("--batch-size", type=int, default=8, help="prompts per forward pass (--model)")
     p.add_argument("--concurrency", type=int, default=8, help="requests in flight (--endpoint)")
     p.add_argument("--retries", type=int, default=5, help="retries per request on transient errors (--endpoint)")
@@ -75,20 +86,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def resolve_bench_root(arg: Path | None) -> Path:
-    from codev.eval.userconfig import SHARED_BENCHMARKS, ConfigError, find_bench_root
-
-    try:
-        root = find_bench_root(arg, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    if root is None:
-        raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
-    if not root.is_dir():
-        raise UsageError(f"{root}: benchmark folder not found")
-    return root
-
-
 def _parse_k(text: str) -> list[int]:
     try:
         ks = sorted({int(part) for part in text.split(",") if part.strip()})
@@ -100,9 +97,9 @@ def _parse_k(text: str) -> list[int]:
 
 
 def _parse_benchmarks(text: str) -> list[str]:
-    from codev.eval.benchmarks import BENCHMARKS
+    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS
 
-    names = list(BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
+    names = list(DEFAULT_BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in BENCHMARKS]
     if not names:
         raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(BENCHMARKS)}, all)")
@@ -115,7 +112,7 @@ def build_config(args):
     from codev.eval.generate import GenerationConfig
     from codev.eval.harness import Bounds
     from codev.eval.runner import EvalConfig
-    from codev.eval.tools import Icarus
+    from codev.eval.tools import Icarus, default_icarus
 
     generation = None
     if args.model or args.endpoint:
@@ -143,7 +140,7 @@ def build_config(args):
         raise UsageError(f"--samples {args.samples}: file not found")
     if args.sample_format != "auto" and args.samples is None:
         raise UsageError("--sample-format needs --samples")
-    icarus = Icarus()
+    icarus = default_icarus()
     if args.iverilog:
         try:
             icarus = Icarus.at(args.iverilog)
@@ -158,7 +155,7 @@ def build_config(args):
         bounds = bounds.scaled_to(args.sim_timeout)
     return EvalConfig(
         benchmarks=_parse_benchmarks(args.bench),
-        bench_root=resolve_bench_root(args.bench_root),
+        bench_root=require_bench_root(args.bench_root),
         out=args.out,
         samples=args.samples,
         sample_format=args.sample_format,
@@ -173,6 +170,15 @@ def build_config(args):
         problems={p.strip() for p in args.problems.split(",") if p.strip()} if args.problems else None,
         progress=not args.no_progress,
     )
+
+
+def stop_now(out: Path) -> None:
+    """Ctrl-C: say so and leave at once. Every finished verdict and generation is already on disk;
+    waiting for the simulations in flight (up to their 30-60 s bounds) would only delay the user, and
+    the sandbox's launchers die with this process (PR_SET_PDEATHSIG)."""
+    print(f"\ncodev eval: interrupted; rerun to resume (finished work is kept in {out})", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
 
 
 def run(args) -> int:
@@ -190,8 +196,13 @@ def run(args) -> int:
     if iverilog_version(config.icarus.iverilog).major is None:
         raise UsageError(f"{config.icarus.iverilog}: iverilog not found or not runnable (install Icarus Verilog 11 or 12)")
     status = (lambda msg: None) if args.no_progress else (lambda msg: print(msg, file=sys.stderr))
+    if threading.current_thread() is threading.main_thread():
+        # a shell starting us in the background sets SIGINT to "ignore"; `kill -INT` must still stop the run
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         output = run_eval(config, on_status=status)
+    except KeyboardInterrupt:
+        stop_now(config.out)
     except (BenchmarkError, SamplesError, FixError, GenerationMismatch) as exc:
         raise UsageError(str(exc)) from None
     except (EndpointError, LocalModelError) as exc:
@@ -203,11 +214,15 @@ def run(args) -> int:
         raise
 
     ks = [f"pass@{k}" for k in config.ks]
-    print("benchmark".ljust(30) + "".join(k.rjust(10) for k in ks) + "syntax".rjust(10))
+    first = ks[0]
+    print("benchmark (official)".ljust(30) + "".join(k.rjust(10) for k in ks) + "syntax".rjust(10)
+          + f"  | repaired {first} (samples changed)")
     for name, b in output.summary["benchmarks"].items():
         cells = ["–" if b[k] is None else f"{100 * b[k]:.2f}" for k in ks]
         syntax = "–" if b["syntax_rate"] is None else f"{100 * b['syntax_rate']:.2f}"
-        print(name.ljust(30) + "".join(c.rjust(10) for c in cells) + syntax.rjust(10))
+        r = b["repaired"]
+        repaired = f"{'–' if r[first] is None else f'{100 * r[first]:.2f}'} ({r['changed']})"
+        print(name.ljust(30) + "".join(c.rjust(10) for c in cells) + syntax.rjust(10) + f"  | {repaired}")
     files = ", ".join(str(config.out / f) for f in (RESULTS_FILE, SUMMARY_FILE, REPORT_FILE, CHART_FILE) if (config.out / f).exists())
     print(f"wrote {files}")
     return 0

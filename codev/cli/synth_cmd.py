@@ -13,6 +13,7 @@ STAGES = {
     "decontam": "codev.synth.commands.decontam",
     "roundtrip": "codev.synth.commands.roundtrip",
     "difficulty": "codev.synth.commands.difficulty",
+    "reason": "codev.synth.commands.reason",
     "export-replay": "codev.synth.commands.export_replay",
 }
 

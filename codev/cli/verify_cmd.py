@@ -6,6 +6,8 @@ failure (a verdict that says nothing about the candidate because the machine fai
 --manifest JOBS.jsonl checks many goldens in one process start: each line is
 {"id": ..., "golden": PATH, "candidates": [PATH, ...]} (paths relative to the manifest; with
 "inline": true the strings are Verilog text); output is one JSON line per candidate with "job": id.
+`seconds` is the checking time attributed to a candidate: its share (time / n) of the batch
+simulation of n candidates it ran in (or its own lone run or screening), plus formal's time.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnava
                            check_many, prepare_golden)
 
 from testbench_gen.backends import BACKENDS
+from testbench_gen.golden import GOLDEN_FILE
 from testbench_gen.strategies import STRATEGIES
 
 from . import UsageError
@@ -128,12 +131,12 @@ def run(args) -> int:
     if not args.golden or not args.candidate:
         raise UsageError("give --golden and at least one --candidate (or --manifest JOBS.jsonl)")
     golden = read_source(args.golden, "golden")
-    candidates = [read_source(c, "candidate") for c in args.candidate]
+    candidates = [read_source(c, "candidate", binary_ok=True) for c in args.candidate]
     if options.backend in BACKENDS:
         try:
             prepare_golden(golden, options)  # fail fast, with the golden's own problem
         except InvalidGolden as exc:
-            raise UsageError(f"golden file {args.golden}: {exc}") from None
+            raise UsageError(f"golden file {args.golden}: {user_paths(str(exc), args.golden)}") from None
         except SimulatorUnavailable as exc:
             print(f"codev verify: infrastructure failure: {exc}", file=sys.stderr)
             return 3
@@ -141,7 +144,7 @@ def run(args) -> int:
     verdicts = _check_jobs(args, [job])[0]
     invalid = [v for v in verdicts if v.kind is VerdictKind.INVALID_GOLDEN]
     if verdicts and len(invalid) == len(verdicts):
-        raise UsageError(f"golden file {args.golden}: {invalid[0].reason}")
+        raise UsageError(f"golden file {args.golden}: {user_paths(invalid[0].reason, args.golden)}")
     if args.replay_dir:
         _write_replays(Path(args.replay_dir), args.candidate, verdicts)
     if args.json:
@@ -150,6 +153,11 @@ def run(args) -> int:
     else:
         _print_table(args.candidate, verdicts)
     return exit_status(verdicts)
+
+
+def user_paths(message: str, golden_path: str) -> str:
+    """A checker message with the golden's own path where the checker names its copy."""
+    return message.replace(f"{GOLDEN_FILE}:", f"{golden_path}:")
 
 
 def _check_jobs(args, jobs: list[CheckJob], on_result=None) -> list[list[Verdict]]:
@@ -162,10 +170,11 @@ def _check_jobs(args, jobs: list[CheckJob], on_result=None) -> list[list[Verdict
     return check_many(jobs, workers=args.jobs, on_result=on_result)
 
 
-def read_manifest(path: str, options: CheckOptions) -> tuple[list[str], list[CheckJob]]:
-    """Job ids and jobs of a JSONL manifest; a UsageError names the file, the line and the problem."""
+def read_manifest(path: str, options: CheckOptions) -> tuple[list[str], list[CheckJob], list[str]]:
+    """Job ids, jobs and golden paths of a JSONL manifest; a UsageError names the file, the line and
+    the problem."""
     base = Path(path).resolve().parent
-    ids, jobs = [], []
+    ids, jobs, golden_names = [], [], []
     for number, line in enumerate(read_source(path, "manifest").splitlines(), 1):
         if not line.strip():
             continue
@@ -184,16 +193,17 @@ def read_manifest(path: str, options: CheckOptions) -> tuple[list[str], list[Che
             golden, sources, names = entry["golden"], list(cands), [f"candidate_{i}.v" for i in range(len(cands))]
         else:
             golden = read_source(str(base / entry["golden"]), f"{where}: golden")
-            sources = [read_source(str(base / c), f"{where}: candidate") for c in cands]
+            sources = [read_source(str(base / c), f"{where}: candidate", binary_ok=True) for c in cands]
             names = list(cands)
         ids.append(entry["id"])
         jobs.append(CheckJob(golden, sources, options, names=names))
-    return ids, jobs
+        golden_names.append("golden" if entry.get("inline") else entry["golden"])
+    return ids, jobs, golden_names
 
 
 def run_manifest(args, options: CheckOptions) -> int:
     """Every job of the manifest in one pool; each job's lines are printed as soon as it is done."""
-    ids, jobs = read_manifest(args.manifest, options)
+    ids, jobs, golden_names = read_manifest(args.manifest, options)
     left = [len(job.candidates) for job in jobs]
     done: dict[int, list[Verdict | None]] = {j: [None] * n for j, n in enumerate(left)}
     printed = 0
@@ -204,6 +214,8 @@ def run_manifest(args, options: CheckOptions) -> int:
         left[j] -= 1
         while printed < len(jobs) and left[printed] == 0:  # in job order, as soon as possible
             for name, v in zip(jobs[printed].names, done[printed]):
+                if v.kind is VerdictKind.INVALID_GOLDEN:
+                    v.reason = user_paths(v.reason, golden_names[printed])
                 print(json.dumps({"job": ids[printed], **verdict_record(name, v)}), flush=True)
             printed += 1
 
@@ -234,6 +246,8 @@ def _print_table(names: list[str], verdicts: list[Verdict]) -> None:
         reason = v.reason + (f"\n{v.detail.strip()[:400]}" if v.detail else "")
         table.add_row(name, f"[{colour}]{v.kind.value}[/]", f"{v.seconds:.3f}", reason)
     seeds = sorted({v.seed for v in verdicts if v.seed is not None})
+    caption = ["seconds: each candidate's share of the batch simulation it ran in (time / batch size)"]
     if seeds:
-        table.caption = "stimulus seed " + ", ".join(map(str, seeds)) + " (--seed reproduces it)"
+        caption.insert(0, "stimulus seed " + ", ".join(map(str, seeds)) + " (--seed reproduces it)")
+    table.caption = "; ".join(caption)
     Console(file=sys.stdout, width=160).print(table)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from . import rules
+from .assemble import FIXED, OFFICIAL, REPAIRED
 from .benchmarks import Problem
 from .known_issues import BROKEN, WEAK, issues_for
 from .passk import mean_pass_at_k
-from .tools import Icarus, iverilog_version, tool_versions
+from .tools import Icarus, cocotb_version, iverilog_version, tool_versions
 
-OFFICIAL, FIXED = "official", "fixed"
+REPAIR_EXAMPLES = 5
 
 
 def _passk(counts: list[tuple[int, int]], ks: list[int]) -> dict[str, float | None]:
@@ -20,7 +21,9 @@ def summarize_benchmark(
     name: str, problems: list[Problem], records: list[dict], ks: list[int], fixed_ids: set[str], icarus_major: int | None
 ) -> dict:
     issues = issues_for(name, icarus_major)
-    by_problem: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {OFFICIAL: [], FIXED: []})
+    skipped = {p.id: {"category": p.category, "reason": p.skip} for p in problems if p.skip}
+    problems = [p for p in problems if not p.skip]
+    by_problem: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {OFFICIAL: [], FIXED: [], REPAIRED: []})
     for r in records:
         by_problem[r["task_id"]][r["variant"]].append(r)
 
@@ -42,6 +45,10 @@ def summarize_benchmark(
             "verdicts": dict(sorted(counts.items())),
             "details": sorted({r["detail"] for r in rows if r["detail"]}),
         }
+        repaired = {r["index"]: r for r in by_problem[p.id][REPAIRED]}
+        entry["c_repaired"] = sum(
+            1 for r in rows if (repaired.get(r["index"]) or r)["verdict"] == rules.PASS
+        )
         if p.id in fixed_ids:
             entry["c_fixed"] = sum(1 for r in by_problem[p.id][FIXED] if r["verdict"] == rules.PASS)
         if p.id in issues:
@@ -67,16 +74,42 @@ def summarize_benchmark(
         "unflagged": {"problems": len(unflagged), **_passk(unflagged, ks)},
         "per_problem": per_problem,
     }
+    if skipped:
+        summary["skipped"] = skipped
     if fixed_ids:
         fixed_counts = [(e["n"], e.get("c_fixed", e["c"])) for e in per_problem.values()]
         summary["fixed_testbenches"] = {
             "problems_fixed": sorted(pid for pid in fixed_ids if pid in per_problem),
             **_passk(fixed_counts, ks),
         }
+    summary["repaired"] = _repaired(records, per_problem, ks)
     equivalence = _equivalence(records)
     if equivalence is not None:
         summary["equivalence"] = equivalence
     return summary
+
+
+def _repaired(records: list[dict], per_problem: dict[str, dict], ks: list[int]) -> dict:
+    """The repaired variant beside the official score: how many samples it changed, and examples."""
+    official = {(r["task_id"], r["index"]): r for r in records if r["variant"] == OFFICIAL}
+    changed = sorted((r for r in records if r["variant"] == REPAIRED), key=lambda r: (r["task_id"], r["index"]))
+    changes: Counter = Counter()
+    repairs: Counter = Counter()
+    examples = []
+    for r in changed:
+        before = official.get((r["task_id"], r["index"]), {}).get("verdict", "?")
+        changes[f"{before} -> {r['verdict']}"] += 1
+        repairs.update(r.get("repairs", []))
+        if len(examples) < REPAIR_EXAMPLES:
+            examples.append({"task_id": r["task_id"], "index": r["index"], "origin": r.get("origin", ""),
+                             "repairs": r.get("repairs", []), "official": before, "repaired": r["verdict"]})
+    return {
+        "changed": len(changed),
+        **_passk([(e["n"], e["c_repaired"]) for e in per_problem.values()], ks),
+        "verdict_changes": dict(sorted(changes.items())),
+        "repairs": dict(sorted(repairs.items())),
+        "examples": examples,
+    }
 
 
 def _equivalence(records: list[dict]) -> dict | None:
@@ -147,9 +180,12 @@ def summarize(
         mine = [p for p in problems if p.benchmark == name]
         fixed_ids = {pid for (bench, pid) in fixed_keys if bench == name}
         benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids, major)
+    tools = {t.name: t.version for t in tool_versions(icarus)}
+    if any(p.cvdp is not None for p in problems):
+        tools["cocotb"] = cocotb_version()
     return {
         "settings": settings,
-        "tools": {t.name: t.version for t in tool_versions(icarus)},
+        "tools": tools,
         "icarus_major": major,
         "inputs": inputs if inputs is not None else summarize_inputs(records, None, False),
         "benchmarks": benchmarks,

@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cvdp_answer import reference_code
+from .cvdp_fetch import verify_fetched
+from .cvdp_format import CvdpFormatError, CvdpTask, load_tasks
+
 VERILOGEVAL_V1_RULE = "verilogeval-v1"
 VERILOGEVAL_V2_RULE = "verilogeval-v2"
 RTLLM_RULE = "rtllm"
+CVDP_RULE = "cvdp"  # each datapoint's own cocotb harness (cvdp_harness.py)
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class BenchmarkSpec:
     folder: str  # under the bench root
     rule: str  # which official pass rule scores it
     variant: str  # v1: Human/Machine; v2: dataset task; rtllm: ""
+    optional: bool = False  # fetched on its own (`codev bench fetch cvdp`): not part of "all"
 
 
 BENCHMARKS: dict[str, BenchmarkSpec] = {
@@ -34,8 +40,13 @@ BENCHMARKS: dict[str, BenchmarkSpec] = {
         ),
         BenchmarkSpec("rtllm-v1.1", "rtllm_v1_1", RTLLM_RULE, ""),
         BenchmarkSpec("rtllm-v2", "rtllm_v2", RTLLM_RULE, ""),
+        BenchmarkSpec("cvdp", "cvdp", CVDP_RULE, "", optional=True),
+        # CVDP's agentic datapoints answered in one shot, as its --force-copilot does
+        BenchmarkSpec("cvdp-agentic", "cvdp", CVDP_RULE, "agentic", optional=True),
     )
 }
+# what "all" means: the benchmarks of the shared data folder (`codev bench fetch` without a name)
+DEFAULT_BENCHMARKS = tuple(name for name, spec in BENCHMARKS.items() if not spec.optional)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,8 @@ class Problem:
     support: str = ""  # extra source compiled with every answer (VerilogEval v2 `_ref.sv`)
     data_dir: Path | None = None  # RTLLM: design folder, the simulation's working directory
     task_variant: str = ""  # VerilogEval v2 task name (selects the official prompt template)
+    cvdp: CvdpTask | None = None  # CVDP: the datapoint (context files, harness, outputs)
+    skip: str = ""  # why it is listed but not scored (CVDP: agentic, commercial tools, ...)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -71,11 +84,14 @@ def load_benchmark(name: str, root: Path) -> list[Problem]:
     spec = BENCHMARKS[name]
     folder = Path(root) / spec.folder
     if not folder.is_dir():
-        raise BenchmarkError(f"{folder}: benchmark folder not found (is --bench-root right?)")
+        hint = f"`codev bench fetch {spec.folder}` fills it" if spec.optional else "is --bench-root right?"
+        raise BenchmarkError(f"{folder}: benchmark folder not found ({hint})")
     if spec.rule == VERILOGEVAL_V1_RULE:
         return _load_verilogeval_v1(spec, folder)
     if spec.rule == VERILOGEVAL_V2_RULE:
         return _load_verilogeval_v2(spec, folder)
+    if spec.rule == CVDP_RULE:
+        return _load_cvdp(spec, folder)
     return _load_rtllm(spec, folder)
 
 
@@ -231,3 +247,30 @@ def _load_rtllm(spec: BenchmarkSpec, folder: Path) -> list[Problem]:
     if not problems:
         raise BenchmarkError(f"{folder}: no RTLLM design folders (testbench.v + verified_*.v)")
     return problems
+
+
+def _load_cvdp(spec: BenchmarkSpec, folder: Path) -> list[Problem]:
+    changed = verify_fetched(folder)
+    if changed:
+        raise BenchmarkError(f"{changed}; fetch it again (`codev bench fetch cvdp`)")
+    agentic = spec.variant == "agentic"  # each datapoint belongs to one of cvdp / cvdp-agentic
+    try:
+        tasks = [t for t in load_tasks(folder, agentic_one_shot=agentic) if t.agentic == agentic]
+    except CvdpFormatError as exc:
+        raise BenchmarkError(str(exc)) from None
+    return [
+        Problem(
+            id=task.id,
+            benchmark=spec.name,
+            prompt=task.prompt,
+            header="",
+            reference=reference_code(task),
+            testbench="",
+            rule=spec.rule,
+            category=task.category_tag,
+            top=task.toplevel,
+            cvdp=task,
+            skip=task.skip,
+        )
+        for task in tasks
+    ]

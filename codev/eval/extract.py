@@ -1,6 +1,10 @@
 """Pull the Verilog answer out of a raw model response.
 
-Order (first rule that finds something wins; within a rule the LAST block wins, as in CodeV-R1's
+`extract_code` is codev's own extractor (synthesis, and the `repaired` scoring variant);
+`sv_generate_code` is VerilogEval v2's official one. VerilogEval v1 and RTLLM have none: their
+official flows compile the text as given (see assemble.py).
+
+extract_code's order (first rule that finds something wins; within a rule the LAST block wins, as in CodeV-R1's
 `extract_verilog`, because reasoning models revise drafts and the final one is the answer):
 1. closed ```verilog / ```systemverilog / ```sv / ```v fences;
 2. <answer>...</answer> content;
@@ -12,8 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from .records import CODE, CONTINUATION, REFERENCE
 
 _VERILOG_FENCE = re.compile(r"```(?:verilog|systemverilog|sv|v)[ \t]*\n?([\s\S]*?)```", re.I)
 _ANSWER = re.compile(r"<answer>([\s\S]*?)</answer>", re.I)
@@ -47,27 +49,80 @@ def extract_code(response: str) -> Extraction:
     return Extraction(None, "none")
 
 
-def continuation_code(text: str, header: str, top: str) -> Extraction:
-    """VerilogEval v1 human-eval completion -> a whole module, as the official flow assembles it.
+def sv_generate_code(response: str, task: str, interface: str) -> str:
+    """The `_sampleNN.sv` VerilogEval v2's `sv-generate` writes for `response` (its official extraction).
 
-    The official flow compiles `prompt + "\\n" + completion`; completions that repeat the header, or
-    wrap code in a fence, are used as the whole module they already are.
+    Line based, as upstream: with two or more lines starting with ``` only the first fenced block
+    is kept; otherwise everything up to the first `endmodule` line (from `module TopModule` on when the
+    response declares it). spec-to-rtl first looks for [BEGIN] ... [DONE] (and writes nothing when
+    [BEGIN] has no [DONE]). code-complete prepends the interface unless the response declares
+    `module TopModule` before any `endmodule`, and notes anomalies in trailing comments.
     """
-    found = extract_code(text)
-    code, source = (found.code, found.source) if found.source not in ("raw", "none") else (text, "continuation")
-    if code is None or not code.strip():
-        return Extraction(None, "none")
-    if re.search(rf"\bmodule\s+{re.escape(top)}\b", code):
-        return Extraction(code, source if source != "continuation" else "raw")
-    return Extraction(header.rstrip("\n") + "\n" + code, source)
+    lines = response.splitlines()
+    fences = sum(1 for line in lines if line.startswith("```"))
+    declared = False
+    for line in lines:
+        if line.startswith("```"):
+            continue
+        if line.startswith("endmodule"):
+            break  # an endmodule before any module line: treated as not declared
+        if line.startswith("module TopModule"):
+            declared = True
+            break
+    out = [""]
+    if task == "spec-to-rtl":
+        begun = ended = False
+        block: list[str] = []
+        for line in lines:
+            if not begun:
+                if line.strip() == "[BEGIN]":
+                    begun = True
+                elif line.lstrip().startswith("[BEGIN]"):
+                    block.append(line.lstrip().replace("[BEGIN]", ""))
+                    begun = True
+            elif not ended:
+                if line.strip() == "[DONE]":
+                    ended = True
+                elif line.rstrip().endswith("[DONE]"):
+                    block.append(line.rstrip().replace("[DONE]", ""))
+                    ended = True
+                else:
+                    block.append(line)
+        if begun and ended:
+            return "\n".join(out + block) + "\n"
+        if begun:
+            return "\n"
+    elif not declared:
+        out.append(interface + "\n")
+    kept, module_seen, endmodule_seen = _fenced_or_first_module(lines, fences, declared)
+    out += kept
+    out.append("")
+    if task != "spec-to-rtl":
+        if fences == 1 or fences > 2:
+            out += ["// VERILOG-EVAL: abnormal backticks count", ""]
+        if module_seen:
+            out += ["// VERILOG-EVAL: errant inclusion of module definition", ""]
+        if not endmodule_seen:
+            out += ["// VERILOG-EVAL: endmodule not found", ""]
+    return "\n".join(out) + "\n"
 
 
-def answer_code(kind: str, text: str, header: str, top: str) -> Extraction:
-    """The code to score for an answer of `kind` (records.RESPONSE / CONTINUATION / CODE / REFERENCE)."""
-    if kind == REFERENCE:
-        return Extraction(text, "reference")
-    if kind == CODE:
-        return Extraction(text, "file") if text.strip() else Extraction(None, "none")
-    if kind == CONTINUATION:
-        return continuation_code(text, header, top)
-    return extract_code(text)
+def _fenced_or_first_module(lines: list[str], fences: int, declared: bool) -> tuple[list[str], bool, bool]:
+    """sv-generate's second pass: the kept lines, and whether it met `module TopModule` / `endmodule`."""
+    kept: list[str] = []
+    opened = closed = module_seen = endmodule_seen = False
+    for line in lines:
+        if line.strip().startswith("module TopModule"):
+            module_seen = True
+        if fences >= 2:
+            keep = opened and not closed
+        else:
+            keep = not endmodule_seen and (module_seen or not declared)
+        if line.startswith("```"):
+            closed, opened = opened or closed, True
+            keep = False
+        elif line.strip().startswith("endmodule"):
+            endmodule_seen = True
+        if keep:
+            kept.append(line)
+    return kept, module_seen, endmodule_seen

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .benchmarks import BENCHMARKS, RTLLM_RULE, VERILOGEVAL_V1_RULE, VERILOGEVAL_V2_RULE
 from .records import CODE, CONTINUATION, RESPONSE, Answer, SamplesError, read_samples
+from .verilog_text import code_only
 
 AUTO = "auto"
 JSONL = "jsonl"
@@ -70,7 +71,7 @@ def _looks_like_continuations(path: Path) -> bool:
             return True  # the official harness's *_results.jsonl
         text = row["completion"]
         total += 1
-        head = text.split("endmodule", 1)[0]
+        head = code_only(text).split("endmodule", 1)[0]  # a comment naming the module is not a header
         if not _MODULE_FIRST.search(head) and not _FENCE_OR_TAG.search(text):
             bodies += 1
     return total > 0 and bodies * 2 >= total

@@ -6,7 +6,6 @@ goes through testbench_gen.sandbox.run_limited in a private directory.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,9 @@ from pathlib import Path
 from testbench_gen.sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 
 from . import rules
-from .benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .benchmarks import CVDP_RULE, RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from .cvdp_answer import answer_files
+from .cvdp_harness import run_harness
 from .tools import Icarus
 
 IVERILOG_VE_FLAGS = ["-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb"]
@@ -29,9 +30,10 @@ class Bounds:
     verilogeval_v1_s: float = 30.0  # execution.py: compile + simulate together
     verilogeval_v2_s: float = 30.0  # Makefile: `timeout 30` around the simulation
     rtllm_s: float = 60.0  # MANIFEST: 60 s bound on vvp
+    cvdp_s: float = 600.0  # CVDP's DOCKER_TIMEOUT: per harness service (build + all its tests)
 
     def scaled_to(self, sim_s: float) -> "Bounds":
-        return Bounds(self.compile_s, sim_s, sim_s, sim_s)
+        return Bounds(self.compile_s, sim_s, sim_s, sim_s, sim_s)
 
 
 @dataclass
@@ -62,56 +64,17 @@ def _excerpt(text: str) -> str:
     return text[:half] + "\n[...]\n" + text[-half:]
 
 
-_HEADER_END = re.compile(r"\)\s*;[ \t]*\n?")
-
-
-def strip_module_header(code: str, top: str) -> str | None:
-    """Body of module `top` (after its `);`), other modules appended; None if `top` is not defined.
-
-    VerilogEval v1 (and CodeV-R1's --remove_head) puts the benchmark's own header in front of the answer,
-    so an answer that repeats the header must lose it, and modules written before it must move after it.
-    """
-    decl = re.search(rf"\bmodule\s+{re.escape(top)}\b", code)
-    if not decl:
-        return None
-    depth, i = 0, decl.end()
-    while i < len(code):  # find the `;` that closes the header, skipping parenthesised port lists
-        ch = code[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == ";" and depth == 0:
-            break
-        i += 1
-    end = i + 1
-    if end < len(code) and code[end] == "\n":
-        end += 1
-    before = code[: decl.start()].strip()
-    return code[end:] + ("\n" + before + "\n" if before else "")
-
-
-def answer_source(problem: Problem, code: str) -> str:
-    """The answer file exactly as the official flow would write it for this extracted code."""
-    if problem.rule == VERILOGEVAL_V1_RULE:
-        body = strip_module_header(code, problem.top)
-        return problem.header + "\n" + (code if body is None else body)
-    if problem.header and not re.search(rf"^\s*module\s+{problem.top}\b", code, re.M):
-        # sv-generate (code-complete): no module TopModule in the response -> prepend the interface
-        return problem.header + "\n" + code
-    return code
-
-
-def score(problem: Problem, code: str | None, bounds: Bounds = Bounds(), icarus: Icarus = Icarus()) -> Scored:
-    """Score one extracted answer against the problem's own testbench with its official rule."""
-    if code is None or not code.strip():
+def score(problem: Problem, source: str | None, bounds: Bounds = Bounds(), icarus: Icarus = Icarus()) -> Scored:
+    """Score one answer file (assemble.py) against the problem's own testbench with its official rule."""
+    if source is None or not source.strip():
         return Scored(rules.NO_CODE, "", "no Verilog found in the response", 0.0)
-    source = answer_source(problem, code)
     with sandbox_dir(prefix="codev-eval-") as work:
         if problem.rule == VERILOGEVAL_V1_RULE:
             return _run_verilogeval_v1(problem, source, work, bounds, icarus)
         if problem.rule == RTLLM_RULE:
             return _run_rtllm(problem, source, work, bounds, icarus)
+        if problem.rule == CVDP_RULE:
+            return _run_cvdp(problem, source, work, bounds, icarus)
         return _run_verilogeval_v2(problem, source, work, bounds, icarus)
 
 
@@ -185,3 +148,13 @@ def _run_rtllm(problem: Problem, source: str, work: Path, bounds: Bounds, icarus
         timed_out = sim.timed_out
     outcome = rules.rtllm(compile_ok, output, timed_out)
     return Scored(outcome.verdict, outcome.code, _excerpt(clean_paths(log, design)), seconds)
+
+
+def _run_cvdp(problem: Problem, code: str, work: Path, bounds: Bounds, icarus: Icarus) -> Scored:
+    """The datapoint's own cocotb harness (cvdp_harness.py), with the answer's files in place."""
+    assert problem.cvdp is not None
+    files = answer_files(problem.cvdp, code)
+    if not files:
+        return Scored(rules.NO_CODE, "", "the answer names no file to write", 0.0)
+    run = run_harness(problem.cvdp, files, work, bounds.cvdp_s, icarus)
+    return Scored(run.outcome.verdict, run.outcome.code, _excerpt(run.log), run.seconds)

@@ -56,6 +56,26 @@ def _inputs_lines(inputs: dict) -> list[str]:
     return lines + [""] if lines else []
 
 
+def _repaired_lines(summary: dict, ks: list[str]) -> list[str]:
+    """The `repaired` variant beside the official table: never an official score."""
+    benches = {name: b["repaired"] for name, b in summary["benchmarks"].items() if "repaired" in b}
+    if not benches:
+        return []
+    lines = ["## Variant `repaired` (not official)", "",
+             "codev's salvage of answers the official flow rejects for their form (fenced code, a repeated module "
+             "header, prose after `endmodule`); every other sample keeps its official verdict.", ""]
+    rows = [[name, r["changed"], *(_pct(r[k]) for k in ks),
+             ", ".join(f"{c} {n}" for c, n in r["verdict_changes"].items()) or "–"] for name, r in benches.items()]
+    lines += _table(["benchmark", "samples changed", *ks, "verdicts (official -> repaired)"], rows)
+    examples = [(name, e) for name, r in benches.items() for e in r["examples"]][:5]
+    if examples:
+        lines += ["Examples:", ""]
+        rows = [[name, f"{e['task_id']}#{e['index']}", "; ".join(e["repairs"]), e["official"], e["repaired"],
+                 f"`{e['origin']}`" if e["origin"] else ""] for name, e in examples]
+        lines += _table(["benchmark", "sample", "repairs", "official", "repaired", "where"], rows)
+    return lines
+
+
 def render_markdown(summary: dict, chart_name: str | None) -> str:
     settings = summary["settings"]
     ks = [f"pass@{k}" for k in settings["k"]]
@@ -63,12 +83,13 @@ def render_markdown(summary: dict, chart_name: str | None) -> str:
     lines += [f"Answers: **{settings['answers']}**" + (f" (`{settings['samples']}`)" if settings["samples"] else "") + ".", ""]
     lines += _inputs_lines(summary["inputs"])
     lines += [f"Simulator: **{summary['tools'].get('iverilog', 'iverilog')}** (`{settings.get('iverilog', 'iverilog')}`)."
-              + (" Published VerilogEval v1 results mostly use Icarus 12; verdicts can differ with the version."
+              + (" Published VerilogEval numbers come from Icarus 12 or later (v1: a 2023 snapshot after 12.0) and some verdicts "
+                 "differ under 11 (codev/eval/data/MANIFEST.md); `codev doctor --install iverilog==12` builds 12."
                  if summary.get("icarus_major") == 11 else ""), ""]
     if not settings["official_bounds"]:
         lines += ["**Non-official time bounds** (see settings): verdicts may differ from the official flow.", ""]
 
-    lines += ["## Results (official testbenches and pass rules)", ""]
+    lines += ["## Results: `official` (each benchmark's own harness, answers compiled verbatim)", ""]
     rows = []
     for name, b in summary["benchmarks"].items():
         answered = f"{b['answered']}/{b['problems']}"
@@ -79,12 +100,17 @@ def render_markdown(summary: dict, chart_name: str | None) -> str:
         lines += ["pass@k is averaged over the answered problems only.", ""]
     if chart_name:
         lines += [f"![pass@k]({chart_name})", ""]
+    lines += _repaired_lines(summary, ks)
 
     for name, b in summary["benchmarks"].items():
         lines += [f"## {name}", ""]
         lines += ["Verdicts: " + ", ".join(f"{v} {n}" for v, n in b["verdicts"].items()), ""]
         rows = [[cat, c["problems"], *(_pct(c[k]) for k in ks)] for cat, c in b["categories"].items()]
         lines += _table(["category", "problems", *ks], rows)
+        if b.get("skipped"):
+            lines += [f"Listed but not scored ({len(b['skipped'])}; not counted in `problems`):", ""]
+            rows = [[pid, e["category"], e["reason"].replace("|", "/")] for pid, e in b["skipped"].items()]
+            lines += _table(["problem", "category", "why skipped"], rows)
         if b["flagged"]:
             lines += ["Known testbench problems (MANIFEST.md) among the answered problems:", ""]
             rows = []

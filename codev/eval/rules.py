@@ -13,7 +13,6 @@ FAIL = "fail"
 COMPILE_ERROR = "compile-error"
 TIMEOUT = "timeout"
 NO_CODE = "no-code"  # the response held no answer to score
-VERDICTS = (PASS, FAIL, COMPILE_ERROR, TIMEOUT, NO_CODE)
 
 
 @dataclass(frozen=True)
@@ -109,3 +108,35 @@ def rtllm(compile_ok: bool, output: str, timed_out: bool) -> Outcome:
     if timed_out:
         return Outcome(TIMEOUT)
     return Outcome(PASS if ("Pass" in output or "pass" in output) else FAIL)
+
+
+# a harness build that iverilog refused: cocotb's runner logs each tool it starts, then the failure
+_RUNNER_COMMAND = re.compile(r"Running command (\S+)|Command failed with return code")
+_COCOTB_FAILED = re.compile(r"\*\* TESTS=\d+ PASS=\d+ FAIL=(\d+)")  # cocotb's regression summary
+_IVERILOG_BUILD_ERRORS = re.compile(r": syntax error|I give up\.|Unknown module type")
+
+
+def cvdp(returncodes: list[int | None], log: str, timed_out: bool) -> Outcome:
+    """CVDP: a datapoint passes iff every harness service exits 0 (pytest: all its tests passed).
+
+    A failing run whose build step (iverilog, as cocotb's runner logs it) failed is a compile error, for
+    the syntax rate; CVDP itself reports only pass/fail. One guard CVDP lacks: an exit 0 while cocotb's
+    printed summary counts failing tests is a fail (a wrong design can overwrite the results file that
+    cocotb's runner reads, from a `final` block)."""
+    if returncodes and all(code == 0 for code in returncodes):
+        failing = sum(int(n) for n in _COCOTB_FAILED.findall(log))
+        if failing:  # the design can write cocotb's results file (a `final` block), not erase what cocotb printed
+            return Outcome(FAIL, f"exit 0, but cocotb reported {failing} failing tests (results file overwritten?)")
+        return Outcome(PASS, "exit 0")
+    if timed_out:
+        return Outcome(TIMEOUT, "timed out")
+    detail = "exit " + ",".join(str(code) for code in returncodes)
+    last_tool = ""
+    for match in _RUNNER_COMMAND.finditer(log):
+        if match.group(1) is not None:
+            last_tool = match.group(1).rsplit("/", 1)[-1]
+        elif last_tool == "iverilog":
+            return Outcome(COMPILE_ERROR, detail)
+    if _IVERILOG_BUILD_ERRORS.search(log):
+        return Outcome(COMPILE_ERROR, detail)
+    return Outcome(FAIL, detail)

@@ -7,21 +7,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .benchmarks import BenchmarkError, Problem, load_benchmark
-from .extract import answer_code
+from . import assemble
+from .assemble import FIXED, OFFICIAL, REPAIRED, Assembled
+from .benchmarks import BENCHMARKS, CVDP_RULE, BenchmarkError, Problem, load_benchmark
 from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
 from .harness import Bounds, score
 from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
 from .progress import progress_bar
 from .report import write_outputs
-from .tools import Icarus, iverilog_version
+from .tools import Icarus, cocotb_version, default_icarus, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
 
-OFFICIAL = "official"
-FIXED = "fixed"
+ASSEMBLY = "assembly 2"  # bump when assemble.py changes what a variant compiles: old verdicts are redone
 RESULTS_FILE = "results.jsonl"
 
 
@@ -32,7 +32,7 @@ class EvalConfig:
     out: Path
     samples: Path | None = None  # --samples
     sample_format: str = AUTO  # --sample-format (formats.FORMATS)
-    icarus: Icarus = Icarus()  # --iverilog
+    icarus: Icarus = field(default_factory=default_icarus)  # --iverilog
     references: bool = False  # --references
     generation: "GenerationConfig | None" = None  # --model / --endpoint
     ks: list[int] = field(default_factory=lambda: [1, 5, 10])
@@ -48,7 +48,8 @@ class EvalConfig:
 class Job:
     problem: Problem
     answer: Answer
-    variant: str
+    variant: str  # assemble.OFFICIAL / REPAIRED / FIXED
+    assembled: Assembled
 
 
 @dataclass
@@ -78,7 +79,10 @@ def load_problems(config: EvalConfig) -> list[Problem]:
 
 def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Callable[[str], None]) -> Answers:
     if config.references:
-        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems])
+        missing = [p.id for p in problems if not p.reference]  # CVDP's hub copy withholds its solutions
+        if missing:
+            on_status(f"{len(missing)} problems have no reference solution in this copy and are not scored, e.g. {missing[0]}")
+        return Answers([Answer(p.benchmark, p.id, 0, p.reference, REFERENCE) for p in problems if p.reference])
     if config.samples is not None:
         # validate against whole benchmarks, then keep the selected problems (--problems)
         full = {name: {p.id for p in load_benchmark(name, config.bench_root)} for name in config.benchmarks}
@@ -94,15 +98,13 @@ def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Call
 def scoring_setup(config: EvalConfig) -> str:
     """Everything besides the answer that can change a verdict; records with another setup are redone."""
     b = config.bounds
-    return (
+    setup = (
         f"{iverilog_version(config.icarus.iverilog).version} ({config.icarus.iverilog}) | "
-        f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g}"
+        f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g} | {ASSEMBLY}"
     )
-
-
-def _extract(job: Job) -> tuple[str | None, str]:
-    extraction = answer_code(job.answer.kind, job.answer.completion, job.problem.header, job.problem.top)
-    return extraction.code, extraction.source
+    if any(BENCHMARKS[name].rule == CVDP_RULE for name in config.benchmarks):
+        setup += f" | cvdp {b.cvdp_s:g} s, {cocotb_version()}"
+    return setup
 
 
 def _answer_sha1(answer: Answer) -> str:
@@ -110,7 +112,8 @@ def _answer_sha1(answer: Answer) -> str:
     return sha1(answer.completion) if answer.kind in (RESPONSE, REFERENCE) else sha1(f"{answer.kind}\0{answer.completion}")
 
 
-def _run_job(config: EvalConfig, job: Job, setup: str, checker, code: str | None, source: str) -> dict:
+def _run_job(config: EvalConfig, job: Job, setup: str, checker) -> dict:
+    code = job.assembled.source
     scored = score(job.problem, code, config.bounds, config.icarus)
     record = {
         "benchmark": job.answer.benchmark,
@@ -119,13 +122,16 @@ def _run_job(config: EvalConfig, job: Job, setup: str, checker, code: str | None
         "variant": job.variant,
         "verdict": scored.verdict,
         "detail": scored.code,
-        "extraction": source,
+        "extraction": job.assembled.extraction,
         "seconds": round(scored.seconds, 3),
         "log": scored.log,
         "answer_sha1": _answer_sha1(job.answer),
         "code_sha1": sha1(code) if code is not None else None,
         "setup": setup,
+        "iverilog": iverilog_version(config.icarus.iverilog).version,
     }
+    if job.assembled.repairs:
+        record["repairs"] = list(job.assembled.repairs)
     if job.answer.origin:
         record["origin"] = job.answer.origin
     if checker is not None and job.variant == OFFICIAL:
@@ -144,18 +150,27 @@ def _is_done(row: dict | None, answer: Answer, setup: str, want_equivalence: boo
 
 def _copy_of(record: dict, job: Job) -> dict:
     """The verdict of an identical answer to the same problem, recorded for this sample."""
-    return {
-        **record,
+    copy = {
+        **{k: v for k, v in record.items() if k not in ("origin", "repairs")},
         "index": job.answer.index,
         "answer_sha1": _answer_sha1(job.answer),
+        "extraction": job.assembled.extraction,
         "seconds": 0.0,
         "duplicate_of": record.get("duplicate_of", record["index"]),
     }
+    if job.assembled.repairs:
+        copy["repairs"] = list(job.assembled.repairs)
+    if job.answer.origin:
+        copy["origin"] = job.answer.origin
+    return copy
 
 
 def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg: None) -> RunOutput:
     config.out.mkdir(parents=True, exist_ok=True)
-    problems = load_problems(config)
+    listed = load_problems(config)
+    problems = [p for p in listed if not p.skip]  # skipped ones are only listed in the report
+    if len(problems) < len(listed):
+        on_status(f"skipping {len(listed) - len(problems)} of {len(listed)} problems (reasons in report.md)")
     by_key = {p.key: p for p in problems}
     collected = collect_answers(config, problems, on_status)
 
@@ -172,9 +187,13 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     jobs = []
     for answer in collected.answers:
         problem = by_key[(answer.benchmark, answer.task_id)]
-        jobs.append(Job(problem, answer, OFFICIAL))
+        verbatim = assemble.official(problem, answer)
+        jobs.append(Job(problem, answer, OFFICIAL, verbatim))
+        salvaged = assemble.repaired(problem, answer)
+        if salvaged is not None:
+            jobs.append(Job(problem, answer, REPAIRED, salvaged))
         if problem.key in fixed:
-            jobs.append(Job(fixed[problem.key][0], answer, FIXED))
+            jobs.append(Job(fixed[problem.key][0], answer, FIXED, verbatim))
 
     store = JsonlStore(config.out / RESULTS_FILE)
     previous = {(r.get("benchmark"), r.get("task_id"), r.get("index"), r.get("variant")): r for r in store.load()}
@@ -193,10 +212,10 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     by_code: dict[tuple, dict] = {
         (r["benchmark"], r["task_id"], r["variant"], r["code_sha1"]): r for r in done.values() if r.get("code_sha1")
     }
-    groups: dict[tuple, list[tuple[Job, str | None, str]]] = {}
+    groups: dict[tuple, list[Job]] = {}
     copies = 0
     for job in todo:
-        code, source = _extract(job)
+        code = job.assembled.source
         code_key = (job.answer.benchmark, job.answer.task_id, job.variant, sha1(code) if code is not None else None)
         if code is None:  # nothing to simulate: never grouped
             code_key = (*code_key, job.answer.index)
@@ -206,7 +225,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
             done[(*job.answer.key, job.variant)] = record
             copies += 1
         else:
-            groups.setdefault(code_key, []).append((job, code, source))
+            groups.setdefault(code_key, []).append(job)
     runs = sum(1 for group in groups.values())
     duplicates = sum(len(group) - 1 for group in groups.values()) + copies
     on_status(
@@ -214,30 +233,32 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
         f"{duplicates} duplicate answers reuse another sample's verdict, {runs} simulations"
     )
 
-    def finish(group: list[tuple[Job, str | None, str]], record: dict) -> None:
+    def finish(group: list[Job], record: dict) -> None:
         store.append(record)  # on disk at once: an interrupted run resumes from here
         done[(record["benchmark"], record["task_id"], record["index"], record["variant"])] = record
-        for job, _, _ in group[1:]:
+        for job in group[1:]:
             copy = _copy_of(record, job)
             store.append(copy)
             done[(*job.answer.key, job.variant)] = copy
 
-    with progress_bar("scoring", runs, config.progress) as advance, ThreadPoolExecutor(max_workers=config.jobs) as pool:
-        futures = {pool.submit(_run_job, config, g[0][0], setup, checker, g[0][1], g[0][2]): g for g in groups.values()}
+    pool = ThreadPoolExecutor(max_workers=config.jobs)
+    with progress_bar("scoring", runs, config.progress) as advance:
+        futures = {pool.submit(_run_job, config, g[0], setup, checker): g for g in groups.values()}
         try:
             for future in as_completed(futures):
                 finish(futures[future], future.result())
                 advance()
         except BaseException:
-            for future in futures:  # Ctrl-C or a bug: do not wait for the whole queue
-                future.cancel()
+            # Ctrl-C or a bug: drop the queue and do not wait for the simulations in flight (the CLI exits)
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
+    pool.shutdown()
 
     ordered = [done[(*job.answer.key, job.variant)] for job in jobs]
     # keep results.jsonl to exactly this run's samples, in a stable order
     ordered.sort(key=lambda r: (r["benchmark"], r["task_id"], r["index"], r["variant"]))
     store.rewrite(ordered)
-    summary = write_outputs(config_to_json(config), config.out, problems, ordered, fixed, config.icarus, collected.sample_set)
+    summary = write_outputs(config_to_json(config), config.out, listed, ordered, fixed, config.icarus, collected.sample_set)
     return RunOutput(summary, ordered, config.out)
 
 

@@ -1,7 +1,8 @@
 """Versions of the external tools a score depends on (recorded in every report), and which Icarus to run.
 
 Published VerilogEval v1 numbers differ between Icarus 11 and 12, so the binary is a setting of the
-run (`--iverilog PATH`) and its version is part of every record's scoring setup.
+run and its version is part of every record's scoring setup: `--iverilog PATH`, else the Icarus 12
+that `codev doctor --install iverilog==12` built into the cache, else PATH's.
 """
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ class Icarus:
         return cls(str(path.absolute()), str(vvp.absolute()))
 
 
+def default_icarus() -> Icarus:
+    """The cached Icarus build (newest) when one was installed, else PATH's."""
+    from .icarus_install import newest_installed
+
+    found = newest_installed()
+    return Icarus.at(found) if found is not None else Icarus()
+
+
 def _banner(argv: list[str]) -> str | None:
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=30)
@@ -58,6 +67,15 @@ def iverilog_version(binary: str = "iverilog") -> ToolVersion:
         return ToolVersion("iverilog", "not found")
     match = re.search(r"version (\d+)", banner)
     return ToolVersion("iverilog", banner, int(match.group(1)) if match else None)
+
+
+def cocotb_version() -> str:
+    """cocotb runs CVDP's harnesses (which CVDP pins at 2.0.1); its version is part of their setup."""
+    try:
+        import cocotb
+    except ImportError:
+        return "cocotb not installed"
+    return f"cocotb {cocotb.__version__}"
 
 
 def tool_versions(icarus: Icarus = Icarus()) -> list[ToolVersion]:

@@ -10,9 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from codev.errors import UsageError
+
 BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
-# the copy beside a checkout of this repository (its developers' layout); used when it exists
-SHARED_BENCHMARKS = Path("../shared/benchmarks")
+# the copy beside a checkout of this repository (its developers' layout): beside the working directory,
+# else beside the checkout codev runs from (an editable install); used when it exists
+SHARED_BENCHMARKS = next((p for p in (Path("../shared/benchmarks"),
+                                      Path(__file__).resolve().parents[3] / "shared" / "benchmarks") if p.is_dir()),
+                         Path("../shared/benchmarks"))
 
 
 class ConfigError(Exception):
@@ -64,3 +69,16 @@ def find_bench_root(explicit: Path | None = None, fallback: Path | None = None) 
     if os.environ.get(BENCH_ROOT_ENV):
         return Path(os.environ[BENCH_ROOT_ENV])
     return configured_bench_root() or fallback
+
+
+def require_bench_root(explicit: Path | None = None) -> Path:
+    """The benchmark folder every command, test and bench script uses, or a UsageError saying how to get one."""
+    try:
+        root = find_bench_root(explicit, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if root is None:
+        raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
+    if not root.is_dir():
+        raise UsageError(f"{root}: benchmark folder not found")
+    return root

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from codev.eval.benchmarks import RTLLM_RULE, VERILOGEVAL_V1_RULE, Problem
+from codev.eval.cvdp_answer import user_prompt as cvdp_user_prompt
 
 STYLES = ("official", "codev-r1")
 _DIR = Path(__file__).with_name("prompts")
@@ -77,7 +78,17 @@ def codev_r1_question(problem: Problem) -> str:
     return question.replace(_NO_EXPLAIN_V2, "")
 
 
+def cvdp_prompt(problem: Problem) -> ChatPrompt:
+    """CVDP: context files, the task, where the answer goes (codev's wording; see cvdp_answer.user_prompt)."""
+    assert problem.cvdp is not None
+    return ChatPrompt(template("cvdp_system"), cvdp_user_prompt(problem.cvdp))
+
+
 def build_prompt(problem: Problem, style: str) -> ChatPrompt:
+    if problem.cvdp is not None and style in STYLES:
+        if style == "codev-r1":  # CodeV-R1's <think>/<answer> frame around the same request
+            return ChatPrompt(template("codev_r1_system"), cvdp_user_prompt(problem.cvdp))
+        return cvdp_prompt(problem)
     if style == "codev-r1":
         return ChatPrompt(template("codev_r1_system"), codev_r1_question(problem).strip() + "\n")
     if style != "official":

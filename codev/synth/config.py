@@ -67,6 +67,13 @@ class DifficultyConfig:
 
 
 @dataclass(frozen=True)
+class ReasonConfig:
+    """`codev synth reason`: a reasoning model writes the <think> for generator items."""
+    llm: BackendConfig | None = None  # the reasoning model (e.g. an OpenAI-compatible endpoint); required there
+    samples: int = 2  # answers asked per item; the first well-formed, equivalent one is kept
+
+
+@dataclass(frozen=True)
 class SynthConfig:
     sources: tuple[SourceConfig, ...] = ()
     filters: FilterConfig = FilterConfig()
@@ -74,6 +81,7 @@ class SynthConfig:
     decontam: DecontamConfig = DecontamConfig()
     roundtrip: RoundTripConfig = RoundTripConfig()
     difficulty: DifficultyConfig = DifficultyConfig()
+    reason: ReasonConfig = ReasonConfig()
     generator: GeneratorConfig | None = None  # correct-by-construction items added to both datasets
     checker: CheckOptions = CheckOptions(cycles=500, seeds=2)
     jobs: int = 2
@@ -186,13 +194,14 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
         decontam=_section(DecontamConfig, data.get("decontam"), f"{where}: decontam"),
         roundtrip=_section(RoundTripConfig, data.get("roundtrip"), f"{where}: roundtrip"),
         difficulty=_section(DifficultyConfig, data.get("difficulty"), f"{where}: difficulty"),
+        reason=_section(ReasonConfig, data.get("reason"), f"{where}: reason"),
         generator=_generator(data.get("generator"), f"{where}: generator"),
         checker=checker,
         jobs=_int(data.get("jobs", 2), f"{where}: jobs"),
         chunk=_int(data.get("chunk", 16), f"{where}: chunk"),
     )
-    if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1:
-        raise ConfigError(f"{where}: jobs, chunk and difficulty.k must be >= 1")
+    if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1 or config.reason.samples < 1:
+        raise ConfigError(f"{where}: jobs, chunk, difficulty.k and reason.samples must be >= 1")
     if not config.sources and (config.generator is None or config.generator.n <= 0):
         raise ConfigError(f"{where}: no sources and no generator items: nothing to synthesise")
     return config
@@ -223,7 +232,7 @@ def load_config(path: Path) -> SynthConfig:
 def _resolve_llm_paths(data: Any, base: Path) -> Any:
     if not isinstance(data, dict):
         return data
-    for section in ("roundtrip", "difficulty"):
+    for section in ("roundtrip", "difficulty", "reason"):
         llm = (data.get(section) or {}).get("llm") if isinstance(data.get(section), dict) else None
         if isinstance(llm, dict) and isinstance(llm.get("path"), str):
             p = llm["path"]

@@ -1,10 +1,13 @@
-"""Decontamination against the six benchmark sets, twice.
+"""Decontamination against the six benchmark sets, three ways.
 
 By text: the overlap of canonical token n-grams (identifiers renamed by first appearance, comments and
 layout ignored) between the item and a benchmark reference, as a Dice coefficient (the F1 of the two
 containments, like Rouge-N): above the threshold it is a copy even with renamed signals and reformatted
 code. Both directions count, so a short reference whose generic header and flip-flop pattern appear in
-a different design is not a match. By function: an item whose ports have the same shapes as a benchmark
+a different design is not a match. By Rouge-L (CodeV-R1's screen): the F-measure of the longest common
+token subsequence between the item's code and a reference (canonical tokens), and between the item's spec
+(when it has one) and a problem's description (words); a looser screen that still sees a copy whose
+statements were reordered or padded, so that no 8-gram survives. By function: an item whose ports have the same shapes as a benchmark
 problem's (direction, width, clock/reset role) and which the checker finds equivalent to that problem's
 reference, under one of the shape-preserving port bijections (`port_match`: names first when they agree,
 else at most `max_bijections` per problem), is dropped even when it shares no text and no port name with it.
@@ -12,21 +15,27 @@ else at most `max_bijections` per problem), is dropped even when it shares no te
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
-from codev.eval.benchmarks import BENCHMARKS, load_benchmark
+from rapidfuzz.distance import LCSseq
+
+from codev.eval.benchmarks import DEFAULT_BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
+from testbench_gen.backends import get_backend
 
 from .checking import Checker
 from .items import Item, digest
-from .port_match import bijections, shape_key, shim
+from .port_match import bijections, shape_keys, shim
 from .store import Outcome
 from .tokens import canonical, ngrams
 
 Signature = frozenset  # of (port name, direction, width)
+_WORD = re.compile(r"[a-z_][a-z0-9_]+")  # words of prose: a table of 0s and 1s is not a description
+FALLBACK_BACKEND = "verilator"  # runs the SystemVerilog references Icarus cannot compile
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,12 @@ class DecontamConfig:
     ngram: int = 8  # tokens per n-gram (identifiers canonicalised, so renaming does not hide a copy)
     threshold: float = 0.8  # n-gram overlap (Dice: 2|A&B| / (|A|+|B|)) at which an item is a copy
     min_ngrams: int = 12  # references shorter than this are left to the functional check
+    rouge_l: float = 0.5  # Rouge-L F of spec vs problem description at which an item is a copy (CodeV-R1; 0: off)
+    # Rouge-L F of code vs reference (canonical tokens); far higher, since Verilog shares its skeleton: over 300
+    # generator candidates the median best score against an unrelated reference was 0.65 and the top 0.88,
+    # while a renamed, reformatted copy scores 1.0
+    rouge_l_code: float = 0.95
+    rouge_min_tokens: int = 40  # references (and descriptions) shorter than this are left to the other checks
     function: bool = True
     max_bijections: int = 24  # port mappings tried per benchmark problem when port names differ (0: names only)
 
@@ -49,6 +64,20 @@ class Reference:
     code: str
     ngram_count: int
     interface: Interface | None = None  # None: pyslang cannot read it, so it is only text-checked
+    description: tuple[str, ...] = ()  # the problem description's words (lower case)
+    tokens: tuple[str, ...] = ()  # the reference's canonical tokens
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def rouge_l(a: Sequence[str], b: Sequence[str]) -> float:
+    """Rouge-L F1: the longest common subsequence against both lengths (rapidfuzz's bit-parallel LCS)."""
+    if not a or not b:
+        return 0.0
+    lcs = LCSseq.similarity(a, b)
+    return 2 * lcs / (len(a) + len(b))
 
 
 def signature(iface: Interface) -> Signature:
@@ -64,7 +93,7 @@ class BenchmarkIndex:
         self.by_ngram: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.by_shape: dict[tuple, list[int]] = defaultdict(list)
         seen: dict[str, int] = {}
-        for name in config.benchmarks or tuple(BENCHMARKS):
+        for name in config.benchmarks or DEFAULT_BENCHMARKS:
             for problem in load_benchmark(name, Path(root)):
                 code = problem.reference
                 if code in seen:  # VerilogEval v1/v2 share references: index each text once
@@ -76,12 +105,14 @@ class BenchmarkIndex:
                     iface = infer_interface(code, top=problem.top)
                 except Exception:  # noqa: BLE001 - a reference pyslang cannot read is only text-checked
                     iface = None
-                self.refs.append(Reference(name, problem.id, code, len(grams), iface))
+                self.refs.append(Reference(name, problem.id, code, len(grams), iface, tuple(words(problem.prompt)),
+                                           tuple(canonical(code))))
                 if len(grams) >= config.min_ngrams:
                     for g in grams:
                         self.by_ngram[g].append(index)
                 if iface is not None:
-                    self.by_shape[shape_key(iface)].append(index)
+                    for key in shape_keys(iface):
+                        self.by_shape[key].append(index)
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
         grams = ngrams(canonical(code), self.config.ngram)
@@ -96,9 +127,30 @@ class BenchmarkIndex:
                 best = (self.refs[index], score)
         return best
 
+    def rouge_match(self, code: str, spec: str = "") -> tuple[Reference, float, str] | None:
+        """The reference whose code (or problem description, against `spec`) has the highest Rouge-L F with
+        the item, when at least the threshold. Pairs whose lengths alone keep F below it are skipped."""
+        best = None
+        for what, mine, field_of, limit in (
+                ("code", canonical(code), lambda r: r.tokens, self.config.rouge_l_code),
+                ("spec", words(spec) if spec else [], lambda r: r.description, self.config.rouge_l)):
+            if limit <= 0 or len(mine) < self.config.rouge_min_tokens:
+                continue
+            for ref in self.refs:
+                theirs = field_of(ref)
+                if len(theirs) < self.config.rouge_min_tokens or 2 * min(len(mine), len(theirs)) < \
+                        limit * (len(mine) + len(theirs)):
+                    continue
+                score = rouge_l(mine, theirs)
+                if score >= limit and (best is None or score > best[1]):
+                    best = (ref, score, what)
+        return best
+
     def same_shapes(self, iface: Interface) -> list[Reference]:
-        """References whose ports have the same multiset of shapes as `iface` (names may differ)."""
-        return [self.refs[i] for i in self.by_shape.get(shape_key(iface), ())]
+        """References whose ports have the same multiset of shapes as `iface` (names may differ) under some
+        reading of resets recognised by name only (`port_match.VIEWS`)."""
+        found = sorted({i for key in shape_keys(iface) for i in self.by_shape.get(key, ())})
+        return [self.refs[i] for i in found]
 
 
 def _interface(item: Item) -> Interface | None:
@@ -108,6 +160,11 @@ def _interface(item: Item) -> Interface | None:
         return infer_interface(item.code, top=item.top or None)
     except Exception:  # noqa: BLE001 - no interface: nothing to compare by function
         return None
+
+
+def spec_of(item: Item) -> str:
+    """The item's problem statement when it has one: a round-trip spec, or a generator item's user prompt."""
+    return item.data.get("spec") or item.data.get("prompt") or ""
 
 
 def _drop(item: Item, kind: str, ref: Reference, detail: str) -> Outcome:
@@ -122,10 +179,12 @@ class FunctionStats:
     candidates: int = 0  # item versions checked: the item itself or one shim per port bijection
     truncated: int = 0  # pairs with more bijections than max_bijections (the rest were not tried)
     untried: int = 0  # bijections those pairs left out
+    fallback: int = 0  # benchmark problems checked again on FALLBACK_BACKEND (the configured one cannot compile them)
 
     def describe(self) -> str:
         return (f"{self.problems} item/problem pairs with the same port shapes, {self.candidates} versions checked; "
-                f"{self.truncated} pairs had more than the bijection limit ({self.untried} bijections not tried)")
+                f"{self.truncated} pairs had more than the bijection limit ({self.untried} bijections not tried); "
+                f"{self.fallback} problem checks rerun on {FALLBACK_BACKEND} (the configured simulator cannot compile the reference)")
 
 
 class Decontaminator:
@@ -149,6 +208,11 @@ class Decontaminator:
                 ref, score = match
                 yield _drop(item, "text", ref, f"{self.index.config.ngram}-gram overlap (Dice) {score:.2f}")
                 continue
+            loose = self.index.rouge_match(item.code, spec_of(item))
+            if loose:
+                ref, score, what = loose
+                yield _drop(item, "rouge_l", ref, f"Rouge-L of the {what} {score:.2f}")
+                continue
             iface = _interface(item) if self.index.config.function else None
             for ref in self.index.same_shapes(iface) if iface else []:
                 codes, notes = self._versions(item, iface, ref)
@@ -156,9 +220,8 @@ class Decontaminator:
                 versions.extend((len(pending), code, note) for code, note in zip(codes, notes))
             pending.append(item)
         groups = [group for group in by_ref.values() if group[1]]
-        jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
         found: dict[int, tuple[Reference, str]] = {}
-        for (ref, versions), verdicts in zip(groups, self.checker.check_jobs(jobs) if jobs else []):
+        for (ref, versions), verdicts in zip(groups, self._verdicts(groups)):
             for (owner, _, note), verdict in zip(versions, verdicts):
                 if verdict.kind == VerdictKind.EQUIVALENT and owner not in found:
                     found[owner] = (ref, note)
@@ -167,6 +230,24 @@ class Decontaminator:
                 yield _drop(item, "function", found[n][0], f"equivalent to the reference ({found[n][1]})")
             else:
                 yield Outcome(item, True)
+
+    def _verdicts(self, groups: list[tuple[Reference, list[tuple[int, str, str]]]]) -> list[list]:
+        """One verdict list per group. A reference the configured simulator cannot compile (Icarus and
+        SystemVerilog casts, e.g. VerilogEval's review2015_fsm) is checked again on Verilator: a reference
+        no simulator runs would otherwise let every copy of it through."""
+        if not groups:
+            return []
+        jobs = [CheckJob(ref.code, [code for _, code, _ in versions], self.options) for ref, versions in groups]
+        verdicts = self.checker.check_jobs(jobs)
+        retry = [n for n, found in enumerate(verdicts)
+                 if found and all(v.kind == VerdictKind.INVALID_GOLDEN for v in found)]
+        fallback = replace(self.options, backend=FALLBACK_BACKEND)
+        if retry and self.options.backend != FALLBACK_BACKEND and get_backend(FALLBACK_BACKEND).available():
+            again = self.checker.check_jobs([replace(jobs[n], options=fallback) for n in retry])
+            for n, found in zip(retry, again):
+                verdicts[n] = found
+            self.stats.fallback += len(retry)
+        return verdicts
 
     def screen(self, items: list[Item]) -> dict[str, str]:
         """Item id -> why it copies a benchmark problem ("text: ...", "function: ..."), for those that do."""

@@ -7,9 +7,8 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from .records import RLItem, SFTItem
 from .store import KEPT, StageFile
 
 SFT_COLUMNS = ("id", "messages", "source", "meta")
@@ -67,14 +66,6 @@ def save_dataset(jsonl: Path, folder: Path, columns: tuple[str, ...], cache: Pat
     else:
         data = datasets.Dataset.from_json(str(jsonl), cache_dir=str(cache))
     data.save_to_disk(str(folder))
-
-
-def sft_rows(items: Iterable[SFTItem]) -> Iterator[dict]:
-    return (item.to_row() for item in items)
-
-
-def rl_rows(items: Iterable[RLItem]) -> Iterator[dict]:
-    return (item.to_row() for item in items)
 
 
 def write_funnel(path: Path, stages: list[StageCount]) -> None:

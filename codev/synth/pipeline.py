@@ -145,7 +145,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         generate(gen_config, generated, screen=lambda items: Decontaminator(benchmarks(), config.checker,
                                                                             checker).screen(items))
         counts = _generator_count(generated)
-        stages.extend(counts if gen_config.decontam else counts[:1])
+        stages.extend(counts if gen_config.decontam else counts[:2])
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
@@ -162,7 +162,8 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
     labels = {"decontam": "decontamination", "generator_decontam": "decontamination of generator items"}
     for decontam in (s for s in stages if s.name in labels):
-        extra[labels[decontam.name]] = (f"{decontam.dropped.get('text', 0)} by text, "
+        extra[labels[decontam.name]] = (f"{decontam.dropped.get('text', 0)} by text (8-gram Dice), "
+                                        f"{decontam.dropped.get('rouge_l', 0)} by Rouge-L, "
                                         f"{decontam.dropped.get('function', 0)} by function")
     extra.update(notes)
     extra["throughput (this session)"] = ", ".join(
@@ -207,23 +208,30 @@ def _generator_rows(path: Path):
         yield from iter_jsonl(path)
 
 
-def _generator_count(folder: Path) -> tuple[StageCount, StageCount]:
-    """The generator's funnel rows: verification (duplicates, failures), then decontamination (text, function)."""
+def _generator_count(folder: Path) -> tuple[StageCount, StageCount, StageCount]:
+    """The generator's funnel rows: verification (duplicates, failures), degenerate items (one reason each:
+    constant_output, unused_input, never_toggles), then decontamination (text, Rouge-L, function)."""
     from .generator.store import Attempt, iter_jsonl
 
-    made, screened = StageCount("generator"), StageCount("generator_decontam")
+    made, useful, screened = StageCount("generator"), StageCount("generator_degenerate"), \
+        StageCount("generator_decontam")
     for attempt in (Attempt.from_row(row) for row in iter_jsonl(folder / "attempts.jsonl")):
         made.inputs += 1
-        if attempt.status not in ("kept", "contaminated"):
+        if attempt.status in ("duplicate", "failed"):
             counts, reason, detail = made, attempt.status, attempt.reason
         else:
             made.kept += 1
-            screened.inputs += 1
-            if attempt.status == "kept":
-                screened.kept += 1
-                continue
-            (reason, _, detail), counts = attempt.reason.partition(": "), screened
+            useful.inputs += 1
+            if attempt.status == "degenerate":
+                (reason, _, detail), counts = attempt.reason.partition(": "), useful
+            else:
+                useful.kept += 1
+                screened.inputs += 1
+                if attempt.status == "kept":
+                    screened.kept += 1
+                    continue
+                (reason, _, detail), counts = attempt.reason.partition(": "), screened
         counts.dropped[reason] += 1
         counts.examples.setdefault(reason, {"id": attempt.id, "where": f"generator:{attempt.family}", "top": "",
                                             "detail": detail})
-    return made, screened
+    return made, useful, screened

@@ -1,8 +1,11 @@
 """Port bijections between an item and a benchmark reference whose ports have other names.
 
 A copy of a benchmark problem with renamed ports still has the same port *shapes*: direction, width and
-role (clock with its edge, reset with its level and kind, as the checker's interface inference finds them
-from usage; a reset guessed from its name only counts as data, since renaming hides the name). Within each
+role (clock with its edge, reset, as the checker's interface inference finds them). A reset is found from
+its use or, when the use does not show it, from its name only; renaming hides a name and rewriting the
+process can reveal a use, so a port whose reset role rests on its name alone is matched both ways: as a reset
+and as data (`VIEWS`). Polarity and timing are left out of the role: the equivalence check tells them
+apart, and a copy may well show by use what the original only showed by name. Within each
 group of equal shapes any port may stand for any other, so the candidate mappings are the product of the
 groups' permutations: position order first (renamed copies usually keep it), then the others, at most
 `limit` of them. Each mapping becomes a shim module with the reference's ports that instantiates the item,
@@ -22,18 +25,26 @@ Shape = tuple[str, int, str]  # (direction, width, role)
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
-def shapes(iface: Interface) -> dict[str, Shape]:
-    """Each port's shape, in port order."""
+VIEWS = ("name_is_reset", "name_is_data")  # how a reset recognised by its name alone is read
+
+
+def shapes(iface: Interface, view: str = VIEWS[0]) -> dict[str, Shape]:
+    """Each port's shape, in port order; `view` says what a reset found by name only is."""
     roles = {c.name: f"clock:{c.edge}" for c in iface.clocks}
     for r in iface.resets:
-        if r.inferred_from == "usage":
-            roles[r.name] = f"reset:{'high' if r.active_high else 'low'}:{'sync' if r.synchronous else 'async'}"
+        if r.inferred_from == "usage" or view == "name_is_reset":
+            roles[r.name] = "reset"
     return {p.name: (p.direction, p.width, roles.get(p.name, "data")) for p in iface.ports}
 
 
-def shape_key(iface: Interface) -> tuple[Shape, ...]:
+def shape_key(iface: Interface, view: str = VIEWS[0]) -> tuple[Shape, ...]:
     """The multiset of port shapes: two interfaces can be mapped onto each other only if these are equal."""
-    return tuple(sorted(shapes(iface).values()))
+    return tuple(sorted(shapes(iface, view).values()))
+
+
+def shape_keys(iface: Interface) -> set[tuple[Shape, ...]]:
+    """The shape multisets under every view (one when no reset rests on its name alone)."""
+    return {shape_key(iface, view) for view in VIEWS}
 
 
 @dataclass(frozen=True)
@@ -47,10 +58,13 @@ class Bijections:
 
 
 def bijections(ref: Interface, item: Interface, limit: int) -> Bijections:
-    """Shape-preserving port mappings from `ref` onto `item` (none when the shape multisets differ)."""
-    ref_shapes, item_shapes = shapes(ref), shapes(item)
-    if sorted(ref_shapes.values()) != sorted(item_shapes.values()):
+    """Shape-preserving port mappings from `ref` onto `item` (none when the shape multisets differ under
+    every pair of views; the first pair that agrees, a reset read as a reset first, decides)."""
+    pairs = [(shapes(ref, rv), shapes(item, iv)) for rv in VIEWS for iv in VIEWS]
+    agreeing = [(r, i) for r, i in pairs if sorted(r.values()) == sorted(i.values())]
+    if not agreeing:
         return Bijections([], 0)
+    ref_shapes, item_shapes = agreeing[0]
     groups: dict[Shape, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for name, shape in ref_shapes.items():
         groups[shape][0].append(name)

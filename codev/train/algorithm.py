@@ -24,18 +24,22 @@ def weighted_rewards(rewards_per_func: torch.Tensor, weights: torch.Tensor) -> t
 
 
 def group_advantages(rewards: torch.Tensor, group_size: int, scale: str = "group",
-                     eps: float = 1e-4) -> torch.Tensor:
-    """GRPO advantages (r - group mean) / (std + eps), NaN-aware; masked samples get 0.
+                     eps: float = 1e-4, floor: float = 0.0) -> torch.Tensor:
+    """GRPO advantages (r - group mean) / (max(std, floor) + eps), NaN-aware; masked samples get 0.
 
     scale: "group" (std within each group), "batch" (one std over all valid rewards), "none" (no division).
+    `floor` bounds the normaliser from below: a group whose rewards differ by 0.0002 (graded partial credit of
+    answers that are all wrong) gets advantages of about 0.0002 / floor, not +-1 as plain std scaling gives,
+    so |advantage| <= (max - min) / floor. Binary rewards over G samples have std >= ~1/sqrt(G) when they
+    differ at all, so a floor of 0.1 leaves them unchanged for G <= 64.
     """
     grouped = rewards.view(-1, group_size)
     mean = torch.nanmean(grouped, dim=1, keepdim=True)
     centred = grouped - mean
     if scale == "group":
-        adv = centred / (_nanstd(grouped, dim=1, keepdim=True) + eps)
+        adv = centred / (_nanstd(grouped, dim=1, keepdim=True).clamp(min=floor) + eps)
     elif scale == "batch":
-        adv = centred / (_nanstd(rewards.flatten(), dim=0, keepdim=False) + eps)
+        adv = centred / (_nanstd(rewards.flatten(), dim=0, keepdim=False).clamp(min=floor) + eps)
     elif scale == "none":
         adv = centred
     else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .config import ConfigError, Recipe, load_recipe
 
@@ -38,11 +38,19 @@ def recipe_from_args(args, stage: str) -> Recipe:
 
 
 def run_stage(args, stage: str, runner) -> int:
-    """Run `runner(section, model_settings, resume=...)` for a stage; recipe problems become UsageErrors."""
+    """Run `runner(section, model_settings, resume=...)` for a stage; recipe problems become UsageErrors,
+    a run without any learning signal (TrainingStalled) one error line and exit status 1."""
+    import sys
+
+    from .dapo_trainer import TrainingStalled
+
     recipe = recipe_from_args(args, stage)
     try:
         final = runner(getattr(recipe, stage), recipe.model, resume=not args.no_resume)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    except TrainingStalled as exc:
+        print(f"codev train {stage}: error: {exc}", file=sys.stderr)
+        return 1
     print(f"{stage}: model saved to {final}")
     return 0

@@ -59,6 +59,9 @@ class SFTSettings(RunSettings):
     max_length: int = 1024
     packing: bool = False
     warmup_ratio: float = 0.0
+    lr_scheduler: str = "linear"   # any transformers SchedulerType name (linear, cosine, constant, ...)
+    max_truncated_share: float = 0.1  # warn (and flag in `codev train report`) above this share of cut rows
+    max_seconds: float = 0.0       # > 0: stop after this much training wall time (compute-matched controls)
 
 
 @dataclass
@@ -71,25 +74,33 @@ class SamplingSettings:
     initial_keep_ratio: float = 1.0
     min_keep_ratio: float = 0.1
     max_prompts_factor: int = 8    # a round samples at most this many times the batch's prompts
+    min_spread: float = 1e-6       # a group is kept when its rewards' std exceeds this (graded: set ~0.05)
 
 
 @dataclass
 class RLSettings(RunSettings):
     data: str = ""                 # rl.jsonl, or a folder with rl.jsonl / an HF `datasets` save
     output_dir: str = "runs/rl"
-    max_steps: int = 20
+    max_steps: int = 20            # optimizer steps
     learning_rate: float = 1e-5
+    lr_scheduler: str = "constant"  # transformers SchedulerType name; TRL's default (linear) decays to 0
+    warmup_ratio: float = 0.0      # < 1: fraction of max_steps; >= 1: steps
     prompts_per_step: int = 4      # groups per optimizer step (over all processes)
     num_generations: int = 4       # G completions per prompt
+    steps_per_generation: int = 1  # optimizer steps per rollout batch (a rollout holds this many steps' groups)
+    num_iterations: int = 1        # passes over each rollout batch (> 1: the ratio moves and clipping acts)
     grad_accum: int = 1
     max_completion_length: int = 256
-    temperature: float = 1.0
+    temperature: float = 1.0       # rollout sampling temperature
+    eval_temperature: float = 0.5  # held-out scoring (bench/rl_gain.py, `codev train mix`)
     top_p: float = 1.0
     epsilon: float = 0.2           # clip low
     epsilon_high: float = 0.28     # clip higher (DAPO)
     beta: float = 0.0              # KL to the reference (DAPO: none)
     entropy_coef: float = 0.0      # entropy bonus in the loss
-    scale_rewards: str = "group"
+    scale_rewards: str = "group"   # group | batch | none
+    advantage_std_floor: float = 0.1  # advantages divide by max(std, floor): near-equal rewards stay ~0
+    stall_steps: int = 3           # stop when this many rollouts in a row are all clipped or reach no checker
     mask_truncated: bool = True    # DAPO overlong filtering
     overlong_buffer: int = 0       # >0: DAPO soft overlong punishment over the last N tokens
     overlong_weight: float = 1.0
@@ -100,6 +111,56 @@ class RLSettings(RunSettings):
     reward: RewardSettings = field(default_factory=RewardSettings)
     save_steps: int = 10
     logging_steps: int = 1
+
+
+SCHEDULERS = ("linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup",
+              "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "warmup_stable_decay")
+
+
+def check_rl(rl: RLSettings) -> list[str]:
+    """What a recipe's RL section gets wrong, as `key: problem` strings (empty when valid)."""
+    problems = []
+    for name in ("steps_per_generation", "num_iterations", "num_generations", "prompts_per_step", "grad_accum",
+                 "stall_steps"):
+        if getattr(rl, name) < 1:
+            problems.append(f"{name}: must be at least 1, got {getattr(rl, name)}")
+    if rl.lr_scheduler not in SCHEDULERS:
+        problems.append(f"lr_scheduler: {rl.lr_scheduler!r} is not one of {', '.join(SCHEDULERS)}")
+    for name in ("temperature", "eval_temperature"):
+        if getattr(rl, name) <= 0:
+            problems.append(f"{name}: must be > 0, got {getattr(rl, name)}")
+    for name in ("beta", "advantage_std_floor", "warmup_ratio", "entropy_coef"):
+        if getattr(rl, name) < 0:
+            problems.append(f"{name}: must be >= 0, got {getattr(rl, name)}")
+    if not 0 <= rl.epsilon < 1 or rl.epsilon_high < 0:
+        problems.append(f"epsilon/epsilon_high: need 0 <= epsilon < 1 and epsilon_high >= 0 "
+                        f"(got {rl.epsilon}, {rl.epsilon_high})")
+    if rl.scale_rewards not in ("group", "batch", "none"):
+        problems.append(f"scale_rewards: must be group, batch or none, not {rl.scale_rewards!r}")
+    if rl.sampling.fallback not in ("keep", "pad_best_variance"):
+        problems.append(f"sampling: fallback: must be keep or pad_best_variance, not {rl.sampling.fallback!r}")
+    if rl.reward.mode not in ("binary", "graded"):
+        problems.append(f"reward: mode: must be binary or graded, not {rl.reward.mode!r}")
+    if not 0 <= rl.reward.graded_scale < 1:
+        problems.append(f"reward: graded_scale: must be within [0, 1), got {rl.reward.graded_scale}")
+    return problems
+
+
+def check_sft(sft: SFTSettings) -> list[str]:
+    problems = []
+    if sft.lr_scheduler not in SCHEDULERS:
+        problems.append(f"lr_scheduler: {sft.lr_scheduler!r} is not one of {', '.join(SCHEDULERS)}")
+    if not 0 <= sft.max_truncated_share <= 1:
+        problems.append(f"max_truncated_share: must be within [0, 1], got {sft.max_truncated_share}")
+    return problems
+
+
+def validate(recipe: "Recipe", where: str) -> "Recipe":
+    """Raise one ConfigError naming the file and the first bad key."""
+    for stage, problems in (("sft", check_sft(recipe.sft)), ("rl", check_rl(recipe.rl))):
+        if problems:
+            raise ConfigError(f"{where}: {stage}: {problems[0]}")
+    return recipe
 
 
 @dataclass
@@ -128,7 +189,7 @@ def load_recipe(path: str | Path) -> Recipe:
         raise ConfigError(f"config {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config {path}: top level must be a mapping")
-    return build(Recipe, data, str(path))
+    return validate(build(Recipe, data, str(path)), str(path))
 
 
 def build(cls, data: dict[str, Any], where: str):

@@ -29,11 +29,30 @@ _RIGHT = ("completion_ids", "completion_mask", "old_per_token_logps", "sampling_
 _LEFT = ("prompt_ids", "prompt_mask")
 
 
+class TrainingStalled(RuntimeError):
+    """Rollouts carry no learning signal at all (every completion cut at the length cap, or none reached the
+    checker) for several rollouts in a row: training would only burn time, so the run stops and says why."""
+
+
+def stall_reason(clipped: int, reached_checker: int, total: int) -> str:
+    """Why one rollout cannot teach anything ("" when it can)."""
+    if total and clipped == total:
+        return f"all {total} completions hit max_completion_length (raise it, or train SFT longer)"
+    if total and reached_checker == 0:
+        return (f"none of {total} completions reached the checker (all badly formatted or unjudged: "
+                "check the SFT model's format and the checker)")
+    return ""
+
+
 class AdaptiveDAPOTrainer(GRPOTrainer):
-    def __init__(self, *args, sampling: SamplingSettings, equivalence: EquivalenceReward, **kwargs):
+    def __init__(self, *args, sampling: SamplingSettings, equivalence: EquivalenceReward,
+                 advantage_std_floor: float = 0.0, stall_steps: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.sampling = sampling
         self.equivalence = equivalence
+        self.advantage_std_floor = advantage_std_floor
+        self.stall_steps = stall_steps  # 0: never stop
+        self._stalled_rollouts = 0
         self.keep_ratio = KeepRatio(initial=sampling.initial_keep_ratio, floor=sampling.min_keep_ratio)
         self._rng = random.Random(self.args.seed * 1000 + self.accelerator.process_index)
         self._round_rewards: torch.Tensor | None = None
@@ -99,16 +118,18 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
             return self._mask_unscored(out, rewards, slice(rank * len(inputs), (rank + 1) * len(inputs)))
         G, P, rank = self.num_generations, self.accelerator.num_processes, self.accelerator.process_index
         need = len(inputs) // G  # groups per process
-        rounds, statuses_all, equivalent_all = [], Counter(), 0
+        rounds, statuses_all, equivalent_all, clipped = [], Counter(), 0, 0
         self._step_verdicts = Counter()
         kept_local = [0] * P
         n_prompts, round_inputs, sampled = need, inputs, 0
         while True:
             out, rewards, statuses, equivalent = self._score_round(round_inputs)
             statuses_all.update(statuses)
+            clipped += self._count_clipped(out["completion_ids"])
             self._step_verdicts.update(self._round_verdicts)
             equivalent_all += equivalent
-            keep = keep_groups(rewards, G) if self.sampling.dynamic else torch.ones(len(rewards) // G, dtype=bool)
+            keep = (keep_groups(rewards, G, self.sampling.min_spread) if self.sampling.dynamic
+                    else torch.ones(len(rewards) // G, dtype=bool))
             per_rank = keep.view(P, n_prompts)
             for r in range(P):
                 kept_local[r] += int(per_rank[r].sum())
@@ -128,13 +149,28 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         batch, plan = self._assemble(rounds, need)
         elapsed = time.perf_counter() - start
         self._score_total += elapsed
-        self._log_step(len(rounds), sampled, statuses_all, equivalent_all, plan, P, elapsed)
+        self._log_step(len(rounds), sampled, statuses_all, equivalent_all, plan, P, elapsed, clipped)
         return batch
 
     def advantages(self, rewards: torch.Tensor, inputs: list[dict]) -> torch.Tensor:
         """Advantages of one round's rewards (all processes; `inputs`: this process's rows): DAPO's group
         baseline. A hook for trainers with other baselines (self-play's per role and task type)."""
-        return group_advantages(rewards, self.num_generations, self.scale_rewards)
+        return group_advantages(rewards, self.num_generations, self.scale_rewards, floor=self.advantage_std_floor)
+
+    def _count_clipped(self, completion_ids: torch.Tensor) -> int:
+        """Completions of this round (all processes) that end without EOS: cut at max_completion_length."""
+        eos = self.processing_class.eos_token_id
+        local = int((~(completion_ids == eos).any(dim=1)).sum())
+        return sum(gather_object([local]))
+
+    def _check_stall(self, clipped: int, reached: int, total: int) -> float:
+        """Count rollouts in a row without signal; raise TrainingStalled after `stall_steps` of them."""
+        reason = stall_reason(clipped, reached, total)
+        self._stalled_rollouts = self._stalled_rollouts + 1 if reason else 0
+        if reason and self.stall_steps and self._stalled_rollouts >= self.stall_steps:
+            raise TrainingStalled(f"RL stopped at step {self.state.global_step}: {self._stalled_rollouts} rollouts "
+                                  f"in a row without a learning signal; last one: {reason}")
+        return 1.0 if reason else 0.0
 
     def _mask_unscored(self, out: dict, rewards: torch.Tensor, local: slice) -> dict:
         """Samples without a primary reward (timeout, infra error, invalid golden) leave the loss."""
@@ -165,10 +201,12 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         return batch, plan
 
     def _log_step(self, n_rounds, sampled, statuses: Counter, equivalent: int, plan, P: int,
-                  seconds: float) -> None:
+                  seconds: float, clipped: int = 0) -> None:
         m = self._metrics["train"]
         total = sum(statuses.values())
         scored = statuses["scored"] + statuses["bad_format"]
+        m["rollout/clipped_share"].append(clipped / max(1, total))
+        m["rollout/no_signal"].append(self._check_stall(clipped, statuses["scored"], total))
         m["dapo/rounds"].append(n_rounds)
         m["dapo/prompts_sampled"].append(sampled)
         m["dapo/keep_ratio"].append(self.keep_ratio.value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codev.llm.hf_local import LocalModelBackend, LocalModelConfig
 from codev.llm.openai_client import ChatRequest
@@ -25,6 +25,8 @@ class HeldoutScore:
     masked: int
     seconds_generate: float
     seconds_check: float
+    # per problem (row order), per sample (sample order): 1 pass, 0 fail, None unjudged (timeout, infra error)
+    outcomes: list[list[int | None]] = field(default_factory=list)
 
 
 def score_model(model_path: str, rows: list[dict], checker: RewardChecker, samples: int = 4,
@@ -45,14 +47,16 @@ def score_model(model_path: str, rows: list[dict], checker: RewardChecker, sampl
            id=[rows[i]["id"] for i, _ in keys])
     checked = time.perf_counter() - start
     per_problem: dict[int, list[float]] = defaultdict(list)
+    outcomes: list[list[int | None]] = [[None] * samples for _ in rows]
     masked = bad_format = 0
-    for (i, _), score in zip(keys, reward.last_scores):
+    for (i, k), score in zip(keys, reward.last_scores):
         if score.reward is None:
             masked += 1
             continue
+        outcomes[i][k] = int(score.equivalent)
         bad_format += score.status == "bad_format"
         per_problem[i].append(1.0 if score.equivalent else 0.0)
     rates = [sum(v) / len(v) for v in per_problem.values()]
     judged = sum(len(v) for v in per_problem.values())
     return HeldoutScore(sum(rates) / len(rates) if rates else 0.0, 1 - bad_format / max(1, judged), len(rows),
-                        len(keys), masked, generated, checked)
+                        len(keys), masked, generated, checked, outcomes)

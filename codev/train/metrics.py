@@ -1,7 +1,9 @@
 """Per-step metrics as one JSON object per line in RUN_DIR/metrics.jsonl (TensorBoard gets the same logs).
 
 Written by the main process only, appended and flushed at every log, so a killed run keeps what it logged
-and a resumed run continues the same file.
+and a resumed run continues the same file. At the start of training the stage's records past the step it
+starts from are dropped (a run killed after logging step 40 but checkpointed at 30 retrains 31-40; a fresh
+run over an old folder starts at 0), so no step is logged twice.
 """
 from __future__ import annotations
 
@@ -14,10 +16,29 @@ from transformers import TrainerCallback
 METRICS_FILE = "metrics.jsonl"
 
 
+DATA_PREFIX = "data/"  # keys of the one record a stage writes about its data (e.g. SFT rows cut at max_length)
+
+
 class JsonlMetrics(TrainerCallback):
-    def __init__(self, run_dir: str | Path, stage: str):
+    def __init__(self, run_dir: str | Path, stage: str, data_record: dict | None = None):
         self.path = Path(run_dir) / METRICS_FILE
         self.stage = stage
+        self.data_record = data_record or {}
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        if self.path.is_file():
+            kept = [r for r in read_metrics(self.path.parent)
+                    if r.get("stage") != self.stage
+                    or (r.get("step", 0) <= state.global_step and not any(k.startswith(DATA_PREFIX) for k in r))]
+            self.path.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+        if self.data_record:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            record = {"stage": self.stage, "step": state.global_step,
+                      **{DATA_PREFIX + k: v for k, v in self.data_record.items()}}
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record) + "\n")
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero or not logs:

@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .cli_common import add_recipe_args, recipe_from_args
 from .config import ConfigError

@@ -5,6 +5,7 @@ CI and the CPU benchmark need no download.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Iterable
 
@@ -45,3 +46,23 @@ def lora_config(settings: ModelSettings):
 
     return LoraConfig(r=settings.lora_r, lora_alpha=settings.lora_alpha, lora_dropout=settings.lora_dropout,
                       target_modules=list(settings.lora_targets), task_type="CAUSAL_LM")
+
+
+class _TiedHeadFilter(logging.Filter):
+    """Drops transformers' "missing keys ... ['lm_head.weight']" warning on resuming from a checkpoint.
+
+    Models with tied embeddings (codev's tiny Llama, Qwen2.5 <= 3B) store one copy of the shared matrix:
+    safetensors keeps `model.embed_tokens.weight` and omits `lm_head.weight`. Trainer reloads a checkpoint with
+    strict=False into a model whose lm_head IS embed_tokens (the same Parameter), so the head is restored with
+    the embeddings and the "missing" key is not missing. Any other missing key is still reported.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "missing keys in the checkpoint model loaded: ['lm_head.weight']" not in record.getMessage()
+
+
+def quiet_tied_head_warning() -> None:
+    """Install the filter once on transformers' Trainer logger (idempotent)."""
+    logger = logging.getLogger("transformers.trainer")
+    if not any(isinstance(f, _TiedHeadFilter) for f in logger.filters):
+        logger.addFilter(_TiedHeadFilter())

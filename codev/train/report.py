@@ -13,7 +13,9 @@ PANELS = {
     "prompts sampled per step": ["dapo/prompts_sampled"],
     "masked samples": ["masked/timeout", "masked/infra_error", "masked/invalid_golden"],
     "response length (tokens)": ["completions/mean_length", "completions/mean_terminated_length"],
-    "policy": ["entropy", "clip_ratio/low_mean", "clip_ratio/high_mean"],
+    "rollouts without signal": ["rollout/clipped_share", "rollout/no_signal"],
+    "policy": ["entropy", "clip_ratio/low_mean", "clip_ratio/high_mean", "kl"],
+    "learning rate": ["learning_rate"],
     "seconds per step": ["time/generate", "time/reward", "time/update"],
     "loss": ["loss"],
     "self-play solve rate": ["selfplay/solve_rate/spec", "selfplay/solve_rate/deduction", "selfplay/solve_rate/induction"],
@@ -21,7 +23,8 @@ PANELS = {
 }
 SUMMARY_KEYS = ["loss", "reward", "reward/pass_rate", "reward/format_rate", "dapo/keep_ratio", "dapo/rounds",
                 "dapo/prompts_sampled", "masked/timeout", "masked/infra_error", "masked/invalid_golden",
-                "completions/mean_length", "entropy", "clip_ratio/high_mean", "clip_ratio/low_mean",
+                "completions/mean_length", "rollout/clipped_share", "rollout/no_signal", "entropy",
+                "clip_ratio/high_mean", "clip_ratio/low_mean", "kl", "learning_rate",
                 "time/generate", "time/reward", "time/update", "mean_token_accuracy"]
 
 
@@ -60,10 +63,30 @@ def write_report(run_dir: str | Path) -> tuple[Path, Path]:
     return png, md
 
 
+def warnings_of(records: list[dict]) -> list[str]:
+    """Signs that a run trained on (almost) nothing: SFT rows cut at max_length, RL rollouts without signal."""
+    out = []
+    for r in records:
+        if "data/truncated_share" in r and r["data/truncated_share"] > r.get("data/max_truncated_share", 0.1):
+            out.append(f"SFT: {r['data/truncated_rows']} of {r['data/rows']} rows "
+                       f"({100 * r['data/truncated_share']:.0f}%) longer than max_length={r['data/max_length']} "
+                       f"(longest {r['data/longest_tokens']} tokens) were cut")
+    rl = [r for r in records if isinstance(r.get("rollout/no_signal"), (int, float))]
+    bad = [r for r in rl if r["rollout/no_signal"] > 0]
+    if bad:
+        clipped = sum(1 for r in bad if (r.get("rollout/clipped_share") or 0) >= 1.0)
+        out.append(f"RL: {len(bad)} of {len(rl)} logged steps had no learning signal ({clipped} with every "
+                   f"completion cut at max_completion_length, the others with no answer reaching the checker)")
+    return out
+
+
 def _markdown(run: Path, records: list[dict]) -> str:
     stages = sorted({r.get("stage", "?") for r in records})
-    lines = [f"# Run report: {run.name}", "", f"Stages: {', '.join(stages)}; logged steps: {len(records)}.", "",
-             "| metric | first | last | mean |", "|---|---|---|---|"]
+    lines = [f"# Run report: {run.name}", "", f"Stages: {', '.join(stages)}; logged steps: {len(records)}.", ""]
+    flags = warnings_of(records)
+    if flags:
+        lines += ["## Warnings", ""] + [f"- **{f}**" for f in flags] + [""]
+    lines += ["| metric | first | last | mean |", "|---|---|---|---|"]
     for key in SUMMARY_KEYS:
         _, values = _series(records, key)
         if values:

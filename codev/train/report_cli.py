@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 
 def register(sub) -> None:
@@ -21,7 +21,12 @@ def run(args) -> int:
     metrics = Path(args.run_dir) / "metrics.jsonl"
     if not metrics.is_file():
         raise UsageError(f"run folder {args.run_dir}: no metrics.jsonl")
+    from .metrics import read_metrics
+    from .report import warnings_of
+
     png, md = write_report(args.run_dir)
+    for flag in warnings_of(read_metrics(args.run_dir)):
+        print(f"warning: {flag}")
     print(f"report: {md} and {png}")
     from .selfplay.report import has_selfplay, write_selfplay_report
 

@@ -42,7 +42,10 @@ class SampleScore:
 @dataclass
 class RewardSettings:
     """How verdicts become rewards (the `reward:` section of an RL recipe)."""
-    graded: bool = False          # partial credit from the per-output mismatch rate (always measured)
+    # binary: 1 for a well-formed equivalent answer, else 0. graded: a well-formed answer that compiles and
+    # runs but mismatches earns graded_scale * (1 - mean per-output mismatch rate); everything else 0. Pair
+    # graded with rl.advantage_std_floor so near-equal partial credits do not become full-size advantages.
+    mode: str = "binary"
     graded_scale: float = 0.5     # the most a non-equivalent answer can earn when graded (< 1)
     backend: str = "icarus"       # checker backend; "hybrid" adds formal confirmation of `equivalent`
     # hybrid/formal only: an `equivalent` earns 1 only with a full formal proof (Verdict.formal proven);
@@ -139,7 +142,7 @@ class EquivalenceReward:
             for i, verdict in zip(jobs[g], verdicts):
                 per_sample[i].append(verdict)
         s = self.settings
-        self.last_scores = [score_sample(a is not None, per_sample[i], s.graded, s.graded_scale,
+        self.last_scores = [score_sample(a is not None, per_sample[i], s.mode == "graded", s.graded_scale,
                                          s.require_full_proof, s.unproven_reward)
                             for i, a in enumerate(answers)]
         for i, score in enumerate(self.last_scores):

@@ -9,10 +9,10 @@ from transformers.trainer_utils import get_last_checkpoint
 from testbench_gen import CheckOptions
 
 from .checker_client import RewardChecker
-from .config import ConfigError, ModelSettings, RLSettings, trainer_kwargs
+from .config import ConfigError, ModelSettings, RLSettings, check_rl, trainer_kwargs
 from .data import apply_mixture, load_rl
 from .metrics import JsonlMetrics
-from .model import load_tokenizer, lora_config, resolve_model_path
+from .model import load_tokenizer, lora_config, quiet_tied_head_warning, resolve_model_path
 from .reward import EquivalenceReward, RewardSettings
 
 
@@ -27,7 +27,8 @@ def use_vllm(setting: str) -> bool:
 
 
 def batch_layout(settings: RLSettings, num_processes: int) -> tuple[int, int]:
-    """(generation batch, per-device train batch): one generation per optimizer step, whole groups per process."""
+    """(generation batch, per-device train batch): one rollout feeds `steps_per_generation` optimizer steps of
+    `prompts_per_step` groups each; whole groups per process."""
     completions = settings.prompts_per_step * settings.num_generations
     if settings.prompts_per_step % num_processes:
         raise ConfigError(f"rl.prompts_per_step={settings.prompts_per_step} must be a multiple of the "
@@ -36,22 +37,27 @@ def batch_layout(settings: RLSettings, num_processes: int) -> tuple[int, int]:
     if per_device % settings.grad_accum:
         raise ConfigError(f"rl: {per_device} completions per process do not split into grad_accum="
                           f"{settings.grad_accum} micro-batches")
-    return completions, per_device // settings.grad_accum
+    return completions * settings.steps_per_generation, per_device // settings.grad_accum
 
 
 def grpo_config(settings: RLSettings, model: ModelSettings, num_processes: int, report_to: list[str]):
     from trl import GRPOConfig
 
-    generation_batch, per_device = batch_layout(settings, num_processes)
-    if settings.sampling.fallback not in ("keep", "pad_best_variance"):
-        raise ConfigError(f"rl.sampling.fallback must be keep or pad_best_variance, not {settings.sampling.fallback!r}")
+    problems = check_rl(settings)
+    if problems:
+        raise ConfigError(f"rl.{problems[0]}")
+    _, per_device = batch_layout(settings, num_processes)
     vllm = use_vllm(settings.use_vllm)
     return GRPOConfig(
         max_steps=settings.max_steps,
         learning_rate=settings.learning_rate,
+        lr_scheduler_type=settings.lr_scheduler,
+        warmup_steps=settings.warmup_ratio,  # a float < 1 is a fraction of the steps
         per_device_train_batch_size=per_device,
         gradient_accumulation_steps=settings.grad_accum,
-        generation_batch_size=generation_batch,
+        # TRL counts micro-batches: a rollout feeds steps_per_generation optimizer steps of grad_accum each
+        steps_per_generation=settings.grad_accum * settings.steps_per_generation,
+        num_iterations=settings.num_iterations,
         num_generations=settings.num_generations,
         max_completion_length=settings.max_completion_length,
         temperature=settings.temperature,
@@ -115,8 +121,10 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
             train_dataset=dataset, processing_class=tokenizer, peft_config=lora_config(model),
             callbacks=[JsonlMetrics(settings.output_dir, "rl")],
             sampling=settings.sampling, equivalence=equivalence,
+            advantage_std_floor=settings.advantage_std_floor, stall_steps=settings.stall_steps,
         )
         last = get_last_checkpoint(settings.output_dir) if resume and Path(settings.output_dir).is_dir() else None
+        quiet_tied_head_warning()
         trainer.train(resume_from_checkpoint=last)
     final = Path(settings.output_dir) / "final"
     trainer.save_model(str(final))

@@ -32,7 +32,7 @@ from ..compare import compare_traces as compare_recorded, score_trace, verdict_f
 from ..config import CheckOptions
 from ..core import BatchItem, candidate_budget, check_batch
 from ..coverage import never_known, untoggled_outputs
-from ..golden import GoldenRun, InvalidGolden, golden_key, prepare_golden
+from ..golden import GoldenRun, InvalidGolden, golden_key, golden_text, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
 from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir, tool_path
@@ -45,6 +45,7 @@ SIM_ENV = "CODEV_COCOTB_SIM"
 HERE = Path(__file__).resolve().parent
 MIN_VERILATOR = (5, 36)
 COCOTB_VERILATOR_MAKEFLAGS = "OPT_FAST=-O0 OPT_GLOBAL=-O0"
+PARTIAL_TRACE = "trace.bin.part"  # cocotb_replay.py writes the trace here as it records it
 
 
 @dataclass
@@ -127,7 +128,7 @@ class CocotbBackend:
         if not self.golden_source:
             return False
         if self.golden_rerun is None:
-            source = "`resetall\n`timescale 1ns/1ps\n" + self.golden_source
+            source = golden_text(self.golden_source)
             rec, _res = _record(source, golden_run.interface.top, golden_run, self, options, options.timeout)
             self.golden_rerun = rec is not None and rec.complete and len(rec.trace) == len(golden_run.expected)
         return self.golden_rerun
@@ -148,7 +149,7 @@ _GOLDEN: "BoundedCache[GoldenRun]" = BoundedCache(64, max_weight=3_000_000, weig
 
 
 def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, options: CheckOptions,
-            wall: float) -> tuple[_Recorded | None, RunResult]:
+            wall: float, stall: float | None = None) -> tuple[_Recorded | None, RunResult]:
     """Build and run one design under cocotb in a sandboxed child process; its output trace."""
     iface, stim = run.interface, run.stimulus
     renamed: dict[str, str] = {}
@@ -169,7 +170,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         env = {"CODEV_COCOTB_SPEC": str(wd / "spec.json"), "PYTHONPATH": str(HERE), **backend.child_env()}
         if os.environ.get("CODEV_COCOTB_USER"):
             env["CODEV_COCOTB_USER"] = os.environ["CODEV_COCOTB_USER"]
-        limits = _limits(options, wall)
+        limits = replace(_limits(options, wall), stall_seconds=stall, progress_file=PARTIAL_TRACE)
         start = time.monotonic()
         res = run_limited([sys.executable, str(HERE / "cocotb_run.py"), str(wd / "spec.json")], wd,
                           limits, env=env)
@@ -179,7 +180,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
         trace = wd / "trace.bin"
         if res.returncode == 0 and trace.exists():
             return _Recorded(trace.read_text().split(), res.seconds), res
-        prefix = _partial_trace(wd / "trace.bin.part", iface)
+        prefix = _partial_trace(wd / PARTIAL_TRACE, iface)
     return (_Recorded(prefix, res.seconds, complete=False) if prefix else None), res
 
 
@@ -209,7 +210,7 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
     cached = _GOLDEN.get(key)
     if cached is not None:
         return cached
-    source = "`resetall\n`timescale 1ns/1ps\n" + golden
+    source = golden_text(golden)
     rec, res = _record(source, base.interface.top, base, backend, options, options.timeout)
     if rec is None or not rec.complete:
         raise InvalidGolden("cocotb run of the golden failed: " + _tail(res))
@@ -246,18 +247,25 @@ def _check_one(cand: str, name: str, top: str, run: GoldenRun, backend: CocotbBa
                options: CheckOptions, budget: float) -> Verdict:
     prepared = prepare(cand, top, "cocotb", name)
     limits = _limits(options, budget)
-    rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options, budget)
+    # stalled: no sample for a candidate's budget; while it advances it may run to the hard cap
+    rec, res = _record(prepared.text + prepared.trailer, prepared.top, run, backend, options,
+                       max(budget, options.timeout), stall=budget)
     if rec is not None and not rec.complete:  # differs before it hung or crashed: its verdict
         result = score_trace(run, rec.trace, options)
         if result.fails:
             verdict = verdict_from_result(result, len(rec.trace), run, options, backend.name)
-            verdict.reason += " (then the run stopped: " + ("timed out)" if res.timed_out else
-                                                             f"exit status {res.returncode})")
+            verdict.reason += " (then the run stopped: " + (
+                "stalled)" if res.stalled else "timed out)" if res.timed_out else f"exit status {res.returncode})")
             return verdict
         rec = None
     if rec is None:
+        if res.stalled:
+            return Verdict(VerdictKind.REJECTED, f"the simulation stopped advancing: no new sample for "
+                           f"{budget:.1f} s while the golden's whole run took {run.seconds:.2f} s (a "
+                           "zero-time loop or a step that never settles is a fault of the design)")
         if res.timed_out:
-            return Verdict(VerdictKind.TIMEOUT, f"cocotb run exceeded {budget:.1f} s")
+            return Verdict(VerdictKind.TIMEOUT, f"slow but still advancing when the hard cap of "
+                           f"{max(budget, options.timeout):.0f} s ran out (not judged)")
         text = res.stderr + res.stdout
         if "BUILD FAILED" in text or "syntax error" in text or "Unknown module" in text:
             return Verdict(VerdictKind.COMPILE_ERROR, "does not compile", detail=_tail(res))

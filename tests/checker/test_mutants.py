@@ -46,9 +46,18 @@ def test_counterexample_replays_standalone(tmp_path):
     tb.write_text(verdict.counterexample.testbench)
     (tmp_path / "dut.v").write_text(MUTANTS["off by one"])
     subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / "r.vvp"), str(tb), str(tmp_path / "dut.v")], check=True)
-    out = subprocess.run(["vvp", "-n", str(tmp_path / "r.vvp")], capture_output=True, text=True).stdout
-    fails = [line for line in out.splitlines() if line.startswith("replay R 0")]
-    assert fails and fails[0].split()[3] != "0", out  # the replay reproduces the mismatch
+    run = subprocess.run(["vvp", "-n", str(tmp_path / "r.vvp"), "+vcd"], capture_output=True, text=True, cwd=tmp_path)
+    cex = verdict.counterexample
+    port, value = next(iter(cex.outputs.items()))
+    # the replay reproduces the mismatch, numbered and worded as verify's counterexample, and fails
+    assert f"MISMATCH at cycle {cex.cycle} on {port}: expected {value.expected}, got {value.actual}" in run.stdout, run.stdout
+    assert run.returncode != 0
+    assert (tmp_path / "replay.vcd").exists()
+    assert "// Run:  iverilog" in tb.read_text()
+    (tmp_path / "dut.v").write_text(COUNTER)  # the golden itself passes its own replay
+    subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / "g.vvp"), str(tb), str(tmp_path / "dut.v")], check=True)
+    run = subprocess.run(["vvp", "-n", str(tmp_path / "g.vvp")], capture_output=True, text=True)
+    assert run.returncode == 0 and "PASS" in run.stdout, run.stdout
 
 
 REWRITES = {

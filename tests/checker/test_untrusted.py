@@ -109,14 +109,15 @@ def test_same_helper_module_names_in_one_batch_do_not_collide():
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH, VerdictKind.EQUIVALENT]
 
 
-def test_zero_time_infinite_loop_times_out_without_poisoning_the_batch():
-    # no delay needed: a combinational loop that starts oscillating once a == 3 (late, not at load)
+def test_zero_time_infinite_loop_is_a_fault_of_the_design_without_poisoning_the_batch():
+    # no delay needed: a combinational loop that starts oscillating once a == 3 (late, not at load);
+    # time stops advancing there, so it is the design's fault (not a masked timeout)
     loop = cand("reg p = 1'b0, q = 1'b1; always @(p) q = ~p; always @(q) p = q;"
                 " always @(posedge clk) if (a == 8'd3) p <= ~p;")
     options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
     start = time.monotonic()
     v_loop, v_good = check(GOLDEN, [loop, GOOD], options)
-    assert v_loop.kind is VerdictKind.TIMEOUT, v_loop
+    assert v_loop.kind is VerdictKind.REJECTED and "stopped advancing" in v_loop.reason, v_loop
     assert v_good.kind is VerdictKind.EQUIVALENT, v_good
     assert time.monotonic() - start < 15
 
@@ -380,7 +381,7 @@ def test_a_late_hang_costs_a_batch_about_one_budget_not_budget_times_size():
     hang = cand("reg [15:0] n = 0; reg p = 1'b0, q = 1'b1; always @(posedge clk) n <= n + 1;"
                 " always @(p) q = ~p; always @(q) p = q; always @(posedge clk) if (n == 16'd150) p <= ~p;")
     verdicts = check(GOLDEN, [GOOD] * 4 + [hang, cand(body=WRONG_BODY)], options)
-    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] * 4 + [VerdictKind.TIMEOUT, VerdictKind.MISMATCH]
+    assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT] * 4 + [VerdictKind.REJECTED, VerdictKind.MISMATCH]
 
 
 def test_a_simulator_crash_from_runtime_recursion_is_the_candidates_verdict():
@@ -523,6 +524,7 @@ def test_a_tristate_bus_that_is_never_released_fails(backend):
     caught_alone_and_in_batch(TRISTATE, stuck, TRISTATE, CheckOptions(cycles=60, seed=2, backend=backend))
 
 
+@pytest.mark.may_skip  # Verilator 5.006 cannot build this golden; newer ones can
 def test_driving_the_rtllm_alu_undriven_flag_fails(backend):
     if backend == "verilator":
         pytest.skip("Verilator 5.006 rejects this golden (unsupported tristate construct)")

@@ -76,7 +76,7 @@ def test_console_script_and_replay_dir(files, tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "mismatch"
     (tb,) = replay.glob("*.v")
-    assert "module codev_tb_replay" in tb.read_text()
+    assert "module codev_replay" in tb.read_text() and "MISMATCH at cycle" in tb.read_text()
 
 
 def test_tbgen_writes_a_testbench_plain_iverilog_can_run(files, tmp_path, capsys):
@@ -158,3 +158,43 @@ def test_bad_manifest_line_is_a_usage_error_naming_file_and_line(files, tmp_path
     manifest.write_text('{"id": 0, "golden": "golden.v", "candidates": ["good.v"]}\n' + line + "\n")
     code, out, err = run_cli(["verify", "--manifest", str(manifest)], capsys)
     assert code == 2 and out == "" and f"{manifest}, line 2" in err and problem in err
+
+
+def test_a_golden_that_does_not_compile_is_named_at_its_real_line_on_one_line(tmp_path, capsys):
+    golden = tmp_path / "ref.v"
+    golden.write_text("module acc(input clk, output y);\n  assign y = clk\n  wire q;\nendmodule\n")
+    cand = tmp_path / "c.v"
+    cand.write_text("module acc(input clk, output y);\n  assign y = clk;\nendmodule\n")
+    code, _, err = run_cli(["verify", "--golden", str(golden), "--candidate", str(cand)], capsys)
+    message = err.strip()
+    assert code == 2 and "\n" not in message, message
+    assert f"{golden}:3: syntax error" in message and "golden.v" not in message, message  # line 3, not 5
+
+
+def test_a_binary_candidate_in_a_manifest_gets_its_own_verdict(files, tmp_path, capsys):
+    (tmp_path / "blob.o").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    manifest = tmp_path / "jobs.jsonl"
+    manifest.write_text(json.dumps({"id": "acc", "golden": "golden.v", "candidates": ["good.v", "blob.o", "bad.v"]})
+                        + "\n")
+    code, out, _ = run_cli(["verify", "--manifest", str(manifest), "--cycles", "60"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["verdict"] for r in rows] == ["equivalent", "rejected", "mismatch"] and code == 1
+    assert "binary data" in rows[1]["reason"]
+
+
+def test_the_size_limit_is_fixed_and_stated(files, tmp_path, capsys):
+    from testbench_gen.policy import MAX_SOURCE_CHARS
+
+    big = tmp_path / "big.v"
+    big.write_text(GOLDEN + "// " + "x" * MAX_SOURCE_CHARS + "\n")
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", str(big), "--json"], capsys)
+    row = json.loads(out)
+    assert row["verdict"] == "rejected" and f"{MAX_SOURCE_CHARS:,}" in row["reason"] and "machine load" in row["reason"]
+    assert row["seconds"] < 1.0  # decided before the front end: no deadline involved
+
+
+def test_reasons_say_segments_of_one_seed(files, capsys):
+    code, out, _ = run_cli(["verify", "--golden", files["golden.v"], "--candidate", files["good.v"], "--json",
+                            "--seed", "7", "--cycles", "100", "--seeds", "4"], capsys)
+    reason = json.loads(out)["reason"]
+    assert "4 reset segments" in reason and "stimulus seed 7" in reason and "4 seeds" not in reason, reason

@@ -11,11 +11,12 @@ import pytest
 
 @pytest.fixture(scope="session")
 def iverilog_major() -> int:
-    from codev.eval.tools import iverilog_version
+    """Major version of the Icarus `codev eval` uses by default (a cached Icarus 12 build, else PATH's)."""
+    from codev.eval.tools import default_icarus, iverilog_version
 
     if shutil.which("iverilog") is None:
         pytest.skip("iverilog not installed")
-    major = iverilog_version().major
+    major = iverilog_version(default_icarus().iverilog).major
     assert major is not None
     return major
 

@@ -6,14 +6,14 @@ from collections import Counter
 
 import pytest
 
-from codev.eval.benchmarks import BENCHMARKS, BenchmarkError, load_benchmark
+from codev.eval.benchmarks import DEFAULT_BENCHMARKS, BenchmarkError, load_benchmark
 from codev.eval.known_issues import issues_for
 
 from .conftest import write_jsonl
 
 
 def test_problem_counts_and_categories(bench_root):
-    counts = {name: len(load_benchmark(name, bench_root)) for name in BENCHMARKS}
+    counts = {name: len(load_benchmark(name, bench_root)) for name in DEFAULT_BENCHMARKS}
     assert counts == {
         "verilogeval-v1-human": 156, "verilogeval-v1-machine": 143, "verilogeval-v2-spec-to-rtl": 156,
         "verilogeval-v2-code-complete": 156, "rtllm-v1.1": 29, "rtllm-v2": 50,

@@ -19,13 +19,21 @@ V1 = "verilogeval-v1-human"
 V2 = "verilogeval-v2-spec-to-rtl"
 
 
-def _eval(run_cli, samples, bench, bench_root, out, *extra):
+def _eval(run_cli, samples, bench, bench_root, out, *extra, variant="official"):
     status, _, err = run_cli(
         "eval", "--samples", samples, "--bench", bench, "--bench-root", bench_root, "--out", out,
         "--jobs", "2", "--k", "1", "--no-progress", *extra,
     )
     assert status == 0, err
-    return {(r["task_id"], r["index"]): r for r in read_jsonl(out / "results.jsonl")}
+    return {(r["task_id"], r["index"]): r for r in read_jsonl(out / "results.jsonl") if r["variant"] == variant}
+
+
+def _repaired_view(out: Path) -> dict:
+    """Verdict per sample in the repaired variant: its own row where it changed the sample, else the official one."""
+    rows = read_jsonl(out / "results.jsonl")
+    view = {(r["task_id"], r["index"]): r["verdict"] for r in rows if r["variant"] == "official"}
+    view.update({(r["task_id"], r["index"]): r["verdict"] for r in rows if r["variant"] == "repaired"})
+    return view
 
 
 def test_v1_published_result_file_agrees_sample_by_sample(bench_root, iverilog_major, run_cli, tmp_path):
@@ -42,7 +50,7 @@ def test_v1_published_result_file_agrees_sample_by_sample(bench_root, iverilog_m
     assert "Every sample had code." in report
 
 
-def test_v1_continuations_score_like_the_same_code_as_whole_modules(bench_root, iverilog_major, run_cli, tmp_path):
+def test_v1_official_is_verbatim_and_repaired_scores_the_code(bench_root, iverilog_major, run_cli, tmp_path):
     problems = {row["task_id"]: row for row in map(json.loads, (bench_root / "verilogeval_v1/data/VerilogEval_Human.jsonl").open())}
     bodies = [(row["task_id"], row["completion"]) for row in read_jsonl(V1_PUBLISHED)]
     bodies += [(t, problems[t]["canonical_solution"]) for t in ("dff8", "fsm3onehot", "count10")]
@@ -57,10 +65,20 @@ def test_v1_continuations_score_like_the_same_code_as_whole_modules(bench_root, 
     cont = _eval(run_cli, write_jsonl(tmp_path / "c.jsonl", continuation_rows), V1, bench_root, tmp_path / "c",
                  "--sample-format", "verilogeval-v1")
     whole = _eval(run_cli, write_jsonl(tmp_path / "w.jsonl", module_rows), V1, bench_root, tmp_path / "w")
-    assert {k: r["verdict"] for k, r in cont.items()} == {k: r["verdict"] for k, r in whole.items()}
-    verdicts = sorted(r["verdict"] for r in cont.values())
+    # official: as the human-eval harness concatenates them, a repeated header or a fence is a syntax error
+    for (task, n), row in cont.items():
+        if n % 3:
+            assert (row["verdict"], row["detail"]) == ("compile-error", "failed: syntax error."), (task, n)
+    assert {r["detail"] for r in whole.values()} == {"failed: syntax error."}
+    # repaired: every shape scores like the bare body
+    bare = {k: r["verdict"] for k, r in cont.items() if k[1] % 3 == 0}
+    assert _repaired_view(tmp_path / "c") == _repaired_view(tmp_path / "w")
+    assert all(_repaired_view(tmp_path / "c")[k] == v for k, v in bare.items())
+    verdicts = sorted(_repaired_view(tmp_path / "c").values())
     assert verdicts.count("pass") == 6 and "fail" in verdicts and "compile-error" in verdicts
-    assert "Sample format: **jsonl** (detected)" in (tmp_path / "w" / "report.md").read_text()
+    report = (tmp_path / "w" / "report.md").read_text()
+    assert "Sample format: **jsonl** (detected)" in report
+    assert "## Variant `repaired` (not official)" in report and "repeated module header removed" in report
 
 
 def _v2_harness_folder(bench_root: Path, root: Path) -> Path:
@@ -85,12 +103,11 @@ def test_v2_harness_folder(bench_root, iverilog_major, run_cli, tmp_path):
     results = _eval(run_cli, folder, V2, bench_root, tmp_path / "o")
     got = {i: results[("Prob001_zero", i)] for i in range(4)}
     assert [got[i]["verdict"] for i in range(4)] == ["pass", "fail", "no-code", "pass"]
-    assert got[3]["duplicate_of"] == 0  # the response extracts to the very code of sample01
+    assert got[3]["extraction"] == "sv-generate"  # a response without its .sv: extracted as sv-generate would
     report = (tmp_path / "o" / "report.md").read_text()
     assert "Sample format: **verilogeval-v2** (detected); 4 samples." in report
     assert "1 samples had no code (scored `no-code`), e.g. Prob001_zero#2 (`" in report
     assert "Prob001_zero_sample03.sv`)" in report
-    assert "1 samples repeated an earlier answer" in report
     with pytest.raises(SamplesError, match="holds one task's samples"):
         read_sample_set(folder, {V2: {"Prob001_zero"}, "verilogeval-v2-code-complete": {"Prob001_zero"}})
 
@@ -139,6 +156,9 @@ def test_detection_of_jsonl_kinds(tmp_path):
     bodies = write_jsonl(tmp_path / "b.jsonl", [{"task_id": "zero", "completion": "  assign zero = 0;\nendmodule\n"}])
     assert detect_format(responses, [V1]) == JSONL
     assert detect_format(bodies, [V1]) == VERILOGEVAL_V1
+    commented = write_jsonl(tmp_path / "k.jsonl", [
+        {"task_id": "wire", "completion": "// The module top_module simply connects in to out\nassign out = in;\nendmodule\n"}])
+    assert detect_format(commented, [V1]) == VERILOGEVAL_V1  # a comment naming the module is no header
     assert detect_format(bodies, ["rtllm-v2"]) == JSONL  # continuations exist only for v1
     assert detect_format(bodies, [V1, "verilogeval-v1-machine", "rtllm-v2"]) == VERILOGEVAL_V1  # --bench all
     with pytest.raises(SamplesError, match="'zero' is ambiguous .* name one benchmark with --bench"):
@@ -163,21 +183,23 @@ def test_cli_errors_are_one_line(bench_root, run_cli, tmp_path):
 
 
 def test_identical_answers_are_simulated_once(bench_root, iverilog_major, run_cli, tmp_path):
-    right = "```verilog\nmodule top_module(output zero);\n  assign zero = 1'b0;\nendmodule\n```"
+    right = "module TopModule(output zero);\n  assign zero = 1'b0;\nendmodule"
     wrong = right.replace("1'b0", "1'b1")
-    texts = [right, wrong, "no code here"] + [f"Answer {i}:\n{right if i % 3 else wrong}" for i in range(17)]
-    rows = [{"task_id": "zero", "index": i, "completion": t} for i, t in enumerate(texts)]
+    # sv-generate keeps what is between [BEGIN] and [DONE]: the prose before it makes no other file
+    texts = [f"[BEGIN]\n{right}\n[DONE]", f"[BEGIN]\n{wrong}\n[DONE]"]
+    texts += [f"Answer {i}:\n[BEGIN]\n{right if i % 3 else wrong}\n[DONE]" for i in range(17)]
+    rows = [{"task_id": "Prob001_zero", "index": i, "completion": t} for i, t in enumerate(texts)]
     samples = write_jsonl(tmp_path / "s.jsonl", rows)
-    results = _eval(run_cli, samples, V1, bench_root, tmp_path / "o")
-    simulated = [r for r in results.values() if "duplicate_of" not in r and r["verdict"] != "no-code"]
+    results = _eval(run_cli, samples, V2, bench_root, tmp_path / "o")
+    simulated = [r for r in results.values() if "duplicate_of" not in r]
     assert len(simulated) == 2  # one right, one wrong: 17 repeats reuse their verdicts
     for r in results.values():
         if "duplicate_of" in r:
-            assert r["verdict"] == results[("zero", r["duplicate_of"])]["verdict"] and r["seconds"] == 0.0
+            assert r["verdict"] == results[("Prob001_zero", r["duplicate_of"])]["verdict"] and r["seconds"] == 0.0
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert summary["inputs"]["duplicates"] == 17 and summary["inputs"]["no_code"] == 1
-    assert summary["benchmarks"][V1]["per_problem"]["zero"]["c"] == 12
+    assert summary["inputs"]["duplicates"] == 17
+    assert summary["benchmarks"][V2]["per_problem"]["Prob001_zero"]["c"] == 12
     # more samples later: new repeats reuse the verdicts already on disk
-    rows.append({"task_id": "zero", "index": 20, "completion": right + "\n"})
-    results = _eval(run_cli, write_jsonl(samples, rows), V1, bench_root, tmp_path / "o")
-    assert results[("zero", 20)]["duplicate_of"] == 0
+    rows.append({"task_id": "Prob001_zero", "index": 19, "completion": texts[0] + "\n"})
+    results = _eval(run_cli, write_jsonl(samples, rows), V2, bench_root, tmp_path / "o")
+    assert results[("Prob001_zero", 19)]["duplicate_of"] == 0

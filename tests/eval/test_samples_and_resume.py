@@ -13,6 +13,7 @@ from .conftest import read_jsonl, write_jsonl
 KNOWN = {"verilogeval-v1-human": {"mux2to1", "dff"}, "verilogeval-v1-machine": {"mux2to1"}}
 RIGHT = "```verilog\nmodule top_module(input a, input b, input sel, output out);\n  assign out = sel ? b : a;\nendmodule\n```"
 WRONG = RIGHT.replace("sel ? b : a", "sel ? a : b")
+BODY = "  assign out = sel ? b : a;\nendmodule\n"  # a v1 completion: what the official harness compiles verbatim
 
 
 def test_read_samples_indexes_and_benchmark_field(tmp_path):
@@ -93,8 +94,8 @@ def test_results_are_complete_and_a_rerun_resumes(bench_root, iverilog_major, tm
     samples = write_jsonl(
         tmp_path / "s.jsonl",
         [
-            {"task_id": "mux2to1", "completion": RIGHT},
-            {"task_id": "mux2to1", "completion": WRONG},
+            {"task_id": "mux2to1", "completion": BODY},
+            {"task_id": "mux2to1", "completion": BODY.replace("sel ? b : a", "sel ? a : b")},
             {"task_id": "mux2to1", "completion": "no code here"},
             {"task_id": "dff", "completion": "```verilog\nmodule top_module(input clk, input d, output reg q);\n  always @(posedge clk) q <= d;\nendmodule\n```"},
         ],
@@ -106,36 +107,39 @@ def test_results_are_complete_and_a_rerun_resumes(bench_root, iverilog_major, tm
     messages: list[str] = []
     first = run_eval(config, messages.append)
     rows = read_jsonl(tmp_path / "run" / "results.jsonl")
-    assert [(r["task_id"], r["index"], r["verdict"], r["extraction"]) for r in rows] == [
-        ("dff", 0, "pass", "fence"),
-        ("mux2to1", 0, "pass", "fence"),
-        ("mux2to1", 1, "fail", "fence"),
-        ("mux2to1", 2, "no-code", "none"),
+    assert [(r["task_id"], r["index"], r["variant"], r["verdict"], r["extraction"]) for r in rows] == [
+        ("dff", 0, "official", "compile-error", "verbatim"),  # a fenced module: a syntax error upstream
+        ("dff", 0, "repaired", "pass", "fence"),
+        ("mux2to1", 0, "official", "pass", "verbatim"),
+        ("mux2to1", 1, "official", "fail", "verbatim"),
+        ("mux2to1", 2, "official", "compile-error", "verbatim"),  # upstream compiles prose too
     ]
-    assert "Mismatches" in rows[2]["log"] and rows[2]["detail"].startswith("failed:")
+    assert "Mismatches" in rows[3]["log"] and rows[3]["detail"].startswith("failed:")
+    assert all(r["iverilog"].startswith("Icarus Verilog version") for r in rows)
     bench = first.summary["benchmarks"]["verilogeval-v1-human"]
-    assert bench["answered"] == 2 and bench["pass@1"] == pytest.approx((1 / 3 + 1) / 2)
+    assert bench["answered"] == 2 and bench["pass@1"] == pytest.approx((1 / 3 + 0) / 2)
+    assert bench["repaired"]["pass@1"] == pytest.approx((1 / 3 + 1) / 2) and bench["repaired"]["changed"] == 1
     assert bench["pass@2"] is None  # dff has one sample only
-    assert bench["syntax_rate"] == pytest.approx(3 / 4)
-    assert messages[-1].startswith("scoring 4 of 4 samples")
+    assert bench["syntax_rate"] == pytest.approx(2 / 4)
+    assert messages[-1].startswith("scoring 5 of 5 samples")
 
     # unchanged rerun: nothing is simulated again
     messages.clear()
     second = run_eval(config, messages.append)
-    assert messages[-1].startswith("scoring 0 of 4 samples")
+    assert messages[-1].startswith("scoring 0 of 5 samples")
     assert second.summary["benchmarks"] == first.summary["benchmarks"]
 
     # a changed answer is rescored; a crash-torn last line is ignored
     lines = samples.read_text().splitlines()
-    lines[1] = json.dumps({"task_id": "mux2to1", "completion": RIGHT + "\n// v2"})
+    lines[1] = json.dumps({"task_id": "mux2to1", "completion": BODY + "\n// v2"})
     samples.write_text("\n".join(lines) + "\n")
     with open(tmp_path / "run" / "results.jsonl", "a") as fh:
         fh.write('{"benchmark": "verilogeval-v1-human", "task_id": "mux')
     messages.clear()
     third = run_eval(config, messages.append)
-    assert messages[-1].startswith("scoring 1 of 4 samples")
+    assert messages[-1].startswith("scoring 1 of 5 samples")
     assert third.summary["benchmarks"]["verilogeval-v1-human"]["per_problem"]["mux2to1"]["c"] == 2
-    assert len(read_jsonl(tmp_path / "run" / "results.jsonl")) == 4
+    assert len(read_jsonl(tmp_path / "run" / "results.jsonl")) == 5
 
 
 def test_store_repairs_a_torn_line_before_appending(tmp_path):

@@ -97,3 +97,40 @@ def test_missing_bench_root_is_a_usage_error(tmp_path, synth_cli):
     items = write_items(tmp_path / "items.jsonl", {"own": OWN})
     status, _, err = synth_cli("decontam", "--input", items, "--out", tmp_path / "o", "--bench-root", tmp_path / "nope")
     assert status == 2 and "nope" in err and "Traceback" not in err
+
+
+def test_rouge_l_screens_descriptions_and_near_verbatim_code(index, bench_root):
+    """A problem description with a few words changed is a copy by Rouge-L (no code needed); a new spec is not.
+    Code: a reference whose statements were padded so no 8-gram of it survives is still a copy by Rouge-L."""
+    from codev.eval.benchmarks import load_benchmark
+    from codev.synth.decontam import rouge_l, words
+
+    problem = next(p for p in load_benchmark("verilogeval-v2-spec-to-rtl", bench_root) if p.id == "Prob140_fsm_hdlc")
+    reworded = problem.prompt.replace("Synchronous", "Sync").replace("HDLC", "H.D.L.C.").replace("Moore", "a Moore")
+    ref, score, what = index.rouge_match(OWN, reworded)
+    assert what == "spec" and ref.problem == problem.id and score > 0.9
+    assert index.rouge_match(OWN, "Design a blinker that toggles an LED every ten clock cycles. " * 8) is None
+    assert rouge_l(words("alpha beta gamma delta"), words("alpha x1 gamma delta")) == 0.75
+    # every 6th statement followed by a filler declaration: 8-gram Dice falls, the Rouge-L of the code stays high
+    parts = problem.reference.split(";")
+    padded = ";".join(part + (f"; wire pad{i}" if i % 6 == 5 else "") for i, part in enumerate(parts))
+    dice = index.text_match(padded)
+    ref, score, what = index.rouge_match(padded)
+    assert what == "code" and ref.problem.endswith("fsm_hdlc") and score >= 0.95 and (dice is None or dice[1] < score)
+    assert index.rouge_match(OWN) is None
+
+
+def test_decontam_funnel_has_a_rouge_l_row(tmp_path, synth_cli, bench_root):
+    from codev.eval.benchmarks import load_benchmark
+
+    problem = next(p for p in load_benchmark("verilogeval-v2-spec-to-rtl", bench_root) if p.id == "Prob140_fsm_hdlc")
+    import json
+    rows = [{"id": "copied_spec", "code": OWN, "data": {"spec": problem.prompt.replace("HDLC", "framing")}},
+            {"id": "own", "code": OWN, "data": {"spec": "A blinker: toggle `led` every tenth clock. " * 6}}]
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    status, out, err = synth_cli("decontam", "--input", path, "--out", tmp_path / "o", "--bench-root", bench_root,
+                                 "--no-progress", "--jobs", "1")
+    assert status == 0, err
+    dropped = {d["id"]: d for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")}
+    assert set(dropped) == {"copied_spec"} and dropped["copied_spec"]["reason"] == "rouge_l"

@@ -37,7 +37,7 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     funnel = json.loads((builtin_run / "funnel.json").read_text())["stages"]
     by_name = {s["name"]: s for s in funnel}
     assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator",
-                             "generator_decontam"]
+                             "generator_degenerate", "generator_decontam"]
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
@@ -48,7 +48,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
     assert by_name["decontam"]["dropped"] == {"function": 1}
     assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
-    assert by_name["generator_decontam"]["in"] == by_name["generator"]["kept"]
+    assert by_name["generator_degenerate"]["in"] == by_name["generator"]["kept"]
+    assert by_name["generator_decontam"]["in"] == by_name["generator_degenerate"]["kept"]
 
     sft = [SFTItem.from_row(r) for r in read_jsonl(builtin_run / "sft.jsonl")]
     rl = [RLItem.from_row(r) for r in read_jsonl(builtin_run / "rl.jsonl")]
@@ -68,9 +69,10 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     for stage in funnel:
         for reason in stage["dropped"]:
             assert f"| {reason} |" in report
-    assert "port y is 5 bits wide" in report and "decontamination: 0 by text, 1 by function" in report
+    assert "port y is 5 bits wide" in report and "decontamination: 0 by text (8-gram Dice), 0 by Rouge-L, 1 by function" in report
     assert "fadd: equivalent to the reference (ports ci->cin, co->cout, s->sum)" in report
-    assert f"decontamination of generator items: 0 by text, {sum(by_name['generator_decontam']['dropped'].values())}" in report
+    assert "decontamination of generator items: 0 by text (8-gram Dice), 0 by Rouge-L, " \
+        f"{sum(by_name['generator_decontam']['dropped'].values())}" in report
 
 
 def test_rerun_resumes_without_new_work(builtin_run, synth_cli, bench_root):

@@ -130,3 +130,24 @@ def test_unjudged_samples_leave_the_loss_not_the_batch():
     parts = dapo_loss(torch.zeros(4, 3), torch.zeros(4, 3), adv, mask_unscored(mask, torch.full((4,), nan)),
                       0.2, 0.28, num_tokens=0)
     assert parts.loss.item() == 0.0
+
+
+def test_advantage_floor_keeps_all_wrong_graded_groups_near_zero():
+    # graded partial credit of four wrong answers differing by ~0.0002 (the probe) and one group
+    # with a pass: plain std scaling blows the first up to +-1, the floor keeps it at ~0.002
+    wrong = [0.0350, 0.0352, 0.0349, 0.0351]
+    rewards = torch.tensor(wrong + [1.0, 0.0350, 0.0352, 0.0349])
+    plain = group_advantages(rewards, 4)
+    assert plain[:4].abs().max() > 0.6  # +-0.65: as large as a real pass-vs-fail signal
+    floored = group_advantages(rewards, 4, floor=0.1)
+    assert floored[:4].abs().max() < 0.003
+    assert floored[:4].abs().max() <= (max(wrong) - min(wrong)) / 0.1
+    assert floored[4] > 1.0  # the passing answer keeps a full-size advantage (std 0.48 > floor)
+
+
+def test_advantage_floor_leaves_binary_rewards_alone():
+    # one pass in 16: std = 1/sqrt(16) = 0.25 > 0.1, so the floor changes nothing
+    rewards = torch.tensor([1.0] + [0.0] * 15)
+    assert group_advantages(rewards, 16, floor=0.1).tolist() == pytest.approx(group_advantages(rewards, 16).tolist())
+    batch = group_advantages(torch.tensor([0.001, 0.0, 0.0, 0.0]), 4, scale="batch", floor=0.1)
+    assert batch.abs().max() < 0.01

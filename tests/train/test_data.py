@@ -10,7 +10,7 @@ from codev.train.config import ConfigError
 from codev.train.data import apply_mixture, load_rl, load_sft, source_key
 from codev.train.mixture import candidate_mixtures, search_mixtures
 
-from .conftest import rl_rows, sft_rows, write_jsonl
+from .conftest import sft_rows, write_jsonl
 
 
 def test_sft_rows_become_prompt_completion(tmp_path):

@@ -59,3 +59,11 @@ def test_masked_samples_get_no_advantage_and_move_no_baseline():
 def test_key_count_must_match():
     with pytest.raises(ValueError):
         task_relative_advantages(torch.zeros(3), ["a", "b"])
+
+
+def test_std_floor_bounds_tiny_spreads_as_in_dapo():
+    rewards = torch.tensor([0.1002, 0.1, 0.5, 0.5])
+    keys = ["a", "a", "b", "b"]
+    adv = task_relative_advantages(rewards, keys, floor=0.1)
+    assert abs(adv[0].item()) < 0.01  # 0.0001 / (0.1 + eps), not +-0.7 as plain std scaling gives
+    assert torch.allclose(adv, group_advantages(rewards, 2, "group", floor=0.1))

@@ -1,7 +1,6 @@
 """SFT then adaptive DAPO on the tiny model with the real checker, in one process and under accelerate (2 CPUs)."""
 from __future__ import annotations
 
-import json
 import math
 import os
 import subprocess
@@ -120,3 +119,63 @@ def test_sft_lora_with_packing_saves_a_plain_model(tmp_path):
     assert main(["train", "sft", "--config", str(recipe), "--data", str(tmp_path), "--output-dir", str(out)]) == 0
     model = AutoModelForCausalLM.from_pretrained(out / "final")  # the adapter is folded in: a plain Llama
     assert not any("lora" in name for name, _ in model.named_parameters())
+
+
+def _recipe(tmp_path: Path, name: str, rl_body: str) -> str:
+    path = tmp_path / name
+    path.write_text(Path(CONFIG).read_text().split("\nrl:\n")[0] + "\nrl:\n" + rl_body)
+    return str(path)
+
+
+def test_rl_ratio_moves_clipping_acts_and_lr_follows_the_schedule(sft_model, tmp_path):
+    """num_iterations 2: the second pass over a rollout sees a moved policy (ratio != 1), so the clip
+    fractions leave 0; the applied learning rate per step is the configured linear warm-up and decay."""
+    data, model = sft_model
+    # the soft overlong punishment spreads the rewards within every group, so advantages are never all 0
+    config = _recipe(tmp_path, "clip.yaml", (
+        "  max_steps: 4\n  learning_rate: 0.05\n  lr_scheduler: linear\n  warmup_ratio: 0.5\n"
+        "  prompts_per_step: 2\n  num_generations: 4\n  steps_per_generation: 1\n  num_iterations: 2\n"
+        "  max_completion_length: 48\n  overlong_buffer: 46\n  mask_truncated: false\n  temperature: 1.0\n"
+        "  epsilon: 0.2\n  epsilon_high: 0.28\n  sampling: {dynamic: false}\n"
+        "  reward: {workers: 2, cycles: 50}\n  save_steps: 10\n  logging_steps: 1\n  stall_steps: 0\n"))
+    out = tmp_path / "clip"
+    assert main(["train", "rl", "--config", config, "--data", str(data), "--model", str(model),
+                 "--output-dir", str(out)]) == 0
+    records = [r for r in read_metrics(out) if "loss" in r]
+    assert [r["step"] for r in records] == [1, 2, 3, 4]
+    # linear, 2 warm-up steps of 4: the lr applied after step s is 0.05 * [1/2, 1, 1/2, 0][s - 1]
+    assert [r["learning_rate"] for r in records] == pytest.approx([0.025, 0.05, 0.025, 0.0])
+    # steps 2 and 4 re-use the rollouts of steps 1 and 3 after an update: the ratio moved
+    clipped = [r["clip_ratio/low_mean"] + r["clip_ratio/high_mean"] for r in records]
+    assert clipped[0] == 0.0 and clipped[2] == 0.0  # first pass: ratio exactly 1
+    assert max(clipped[1], clipped[3]) > 0.0
+
+
+def test_rl_stops_when_every_completion_is_clipped(sft_model, tmp_path, capsys):
+    data, model = sft_model
+    config = _recipe(tmp_path, "clipped.yaml", (
+        "  max_steps: 5\n  prompts_per_step: 2\n  num_generations: 2\n  max_completion_length: 3\n"
+        "  sampling: {dynamic: false}\n  reward: {workers: 1, cycles: 50}\n  stall_steps: 2\n"
+        "  save_steps: 10\n  logging_steps: 1\n"))
+    out = tmp_path / "clipped"
+    assert main(["train", "rl", "--config", config, "--data", str(data), "--model", str(model),
+                 "--output-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "2 rollouts in a row without a learning signal" in err and "max_completion_length" in err
+    assert not (out / "final").exists()
+    assert main(["train", "report", str(out)]) == 0
+    assert "no learning signal" in capsys.readouterr().out
+
+
+def test_sft_warns_about_cut_rows_and_report_flags_them(tmp_path, caplog, capsys):
+    from .conftest import sft_rows, write_jsonl
+
+    write_jsonl(tmp_path / "sft.jsonl", sft_rows())
+    out = tmp_path / "cut"
+    recipe = tmp_path / "cut.yaml"
+    recipe.write_text("model: {path: tiny}\nsft: {max_steps: 1, max_length: 16, batch_size: 2, save_steps: 10}\n")
+    with caplog.at_level("WARNING"):
+        assert main(["train", "sft", "--config", str(recipe), "--data", str(tmp_path), "--output-dir", str(out)]) == 0
+    assert "6 of 6 SFT rows (100%) are longer than sft.max_length=16" in caplog.text
+    assert main(["train", "report", str(out)]) == 0
+    assert "SFT: 6 of 6 rows (100%) longer than max_length=16" in capsys.readouterr().out

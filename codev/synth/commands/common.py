@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from ..config import ConfigError, SynthConfig, config_from_mapping, load_config, missing_llm
 from ..outputs import write_jsonl
@@ -47,9 +47,9 @@ def config_of(args, needs_llm: bool = False) -> SynthConfig:
 
 
 def bench_root_of(arg: Path | None, config: SynthConfig) -> Path:
-    from codev.cli.eval_cmd import resolve_bench_root
+    from codev.eval.userconfig import require_bench_root
 
-    return resolve_bench_root(arg if arg is not None else (Path(config.decontam.bench_root)
+    return require_bench_root(arg if arg is not None else (Path(config.decontam.bench_root)
                                                            if config.decontam.bench_root else None))
 
 

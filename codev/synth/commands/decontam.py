@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .common import bench_root_of, config_of, run_item_stage
 from .stage_parser import stage_parser

@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 EXAMPLE = ("example:\n  codev synth export-replay --run runs/synth --out recorded.jsonl\n"
            "  # then in the config: llm: {kind: replay, path: recorded.jsonl}")

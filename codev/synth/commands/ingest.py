@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 EXAMPLE = ("example:\n  codev synth ingest --source rtl/ --out runs/ingest\n"
            "  codev synth ingest --source data.jsonl --kind jsonl --code-column text --out runs/ingest")

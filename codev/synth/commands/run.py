@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 from .common import bench_root_of, config_of
 

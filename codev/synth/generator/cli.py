@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 from codev.cli.common import read_source
 
 from testbench_gen.pool import default_workers
@@ -97,12 +97,12 @@ def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
     """The decontamination screen over every benchmark (None when --no-decontam)."""
     if not config.decontam:
         return None
-    from codev.cli.eval_cmd import resolve_bench_root
+    from codev.eval.userconfig import require_bench_root
     from codev.eval.benchmarks import BenchmarkError
 
     from ..decontam import BenchmarkIndex, DecontamConfig, Decontaminator
 
-    root = resolve_bench_root(bench_root)
+    root = require_bench_root(bench_root)
     try:
         return Decontaminator(BenchmarkIndex(root, DecontamConfig()), config.checker, checker).screen
     except BenchmarkError as exc:

@@ -10,7 +10,8 @@ from codev.llm.prompts import template
 from codev.synth.records import RLItem, SFTItem
 
 from .design import Design, normalized
-from .spec import answer, user_prompt
+from .spec import PROMPT_STYLES, STYLES, answer, user_prompt
+from .trace import TraceUnavailable, concrete_case
 
 
 def dedup_key(design: Design) -> str:
@@ -26,13 +27,29 @@ def source(design: Design) -> str:
     return f"generator/{design.family}"
 
 
+def prompt(design: Design) -> str:
+    """The user turn, in a prompt style drawn from the golden's hash (reruns give the same text)."""
+    return user_prompt(design, PROMPT_STYLES[int(dedup_key(design)[16:24], 16) % len(PROMPT_STYLES)])
+
+
+def sft_answer(design: Design) -> str:
+    """The SFT answer: style and simulated case drawn from the golden's hash, so reruns give the same text."""
+    key = dedup_key(design)
+    style = STYLES[int(key[:8], 16) % len(STYLES)]
+    try:
+        case = concrete_case(design, int(key[8:16], 16))
+    except TraceUnavailable:
+        case = None
+    return answer(design, case, style)
+
+
 def rows(design: Design, meta: dict[str, Any]) -> tuple[RLItem, SFTItem]:
     """The RL item (system + user prompt, golden, interface) and the SFT item (same prompt + reasoning answer)."""
     prompt = [{"role": "system", "content": template("codev_r1_system")},
-              {"role": "user", "content": user_prompt(design)}]
+              {"role": "user", "content": prompt(design)}]
     meta = {"family": design.family, "level": design.level, "params": design.params,
             "combinational": design.combinational, **meta}
     iface = infer_interface(design.golden, top=design.top, filename=f"{design.top}.v").dumps()
     rl = RLItem(item_id(design), prompt, design.golden, iface, design.level, source(design), meta)
-    sft = SFTItem(item_id(design), prompt + [{"role": "assistant", "content": answer(design)}], source(design), meta)
+    sft = SFTItem(item_id(design), prompt + [{"role": "assistant", "content": sft_answer(design)}], source(design), meta)
     return rl, sft

@@ -4,7 +4,8 @@ Candidate i is a pure function of (seed, i, selected families, levels): its fami
 parameters come from a RNG seeded with those alone. Candidates are deduplicated in index order
 before verification (a duplicate never depends on a verdict), verified in batches on a process
 pool, and recorded in index order, so the kept items are the same however often the run is killed.
-Verified candidates then pass a decontamination screen (a small family such as a 2-to-1 mux can be a
+Verified candidates that are degenerate (`degenerate.py`: a constant output, an unused input, an output
+that never toggles) are recorded as such with the reason; the rest pass a decontamination screen (a small family such as a 2-to-1 mux can be a
 benchmark problem); those it names are recorded as "contaminated" with the benchmark problem.
 """
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 from codev.synth.items import Item
 
 from .config import GeneratorConfig
+from .degenerate import degeneracy
 from .design import Design
 from .families import FAMILIES
-from .rows import dedup_key, item_id, rows
+from .rows import dedup_key, item_id, prompt, rows
 from .store import Attempt, ItemStore, read_attempts
 from .verify import Verification, verify
 
@@ -82,7 +84,10 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
         seen.add(key)
     fresh = [d for d, r in zip(designs, repeats) if not r]
     verified = _verified(fresh, config)
-    passed = [Item(item_id(d), d.golden, d.top, "generator") for d, v in zip(fresh, verified) if v.ok]
+    degenerate = {item_id(d): found for d, v in zip(fresh, verified)
+                  if v.ok and (found := degeneracy(d, v.untoggled)) is not None}
+    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": prompt(d)})
+              for d, v in zip(fresh, verified) if v.ok and item_id(d) not in degenerate]
     contaminated = screen(passed) if screen and passed else {}
     results = iter(verified)
     for index, design, key, repeat in zip(indices, designs, keys, repeats):
@@ -97,6 +102,9 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
                                    "the items before it are saved, rerun the same command to resume")
         if not result.ok:
             store.record(_attempt(index, design, key, "failed", result.reason))
+            continue
+        if item_id(design) in degenerate:
+            store.record(_attempt(index, design, key, "degenerate", degenerate[item_id(design)].describe()))
             continue
         if item_id(design) in contaminated:
             store.record(_attempt(index, design, key, "contaminated", contaminated[item_id(design)]))

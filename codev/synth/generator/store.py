@@ -1,7 +1,7 @@
 """The output directory of a generator run, written so that a kill at any point loses nothing.
 
 Layout: `manifest.json` (the settings that define the item sequence), `attempts.jsonl` (one line per
-candidate index, in index order: kept, duplicate or failed, with the reason), `rl.jsonl` and
+candidate index, in index order: kept, duplicate, failed, degenerate or contaminated, with the reason), `rl.jsonl` and
 `sft.jsonl` (kept rows, appended before their attempt line), and at the end `rl/` and `sft/`
 (`datasets.save_to_disk`) plus `summary.json`. On reopening, a torn last line is dropped and rows
 without an attempt line are discarded, so a rerun continues at the first unrecorded index.
@@ -28,7 +28,7 @@ class Attempt:
     key: str        # dedup key: hash of the normalized golden
     family: str
     level: int
-    status: str     # kept | duplicate | failed | contaminated
+    status: str     # kept | duplicate | failed | degenerate | contaminated
     reason: str     # why not kept ("" when kept)
 
     @classmethod

@@ -8,6 +8,7 @@ nothing about the design (load, a missing tool): such a result is `unchecked`, n
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 
 from testbench_gen import CheckJob, CheckOptions, Verdict, VerdictKind, check_many
@@ -30,11 +31,16 @@ class Verification:
     backends: tuple[str, ...]   # what decided each check, e.g. ("icarus", "icarus+formal")
     reason: str                 # the first failing check's verdict and reason, or "" when ok
     unchecked: bool = False     # a check could not run to a verdict: neither kept nor failed
+    untoggled: tuple[str, ...] = ()  # outputs that never changed in the golden's own simulation
 
 
 def options_for(design: Design, options: CheckOptions) -> CheckOptions:
-    """The checker options for one design: at least the stimulus length the design asks for."""
-    return replace(options, cycles=max(options.cycles, design.min_cycles))
+    """The checker options for one design: at least the stimulus length the design asks for, and (unless the
+    options fix one) a stimulus seed drawn from the golden's text, so whether an output toggles in the
+    golden's run, which decides whether the item is kept (`degenerate.py`), is the same in every run."""
+    seed = options.seed if options.seed is not None else \
+        int.from_bytes(hashlib.sha256(design.golden.encode()).digest()[:4], "big") % (1 << 31)
+    return replace(options, cycles=max(options.cycles, design.min_cycles), seed=seed)
 
 
 def is_proof(verdict: Verdict) -> bool:
@@ -72,5 +78,5 @@ def verify(designs: list[Design], options: CheckOptions = CheckOptions(), formal
         if not bad and hi - lo > 1 and not is_proof(mine[1]):
             reason = f"no formal proof ({mine[1].backend}): {mine[1].reason}"
         results.append(Verification(not reason, tuple(v.backend for v in mine), reason,
-                                    bad is not None and bad.kind in UNCHECKED))
+                                    bad is not None and bad.kind in UNCHECKED, tuple(mine[0].untoggled)))
     return results

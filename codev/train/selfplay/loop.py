@@ -140,7 +140,8 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
                 model=current, reward_funcs=reward_functions(round_rl, judge), args=args,
                 train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                 callbacks=[SelfPlayMetrics(out, judge, r, r * settings.steps_per_round)],
-                sampling=round_rl.sampling, equivalence=judge, baseline=settings.baseline)
+                sampling=round_rl.sampling, equivalence=judge, baseline=settings.baseline,
+                advantage_std_floor=round_rl.advantage_std_floor, stall_steps=round_rl.stall_steps)
             judge.sampler = live_sampler(trainer, rl.max_completion_length, rl.temperature)
             judge.collective = state.num_processes > 1
             last = get_last_checkpoint(str(round_dir)) if resume and round_dir.is_dir() else None

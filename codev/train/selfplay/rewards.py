@@ -28,11 +28,12 @@ def learnability(rate: float | None, valid: bool = True) -> float:
 
 
 def task_relative_advantages(rewards: torch.Tensor, keys: list[str], scale: str = "group",
-                             eps: float = 1e-4) -> torch.Tensor:
+                             eps: float = 1e-4, floor: float = 0.0) -> torch.Tensor:
     """Advantages with one baseline per key (role/task type) over the whole batch.
 
     Expressed with DAPO's `group_advantages`: the samples of each key are gathered into one group and
-    normalised there (scale "group": by that key's std, "none": centred only); the result is scattered back.
+    normalised there (scale "group": by that key's std, at least `floor`, "none": centred only); the result is
+    scattered back.
     A key with a single valid sample gets advantage 0 (no baseline to compare with).
     """
     if len(keys) != rewards.numel():
@@ -44,7 +45,7 @@ def task_relative_advantages(rewards: torch.Tensor, keys: list[str], scale: str 
     for key in dict.fromkeys(keys):
         idx = torch.tensor([i for i, k in enumerate(keys) if k == key], dtype=torch.long)
         group = flat.index_select(0, idx)
-        adv = group_advantages(group, len(idx), "none" if scale == "none" else "group", eps)
+        adv = group_advantages(group, len(idx), "none" if scale == "none" else "group", eps, floor)
         if int((~torch.isnan(group)).sum()) < 2:
             adv = torch.zeros_like(adv)
         out.view(-1).index_copy_(0, idx, adv)

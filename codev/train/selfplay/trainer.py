@@ -31,7 +31,7 @@ class SelfPlayTrainer(AdaptiveDAPOTrainer):
             return super().advantages(rewards, inputs)
         keys = gather_object([sample_key(row["role"], row["task_type"]) for row in inputs])
         scale = self.scale_rewards if self.scale_rewards in ("group", "batch", "none") else "group"
-        return task_relative_advantages(rewards, keys, scale)
+        return task_relative_advantages(rewards, keys, scale, floor=self.advantage_std_floor)
 
 
 def live_sampler(trainer: AdaptiveDAPOTrainer, max_new_tokens: int, temperature: float, batch_size: int = 16):

@@ -9,10 +9,17 @@ from .compare import Comparator
 from .counter import Counter
 from .fifo import Fifo
 from .fsm import SequenceDetector, TableFsm
+from .logic import TruthTable
+from .memory import RegisterFile
+from .muldiv import Divider, Multiplier
+from .timing import ClockDivider, Pwm
 from .pipeline import Pipeline
 from .select import Mux
+from .serial import Serialiser, UartTx
 from .shift import Lfsr, ShiftRegister
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(), Mux(), Decoder(), PriorityEncoder(), Counter(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
-                                                    Fifo(), Pipeline())}
+                                                    Fifo(), Pipeline(), TruthTable(),
+                                                    ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
+                                                    Divider(), Serialiser(), UartTx())}

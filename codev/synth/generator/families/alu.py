@@ -8,6 +8,7 @@ wrap-around and sign tests instead of a widened sum.
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from ..design import Design, PortDoc, clog2, module
@@ -50,6 +51,11 @@ class Alu:
         codes = rng.sample(range(1 << clog2(count)), count)
         flags = [] if level <= 2 else ["zero", "carry"] if level == 3 else \
             rng.sample(["zero", "carry", "negative", "overflow"], rng.randint(2, 4))
+        if {"carry", "overflow"} & set(flags) and not {"add", "sub"} & set(ops):
+            # a carry or overflow flag needs an operation that sets it (else it is the constant 0)
+            ops[rng.randrange(count)] = rng.choice(["add", "sub"])
+        if not any(re.search(r"\bb\b", OPS[op][0]) for op in ops):
+            ops[rng.randrange(count)] = rng.choice(sorted(set(BASIC) - set(ops)))  # `b` must be used
         return {"width": rng.choice(WIDTHS[level]), "ops": dict(sorted(zip(codes, ops))),
                 "flags": sorted(flags, key=["zero", "carry", "negative", "overflow"].index)}
 
@@ -75,13 +81,19 @@ class Alu:
         alternate = _alternate(w, ow, ops, flags, msb)
         summary = f"implements a {w}-bit ALU with {len(ops)} operations" + (
             f" and the flags {', '.join(flags)}." if flags else ".")
-        plan = ["A combinational always block with a case on `op` in which every arm assigns the result (a "
-                "default arm gives 0 for unused codes), so no latch appears."]
-        if "carry" in flags or "overflow" in flags:
-            plan.append("For ADD and SUB compute a widened result so the carry/borrow is the extra top bit; "
-                        "overflow compares the sign bits of the operands and the result.")
-        if "zero" in flags or "negative" in flags:
-            plan.append("Derive zero and negative from the final `y`.")
+        plan = ["A combinational always block with a case on `op` in which every arm assigns the result"
+                + (" (a default arm gives 0 for the unused codes), so no latch appears." if len(ops) < 1 << ow else
+                   " (every code is used, so the arms cover them all), so no latch appears.")]
+        arith = " and ".join(op.upper() for op in ("add", "sub") if op in ops.values())
+        if "carry" in flags:
+            plan.append(f"For {arith} compute a result one bit wider, so the carry (borrow for SUB) is its top bit; "
+                        "the carry stays 0 for every other operation.")
+        if "overflow" in flags:
+            plan.append(f"Overflow for {arith} compares the sign bits of the operands and of the result; it stays 0 "
+                        "for every other operation.")
+        derived = [f for f in ("zero", "negative") if f in flags]
+        if derived:
+            plan.append(f"Derive {' and '.join(derived)} from the final `y`.")
         return Design(self.name, level, {**params, "ops": {str(k): v for k, v in sorted(ops.items())}}, top,
                       tuple(ports), summary, tuple(behaviour), module(top, ports, golden),
                       module(top, ports, alternate), tuple(plan), True)

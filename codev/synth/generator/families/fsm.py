@@ -43,7 +43,8 @@ class TableFsm:
         outs = [[rng.randrange(1 << m) for _ in range(1 << k)] if mealy else rng.randrange(1 << m)
                 for _ in range(n)]
         return {"states": n, "input_bits": k, "output_bits": m, "mealy": mealy,
-                "next": _reachable_table(rng, n, 1 << k), "out": outs, **ResetStyle.sample(rng, level).as_params()}
+                "next": _reachable_table(rng, n, 1 << k), "out": outs, **ResetStyle.sample(rng, level).as_params(),
+                "prose": level >= 2 and rng.random() < 0.4}
 
     def build(self, params: dict[str, Any], level: int) -> Design:
         n, k, m, mealy = params["states"], params["input_bits"], params["output_bits"], params["mealy"]
@@ -64,7 +65,13 @@ class TableFsm:
                          "next state / out for each pair." if mealy else
                          "`out` depends only on the current state (Moore), as the last column gives.")
         behaviour.append("Reset puts the machine in state S0.")
-        behaviour.append(f"Transition table:\n\n{table}\n")
+        if params.get("prose"):  # the same table told state by state, as a word problem would
+            for s in range(n):
+                moves = "; ".join(f"when `in` is {v} it goes to S{nxt[s][v]}" + (f" and `out` is {out[s][v]}" if mealy else "")
+                                  for v in range(1 << k))
+                behaviour.append(f"In state S{s}" + (f", `out` is {out[s]}" if not mealy else "") + f": {moves}.")
+        else:
+            behaviour.append(f"Transition table:\n\n{table}\n")
         sw = clog2(n)
         golden = _binary(n, k, m, sw, nxt, out, mealy, reset)
         alternate = _one_hot(n, k, m, nxt, out, mealy, reset)
@@ -73,7 +80,8 @@ class TableFsm:
                 "the next state from the table.",
                 "The output comes from " + ("a case on state and input (Mealy)." if mealy else "a case on the state (Moore).")]
         return Design(self.name, level, dict(params), top, tuple(ports),
-                      f"implements a {'Mealy' if mealy else 'Moore'} finite-state machine given by a transition table.",
+                      f"implements a {'Mealy' if mealy else 'Moore'} finite-state machine given by "
+                      f"{'a description of each state' if params.get('prose') else 'a transition table'}.",
                       tuple(behaviour), module(top, ports, golden), module(top, ports, alternate), tuple(plan),
                       False, reset)
 

@@ -27,9 +27,11 @@ class Pipeline:
     def sample(self, rng: random.Random, level: int) -> dict[str, Any]:
         w = rng.choice(WIDTHS[level])
         ops = []
-        for _ in range(rng.choice(STAGES[level])):
+        for i in range(rng.choice(STAGES[level])):
             operand = rng.choice(OPERANDS + ["const"])
             ops.append([rng.choice(sorted(OPERATORS)), rng.randrange(1, 1 << w) if operand == "const" else operand])
+            if i == 0 and operand == "a":  # a - a, a ^ a: the whole result would be the constant 0
+                ops[0][0] = rng.choice(["+", "*", "&", "|"])
         return {"width": w, "ops": ops, "stall": level >= 4 and rng.random() < 0.6, **ResetStyle.sample(rng, level).as_params()}
 
     def build(self, params: dict[str, Any], level: int) -> Design:
@@ -38,7 +40,8 @@ class Pipeline:
         n = len(ops)
         top = f"pipe{n}_{w}bit"
         ports = reset.ports() + ([PortDoc("en", "input", 1, "advance: when 0, every stage holds")] if stall else [])
-        ports += [PortDoc(x, "input", w, f"operand {x}") for x in OPERANDS]
+        used = {"a"} | {x for _, x in ops if isinstance(x, str)}  # only the operands the datapath reads
+        ports += [PortDoc(x, "input", w, f"operand {x}") for x in OPERANDS if x in used]
         ports += [PortDoc("in_valid", "input", 1, "the operands are valid"),
                   PortDoc("y", "output", w, "result, 0 while `out_valid` is 0"),
                   PortDoc("out_valid", "output", 1, "`y` holds the result of valid operands")]

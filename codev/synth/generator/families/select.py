@@ -45,8 +45,9 @@ class Mux:
         terms = " |\n               ".join(f"({{{w}{{{gate}(sel == {sw}'d{i})}}}} & d{i})" for i in range(n))
         alternate = f"    assign y = {terms};\n"
         summary = f"selects one of {n} {w}-bit inputs."
-        plan = ["Use a combinational always block in which every path assigns `y` (a default arm when some "
-                "select codes are unused), so no latch is inferred.",
+        plan = ["Use a combinational always block in which every path assigns `y`"
+                + (" (a default arm for the unused select codes), so no latch is inferred." if n < 1 << sw else
+                   " (the case arms cover every select code), so no latch is inferred."),
                 "A case statement on `sel` picks the data input" + ("; `en` = 0 forces zero." if en else ".")]
         return Design(self.name, level, dict(params), top, tuple(ports), summary, tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), True)
