@@ -22,7 +22,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    import sys
+
     from ..config import ConfigError
+    from ..dapo_trainer import TrainingStalled
     from .config import load_selfplay_recipe, validate
     from .loop import run_selfplay
 
@@ -41,5 +44,8 @@ def run(args) -> int:
         final = run_selfplay(s, recipe.model, resume=not args.no_resume)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    except TrainingStalled as exc:  # a round without any learning signal (rl.stall_steps)
+        print(f"codev train selfplay: error: {exc}", file=sys.stderr)
+        return 1
     print(f"selfplay: model saved to {final}; report {s.output_dir}/selfplay.md")
     return 0

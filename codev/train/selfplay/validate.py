@@ -7,9 +7,10 @@ checker's limits, no outputs, simulation failed), `nondeterministic` (the golden
 under one of two stimulus seeds), `unchecked` (the checker timed out or failed: not known to be good),
 `interface` (no interface inferred), `trivial` (every output constant under the checker's stimulus, or
 equivalent to a pass-through of an input), `untoggled` (some output never changes under the stimulus: a
-pass would say nothing about it), `contaminated` (a benchmark problem by text or by function, through
-codev.synth.decontam), `duplicate` (functionally equivalent to a buffer task of the same type, through the
-same machinery over the buffer), `trace` (the shown trace could not be recorded).
+pass would say nothing about it), `contaminated` (a benchmark problem by text, Rouge-L of the code or of the
+description, or by function, through codev.synth.decontam), `duplicate` (a copy of, or functionally
+equivalent to, a buffer task of the same type, through the same machinery over the buffer), `trace` (the
+shown trace could not be recorded).
 """
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable
 
-from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference
+from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference, rouge_l
 from codev.synth.items import Item
-from codev.synth.port_match import shape_key
+from codev.synth.port_match import shape_key, shape_keys
 from codev.synth.tokens import canonical, ngrams, tokens
 from testbench_gen import CheckJob, CheckOptions, Interface, InvalidGolden, Verdict, VerdictKind, infer_interface
 
@@ -60,9 +61,10 @@ class BufferIndex:
 
     def add(self, task: Task) -> None:
         iface = task.iface
-        grams = ngrams(canonical(task.golden), self.config.ngram)
+        toks = canonical(task.golden)
+        grams = ngrams(toks, self.config.ngram)
         self.by_shape[shape_key(iface)].append(len(self.refs))
-        self.refs.append(Reference("buffer", task.id, task.golden, len(grams), iface))
+        self.refs.append(Reference("buffer", task.id, task.golden, len(grams), iface, tokens=tuple(toks)))
         self.grams.append(grams)
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
@@ -77,8 +79,25 @@ class BufferIndex:
                 best = (ref, score)
         return best
 
+    def rouge_match(self, code: str, spec: str = "") -> tuple[Reference, float, str] | None:
+        """A buffer task whose code has a Rouge-L F of at least `rouge_l_code` with `code` (a reordered or
+        padded copy); descriptions are not compared (two tasks may describe one function differently)."""
+        mine, limit, best = canonical(code), self.config.rouge_l_code, None
+        if limit <= 0 or len(mine) < self.config.rouge_min_tokens:
+            return None
+        for ref in self.refs:
+            theirs = ref.tokens
+            if len(theirs) < self.config.rouge_min_tokens or 2 * min(len(mine), len(theirs)) < \
+                    limit * (len(mine) + len(theirs)):
+                continue
+            score = rouge_l(mine, theirs)
+            if score >= limit and (best is None or score > best[1]):
+                best = (ref, score, "code")
+        return best
+
     def same_shapes(self, iface: Interface) -> list[Reference]:
-        return [self.refs[i] for i in self.by_shape.get(shape_key(iface), ())]
+        found = sorted({i for key in shape_keys(iface) for i in self.by_shape.get(key, ())})
+        return [self.refs[i] for i in found]
 
 
 def spec_has_code(spec: str, golden: str) -> str:
@@ -223,7 +242,7 @@ class Validator:
 
     def _items(self, proposals, live, ifaces) -> list[Item]:
         return [Item(str(i), proposals[i].golden, ifaces[i].top, "selfplay",
-                     data={"interface": json.dumps(ifaces[i].to_json())}) for i in live]
+                     data={"interface": json.dumps(ifaces[i].to_json()), "spec": proposals[i].spec}) for i in live]
 
     def _contaminated(self, proposals, live, ifaces, reject) -> list[int]:
         if not self.settings.decontam or not live:
