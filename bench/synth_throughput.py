@@ -9,7 +9,8 @@ Three runs, each in a fresh temporary folder, on the cores given by --jobs:
             ingest, filters, dedup and decontamination: the per-item cost of the static stages
   memory    --memory distinct synthetic modules (random logic, few near copies, so the dedup index
             holds most of them) through ingest, dedup and decontamination by text, each stage run on
-            its own (no filters, no checker): items/s and the process's peak RSS after each stage
+            its own (no filters, no checker): items/s and the process's peak RSS after each stage;
+            decontamination again with 8-gram Dice alone (dice_only), so the Rouge-L screen's cost shows
 
     python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
     python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
@@ -84,7 +85,7 @@ def memory_run(n: int, folder: Path, bench_root: Path) -> None:
     from codev.synth.dedup import Deduplicator
     from codev.synth.ingest_stage import run_ingest
     from codev.synth.pipeline import stage_file
-    from codev.synth.store import run_stage
+    from codev.synth.store import StageFile, run_stage
 
     data = distinct(folder / "distinct.jsonl", n)
     config = config_from_mapping({"sources": [{"kind": "jsonl", "path": str(data), "name": "distinct"}],
@@ -102,10 +103,16 @@ def memory_run(n: int, folder: Path, bench_root: Path) -> None:
     timing = run_stage(Decontaminator(index, config.checker, None), lambda: files["dedup"].kept_items(),
                        files["decontam"], 64, False)
     stages.append(("decontam", timing, peak_mib()))
+    # the same without the Rouge-L screen (8-gram Dice only): what Rouge-L costs
+    files["dice_only"] = StageFile(out / "stages" / "dice_only.jsonl")
+    plain = BenchmarkIndex(bench_root, replace(config.decontam, rouge_l=0, rouge_l_code=0))
+    timing = run_stage(Decontaminator(plain, config.checker, None), lambda: files["dedup"].kept_items(),
+                       files["dice_only"], 64, False)
+    stages.append(("dice_only", timing, peak_mib()))
     for name, t, peak in stages:
         kept = sum(1 for _ in files[name].kept_items())
         print(f"{name:<11} {t.items:>7} {kept:>7} {t.seconds:8.1f} {t.rate:8.0f} {peak:13.0f}")
-    print(f"peak RSS after all three stages: {peak_mib():.0f} MiB; stage files "
+    print(f"peak RSS after all stages: {peak_mib():.0f} MiB; stage files "
           f"{sum(f.path.stat().st_size for f in files.values()) / 2**20:.0f} MiB on disk")
 
 

@@ -81,7 +81,9 @@ def stimulus_summary(golden_run: GoldenRun) -> str:
     per_cycle = max(1, stim.steps_per_cycle)
     segment_rows = stim.long_start if stim.long_start is not None else len(stim.rows)
     segments = len(stim.segment_starts) - (stim.long_start is not None)
-    text = f"{segment_rows // per_cycle} cycles in {segments} reset segment{'s' * (segments != 1)}"
+    unit = "cycles" if golden_run.interface.clocks else "input vectors"
+    kind = "reset segment" if golden_run.interface.resets else "segment"
+    text = f"{segment_rows // per_cycle} {unit} in {segments} {kind}{'s' * (segments != 1)}"
     if stim.long_start is not None:
         text += f", then {(len(stim.rows) - stim.long_start) // per_cycle} cycles without reset"
     return f"{text}; stimulus seed {golden_run.seed}"

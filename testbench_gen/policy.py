@@ -5,7 +5,10 @@ Rules are whitelists where possible (system names, directives, macros, top-level
 are applied twice: to the raw text (what yosys or another tool might read) and to the text after the
 simulator's own preprocessor (`iverilog -E`), because macro pasting (`` a``b ``) and a macro right
 before a name can build any token the raw text does not show. Bytes on which lexers disagree
-(control characters, a lone CR that ends Icarus' `//` comments) are rejected outright.
+(control characters, a lone CR that ends Icarus' `//` comments, Unicode line separators, non-ASCII
+outside comments and strings) are rejected outright: every tool reads one text, split at \n only.
+A design must not be able to tell it runs under the checker: formats it can read back (`$sformat`
+and kin) may hold value specifiers only (no `%m`, `%l`, `%t`, `%v`), and `$typename` is rejected.
 
 Rejected: file and process access, ending the simulation, includes, `$root` and hierarchical names
 that leave the candidate, force/release, bind, DPI, simulation-time reads, `#` delays (synthesis
@@ -111,8 +114,9 @@ _METACOMMENT = re.compile(
     re.I)
 
 # Longest candidate text screened at all. The front end's time grows with the text (~14 us a
-# character at load 19 on 2 cores, 3x less unloaded) and has a deadline; without a fixed limit a
-# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there
+# character at load 19 on 2 cores) and has a deadline; without a fixed limit a
+# 10 MB candidate was rejected or not depending on machine load. 128 Ki characters take ~2 s there,
+# 330 K ~5.7 s (`python bench/size_limit_cost.py`, load 20)
 # (LLM answers are under 20 K; the largest benchmark reference is under 10 K).
 MAX_SOURCE_CHARS = 128 * 1024
 MAX_VIOLATIONS = 50  # enough to explain a rejection; a flood of them is no more informative

@@ -136,7 +136,7 @@ def tool_path() -> str:
 def readable_roots() -> list[str]:
     """Read-only roots besides the run's own directory: the OS, this Python, this package (not the
     repository around it), and the codev cache (shared builds: readable, never writable)."""
-    cache = str(_cache_dir())
+    cache = str(cache_dir())
     package_root = str(Path(__file__).resolve().parent)  # cocotb runs helpers from here
     roots = [*SYSTEM_ROOTS, sys.prefix, sys.base_prefix, sys.exec_prefix, package_root, cache]
     return [os.path.realpath(r) for r in dict.fromkeys(roots)]
@@ -170,7 +170,7 @@ def _compiled_launcher() -> list[str] | None:
     if not source.exists() or not compiler:
         return None
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    binary = _cache_dir() / f"sandbox-exec-{digest}"
+    binary = cache_dir() / f"sandbox-exec-{digest}"
     if not binary.exists():
         binary.parent.mkdir(parents=True, exist_ok=True)
         partial = binary.with_name(f"{binary.name}.{os.getpid()}.tmp")
@@ -184,7 +184,8 @@ def _compiled_launcher() -> list[str] | None:
     return [str(binary)]
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """codev's cache of shared builds (launcher, Verilator runtime, Icarus 12): readable by confined runs."""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "codev")
 
 
@@ -275,13 +276,16 @@ STALL_POLL_SECONDS = 0.25
 def _wait_advancing(proc: subprocess.Popen, progress: Path, limits: Limits, start: float) -> bool:
     """Wait for proc within limits.wall_seconds; True when it was killed because `progress` did not
     grow for limits.stall_seconds, or (the wall limit cutting the window short) for the last half of
-    it when the wall limit ran out; TimeoutExpired when it ran out on a run still advancing."""
+    it when the wall limit ran out; TimeoutExpired when it ran out on a run still advancing. Until
+    `progress` first appears the window is twice as long: loading or building (cocotb builds in the
+    run) is not a stall."""
     size, changed = -1, time.monotonic()
     while True:
         now = time.monotonic()
         left = limits.wall_seconds - (now - start)
+        window = limits.stall_seconds * (2 if size < 0 else 1)
         if left <= 0:
-            if now - changed >= limits.stall_seconds / 2:
+            if now - changed >= window / 2:
                 _kill_group(proc.pid)
                 proc.wait()
                 return True
@@ -298,7 +302,7 @@ def _wait_advancing(proc: subprocess.Popen, progress: Path, limits: Limits, star
         now = time.monotonic()
         if current != size:
             size, changed = current, now
-        elif now - changed > limits.stall_seconds:
+        elif now - changed > limits.stall_seconds * (2 if size < 0 else 1):
             _kill_group(proc.pid)
             proc.wait()
             return True

@@ -51,6 +51,15 @@ class _Choice:
 
 
 _CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
+# seconds an Icarus golden run was seen to exceed (auto's probe, the spot check's): a golden known to
+# be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
+_ICARUS_SLOWER_THAN: "BoundedCache[float]" = BoundedCache(1024)
+
+
+def _run_length_key(golden: str, options: CheckOptions) -> str:
+    """The golden and what sets its run's length (not the seed: it moves the horizon by <= 25%)."""
+    return hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds,
+                                options.long_cycles)).encode()).hexdigest()
 
 
 def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
@@ -102,6 +111,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         run = prepare_golden(golden, probe)
     except InvalidGolden as exc:
         if "exceeded" in str(exc):
+            _ICARUS_SLOWER_THAN.put(_run_length_key(golden, options), probe.timeout)
             choice = _Choice("verilator", f"Icarus golden run exceeded {probe.timeout:.1f} s")
         else:
             choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
@@ -194,13 +204,19 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     if share == 1:
         return options, ""
     cycles = max(50, options.cycles // share)
-    # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out
+    # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out, and
+    # not at all when an earlier run already took longer (auto's probe of a slow golden)
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
+    slow_key = _run_length_key(golden, options)
+    known = _ICARUS_SLOWER_THAN.get(slow_key)
     try:
+        if known is not None and known >= probe.timeout:
+            raise InvalidGolden(f"simulation of the golden exceeded {known:.1f} s before")
         estimate = prepare_golden(golden, probe).seconds * (1 + n)
     except InvalidGolden as exc:
         if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""
+        _ICARUS_SLOWER_THAN.put(slow_key, max(known or 0.0, probe.timeout))
         estimate = float("inf")
     if estimate <= strategy.spot_check_seconds:
         return options, ""

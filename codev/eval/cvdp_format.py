@@ -264,6 +264,9 @@ def skip_reason(task: CvdpTask, harness_shipped: bool = True) -> str:
         services(task)
     except HarnessError as exc:
         return f"{tag}: the harness cannot be run as written ({exc})"
+    old_api = cocotb1_harness(files)
+    if old_api:
+        return f"{tag}: {old_api}"
     missing = missing_packages(files.get("Dockerfile", ""))
     if missing:
         return f"{tag}: its harness image installs {', '.join(missing)}, not installed here (pip install {' '.join(missing)})"
@@ -273,6 +276,26 @@ def skip_reason(task: CvdpTask, harness_shipped: bool = True) -> str:
     if not task.outputs:
         return f"{tag}: output.context names no file for the answer"
     return ""
+
+
+_COCOTB1_RUNNER = re.compile(r"^\s*(from\s+cocotb\.runner\s+import|import\s+cocotb\.runner)", re.M)
+
+
+def cocotb1_harness(files: dict[str, str]) -> str:
+    """Why a harness written for cocotb 1.x (CVDP before v1.1.0 imports `cocotb.runner`) cannot run on the
+    installed cocotb 2.x ("" when it can): cocotb 2 moved the runner and changed the API under the tests."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if not any(_COCOTB1_RUNNER.search(text) for path, text in files.items() if path.endswith(".py")):
+        return ""
+    try:
+        installed = version("cocotb")
+    except PackageNotFoundError:
+        return ""
+    if int(installed.split(".")[0]) < 2:
+        return ""
+    return (f"its harness is written for cocotb 1.x (imports cocotb.runner, as CVDP datasets before v1.1.0 do); "
+            f"cocotb {installed} is installed: use the v1.1.0 data (cocotb 2)")
 
 
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+([^&|;\n]+)")
@@ -352,7 +375,8 @@ def iter_rows(path: Path) -> Iterator[tuple[str, dict]]:
     if (path / "dataset_dict.json").is_file() or (path / "state.json").is_file():
         yield from _saved_dataset_rows(path)
         return
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".parquet"))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".parquet")
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))  # no staging copies
     if not files:
         raise CvdpFormatError(f"{path}: no CVDP .jsonl or .parquet files")
     for file in files:

@@ -8,14 +8,17 @@ harness files are written into it; every compose service runs its `command` (typ
 datapoint passes iff every service exits 0 (a timeout of 600 s per service, DOCKER_TIMEOUT).
 
 Here the same folder is laid out in a private sandbox directory and each service's command runs in it
-with this Python's pytest/cocotb and the Icarus of the run. The one change: the container's absolute
-roots (/code, /src, /rundir) do not exist outside Docker, so they are rewritten to the sandbox folder in
-src/.env, the compose command and the harness's text files (`remapped` in the log counts them).
+with this Python's pytest/cocotb and the Icarus of the run. The changes: the container's absolute roots
+(/code, /src, /rundir) do not exist outside Docker, so they are rewritten to the sandbox folder in
+src/.env, the compose command and the harness's text files (`remapped` in the log counts them); and
+vvp's `-fst` runs as `-none` (no FST waves: the sandbox does not open /tmp for Icarus's FST writer).
 """
 from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -92,6 +95,7 @@ def run_harness(task: CvdpTask, answer: dict[str, str], work: Path, limit_s: flo
     path = tool_path()
     if icarus != Icarus():  # cocotb's runner calls `iverilog`/`vvp` from PATH
         path = os.pathsep.join([str(Path(icarus.iverilog).parent), path])
+    path = os.pathsep.join([str(_vvp_without_fst(work, icarus)), path])
     logs, codes, timed_out = [], [], False
     for service in todo:
         env = {key: remap(value, folder)[0] for key, value in service.env.items()}
@@ -111,6 +115,21 @@ def run_harness(task: CvdpTask, answer: dict[str, str], work: Path, limit_s: flo
     header = f"[{len(todo)} service(s); {remapped} container path(s) remapped in the harness files]\n"
     full = "\n".join(logs)
     return HarnessRun(rules.cvdp(codes, full, timed_out), header + key_lines(full), time.monotonic() - start)
+
+
+def _vvp_without_fst(work: Path, icarus: Icarus) -> Path:
+    """A folder whose `vvp` runs the real one with `-fst` turned into `-none`: Icarus's FST writer needs an
+    O_TMPFILE in /tmp, which the sandbox does not open, and a refused dump ends the simulation (cocotb's
+    `waves=True` builds dump FST). Waves are debugging output, no verdict depends on them; VCD still works."""
+    real = icarus.vvp if os.path.isabs(icarus.vvp) else (shutil.which(icarus.vvp) or icarus.vvp)
+    folder = work / ".codev-bin"
+    folder.mkdir(exist_ok=True)
+    shim = folder / "vvp"
+    shim.write_text("#!/bin/sh\n"
+                    "for a; do shift; if [ \"$a\" = -fst ]; then set -- \"$@\" -none; else set -- \"$@\" \"$a\"; fi; done\n"
+                    f"exec {shlex.quote(real)} \"$@\"\n", encoding="utf-8")
+    shim.chmod(0o755)
+    return folder
 
 
 _KEY_LINE = re.compile(r"FAIL|[Ee]rror|assert|syntax|TESTS=|\[service ")

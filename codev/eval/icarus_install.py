@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tarfile
@@ -22,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-CACHE_ENV = "CODEV_CACHE"  # default: $XDG_CACHE_HOME/codev, else ~/.cache/codev
+from testbench_gen.sandbox import cache_dir  # the one codev cache: sandboxed simulations may read it
+
 MARKER = ".codev-installed.json"
 BUILD_TOOLS = ("gperf", "flex", "bison", "autoconf", "g++", "make")
 
@@ -57,13 +57,6 @@ RELEASES: dict[str, IcarusRelease] = {
         origin="Debian source package iverilog 12.0-2 (orig tarball of upstream tag v12_0)",
     ),
 }
-
-
-def cache_dir() -> Path:
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "codev"
 
 
 def prefix_for(release: IcarusRelease) -> Path:

@@ -1,30 +1,50 @@
 """The one place synthesis calls the equivalence checker: a warm `testbench_gen.CheckerPool` that lives
 for a whole run (workers started once, golden traces cached where they were simulated), created on
-first use so stages that never check start no processes."""
+first use so stages that never check start no processes. Given a Ray address, the same jobs go to
+`testbench_gen.RayCheckerPool` instead (the checker-bound stages spread over a cluster); the stages,
+their checkpoints and their resume are the same either way, since only the pool changes."""
 from __future__ import annotations
 
 from testbench_gen import CheckerPool, CheckJob, Verdict
 
 
 class Checker:
-    """`with Checker(workers) as checker: checker.check_jobs(jobs)`; failures are verdicts, never raised."""
+    """`with Checker(workers) as checker: checker.check_jobs(jobs)`; failures are verdicts, never raised.
+    `ray`: a Ray cluster's address ("local": a local instance of `workers` CPUs, started here)."""
 
-    def __init__(self, workers: int = 1):
-        self.workers = workers
-        self._pool: CheckerPool | None = None
+    def __init__(self, workers: int = 1, ray: str | None = None):
+        self.workers, self.ray = workers, ray
+        self._pool = None
+        self._started_ray = False
 
     def check_jobs(self, jobs: list[CheckJob]) -> list[list[Verdict]]:
         """Verdicts per job, per candidate, in input order."""
         if not jobs:
             return []
         if self._pool is None:
-            self._pool = CheckerPool(workers=self.workers)
+            self._pool = self._ray_pool() if self.ray else CheckerPool(workers=self.workers)
         return self._pool.check_many(jobs)
+
+    def _ray_pool(self):
+        import ray
+
+        from testbench_gen.ray_pool import RayCheckerPool
+
+        if self.ray == "local" and not ray.is_initialized():  # as many worker processes as --jobs
+            ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
+            self._started_ray = True
+        # tasks are planned for the cluster's CPUs (RayCheckerPool reads them when workers is None)
+        return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._started_ray:
+            import ray
+
+            ray.shutdown()
+            self._started_ray = False
 
     def __enter__(self) -> "Checker":
         return self

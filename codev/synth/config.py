@@ -55,15 +55,19 @@ class DedupConfig:
 @dataclass(frozen=True)
 class RoundTripConfig:
     enabled: bool = True
-    llm: BackendConfig = field(default_factory=BackendConfig)  # writes the spec and the code
+    llm: BackendConfig = field(default_factory=BackendConfig)  # writes the spec and the code, unless set below
+    spec_llm: BackendConfig | None = None  # the spec writer (code -> spec), when it is another model
+    solver_llm: BackendConfig | None = None  # the solver (spec -> reasoning + code), when it is another model
 
 
 @dataclass(frozen=True)
 class DifficultyConfig:
     enabled: bool = True
-    llm: BackendConfig | None = None  # the base model sampled k times (default: the round trip's)
+    llm: BackendConfig | None = None  # the base model sampled k times: required when enabled (no default: the
+    # round trip's models are stronger than the model RL starts from, so they would call every item easy)
     k: int = 5
     max_passes: int = 0  # RL keeps items the base model solved at most this many times of k
+    generator: bool = True  # generator items pass the same filter before RL (their levels get a measured pass rate)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,15 @@ class SynthConfig:
     chunk: int = 16  # items per checkpointed batch and checker call; caps LLM requests in flight too
 
     def difficulty_llm(self) -> BackendConfig:
-        return self.difficulty.llm or self.roundtrip.llm
+        if self.difficulty.llm is None:
+            raise ConfigError("difficulty.llm is missing: name the base model whose pass rate decides difficulty")
+        return self.difficulty.llm
+
+    def spec_llm(self) -> BackendConfig:
+        return self.roundtrip.spec_llm or self.roundtrip.llm
+
+    def solver_llm(self) -> BackendConfig:
+        return self.roundtrip.solver_llm or self.roundtrip.llm
 
 
 def _section(cls, values: Any, where: str):
@@ -102,7 +114,7 @@ def _section(cls, values: Any, where: str):
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
     kwargs = {}
     for key, value in values.items():
-        if key == "llm":
+        if key.endswith("llm"):
             try:
                 kwargs[key] = None if value is None else BackendConfig.from_mapping(value or {}, f"{where}.llm")
             except (TypeError, ValueError) as exc:
@@ -202,6 +214,11 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
     )
     if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1 or config.reason.samples < 1:
         raise ConfigError(f"{where}: jobs, chunk, difficulty.k and reason.samples must be >= 1")
+    if config.roundtrip.enabled and config.difficulty.enabled and config.difficulty.llm is None \
+            and missing_llm(config, where) is None:  # a missing round-trip model is said first
+        raise ConfigError(f"{where}: difficulty.llm is missing: difficulty filtering is on, so name the base model "
+                          "whose pass rate decides difficulty (e.g. {kind: openai, base_url: URL, model: NAME}), "
+                          "or set difficulty.enabled: false")
     if not config.sources and (config.generator is None or config.generator.n <= 0):
         raise ConfigError(f"{where}: no sources and no generator items: nothing to synthesise")
     return config
@@ -209,9 +226,13 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
 
 def missing_llm(config: SynthConfig, where: str) -> str | None:
     """The complaint when the round trip would run without a model named (None when one is)."""
-    if config.roundtrip.enabled and config.roundtrip.llm.kind == "replay" and not config.roundtrip.llm.path:
-        return (f"{where}: roundtrip.llm is missing: name the model, e.g. {{kind: openai, base_url: URL, "
-                "model: NAME}, {kind: hf, model: DIR} or {kind: replay, path: FILE}")
+    if not config.roundtrip.enabled:
+        return None
+    for key, llm in (("llm", config.spec_llm()), ("solver_llm", config.solver_llm())):
+        if llm.kind == "replay" and not llm.path:
+            return (f"{where}: roundtrip.{key} is missing: name the model, e.g. {{kind: openai, base_url: URL, "
+                    "model: NAME} (API key: api_key: or $OPENAI_API_KEY), {kind: hf, model: DIR} or "
+                    "{kind: replay, path: FILE}")
     return None
 
 
@@ -232,8 +253,9 @@ def load_config(path: Path) -> SynthConfig:
 def _resolve_llm_paths(data: Any, base: Path) -> Any:
     if not isinstance(data, dict):
         return data
-    for section in ("roundtrip", "difficulty", "reason"):
-        llm = (data.get(section) or {}).get("llm") if isinstance(data.get(section), dict) else None
+    for section, key in (("roundtrip", "llm"), ("roundtrip", "spec_llm"), ("roundtrip", "solver_llm"),
+                         ("difficulty", "llm"), ("reason", "llm")):
+        llm = (data.get(section) or {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(llm, dict) and isinstance(llm.get("path"), str):
             p = llm["path"]
             if p.startswith("builtin:"):

@@ -1,4 +1,5 @@
-"""Difficulty: k samples per item from a base model, each checked against the item's code. Items the
+"""Difficulty: k samples per item from a base model, each checked against the item's code (round-trip items
+and, before RL, generator items: the same filter for both). Items the
 model fails (at most `max_passes` of k) are kept for RL; every item records its pass count for curricula.
 Answers that could not be checked (timeout, infra_error) are counted apart: they are neither pass nor fail."""
 from __future__ import annotations
@@ -33,10 +34,11 @@ class DifficultyFilter:
         drops, items = screen_goldens(items)  # each item becomes a golden, which the checker trusts
         yield from drops
         for item in items:
-            if not item.data.get("spec"):
-                yield Outcome(item, False, "no_spec", "item has no round-trip spec (data.spec)")
-        items = [item for item in items if item.data.get("spec")]
-        requests = [ChatRequest((item.id, s), code_messages(item.data["spec"]), sample=s)
+            if not item.data.get("spec") and not item.data.get("prompt"):
+                yield Outcome(item, False, "no_spec", "item has no round-trip spec (data.spec) or prompt (data.prompt)")
+        items = [item for item in items if item.data.get("spec") or item.data.get("prompt")]
+        # a generator item carries its RL prompt; a round-trip item its spec, asked as the RL prompt asks it
+        requests = [ChatRequest((item.id, s), item.data.get("prompt") or code_messages(item.data["spec"]), sample=s)
                     for item in items for s in range(self.k)]
         answers, errors = ask(self.llm, requests)
         jobs, owners = [], []

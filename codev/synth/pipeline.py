@@ -25,9 +25,10 @@ from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dat
                       write_report)
 from .prompts import code_messages
 from .records import RLItem, SFTItem
+from .reason import item_of
 from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
-from .store import StageFile, Timing, run_stage
+from .store import KEPT, StageFile, Timing, run_stage
 
 STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
 
@@ -77,8 +78,9 @@ def _status(text: str) -> None:
 
 
 def run_pipeline(config: SynthConfig, out: Path, bench_root: Path | None, show_progress: bool = True,
-                 on_status: Callable[[str], None] = _status) -> RunSummary:
-    with Checker(config.jobs) as checker:
+                 on_status: Callable[[str], None] = _status, ray: str | None = None) -> RunSummary:
+    """`ray`: a Ray cluster's address for the checker's jobs (checking.Checker); the outputs do not depend on it."""
+    with Checker(config.jobs, ray) as checker:
         return _run(config, Path(out), bench_root, checker, show_progress, on_status)
 
 
@@ -126,8 +128,10 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
             notes["decontamination by function (this session)"] = decontaminator.stats.describe()
         last = "decontam"
     if config.roundtrip.enabled:
-        caches["roundtrip"] = llm(out, "roundtrip", config.roundtrip.llm)
-        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker), last)
+        caches["roundtrip"] = llm(out, "roundtrip", config.spec_llm())
+        if config.roundtrip.solver_llm is not None or config.roundtrip.spec_llm is not None:
+            caches["solver"] = llm(out, "solver", config.solver_llm())
+        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker, caches.get("solver")), last)
         if config.difficulty.enabled:
             caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
             step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
@@ -147,6 +151,20 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         counts = _generator_count(generated)
         stages.extend(counts if gen_config.decontam else counts[:2])
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
+        if generator_difficulty(config):
+            caches.setdefault("difficulty", llm(out, "difficulty", config.difficulty_llm()))
+            gen_file = StageFile(out / "stages" / "07_generator_difficulty.jsonl")
+            timings["generator_difficulty"] = run_stage(
+                DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
+                                 config.checker, checker),
+                lambda: (item_of(RLItem.from_row(row)) for row in _generator_rows(generated / "rl.jsonl")),
+                gen_file, config.chunk, show_progress, on_status)
+            if timings["generator_difficulty"].pending:
+                raise StagePending(f"generator_difficulty: {timings['generator_difficulty'].pending} items got no "
+                                   f"LLM response; finished work is saved in {out}, rerun to resume")
+            stages.append(count_stage("generator_difficulty", gen_file))
+            notes["generator difficulty calibration (base model passes / samples, per family and level)"] = \
+                calibration(gen_file)
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -158,7 +176,8 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
     extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
              **{f"LLM {name}": _describe(llm_config) for name, llm_config in
-                (("roundtrip", config.roundtrip.llm), ("difficulty", config.difficulty_llm())) if name in caches},
+                (("roundtrip", config.spec_llm()), ("solver", config.solver_llm()),
+                 ("difficulty", config.difficulty.llm)) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
     labels = {"decontam": "decontamination", "generator_decontam": "decontamination of generator items"}
     for decontam in (s for s in stages if s.name in labels):
@@ -188,7 +207,41 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
             meta = {**_provenance(item), "passes": passes, "k": k}
             yield RLItem(item.id, code_messages(item.data["spec"]), item.code, item.data["interface"], k - passes,
                          f"roundtrip/{item.source}", meta).to_row()
-    yield from _generator_rows(generated / "rl.jsonl")
+    gen_file = out_stage(generated)
+    if generator_difficulty(config) and gen_file.path.exists():
+        for record in gen_file.records():
+            if record["status"] != KEPT:
+                continue
+            item = Item.from_json(record["item"])
+            row = item.data  # the RL row's prompt, interface and meta travel in the item's data
+            meta = {**row.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0)}
+            yield RLItem(item.id, row["prompt"], item.code, row["interface"], int(meta.get("level", 1)),
+                         item.source, meta).to_row()
+    else:
+        yield from _generator_rows(generated / "rl.jsonl")
+
+
+def out_stage(generated: Path) -> StageFile:
+    return StageFile(generated.parent / "stages" / "07_generator_difficulty.jsonl")
+
+
+def generator_difficulty(config: SynthConfig) -> bool:
+    """Generator items are difficulty-filtered before RL when there is a base model to measure them with."""
+    return (config.generator is not None and config.generator.n > 0 and config.roundtrip.enabled
+            and config.difficulty.enabled and config.difficulty.generator)
+
+
+def calibration(stage: StageFile) -> str:
+    """Per family and level: the base model's passes over its samples (all items, kept or too easy)."""
+    totals: dict[tuple[str, int], list[int]] = {}
+    for record in stage.records():
+        data = record["item"]["data"]
+        meta = data.get("meta", {})
+        key = (meta.get("family", "?"), int(meta.get("level", 0)))
+        seen = totals.setdefault(key, [0, 0])
+        seen[0] += int(data.get("passes", 0))
+        seen[1] += int(data.get("k", 0))
+    return ", ".join(f"{f} L{lvl} {p}/{k}" for (f, lvl), (p, k) in sorted(totals.items())) or "no items"
 
 
 def _describe(config: BackendConfig) -> str:

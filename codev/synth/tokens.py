@@ -29,5 +29,11 @@ def canonical(code: str) -> list[str]:
     return out
 
 
+def skeleton(code: str) -> list[str]:
+    """Tokens with every non-keyword identifier replaced by one name: neither renaming nor the order in which
+    names first appear (a parameter declared first, ports listed in another order) changes it."""
+    return ["ID" if (tok[0].isalpha() or tok[0] == "_") and tok not in KEYWORDS else tok for tok in tokens(code)]
+
+
 def ngrams(toks: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}

@@ -5,7 +5,8 @@ strings, type and scope names, macros of the file) on an output. Differential te
 checker accepts shows the same value under codev's harness (alone, and in a batch beside a correct
 and a wrong batch-mate, at another batch position) as under a plain testbench; every probe that
 would see the harness (`%m`, `%l`, `%t`, `%v`, a format held in a variable, `$typename`,
-`` `__FILE__ ``) is rejected by name, under every backend.
+`` `__FILE__ ``) is rejected by name, under every backend. (hybrid and formal are left out of the
+accepted probe: yosys 0.23 cannot read `$sformat`, so they reject it as a design formal cannot model.)
 """
 from __future__ import annotations
 
@@ -133,6 +134,18 @@ def test_the_revealing_probes_would_see_something_else_than_a_plain_testbench():
     # 1 in the probe's default units printed at the plain testbench's 1 ns precision (codev's
     # `timescale 1ns/1ps header and precision would print 1000)
     assert text["%t shows the time precision"].strip() == "1000000000"
+
+
+@pytest.fixture(params=["icarus", pytest.param("hybrid", marks=pytest.mark.slow),
+                        pytest.param("formal", marks=pytest.mark.slow)])
+def strategy(request):
+    if not shutil.which("iverilog") or (request.param != "icarus" and not shutil.which("yosys")):
+        pytest.skip(f"{request.param} not installed")
+    return request.param
+
+
+def test_revealing_probes_are_rejected_under_the_formal_strategies_too(strategy):
+    test_revealing_probes_are_rejected_alone_and_in_a_batch(strategy)
 
 
 def test_revealing_probes_are_rejected_alone_and_in_a_batch(backend):

@@ -55,8 +55,15 @@ def test_non_ascii_outside_comments_and_strings_is_rejected_but_not_inside():
 
 
 @needs_yosys
-@pytest.mark.parametrize("backend", ["hybrid", "formal", "icarus"])
+@pytest.mark.parametrize("backend", ["hybrid", "formal", "icarus", "auto", pytest.param("verilator", marks=pytest.mark.slow),
+                                     pytest.param("cocotb", marks=pytest.mark.slow)])
 def test_the_split_comment_trojan_is_rejected_alone_and_in_a_batch(backend):
+    from testbench_gen.backends import get_backend
+    from testbench_gen.backends.cocotb_backend import CocotbBackend
+
+    if (backend == "verilator" and not get_backend("verilator").available()) or \
+            (backend == "cocotb" and not CocotbBackend().available()):
+        pytest.skip(f"{backend} not installed")
     attack = split_comment_attack("\u2028")
     options = CheckOptions(backend=backend, cycles=200)
     alone = check(ADDER, [attack], options)[0]

@@ -2,7 +2,8 @@
 
 `sat_add`: a cid003 spec-to-RTL problem judged by its own cocotb harness (compose file, src/.env,
 test_runner.py with cocotb_tools.runner, a cocotb test), as CVDP's open-source-tool datapoints are laid out.
-`mux_pair`: a cid004 modification whose answer is two files (CVDP's JSON answer schema).
+`mux_pair`: a cid004 modification whose answer is two files (CVDP's JSON answer schema); its harness
+dumps FST waves.
 `agentic_sat_add`: the same adder as an agentic datapoint (its solution a patch), for `--bench cvdp-agentic`.
 The rest are datapoints codev must list and skip: a comprehension question, a commercial-tools harness,
 an agentic datapoint without harness files.
@@ -56,6 +57,11 @@ def test_runner():
                  timescale=("1ns", "1ns"), log_file="build.log")
     runner.test(hdl_toplevel=toplevel, test_module=os.getenv("MODULE"))
 """
+
+# waves as CVDP v1.0.x harnesses ask for them: cocotb builds an FST dump module into the design
+RUNNER_WAVES = RUNNER.replace("always=True,", "always=True, waves=True,").replace(
+    'test_module=os.getenv("MODULE"))', 'test_module=os.getenv("MODULE"), waves=True)')
+RUNNER_COCOTB1 = RUNNER.replace("from cocotb_tools.runner import get_runner", "from cocotb.runner import get_runner")
 
 SAT_ADD_TEST = """import random
 
@@ -113,7 +119,7 @@ def mux_pair() -> dict:
             "docker-compose.yml": COMPOSE,
             "src/.env": "SIM = icarus\nVERILOG_SOURCES = /code/rtl/mux_leaf.sv /code/rtl/mux_pair.sv\n"
                         "TOPLEVEL = mux_pair\nMODULE = test_mux_pair\nPYTHONPATH = /src\n",
-            "src/test_runner.py": RUNNER,
+            "src/test_runner.py": RUNNER_WAVES,
             "src/test_mux_pair.py": "import cocotb\nfrom cocotb.triggers import Timer\n\n\n@cocotb.test()\n"
                                     "async def selects(dut):\n    for s in (0, 1):\n"
                                     "        dut.s.value, dut.a.value, dut.b.value, dut.c.value, dut.d.value = s, 1, 2, 3, 4\n"

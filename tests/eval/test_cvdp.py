@@ -21,7 +21,7 @@ from codev.eval.equivalence import pair
 from codev.eval.harness import score
 
 from .conftest import read_jsonl, write_jsonl
-from .cvdp_problems import (MUX_LEAF, MUX_TOP, SAT_ADD_FORGED, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, agentic_sat_add,
+from .cvdp_problems import (MUX_LEAF, MUX_TOP, RUNNER_COCOTB1, SAT_ADD_FORGED, SAT_ADD_REF, SAT_ADD_SYNTAX, SAT_ADD_WRONG, agentic_sat_add,
                             mux_pair, sat_add, unsupported, write_dataset)
 
 pytest.importorskip("cocotb_tools.runner")
@@ -57,6 +57,9 @@ def test_reading_classifies_every_datapoint(cvdp_root):
     assert task.skip.endswith("installs no-such-pkg-codev, not installed here (pip install no-such-pkg-codev)")
     needs["harness"]["files"]["Dockerfile"] = "FROM __OSS_SIM_IMAGE__\n"
     assert "simulator 'verilator'" in load_tasks_from([needs])[0].skip
+    legacy = sat_add("cvdp_copilot_sat_add_0004")  # CVDP v1.0.x harnesses: cocotb 1.x's runner
+    legacy["harness"]["files"]["src/test_runner.py"] = RUNNER_COCOTB1
+    assert "written for cocotb 1.x" in load_tasks_from([legacy])[0].skip
     broken = sat_add("cvdp_copilot_sat_add_0003")
     broken["harness"]["files"]["docker-compose.yml"] = "services:\n  direct:\n    image: x\n"
     assert load_tasks_from([broken])[0].skip == (
@@ -144,8 +147,12 @@ def test_eval_run_scores_skips_resumes_and_checks_equivalence(cvdp_root, tmp_pat
     assert status == 0 and "scoring 0 of 2 samples" in stderr
 
 
-def test_references_self_check(cvdp_root, tmp_path, run_cli):
-    """The three harnessed references pass (one written as two files, one an agentic patch)."""
+def test_references_self_check(cvdp_root, tmp_path, run_cli, monkeypatch):
+    """The three harnessed references pass (one written as two files and dumping FST waves, which the
+    sandbox turns off, one an agentic patch), with a broken pyproject.toml above the sandbox root that
+    pytest's upward config search must not reach."""
+    (tmp_path / "pyproject.toml").write_text("[[[ not toml\n")
+    monkeypatch.setenv("CODEV_SANDBOX_ROOT", str(tmp_path / "sandboxes"))
     status, stdout, stderr = run_cli("eval", "--references", "--bench", "cvdp,cvdp-agentic", "--bench-root", cvdp_root,
                                      "--out", tmp_path / "refs", "--k", "1", "--jobs", "2", "--no-progress")
     assert status == 0, stderr
@@ -264,12 +271,3 @@ def test_references_of_a_copy_without_solutions_are_not_scored(tmp_path, run_cli
     # no `output` at all: the answer's file is the VERILOG_SOURCES entry the datapoint does not give
     bare = {k: v for k, v in sat_add().items() if k != "output"}
     assert load_tasks_from([bare])[0].outputs == ("rtl/sat_add.sv",)
-
-
-def test_config_files_above_the_sandbox_do_not_reach_the_harness(cvdp_root, tmp_path, monkeypatch):
-    """pytest searches upwards for its config; a broken pyproject.toml above the sandbox must not matter."""
-    (tmp_path / "pyproject.toml").write_text("[[[ not toml\n")
-    monkeypatch.setenv("CODEV_SANDBOX_ROOT", str(tmp_path / "sandboxes"))
-    sat = next(p for p in load_benchmark("cvdp", cvdp_root) if p.id == "cvdp_copilot_sat_add_0001")
-    result = score(sat, SAT_ADD_REF)
-    assert result.verdict == "pass", result.log

@@ -41,7 +41,7 @@ def test_doctor_names_the_icarus_version(iverilog_major, run_cli):
 
 
 def test_install_refuses_a_corrupted_tarball_before_building(run_cli, tmp_path, monkeypatch):
-    monkeypatch.setenv("CODEV_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CODEV_CACHE_DIR", str(tmp_path / "cache"))
     bad = tmp_path / "iverilog_12.0.orig.tar.gz"
     bad.write_bytes(b"\x1f\x8b not the release" * 1000)
     status, out, err = run_cli("doctor", "--install", "iverilog==12", "--from", bad)
@@ -52,7 +52,7 @@ def test_install_refuses_a_corrupted_tarball_before_building(run_cli, tmp_path, 
 
 
 def test_install_spec_is_validated(run_cli, tmp_path, monkeypatch):
-    monkeypatch.setenv("CODEV_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CODEV_CACHE_DIR", str(tmp_path / "cache"))
     assert parse_spec("iverilog==12") is parse_spec("iverilog==12.0") is RELEASES["12"]
     for spec in ("iverilog==13", "verilator==5", "iverilog", "iverilog==12.1"):
         with pytest.raises(InstallError, match="--install"):
@@ -65,7 +65,7 @@ def test_a_build_without_its_marker_is_not_used(tmp_path, monkeypatch):
     """A build killed half-way leaves binaries but no marker: codev eval keeps PATH's Icarus."""
     from codev.eval.tools import default_icarus
 
-    monkeypatch.setenv("CODEV_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CODEV_CACHE_DIR", str(tmp_path / "cache"))
     bin_dir = tmp_path / "cache" / "tools" / "iverilog-12.0" / "bin"
     bin_dir.mkdir(parents=True)
     for name in ("iverilog", "vvp"):

@@ -103,7 +103,8 @@ def test_rouge_l_screens_descriptions_and_near_verbatim_code(index, bench_root):
     """A problem description with a few words changed is a copy by Rouge-L (no code needed); a new spec is not.
     Code: a reference whose statements were padded so no 8-gram of it survives is still a copy by Rouge-L."""
     from codev.eval.benchmarks import load_benchmark
-    from codev.synth.decontam import rouge_l, words
+    from codev.synth.decontam import words
+    from codev.synth.rouge import rouge_l
 
     problem = next(p for p in load_benchmark("verilogeval-v2-spec-to-rtl", bench_root) if p.id == "Prob140_fsm_hdlc")
     reworded = problem.prompt.replace("Synchronous", "Sync").replace("HDLC", "H.D.L.C.").replace("Moore", "a Moore")
@@ -134,3 +135,80 @@ def test_decontam_funnel_has_a_rouge_l_row(tmp_path, synth_cli, bench_root):
     assert status == 0, err
     dropped = {d["id"]: d for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")}
     assert set(dropped) == {"copied_spec"} and dropped["copied_spec"]["reason"] == "rouge_l"
+
+
+from bench.decontam_rouge import reordered  # noqa: E402 - the renamed, reordered copy the bench measures
+
+# an unrelated sequential design of about the size of the references below (a debounced toggle with a timer)
+UNRELATED = """module debounce(input clk, input rst, input btn, output reg level, output reg [7:0] presses);
+  reg [2:0] sync;
+  reg [5:0] timer;
+  always @(posedge clk) begin
+    sync <= {sync[1:0], btn};
+    if (rst) begin timer <= 6'd0; level <= 1'b0; presses <= 8'd0; end
+    else if (sync[2] != level) begin
+      if (timer == 6'd63) begin
+        level <= sync[2]; timer <= 6'd0;
+        if (sync[2]) presses <= presses + 8'd1;
+      end else timer <= timer + 6'd1;
+    end else timer <= 6'd0;
+  end
+endmodule
+"""
+
+
+@pytest.mark.parametrize("problem_id", ["Prob140_fsm_hdlc", "Prob040_count10", "LIFObuffer"])
+def test_rouge_l_catches_a_reordered_copy_that_8gram_dice_misses(index, bench_root, problem_id):
+    from codev.eval.benchmarks import load_benchmark
+
+    problem = next(p for b in ("verilogeval-v2-spec-to-rtl", "rtllm-v2") for p in load_benchmark(b, bench_root)
+                   if p.id == problem_id)
+    copy = reordered(problem.reference)
+    assert index.text_match(copy) is None  # Dice below 0.8: the 8-gram screen lets it through
+    from codev.synth.tokens import canonical, ngrams
+
+    mine, theirs = ngrams(canonical(copy), 8), ngrams(canonical(problem.reference), 8)
+    assert 0.05 < 2 * len(mine & theirs) / (len(mine) + len(theirs)) < 0.61
+    ref, score, what = index.rouge_match(copy)
+    same = ref.problem == problem_id or f"_{ref.problem}" == problem_id[len("Prob000"):]  # VerilogEval v1's name
+    assert what == "code" and same and score >= 0.9
+    assert len(canonical(UNRELATED)) >= 100 and index.rouge_match(UNRELATED) is None
+
+
+def test_no_reference_of_one_benchmark_family_is_a_rouge_l_copy_of_the_other(bench_root):
+    """Unrelated real designs are kept: RTLLM's references screened against VerilogEval's (and back), where
+    the closest pairs (RTLLM's pe and VerilogEval's edgecapture) score 0.81."""
+    from codev.eval.benchmarks import load_benchmark
+
+    families = (("verilogeval-v2-spec-to-rtl",), ("rtllm-v2", "rtllm-v1.1"))
+    for indexed, screened in (families, families[::-1]):
+        other = BenchmarkIndex(bench_root, DecontamConfig(benchmarks=indexed))
+        for name in screened:
+            for problem in load_benchmark(name, bench_root):
+                assert other.rouge_match(problem.reference) is None, problem.id
+
+
+def test_rouge_index_finds_what_exhaustive_search_finds():
+    """The multiset-overlap bound skips pairs, never the best one."""
+    import random
+
+    from codev.synth.rouge import RougeIndex, rouge_l
+
+    rng = random.Random(3)
+    alphabet = [f"t{i}" for i in range(12)]
+    docs = [[rng.choice(alphabet) for _ in range(rng.randint(5, 60))] for _ in range(80)]
+    rouge = RougeIndex(min_tokens=10)
+    for n, doc in enumerate(docs):
+        rouge.add(n, doc)
+    for _ in range(60):
+        query = [rng.choice(alphabet + ["unseen"]) for _ in range(rng.randint(10, 60))]
+        if rng.random() < 0.5:  # a near copy of an indexed sequence
+            query = [t for t in rng.choice(docs) if rng.random() < 0.9] + query[:3]
+        scores = [(rouge_l(query, d), n) for n, d in enumerate(docs) if len(d) >= 10]
+        top = max(s for s, _ in scores)
+        for limit in (0.3, 0.6, 0.9):
+            found = rouge.best(query, limit)
+            if len(query) < 10 or top < limit:
+                assert found is None
+            else:
+                assert found is not None and abs(found[1] - top) < 1e-12 and (found[1], found[0]) in scores

@@ -75,3 +75,19 @@ def test_no_family_makes_structurally_degenerate_items(name):
             design = family.build(family.sample(random.Random(f"degenerate/{name}/{level}/{seed}"), level), level)
             found = degeneracy(design, ())
             assert found is None, (design.params, found)
+
+
+def test_skeleton_cap_keeps_width_variants_from_crowding_the_set(tmp_path):
+    """Level-1 unsigned multipliers are one skeleton (`assign p = a * b;` at several widths): with a cap of
+    one, the second candidate is a duplicate, however many are drawn."""
+    from codev.synth.generator import GeneratorConfig, generate
+    from codev.synth.generator.store import read_attempts
+
+    config = GeneratorConfig(n=2, families=("multiplier",), max_level=1, max_per_skeleton=1, max_attempts=12,
+                             formal=False, decontam=False, jobs=1)
+    store = generate(config, tmp_path / "g")
+    attempts = read_attempts(tmp_path / "g" / "attempts.jsonl")
+    assert store.kept == 1 and len(attempts) == 12
+    assert all("skeleton already used" in a.reason for a in attempts if a.status == "duplicate" and
+               "normalized" not in a.reason)
+    assert {a.shape for a in attempts} == {attempts[0].shape}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 import yaml
@@ -46,14 +47,14 @@ def test_reason_command_keeps_checked_answers(tmp_path, generated, synth_cli, iv
 
     def reply(body, call):
         user = body["messages"][-1]["content"]
-        if f"`{mux.top}`" in user:
+        if re.search(rf"\b{mux.top}\b", user):
             if call == 0:
                 return 429, error("slow down"), {"Retry-After": "0"}
             return 200, completion(body["model"], f"<think>\nA case on sel.\n</think>\n<answer>\n```verilog\n"
                                                    f"{mux.golden}```\n</answer>")
-        if f"`{adder.top}`" in user:  # the answer but no reasoning: not an SFT row
+        if re.search(rf"\b{adder.top}\b", user):  # the answer but no reasoning: not an SFT row
             return 200, completion(body["model"], f"```verilog\n{adder.golden}```")
-        if f"`{comparator.top}`" in user:
+        if re.search(rf"\b{comparator.top}\b", user):
             return 200, completion(body["model"], f"<think>compare</think><answer>```verilog\n{wrong}```</answer>")
         # the decoder: wrong first sample, right second one
         code = decoder.golden if call >= 1 else decoder.golden.replace("<<", ">>")

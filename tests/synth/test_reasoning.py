@@ -77,7 +77,7 @@ def test_sequential_case_walks_through_cycles_and_styles_vary():
     for name in ("fifo", "counter", "alu", "fsm"):
         for design in list(designs(name, 2))[:6]:
             text = sft_answer(design)
-            assert "cycle 1:" in text or "Take " in text  # a concrete case in every answer
+            assert re.search(r"cycle \d+:", text) or "Take " in text  # a concrete case in every answer
             styles.add(next(s for s, opener in (("questions", "What is asked?"), ("example_first", "I need a"),
                                                 ("plan_first", "The task is")) if opener in text))
     assert styles == set(STYLES)

@@ -11,7 +11,7 @@ from codev.synth.difficulty import DifficultyFilter
 from codev.synth.items import Item
 from codev.synth.llm_cache import ResponseCache
 from codev.synth.prompts import code_messages, spec_messages
-from codev.synth.roundtrip import RoundTrip
+from codev.synth.roundtrip import NoRecordedResponse, RoundTrip, clean_spec
 from codev.synth.static_filters import judge
 from codev.synth.store import StageFile, run_stage
 from testbench_gen import CheckOptions
@@ -53,16 +53,18 @@ def test_round_trip_keeps_equivalent_and_records_every_other_verdict(tmp_path, i
     record(tmp_path / "r.jsonl", [
         (spec_messages(MUX), ["mux spec"]), (code_messages("mux spec"), [answer(MUX.replace("s ? b : a", "s ? b : a "))]),
         (spec_messages(CNT), ["counter spec"]), (code_messages("counter spec"), [answer(wrong_counter)]),
-        (spec_messages(XOR), ["xor spec"]),  # no recording for the code turn: an LLM error for this item only
+        (spec_messages(XOR), ["xor spec"]),  # no recording for the code turn: a setup error, not a lost item
     ])
     llm = cache(tmp_path, tmp_path / "r.jsonl")
-    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, checker).process(items)}
-    assert got == {"mux2": (True, ""), "cnt": (False, "mismatch"), "x2": (False, "llm_error")}
-    assert llm.backend.usage.requests == 5
+    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(llm, OPTIONS, checker).process(items[:2])}
+    assert got == {"mux2": (True, ""), "cnt": (False, "mismatch")}
+    assert llm.backend.usage.requests == 4
+    with pytest.raises(NoRecordedResponse, match="set `llm:` to an endpoint"):
+        list(RoundTrip(llm, OPTIONS, checker).process(items[2:]))
     # every response was saved before use: a restarted stage asks the backend nothing
     again = cache(tmp_path, tmp_path / "empty.jsonl")
     (tmp_path / "empty.jsonl").write_text("")
-    outcomes = list(RoundTrip(again, OPTIONS, checker).process([i for i in items if i.id != "x2"]))
+    outcomes = list(RoundTrip(again, OPTIONS, checker).process(items[:2]))
     assert again.backend.usage.requests == 0 and [o.kept for o in outcomes] == [True, False]
     assert outcomes[0].item.data["response"].startswith("<think>")
 
@@ -141,3 +143,28 @@ def test_responses_recorded_from_an_endpoint_replay_offline(tmp_path, items, end
     assert [o.kept for o in replayed] == [True] and offline.backend.usage.requests == 2 and sum(calls.values()) == 2
     status, _, err = synth_cli("export-replay", "--run", tmp_path / "nothing", "--out", tmp_path / "x.jsonl")
     assert status == 2 and "no recorded LLM responses" in err
+
+
+def test_specs_are_cleaned_and_answers_must_be_well_formed(tmp_path, items, checker):
+    """The writer's <think> is stripped from the spec; a spec holding the module body is dropped; a solver
+    answer without <think> is dropped as malformed even when its code is right."""
+    assert clean_spec("<think>hmm, a mux</think>\nA 2-to-1 mux.") == ("A 2-to-1 mux.", "")
+    assert clean_spec("Spec:\n" + MUX)[1].startswith("the spec contains the code")
+    mux, cnt = items[0], items[1]
+    record(tmp_path / "r.jsonl", [
+        (spec_messages(MUX), ["<think>reading the code</think>mux spec"]),
+        (code_messages("mux spec"), [f"```verilog\n{MUX}```"]),  # right code, no reasoning
+        (spec_messages(CNT), [f"The counter is:\n{CNT}"]),
+    ])
+    got = {o.item.id: (o.kept, o.reason) for o in RoundTrip(cache(tmp_path, tmp_path / "r.jsonl"), OPTIONS,
+                                                             checker).process([mux, cnt])}
+    assert got == {"mux2": (False, "malformed"), "cnt": (False, "spec_has_code")}
+    assert mux.data["spec"] == "mux spec"
+
+
+def test_separate_solver_model(tmp_path, items, checker):
+    record(tmp_path / "writer.jsonl", [(spec_messages(MUX), ["mux spec"])])
+    record(tmp_path / "solver.jsonl", [(code_messages("mux spec"), [answer(MUX)])])
+    writer, solver = cache(tmp_path, tmp_path / "writer.jsonl", "w"), cache(tmp_path, tmp_path / "solver.jsonl", "s")
+    got = [(o.kept, o.reason) for o in RoundTrip(writer, OPTIONS, checker, solver).process(items[:1])]
+    assert got == [(True, "")] and writer.backend.usage.requests == 1 and solver.backend.usage.requests == 1

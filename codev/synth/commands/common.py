@@ -31,7 +31,7 @@ def config_of(args, needs_llm: bool = False) -> SynthConfig:
         if args.config is not None:
             config = load_config(args.config)
         else:
-            config = config_from_mapping({"sources": [{"kind": "seed"}]}, "defaults")
+            config = config_from_mapping({"sources": [{"kind": "seed"}], "difficulty": {"enabled": False}}, "defaults")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if needs_llm and missing_llm(config, str(args.config)):
@@ -71,8 +71,12 @@ def run_item_stage(args, stage, dropped_row: Callable[[dict], dict] | None = Non
     config = config_of(args)
     from codev.llm.backend import BackendError
 
+    from ..roundtrip import NoRecordedResponse
+
     try:
         timing = run_stage(stage, lambda: read_items(args.input), checkpoint, config.chunk, not args.no_progress)
+    except NoRecordedResponse as exc:
+        raise UsageError(str(exc)) from None
     except BackendError as exc:
         print(f"codev synth {stage.name}: LLM backend failed: {exc} (finished work is saved; rerun to resume)",
               file=sys.stderr)
@@ -96,6 +100,9 @@ def run_llm_stage(args, name: str, build: Callable) -> int:
     from ..pipeline import llm
 
     config = config_of(args, needs_llm=True)
-    backend = config.roundtrip.llm if name == "roundtrip" else config.difficulty_llm()
+    try:
+        backend = config.spec_llm() if name == "roundtrip" else config.difficulty_llm()
+    except ConfigError as exc:
+        raise UsageError(f"{args.config}: {exc}") from None
     with Checker(config.jobs) as checker:
         return run_item_stage(args, build(config, llm(args.out, name, backend), checker))

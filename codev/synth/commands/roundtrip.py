@@ -14,4 +14,10 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..roundtrip import RoundTrip
 
-    return run_llm_stage(args, "roundtrip", lambda config, llm, checker: RoundTrip(llm, config.checker, checker))
+    from ..pipeline import llm as cached
+
+    def build(config, spec_writer, checker):
+        solver = cached(args.out, "solver", config.solver_llm()) if config.roundtrip.solver_llm else None
+        return RoundTrip(spec_writer, config.checker, checker, solver)
+
+    return run_llm_stage(args, "roundtrip", build)

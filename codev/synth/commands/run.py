@@ -21,6 +21,9 @@ def register(sub) -> None:
     p.add_argument("--bench-root", type=Path, help="benchmarks for decontamination (default: config, $CODEV_BENCH_ROOT)")
     p.add_argument("--jobs", type=int, help="checker processes (default: the config's jobs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--ray", metavar="ADDRESS", help="run the checker's jobs (decontamination by function, round trip, "
+                   "difficulty, generator decontamination) on the Ray cluster at ADDRESS ('local': a local instance "
+                   "of --jobs CPUs); same outputs, checkpoints and resume (needs codev[ray] on every node)")
     p.set_defaults(func=run)
 
 
@@ -30,12 +33,18 @@ def run(args) -> int:
 
     from ..ingest import IngestError
     from ..pipeline import RunMismatch, StagePending, run_pipeline
+    from ..roundtrip import NoRecordedResponse
 
     config = config_of(args, needs_llm=True)
+    if args.ray:
+        try:
+            import ray  # noqa: F401 - only to say up front that it is missing
+        except ImportError:
+            raise UsageError("--ray needs ray: pip install 'codev[ray]'") from None
     bench_root = bench_root_of(args.bench_root, config) if config.decontam.enabled else None
     try:
-        summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress)
-    except (RunMismatch, IngestError, BenchmarkError, ValueError) as exc:
+        summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress, ray=args.ray)
+    except (RunMismatch, IngestError, BenchmarkError, ValueError, NoRecordedResponse) as exc:
         raise UsageError(str(exc)) from None
     except StagePending as exc:
         print(f"codev synth run: {exc}", file=sys.stderr)

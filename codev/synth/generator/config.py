@@ -26,6 +26,7 @@ class GeneratorConfig:
     max_attempts: int | None = None         # give up after this many candidates (default: 20 n + 100)
     exclude_from: tuple[str, ...] = ()      # output dirs whose items must not reappear (held-out sets)
     decontam: bool = True                   # drop items that copy a benchmark problem (by text or by function)
+    max_per_skeleton: int = 3               # candidates sharing one skeleton (same code but widths/constants): 0 = any
     checker: CheckOptions = field(default_factory=CheckOptions)  # 2000 cycles: rare FSM paths need them
 
     def __post_init__(self) -> None:
@@ -56,6 +57,7 @@ class GeneratorConfig:
         """The settings that define the item sequence: a resumed run must share them."""
         return {"seed": self.seed, "families": self.selected(), "min_level": self.min_level,
                 "max_level": self.max_level, "formal": self.formal, "exclude_from": sorted(self.exclude_from), "decontam": self.decontam,
+                "max_per_skeleton": self.max_per_skeleton,
                 "checker": asdict(self.checker)}
 
     @classmethod

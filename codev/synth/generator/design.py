@@ -145,6 +145,17 @@ def normalized(source: str, top: str) -> str:
     return " ".join(text.split())
 
 
+_NUMBER = re.compile(r"^\d|'")
+
+
+def skeleton(source: str) -> str:
+    """The golden's structure: comments and layout dropped, identifiers renamed by first appearance, every
+    number replaced by N. Two items with one skeleton differ only in widths and constants."""
+    from codev.synth.tokens import canonical
+
+    return " ".join("N" if _NUMBER.search(tok) else tok for tok in canonical(source))
+
+
 def clog2(n: int) -> int:
     """Bits needed to number n things (at least 1)."""
     return max(1, (n - 1).bit_length())

@@ -27,7 +27,7 @@ def source(design: Design) -> str:
     return f"generator/{design.family}"
 
 
-def prompt(design: Design) -> str:
+def styled_prompt(design: Design) -> str:
     """The user turn, in a prompt style drawn from the golden's hash (reruns give the same text)."""
     return user_prompt(design, PROMPT_STYLES[int(dedup_key(design)[16:24], 16) % len(PROMPT_STYLES)])
 
@@ -46,7 +46,7 @@ def sft_answer(design: Design) -> str:
 def rows(design: Design, meta: dict[str, Any]) -> tuple[RLItem, SFTItem]:
     """The RL item (system + user prompt, golden, interface) and the SFT item (same prompt + reasoning answer)."""
     prompt = [{"role": "system", "content": template("codev_r1_system")},
-              {"role": "user", "content": prompt(design)}]
+              {"role": "user", "content": styled_prompt(design)}]
     meta = {"family": design.family, "level": design.level, "params": design.params,
             "combinational": design.combinational, **meta}
     iface = infer_interface(design.golden, top=design.top, filename=f"{design.top}.v").dumps()

@@ -10,7 +10,9 @@ benchmark problem); those it names are recorded as "contaminated" with the bench
 """
 from __future__ import annotations
 
+import hashlib
 import random
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,9 +20,9 @@ from codev.synth.items import Item
 
 from .config import GeneratorConfig
 from .degenerate import degeneracy
-from .design import Design
+from .design import Design, skeleton
 from .families import FAMILIES
-from .rows import dedup_key, item_id, prompt, rows
+from .rows import dedup_key, item_id, rows, styled_prompt
 from .store import Attempt, ItemStore, read_attempts
 from .verify import Verification, verify
 
@@ -76,17 +78,24 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
            screen: Screen | None) -> None:
     designs = [candidate(config, i) for i in indices]
     keys = [dedup_key(d) for d in designs]
+    shapes = [shape_key(d) for d in designs]
     seen = set(store.keys)
+    used = Counter(a.shape for a in store.attempts if a.status != "duplicate" and a.shape)
+    cap = config.max_per_skeleton
     repeats: list[str] = []  # why a candidate is not fresh ("" when it is)
-    for key in keys:
+    for key, shape in zip(keys, shapes):
         repeats.append("held out: in an --exclude-from set" if key in banned else
-                       "same normalized golden as an earlier item" if key in seen else "")
+                       "same normalized golden as an earlier item" if key in seen else
+                       f"skeleton already used by {cap} earlier candidates (only widths or constants differ)"
+                       if cap and used[shape] >= cap else "")
         seen.add(key)
+        if not repeats[-1]:
+            used[shape] += 1
     fresh = [d for d, r in zip(designs, repeats) if not r]
     verified = _verified(fresh, config)
     degenerate = {item_id(d): found for d, v in zip(fresh, verified)
                   if v.ok and (found := degeneracy(d, v.untoggled)) is not None}
-    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": prompt(d)})
+    passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": styled_prompt(d)})
               for d, v in zip(fresh, verified) if v.ok and item_id(d) not in degenerate]
     contaminated = screen(passed) if screen and passed else {}
     results = iter(verified)
@@ -123,5 +132,9 @@ def _verified(designs: list[Design], config: GeneratorConfig) -> list[Verificati
     return results
 
 
+def shape_key(design: Design) -> str:
+    return hashlib.sha256(skeleton(design.golden).encode()).hexdigest()[:16]
+
+
 def _attempt(index: int, design: Design, key: str, status: str, reason: str = "") -> Attempt:
-    return Attempt(index, item_id(design), key, design.family, design.level, status, reason)
+    return Attempt(index, item_id(design), key, design.family, design.level, status, reason, shape_key(design))

@@ -89,13 +89,13 @@ def worked_case(design: Design, case: Case) -> str:
             text += f" Here `{case.focus}` is 1, as it should be: it means \"{meaning}\"."
         return text
     lines = []
-    for n, row in enumerate(case.rows):
-        lines.append(f"- cycle {n + 1}: inputs {_assignments(row.inputs, widths) or '(none but the clock)'}; "
+    for row in case.rows:
+        lines.append(f"- cycle {row.step + 1}: inputs {_assignments(row.inputs, widths) or '(none but the clock)'}; "
                      f"outputs {_assignments(row.outputs, widths)}")
     what = (f"`{case.focus}` becomes 1 in the last of them (it means \"{meaning}\")" if case.event == "set" else
             f"`{case.focus}` changes between them ({meaning})")
-    return ("A few consecutive clock cycles after reset, each line giving the inputs during the cycle and the "
-            "outputs seen before its rising edge:\n" + "\n".join(lines) + f"\n{what}, so the state update "
+    return ("Some consecutive clock cycles of a run that starts from reset (cycle 1 is the first after reset is "
+            "released), each line giving the inputs during the cycle and the outputs seen before its rising edge:\n" + "\n".join(lines) + f"\n{what}, so the state update "
             "has to produce exactly this sequence.")
 
 

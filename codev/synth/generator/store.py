@@ -30,10 +30,11 @@ class Attempt:
     level: int
     status: str     # kept | duplicate | failed | degenerate | contaminated
     reason: str     # why not kept ("" when kept)
+    shape: str = ""  # hash of the golden's skeleton (design.skeleton); "" in folders written before it existed
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Attempt":
-        return cls(**{f.name: row[f.name] for f in fields(cls)})
+        return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row or f.name != "shape"})
 
 
 class StoreMismatch(Exception):

@@ -4,11 +4,13 @@ from __future__ import annotations
 from ..design import Family
 from .alu import Alu
 from .arith import Adder
+from .bits import EdgeDetector, VectorOps
 from .coders import Decoder, PriorityEncoder
 from .compare import Comparator
 from .counter import Counter
 from .fifo import Fifo
 from .fsm import SequenceDetector, TableFsm
+from .hier import FixedPoint, Hierarchical
 from .logic import TruthTable
 from .memory import RegisterFile
 from .muldiv import Divider, Multiplier
@@ -22,4 +24,5 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
-                                                    Divider(), Serialiser(), UartTx())}
+                                                    Divider(), Serialiser(), UartTx(), EdgeDetector(),
+                                                    VectorOps(), Hierarchical(), FixedPoint())}
