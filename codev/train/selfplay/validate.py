@@ -21,10 +21,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable
 
-from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference, rouge_l
+from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator, Reference
 from codev.synth.items import Item
 from codev.synth.port_match import shape_key, shape_keys
-from codev.synth.tokens import canonical, ngrams, tokens
+from codev.synth.rouge import RougeIndex
+from codev.synth.tokens import canonical, ngrams, skeleton, tokens
 from testbench_gen import CheckJob, CheckOptions, Interface, InvalidGolden, Verdict, VerdictKind, infer_interface
 
 from .config import ValidationSettings
@@ -56,15 +57,16 @@ class BufferIndex:
         self.refs: list[Reference] = []
         self.by_shape: dict[tuple, list[int]] = defaultdict(list)
         self.grams: list[set] = []
+        self.by_code = RougeIndex(config.rouge_min_tokens)  # task skeletons, as decontam indexes references
         for task in tasks:
             self.add(task)
 
     def add(self, task: Task) -> None:
         iface = task.iface
-        toks = canonical(task.golden)
-        grams = ngrams(toks, self.config.ngram)
+        grams = ngrams(canonical(task.golden), self.config.ngram)
         self.by_shape[shape_key(iface)].append(len(self.refs))
-        self.refs.append(Reference("buffer", task.id, task.golden, len(grams), iface, tokens=tuple(toks)))
+        self.by_code.add(len(self.refs), skeleton(task.golden))
+        self.refs.append(Reference("buffer", task.id, task.golden, len(grams), iface))
         self.grams.append(grams)
 
     def text_match(self, code: str) -> tuple[Reference, float] | None:
@@ -80,20 +82,10 @@ class BufferIndex:
         return best
 
     def rouge_match(self, code: str, spec: str = "") -> tuple[Reference, float, str] | None:
-        """A buffer task whose code has a Rouge-L F of at least `rouge_l_code` with `code` (a reordered or
-        padded copy); descriptions are not compared (two tasks may describe one function differently)."""
-        mine, limit, best = canonical(code), self.config.rouge_l_code, None
-        if limit <= 0 or len(mine) < self.config.rouge_min_tokens:
-            return None
-        for ref in self.refs:
-            theirs = ref.tokens
-            if len(theirs) < self.config.rouge_min_tokens or 2 * min(len(mine), len(theirs)) < \
-                    limit * (len(mine) + len(theirs)):
-                continue
-            score = rouge_l(mine, theirs)
-            if score >= limit and (best is None or score > best[1]):
-                best = (ref, score, "code")
-        return best
+        """A buffer task whose code skeleton has a Rouge-L F of at least `rouge_l_code` with `code` (a
+        reordered or padded copy); descriptions are not compared (one function may be described many ways)."""
+        found = self.by_code.best(skeleton(code), self.config.rouge_l_code) if self.refs else None
+        return (self.refs[found[0]], found[1], "code") if found else None
 
     def same_shapes(self, iface: Interface) -> list[Reference]:
         found = sorted({i for key in shape_keys(iface) for i in self.by_shape.get(key, ())})
