@@ -66,12 +66,12 @@ def bench_index(settings: SelfPlaySettings):
     if not settings.validation.decontam:
         return None
     from codev.cli import UsageError
-    from codev.cli.eval_cmd import resolve_bench_root
     from codev.eval.benchmarks import BenchmarkError
+    from codev.eval.userconfig import require_bench_root
     from codev.synth.decontam import BenchmarkIndex, DecontamConfig
 
     try:
-        root = resolve_bench_root(Path(settings.validation.bench_root) if settings.validation.bench_root else None)
+        root = require_bench_root(Path(settings.validation.bench_root) if settings.validation.bench_root else None)
         return BenchmarkIndex(root, DecontamConfig())
     except (UsageError, BenchmarkError) as exc:
         raise ConfigError(f"selfplay.validation.decontam needs the benchmarks: {exc} "
