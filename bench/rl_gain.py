@@ -10,11 +10,12 @@ Stages (each timed, with the 1-minute load average when it ends):
 - sft: the recipe's SFT stage (or `--sft-model`, an existing SFT model: the stage is skipped and says so).
 - band: the SFT model samples every training problem `--band-samples` times at the rollout temperature; the
   problems it solves sometimes but not always (`--band-low`..`--band-high` of them) are RL's training set.
-- temperature sweep: the SFT model on the held-out set at each of `--temperatures`; the best one is a control.
+- temperature sweep: the SFT model on the held-out set at each of `--temperatures` (sampling seed 7); with the
+  evaluation temperature's own score ("before") the best point is the "SFT at its best temperature" control.
 - per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
-  for the same wall time as RL took (sft.max_seconds), seed s; scores of SFT (before), RL (after) and the
-  controls. Every score uses a fresh sampling seed, except one extra scoring of the RL model with the same
-  sampling seed as "before", whose samples are compared one by one (fail->pass vs pass->fail).
+  for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant), seed s. SFT (before),
+  RL (after) and the control are scored with sampling seed 1000+s: fresh for every benchmark seed and shared
+  by the models of one seed, so their samples are compared one by one (fail->pass vs pass->fail).
 Figures: pass@1 and pass@k (k = `--samples`, unbiased estimator) with 95% bootstrap intervals over problems.
 
 Results are always fresh: an existing --out written by this benchmark is cleared first, unless `--resume`

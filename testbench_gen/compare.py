@@ -50,7 +50,7 @@ def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun,
     if r.fails == 0:
         return Verdict(VerdictKind.EQUIVALENT, equivalent_reason(golden_run, samples, options),
                        backend=backend_name, mismatch_rate=rates, samples_compared=samples,
-                       seed=golden_run.seed, untoggled=list(golden_run.untoggled))
+                       seed=golden_run.seed, untoggled=list(golden_run.untoggled), coverage=golden_run.coverage)
     cex = build_counterexample(golden_run, r.first, r.actual, options)
     if cex is None:
         reason = "differs from the golden"
@@ -60,12 +60,13 @@ def verdict_from_result(r: CandidateResult, samples: int, golden_run: GoldenRun,
         reason = f"differs from the golden at cycle {cex.cycle} only where the golden is X (2-state simulator)"
     return Verdict(VerdictKind.MISMATCH, reason, backend=backend_name, mismatch_rate=rates,
                    samples_compared=samples, counterexample=cex, seed=golden_run.seed,
-                   untoggled=list(golden_run.untoggled))
+                   untoggled=list(golden_run.untoggled), coverage=golden_run.coverage)
 
 
 def equivalent_reason(golden_run: GoldenRun, samples: int, options: CheckOptions) -> str:
     """Why a pass is a pass, and what it does not cover (outputs constant or X in the golden)."""
-    reason = f"matches the golden at all {samples} sample points ({stimulus_summary(golden_run)})"
+    reason = (f"matches the golden at all {samples} sample points ({stimulus_summary(golden_run)}; "
+              f"{100 * golden_run.coverage:.0f}% of the golden's output bits toggled)")
     constant = [n for n in golden_run.untoggled if n not in golden_run.never_known]
     if constant:
         reason += "; never toggled in the golden: " + ", ".join(constant)
@@ -84,6 +85,8 @@ def stimulus_summary(golden_run: GoldenRun) -> str:
     unit = "cycles" if golden_run.interface.clocks else "input vectors"
     kind = "reset segment" if golden_run.interface.resets else "segment"
     text = f"{segment_rows // per_cycle} {unit} in {segments} {kind}{'s' * (segments != 1)}"
+    if golden_run.directed:
+        text += f" ({len(golden_run.directed)} of them coverage-directed)"
     if stim.long_start is not None:
         text += f", then {(len(stim.rows) - stim.long_start) // per_cycle} cycles without reset"
     return f"{text}; stimulus seed {golden_run.seed}"

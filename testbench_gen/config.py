@@ -44,7 +44,7 @@ class StrategyOptions:
 
 # YAML sections and the flat CheckOptions fields they group
 SECTIONS = {
-    "stimulus": ("cycles", "seeds", "seed", "horizon_jitter", "long_cycles"),
+    "stimulus": ("cycles", "seeds", "seed", "horizon_jitter", "long_cycles", "directed"),
     "limits": ("timeout", "timeout_factor", "min_timeout", "memory_mb", "max_output_mb", "batch_size"),
 }
 NESTED = {"strategy": StrategyOptions, "formal": FormalOptions}
@@ -58,6 +58,7 @@ class CheckOptions:
     seed: int | None = None  # stimulus seed; None draws a fresh one per check (recorded in verdicts)
     horizon_jitter: float = StimulusOptions.horizon_jitter  # the seed adds up to this share of cycles
     long_cycles: int = StimulusOptions.long_cycles  # budget of the long run without reset (0: none)
+    directed: bool = True  # coverage-directed segments where random stimulus misses (directed.py)
     timeout: float = 120.0  # hard cap, seconds of simulation per candidate
     timeout_factor: float = 25.0  # a candidate may be this many times slower than the golden ...
     min_timeout: float = 5.0  # ... but always gets at least this long

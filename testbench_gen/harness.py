@@ -27,6 +27,7 @@ from .interface import Interface, Port
 from .stimulus import Stimulus, enable_column
 
 STIM_FILE = "stimulus.hex"
+ROWS_FILE = "rows.txt"  # the row count, read by a testbench built for any stimulus up to its capacity
 EXPECTED_FILE = "expected.bin"
 MAX_CLOCK_OFFSET = 4
 
@@ -173,8 +174,8 @@ def _load(array: str, fmt: str, filename: str, lines: list[str] | None) -> str:
     return "\n".join(f"    {array}[{i}] = '{base}{v};" for i, v in enumerate(lines))
 
 
-def _common_decls(iface: Interface, stim: Stimulus, token: str) -> str:
-    lines = [f"  reg [{stim.total_width - 1}:0] stim_{token} [0:{len(stim.rows) - 1}];",
+def _common_decls(iface: Interface, stim: Stimulus, token: str, capacity: int | None = None) -> str:
+    lines = [f"  reg [{stim.total_width - 1}:0] stim_{token} [0:{(capacity or len(stim.rows)) - 1}];",
              f"  reg [{stim.total_width - 1}:0] row_{token};",
              f"  integer step_{token}, sample_{token}, fd_{token};"]
     for name, width in zip(stim.columns, stim.widths):
@@ -189,29 +190,38 @@ def render_golden_harness(iface: Interface, stim: Stimulus, golden_module: str, 
 
 
 def render_record_harness(iface: Interface, stim: Stimulus, modules: list[str], token: str,
-                          trace_file: str = EXPECTED_FILE, end_marker: bool = True) -> str:
+                          trace_file: str = EXPECTED_FILE, end_marker: bool = True,
+                          capacity: int | None = None) -> str:
     """Testbench that drives every module in `modules` and records their outputs, nothing else.
 
     One line per sample point: the compared outputs of module 0, then module 1, ... (4-state binary),
     then `END:<samples>` (end_marker). The testbench holds no expected values: the checker compares
-    in Python, so nothing a candidate can reach in the simulation holds the answer."""
+    in Python, so nothing a candidate can reach in the simulation holds the answer. With `capacity`
+    the testbench reads the row count from ROWS_FILE and runs any stimulus of the same columns up
+    to that many rows (the golden's build is then reused across seeds)."""
     outs = compared_ports(iface)
     cat = "{" + ", ".join(f"c{c}_{token}_{p.name}" for c in range(len(modules)) for p in outs) + "}"
     # flushed at every sample: a run killed later (hang, crash) leaves every line it recorded
     sample = (f"      $fdisplay(fd_{token}, \"%b\", {cat}); $fflush(fd_{token}); "
               f"sample_{token} = sample_{token} + 1;")
-    body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token)]
+    body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token, capacity)]
     for c in range(len(modules)):
         for p in outs:
             body.append(f"  wire {_vec(p.width)}c{c}_{token}_{p.name};")
     for c, module in enumerate(modules):
         body.append(_instance(module, f"u_{token}_d{c}", iface, f"c{c}", token))
     end = f'    $fdisplay(fd_{token}, "END:%0d", sample_{token});\n' if end_marker else ""
+    rows = str(len(stim.rows))
+    if capacity is not None:
+        body.append(f"  integer rows_{token}, rfd_{token}, got_{token};")
+        rows = f"rows_{token}"
+    read_rows = (f'    rfd_{token} = $fopen("{ROWS_FILE}", "r"); got_{token} = $fscanf(rfd_{token}, "%d", rows_{token});\n'
+                 f"    $fclose(rfd_{token});\n") if capacity is not None else ""
     body.append(f"""  initial begin
-    $readmemh("{STIM_FILE}", stim_{token});
+{read_rows}    $readmemh("{STIM_FILE}", stim_{token});
     fd_{token} = $fopen("{trace_file}", "w");
     sample_{token} = 0;
-    for (step_{token} = 0; step_{token} < {len(stim.rows)}; step_{token} = step_{token} + 1) begin
+    for (step_{token} = 0; step_{token} < {rows}; step_{token} = step_{token} + 1) begin
       row_{token} = stim_{token}[step_{token}];
 {_drive_block(iface, stim, token, sample if iface.clocks else "", sample)}
     end

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 
 from pyslang import Bag, DiagnosticEngine, SourceManager, ast, syntax
 
-from .interface import Clock, Interface, Port, Reset
+from .interface import Clock, Interface, Port, Reset, StateVar
 
 RESET_NAME = re.compile(r"(^|_)(a?rst|a?reset|clr|clear)(_?n|_?b|_?l)?($|_)|^a?rst|^a?reset", re.I)
 ACTIVE_LOW_NAME = re.compile(r"(_n|_b|_l|n)$|_n_|^n_?rst|^rst_?n|^reset_?n", re.I)
 MAX_CONSTANTS = 64  # literals that are not compared against: the smallest ones are kept
 MAX_COMPARED = 1024  # compared literals (case labels, ==, <, ...): all kept up to this many
+MAX_STATE_VARS, MAX_STATE_WIDTH = 32, 64  # registers watched by coverage-directed stimulus
+MAX_STATE_VALUES = 64  # literals kept per register (FSM state values)
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 WIDE_COUNTER = 24  # a counter at least this wide that is compared with literals counts to the largest
 _COMPARISONS = {
     ast.BinaryOperator.Equality, ast.BinaryOperator.Inequality, ast.BinaryOperator.CaseEquality,
@@ -195,6 +198,7 @@ def interface_of(design: ParsedDesign) -> Interface:
         parameters=_parameters(top),
         constants=walker.constant_list(),
         counter_bits=walker.counter_bits(),
+        state=walker.state_vars(top.name, set(port_by_symbol)),
     )
 
 
@@ -230,6 +234,7 @@ class _UsageWalker:
         # (lhs key, lhs width, rhs, clocked): every whole-variable assignment of the hierarchy
         self.assigns: list[tuple[str, int, object, bool]] = []
         self.compared_with: dict[str, int] = {}  # symbol key -> largest literal it is compared with
+        self.compared_values: dict[str, set[int]] = {}  # symbol key -> every literal it is compared with
 
     def __call__(self, obj) -> ast.VisitAction:
         if isinstance(obj, ast.ProceduralBlockSymbol):
@@ -258,6 +263,7 @@ class _UsageWalker:
         if sym is not None:
             key = _key(sym)
             self.compared_with[key] = max(value, self.compared_with.get(key, 0))
+            self.compared_values.setdefault(key, set()).add(value)
 
     def _assign(self, assign, clocked: bool) -> None:
         if not isinstance(assign, ast.AssignmentExpression):
@@ -292,6 +298,20 @@ class _UsageWalker:
                     width = min(width, limit.bit_length() + 1)
                 counters[key] = width
         return sum(counters.values())
+
+    def state_vars(self, top: str, ports: set[str]) -> list[StateVar]:
+        """Whole registers assigned in clocked processes below the top, ports excluded, named so a
+        hierarchical reference reaches them (generate-loop copies and memories are left out)."""
+        found: dict[str, StateVar] = {}
+        for key, width, _rhs, clocked in self.assigns:
+            if not clocked or key in ports or key in found or not 0 < width <= MAX_STATE_WIDTH:
+                continue
+            path = key[len(top) + 1:] if key.startswith(top + ".") else ""
+            if not _PATH.fullmatch(path):
+                continue
+            values = sorted(v for v in self.compared_values.get(key, ()) if v < 1 << width)
+            found[key] = StateVar(path, width, values[:MAX_STATE_VALUES])
+        return list(found.values())[:MAX_STATE_VARS]
 
     # -- resolution of a signal in any instance to a top-level port name
     def top_name(self, expr) -> str | None:

@@ -29,6 +29,15 @@ class Reset:
 
 
 @dataclass
+class StateVar:
+    """A register of the design below its top (never a port): what coverage-directed stimulus watches."""
+
+    path: str  # hierarchical name below the top instance ("used", "u_ctl.state")
+    width: int
+    values: list[int] = field(default_factory=list)  # literals it is compared with (FSM states)
+
+
+@dataclass
 class Interface:
     top: str
     ports: list[Port]
@@ -37,6 +46,7 @@ class Interface:
     parameters: dict[str, int] = field(default_factory=dict)
     constants: list[int] = field(default_factory=list)  # literals the design compares inputs against
     counter_bits: int = 0  # bits of counter-like state, all counters together (sizes the long run)
+    state: list[StateVar] = field(default_factory=list)  # clocked registers below the top (coverage)
 
     @property
     def inputs(self) -> list[Port]:
@@ -87,4 +97,5 @@ class Interface:
             parameters=dict(data.get("parameters", {})),
             constants=list(data.get("constants", [])),
             counter_bits=int(data.get("counter_bits", 0)),
+            state=[StateVar(**s) for s in data.get("state", [])],
         )

@@ -15,6 +15,10 @@ file that a person can read. Design choices (see harness.py for the time grid):
   enable stays on) for long enough to wrap the golden's counter-like state (all counters: they may
   chain), within the
   `long_cycles` budget, so a narrower counter or a late divergence shows;
+- *directed* segments (coverage-directed stimulus, directed.py) come after the random ones and
+  before the long run: one per kept `Profile`, resets asserted at the start only, each data input
+  drawn with its own bias (a write held high while reads stay rare) so that state uniform random
+  rarely reaches (a full FIFO) is reached on every seed;
 - an `inout` port gets two columns: the value the testbench drives and `<name>__oe`, whether it
   drives it (otherwise the testbench releases the net to `z`), so both directions are exercised.
 The seed is drawn fresh per check by the checker (CheckOptions.seed=None): a design that plays back
@@ -34,6 +38,33 @@ MAX_LONG_PHASES = 3
 HOLD_START, HOLD_STEPS = 0.003, 64  # per step: a wide input starts to keep its value for 4-64 steps
 LONG_RESET_SHARE = 0.15  # mid-segment resets held 3 .. LONG_RESET_CYCLES cycles instead of 1-2
 LONG_RESET_CYCLES = 32
+
+
+@dataclass(frozen=True)
+class InputBias:
+    """How a directed segment draws one data input."""
+
+    density: float = 0.5  # 1-bit inputs: probability of a 1 for each drawn value
+    hold: int = 1  # mean steps a drawn value is kept (runs: a write held high for a burst)
+    mode: str = "mixed"  # wider inputs: one of WIDE_MODES
+
+
+WIDE_MODES = ("mixed", "constants", "corners", "small")  # mixed: as the random segments draw
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A directed segment: `cycles` clock cycles from reset, inputs drawn with these biases (by name;
+    an input not named is drawn as in the random segments)."""
+
+    cycles: int
+    biases: tuple[tuple[str, InputBias], ...] = ()
+
+    def describe(self) -> str:
+        parts = [f"{name}: p1={b.density:g}" if b.mode == "mixed" and b.density != 0.5 else f"{name}: {b.mode}"
+                 for name, b in self.biases]
+        holds = [f"{name} held ~{b.hold}" for name, b in self.biases if b.hold > 1]
+        return ", ".join(parts + holds) or "uniform"
 
 
 @dataclass(frozen=True)
@@ -63,6 +94,7 @@ class Stimulus:
     segment_starts: list[int] = field(default_factory=list)
     steps_per_cycle: int = 1  # steps per cycle of the first clock (2 when it toggles every step)
     long_start: int | None = None  # first step of the long run without reset (None: no long run)
+    directed_start: int | None = None  # first step of the directed segments (None: none)
     seed: int = 0
     _hex: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -159,6 +191,33 @@ class _ValueSource:
         ][choice]
 
 
+class _BiasedSource:
+    """Values of one data input in a directed segment: biased draws, each kept ~`hold` steps."""
+
+    def __init__(self, port: Port, bias: InputBias, base: _ValueSource, rng: random.Random):
+        self.width, self.bias, self.base, self.rng = port.width, bias, base, rng
+        self.value, self.left = 0, 0
+
+    def next(self) -> int:
+        if self.left > 0:
+            self.left -= 1
+            return self.value
+        b, rng = self.bias, self.rng
+        if self.width == 1:
+            self.value = int(rng.random() < b.density)
+        elif b.mode == "constants" and self.base.constants:
+            self.value = rng.choice(self.base.constants)
+        elif b.mode == "corners":
+            self.value = self.base._corner()
+        elif b.mode == "small":
+            self.value = rng.randrange(min(4, 1 << self.width))
+        else:
+            self.value = self.base.next()
+        # geometric run lengths with mean `hold` (1: a fresh draw every step)
+        self.left = int(rng.expovariate(1.0 / (b.hold - 0.5))) if b.hold > 1 else 0
+        return self.value
+
+
 def long_run_plan(counter_bits: int, options: StimulusOptions, rng: random.Random,
                   trace_bits: int = 1) -> list[int]:
     """Cycles of each phase of the long run: each wraps the counter bits once, within the budget
@@ -174,7 +233,12 @@ def long_run_plan(counter_bits: int, options: StimulusOptions, rng: random.Rando
     return [phase] * max(1, min(MAX_LONG_PHASES, budget // phase))
 
 
-def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions()) -> Stimulus:
+def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(),
+                   profiles: tuple[Profile, ...] = ()) -> Stimulus:
+    """Random segments, then one directed segment per profile (clocked designs), then the long run.
+
+    A profile's segment draws from its own generator (seeded by the stimulus seed and its position),
+    so the random segments and the long run are the same rows with and without profiles."""
     clocks = iface.clocks
     resets = iface.resets
     data = iface.data_inputs + [_enable_port(p) for p in iface.inouts] + iface.inouts
@@ -185,6 +249,9 @@ def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(
     builder = _Builder(clocks, resets, data, iface.constants, options)
     for seg, cycles in enumerate(_segment_lengths(total, max(1, options.seeds))):
         builder.segment(seg, cycles, random.Random(rng.getrandbits(64)))
+    directed_start = len(builder.rows) if profiles and clocks else None
+    for k, profile in enumerate(profiles if clocks else ()):
+        builder.directed(profile, random.Random(f"{options.seed}:directed:{k}"))
     long_start = None
     trace_bits = sum(p.width for p in iface.ports if p.direction != "input")
     phases = long_run_plan(iface.counter_bits, options, rng, trace_bits) if clocks else []
@@ -192,7 +259,8 @@ def build_stimulus(iface: Interface, options: StimulusOptions = StimulusOptions(
         long_start = len(builder.rows)
         builder.long_run(phases, random.Random(rng.getrandbits(64)))
     return Stimulus(columns=columns, widths=widths, rows=builder.rows, segment_starts=builder.starts,
-                    steps_per_cycle=2 if clocks else 1, long_start=long_start, seed=options.seed)
+                    steps_per_cycle=2 if clocks else 1, long_start=long_start, seed=options.seed,
+                    directed_start=directed_start)
 
 
 def _enable_port(port: Port) -> Port:
@@ -254,6 +322,22 @@ class _Builder:
                 row.append(int(active == rst.active_high))
             row.extend(src.next() for src in sources)
             self.rows.append(row)
+
+    def directed(self, profile: Profile, rng: random.Random) -> None:
+        """One directed segment: resets asserted at the start only, inputs drawn per the profile."""
+        halves = [1] * len(self.clocks)
+        hold_initial = self._hold_initial(halves)
+        biases = dict(profile.biases)
+        sources = []
+        for p in self.data:
+            base = _ValueSource(p, self.constants, rng, 0.5)
+            sources.append(_BiasedSource(p, biases[p.name], base, rng) if p.name in biases else base)
+        asserted = [int(r.active_high) for r in self.resets]
+        released = [int(not r.active_high) for r in self.resets]
+        self.starts.append(len(self.rows))
+        for step in range(profile.cycles * 2):
+            self.rows.append(self._clock_values(step, halves) + (asserted if step < hold_initial else released)
+                             + [src.next() for src in sources])
 
     def long_run(self, phases: list[int], rng: random.Random) -> None:
         """Resets asserted at the start only; narrow inputs held per phase (ones, zeros, random)."""

@@ -1,9 +1,9 @@
 """Backend policies on top of check(): `auto`, `hybrid`, `formal`, `cocotb`.
 
-- auto: Icarus unless Verilator is expected to be faster. The Icarus golden run is the probe: it is
-  needed anyway when Icarus is chosen (and cached), and its duration times the number of candidates
-  estimates what Icarus would spend on the batch; a golden that needs more than `probe_seconds`
-  alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
+- auto: Icarus unless Verilator is expected to be faster. The probe is an Icarus run of the golden
+  over the first eighth of its stimulus, built for the whole (the build is reused when Icarus is
+  chosen): eight times its duration times the number of candidates estimates what Icarus would
+  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
@@ -29,7 +29,7 @@ from .config import CheckOptions, FormalOptions, StrategyOptions
 from .core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
 from .formal_input import simulator_of
-from .golden import InvalidGolden, golden_interface, prepare_golden
+from .golden import InvalidGolden, estimate_golden_seconds, golden_interface
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
@@ -51,6 +51,7 @@ class _Choice:
 
 
 _CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
+PROBE_SHARE = 8  # auto's Icarus probe simulates this fraction of the golden's stimulus (1/8)
 # seconds an Icarus golden run was seen to exceed (auto's probe, the spot check's): a golden known to
 # be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
 _ICARUS_SLOWER_THAN: "BoundedCache[float]" = BoundedCache(1024)
@@ -108,7 +109,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         return cached
     probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
     try:
-        run = prepare_golden(golden, probe)
+        # a run over 1/PROBE_SHARE of the stimulus: a slow golden (conwaylife) used to hold the
+        # probe for its whole probe_seconds before going to Verilator anyway
+        seconds = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE)
     except InvalidGolden as exc:
         if "exceeded" in str(exc):
             _ICARUS_SLOWER_THAN.put(_run_length_key(golden, options), probe.timeout)
@@ -117,7 +120,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
             choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
     else:
         n = max(1, n_candidates)
-        icarus_cost = run.seconds * n  # each candidate simulates about as long as the golden
+        icarus_cost = seconds * n  # each candidate simulates about as long as the golden
         verilator_cost = strategy.verilator_fixed + strategy.verilator_per_candidate * n
         if icarus_cost > verilator_cost:
             choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator "
@@ -198,8 +201,8 @@ def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOp
 def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOptions, n: int) -> tuple[CheckOptions, str]:
     """The spot check's options for n candidates, and '' or the note saying it was cut short.
 
-    The Icarus golden run of the whole stimulus (cached by seed: auto's probe is the same run, and
-    so is the spot check's own golden run) measures the cost."""
+    An Icarus run of the golden over an eighth of the stimulus, on the whole run's build (kept:
+    the spot check's own golden run reuses it), estimates the cost, as auto's probe does."""
     share = max(1, strategy.spot_check_share)
     if share == 1:
         return options, ""
@@ -212,7 +215,7 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     try:
         if known is not None and known >= probe.timeout:
             raise InvalidGolden(f"simulation of the golden exceeded {known:.1f} s before")
-        estimate = prepare_golden(golden, probe).seconds * (1 + n)
+        estimate = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE) * (1 + n)
     except InvalidGolden as exc:
         if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""
@@ -278,7 +281,8 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
                        f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
                        mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared,
-                       seed=sim.seed, untoggled=sim.untoggled, formal=result.to_status()), result
+                       seed=sim.seed, untoggled=sim.untoggled, coverage=sim.coverage,
+                       formal=result.to_status()), result
     if result.status == "counterexample" and fopts.replay:
         # only the column layout is needed: no golden simulation (it may be a long Icarus run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))

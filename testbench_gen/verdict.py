@@ -102,6 +102,9 @@ class Verdict:
     seed: int | None = None  # stimulus seed of this check: `--seed` / CheckOptions(seed=...) replays it
     # outputs that never changed value in the golden's trace: a pass says nothing about them
     untoggled: list[str] = field(default_factory=list)
+    # share of the golden's compared output bits that toggled on this check's stimulus (after the
+    # coverage-directed segments); None: no golden trace behind the verdict (screened out)
+    coverage: float | None = None
     # what formal said (hybrid / formal strategies, on simulation's `equivalent`); None: formal did not run
     formal: FormalStatus | None = None
 

@@ -100,7 +100,7 @@ class RLSettings(RunSettings):
     entropy_coef: float = 0.0      # entropy bonus in the loss
     scale_rewards: str = "group"   # group | batch | none
     advantage_std_floor: float = 0.1  # advantages divide by max(std, floor): near-equal rewards stay ~0
-    stall_steps: int = 3           # stop when this many rollouts in a row are all clipped or reach no checker
+    stall_steps: int = 3           # stop after this many rollouts in a row all clipped or none checked (0: never)
     mask_truncated: bool = True    # DAPO overlong filtering
     overlong_buffer: int = 0       # >0: DAPO soft overlong punishment over the last N tokens
     overlong_weight: float = 1.0
@@ -120,8 +120,9 @@ SCHEDULERS = ("linear", "cosine", "cosine_with_restarts", "polynomial", "constan
 def check_rl(rl: RLSettings) -> list[str]:
     """What a recipe's RL section gets wrong, as `key: problem` strings (empty when valid)."""
     problems = []
-    for name in ("steps_per_generation", "num_iterations", "num_generations", "prompts_per_step", "grad_accum",
-                 "stall_steps"):
+    if rl.stall_steps < 0:
+        problems.append(f"stall_steps: must be >= 0 (0: never stop), got {rl.stall_steps}")
+    for name in ("steps_per_generation", "num_iterations", "num_generations", "prompts_per_step", "grad_accum"):
         if getattr(rl, name) < 1:
             problems.append(f"{name}: must be at least 1, got {getattr(rl, name)}")
     if rl.lr_scheduler not in SCHEDULERS:

@@ -61,7 +61,7 @@ def rl_then_score(recipe, heldout_rows: list[dict], out: Path, checker, samples:
         r.rl.mixture = mixture
         r.rl.output_dir = str(out / f"mix-{index}")
         final = run_rl(r.rl, r.model)
-        score = score_model(final, heldout_rows, checker, samples=samples,
+        score = score_model(final, heldout_rows, checker, samples=samples, temperature=r.rl.eval_temperature,
                             max_tokens=r.rl.max_completion_length)
         return {"pass_at_1": score.pass_at_1, "format_rate": score.format_rate, "problems": score.problems}
 

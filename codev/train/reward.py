@@ -53,6 +53,10 @@ class RewardSettings:
     # run earns `unproven_reward` instead. False (default): every `equivalent` earns 1, as before.
     require_full_proof: bool = False
     unproven_reward: float = 0.5
+    # what an `equivalent` earns when some output bit of its golden never toggled on the check's
+    # stimulus (Verdict.coverage < 1, after the coverage-directed segments): the pass compared that
+    # bit only against a constant. 1.0 (default): no discount.
+    untoggled_reward: float = 1.0
     workers: int = 0              # checker processes (0: all cores)
     cycles: int = 500
     timeout: float = 30.0
@@ -63,20 +67,26 @@ class RewardSettings:
 
 def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,
                  graded_scale: float = 0.5, require_full_proof: bool = False,
-                 unproven_reward: float = 0.5) -> SampleScore:
+                 unproven_reward: float = 0.5, untoggled_reward: float = 1.0) -> SampleScore:
     """Reward for one sample judged against one or several goldens (the max over goldens).
 
     Bad format: 0. Some golden says equivalent: 1 (with `require_full_proof`, 1 only when some golden's
-    `equivalent` is fully proven by formal, else `unproven_reward`). Otherwise, if any golden could not judge (timeout,
+    `equivalent` is fully proven by formal, else `unproven_reward`; at most `untoggled_reward` when an
+    output bit of that golden never toggled). Otherwise, if any golden could not judge (timeout,
     infra error, invalid golden) the sample is masked, since that golden might have said equivalent.
     Otherwise 0, or graded_scale * (1 - mean per-output mismatch rate), maximised over goldens.
     """
     if not format_ok:
         return SampleScore(0.0, "bad_format")
-    if any(v.kind is VerdictKind.EQUIVALENT for v in verdicts):
-        if require_full_proof and not any(v.is_proven for v in verdicts):
-            return SampleScore(unproven_reward, "scored", True, VerdictKind.EQUIVALENT.value)
-        return SampleScore(1.0, "scored", True, VerdictKind.EQUIVALENT.value)
+    equivalent = [v for v in verdicts if v.kind is VerdictKind.EQUIVALENT]
+    if equivalent:
+        def pay(v: Verdict) -> float:
+            reward = unproven_reward if require_full_proof and not v.is_proven else 1.0
+            if v.coverage is not None and v.coverage < 1.0:
+                reward = min(reward, untoggled_reward)
+            return reward
+
+        return SampleScore(max(pay(v) for v in equivalent), "scored", True, VerdictKind.EQUIVALENT.value)
     if any(v.kind is VerdictKind.INVALID_GOLDEN for v in verdicts):
         return SampleScore(None, "invalid_golden", verdict=VerdictKind.INVALID_GOLDEN.value)
     for v in verdicts:
@@ -143,7 +153,7 @@ class EquivalenceReward:
                 per_sample[i].append(verdict)
         s = self.settings
         self.last_scores = [score_sample(a is not None, per_sample[i], s.mode == "graded", s.graded_scale,
-                                         s.require_full_proof, s.unproven_reward)
+                                         s.require_full_proof, s.unproven_reward, s.untoggled_reward)
                             for i, a in enumerate(answers)]
         for i, score in enumerate(self.last_scores):
             if score.status == "invalid_golden" and ids[i] not in self.invalid_goldens:

@@ -83,6 +83,8 @@ def checker_options(reward: RewardSettings) -> CheckOptions:
                           "no other backend runs formal, so nothing would ever earn 1")
     if not 0.0 <= reward.unproven_reward <= 1.0:
         raise ConfigError(f"rl.reward.unproven_reward must be within [0, 1] (got {reward.unproven_reward})")
+    if not 0.0 <= reward.untoggled_reward <= 1.0:
+        raise ConfigError(f"rl.reward.untoggled_reward must be within [0, 1] (got {reward.untoggled_reward})")
     try:
         return CheckOptions.from_mapping({"backend": reward.backend, "cycles": reward.cycles,
                                           "timeout": reward.timeout, **reward.checker},

@@ -49,6 +49,12 @@ class SimulatorBackend(ABC):
         """The part of a failed compile's output a person needs to read."""
         return (result.stderr or result.stdout).strip()
 
+    def build_files(self, workdir: Path) -> list[str]:
+        """Paths (relative to workdir) of everything simulate() needs from a compile, so that a
+        trusted build (the golden's) can be kept and copied into another work directory instead
+        of compiled again; [] when this backend's builds are not reusable that way."""
+        return []
+
 
 @runtime_checkable
 class CheckBackend(Protocol):

@@ -31,7 +31,7 @@ from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded, score_trace, verdict_from_result
 from ..config import CheckOptions
 from ..core import BatchItem, candidate_budget, check_batch
-from ..coverage import never_known, untoggled_outputs
+from ..coverage import never_known, toggle_share, untoggled_outputs
 from ..golden import GoldenRun, InvalidGolden, golden_key, golden_text, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
@@ -218,7 +218,9 @@ def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> Golde
         raise InvalidGolden(f"cocotb run of the golden recorded {len(rec.trace)} of "
                             f"{base.plan.samples} samples")
     run = GoldenRun(base.interface, base.stimulus, base.plan, rec.trace, rec.seconds,
-                    never_known(base.interface, rec.trace), untoggled_outputs(base.interface, rec.trace))
+                    never_known(base.interface, rec.trace), untoggled_outputs(base.interface, rec.trace),
+                    coverage=toggle_share(base.interface, rec.trace), directed=list(base.directed),
+                    untoggled_state=list(base.untoggled_state))
     _GOLDEN.put(key, run)
     return run
 

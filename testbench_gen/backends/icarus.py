@@ -38,6 +38,9 @@ class IcarusBackend(SimulatorBackend):
     def simulate(self, workdir: Path, limits: Limits) -> RunResult:
         return run_limited([*self.vvp, "-n", VVP_FILE], workdir, limits)
 
+    def build_files(self, workdir: Path) -> list[str]:
+        return [VVP_FILE]
+
 
 @functools.lru_cache(maxsize=8)
 def _version(iverilog: tuple[str, ...]) -> str:

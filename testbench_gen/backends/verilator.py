@@ -164,6 +164,10 @@ class VerilatorBackend(SimulatorBackend):
             _PINNED[str(target)] = {n: _sha(d) for n, d in objects.items()}
         return objects
 
+    def build_files(self, workdir: Path) -> list[str]:
+        top = (Path(workdir) / TOP_FILE).read_text().strip()
+        return [TOP_FILE, f"{OBJ_DIR}/V{top}"]
+
     # ---------------------------------------------------------------- simulate
     def simulate(self, workdir: Path, limits: Limits) -> RunResult:
         """Record the run's trace (golden or candidates) once per X mode; bits that differ are X."""

@@ -116,3 +116,26 @@ def test_require_full_proof_needs_a_formal_backend():
     with pytest.raises(ConfigError, match="unproven_reward"):
         checker_options(RewardSettings(backend="hybrid", require_full_proof=True, unproven_reward=2.0))
     assert checker_options(RewardSettings(backend="hybrid", require_full_proof=True)).backend == "hybrid"
+
+
+def test_untoggled_reward_pays_less_for_a_pass_that_compared_a_constant(checker):
+    """An `equivalent` whose golden left an output bit untoggled (Verdict.coverage < 1) earns
+    `untoggled_reward` when set; a fully exercised one still earns 1; the default changes nothing."""
+    partial = Verdict(VerdictKind.EQUIVALENT, "", coverage=0.75)
+    full = Verdict(VerdictKind.EQUIVALENT, "", coverage=1.0)
+    assert score_sample(True, [partial]).reward == 1.0
+    assert score_sample(True, [partial], untoggled_reward=0.6).reward == 0.6
+    assert score_sample(True, [partial, full], untoggled_reward=0.6).reward == 1.0  # max over goldens
+    assert score_sample(True, [V("equivalent")], untoggled_reward=0.6).reward == 1.0  # no coverage: not judged
+    # real checks: `never` cannot be 1 (a*a is never 2 mod 16), `y` toggles
+    golden = ("module t(input clk, input rst, input [3:0] a, output reg [3:0] y, output never);\n"
+              "  always @(posedge clk) if (rst) y <= 0; else y <= a ^ y;\n  assign never = (a * a == 4'd2);\nendmodule\n")
+    toggling = golden.replace(", output never", "").replace("  assign never = (a * a == 4'd2);\n", "")
+    reward = EquivalenceReward(checker, RewardSettings(untoggled_reward=0.6))
+    out = reward(prompts=[[]] * 2, completions=[answer(golden), answer(toggling)], golden=[golden, toggling])
+    assert out == [0.6, 1.0]
+    from codev.train.config import ConfigError
+    from codev.train.rl import checker_options
+
+    with pytest.raises(ConfigError, match="untoggled_reward"):
+        checker_options(RewardSettings(untoggled_reward=1.5))

@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from codev.cli import main
 from codev.train.metrics import read_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = str(ROOT / "configs" / "tiny_cpu.yaml")
+# configs/tiny_cpu.yaml with room for the hand-written rows' short answers (the recipe allows generator-length
+# answers, 1,024 tokens, which an undertrained tiny model fills with noise: minutes per test on 2 cores)
+_TEXT = (ROOT / "configs" / "tiny_cpu.yaml").read_text()
+assert "max_completion_length: 1024" in _TEXT
+CONFIG = str(Path(tempfile.mkdtemp(prefix="codev-tiny-")) / "tiny_test.yaml")
+Path(CONFIG).write_text(_TEXT.replace("max_completion_length: 1024", "max_completion_length: 64"))
 
 
 def _env() -> dict:
@@ -143,12 +149,14 @@ def test_rl_ratio_moves_clipping_acts_and_lr_follows_the_schedule(sft_model, tmp
                  "--output-dir", str(out)]) == 0
     records = [r for r in read_metrics(out) if "loss" in r]
     assert [r["step"] for r in records] == [1, 2, 3, 4]
-    # linear, 2 warm-up steps of 4: the lr applied after step s is 0.05 * [1/2, 1, 1/2, 0][s - 1]
-    assert [r["learning_rate"] for r in records] == pytest.approx([0.025, 0.05, 0.025, 0.0])
-    # steps 2 and 4 re-use the rollouts of steps 1 and 3 after an update: the ratio moved
+    # linear, 2 warm-up steps of 4: optimizer step s applies 0.05 * [0, 1/2, 1, 1/2][s - 1] (the schedule's
+    # value before its own step: warm-up starts at 0)
+    assert [r["learning_rate"] for r in records] == pytest.approx([0.0, 0.025, 0.05, 0.025])
+    # steps 2 and 4 re-use the rollouts of steps 1 and 3. Step 1 applied lr 0, so step 2 still sees ratio 1
+    # and nothing is clipped; step 3 applied 0.05, so step 4 sees a moved policy and clipping acts
     clipped = [r["clip_ratio/low_mean"] + r["clip_ratio/high_mean"] for r in records]
-    assert clipped[0] == 0.0 and clipped[2] == 0.0  # first pass: ratio exactly 1
-    assert max(clipped[1], clipped[3]) > 0.0
+    assert clipped[:3] == [0.0, 0.0, 0.0]
+    assert clipped[3] > 0.0
 
 
 def test_rl_stops_when_every_completion_is_clipped(sft_model, tmp_path, capsys):
