@@ -9,6 +9,7 @@ STAGES = {
     "rl": "codev.train.rl_cli",
     "report": "codev.train.report_cli",
     "mix": "codev.train.mix_cli",
+    "selfplay": "codev.train.selfplay.cli",
 }
 
 

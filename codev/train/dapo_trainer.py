@@ -135,7 +135,7 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
                 kept_local[r] += int(per_rank[r].sum())
             self.keep_ratio.update(int(keep.sum()), keep.numel())
             sampled += keep.numel()
-            adv = group_advantages(rewards, G, self.scale_rewards, floor=self.advantage_std_floor)
+            adv = self.advantages(rewards, round_inputs)
             local = slice(rank * n_prompts * G, (rank + 1) * n_prompts * G)
             out["advantages"] = adv[local].to(out["advantages"].device)
             out = self._mask_unscored(out, rewards, local)
@@ -151,6 +151,11 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         self._score_total += elapsed
         self._log_step(len(rounds), sampled, statuses_all, equivalent_all, plan, P, elapsed, clipped)
         return batch
+
+    def advantages(self, rewards: torch.Tensor, inputs: list[dict]) -> torch.Tensor:
+        """Advantages of one round's rewards (all processes; `inputs`: this process's rows): DAPO's group
+        baseline. A hook for trainers with other baselines (self-play's per role and task type)."""
+        return group_advantages(rewards, self.num_generations, self.scale_rewards, floor=self.advantage_std_floor)
 
     def _count_clipped(self, completion_ids: torch.Tensor) -> int:
         """Completions of this round (all processes) that end without EOS: cut at max_completion_length."""

@@ -18,6 +18,8 @@ PANELS = {
     "learning rate": ["learning_rate"],
     "seconds per step": ["time/generate", "time/reward", "time/update"],
     "loss": ["loss"],
+    "self-play solve rate": ["selfplay/solve_rate/spec", "selfplay/solve_rate/deduction", "selfplay/solve_rate/induction"],
+    "self-play proposals valid": ["selfplay/valid/spec", "selfplay/valid/deduction", "selfplay/valid/induction"],
 }
 SUMMARY_KEYS = ["loss", "reward", "reward/pass_rate", "reward/format_rate", "dapo/keep_ratio", "dapo/rounds",
                 "dapo/prompts_sampled", "masked/timeout", "masked/infra_error", "masked/invalid_golden",

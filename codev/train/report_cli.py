@@ -28,4 +28,8 @@ def run(args) -> int:
     for flag in warnings_of(read_metrics(args.run_dir)):
         print(f"warning: {flag}")
     print(f"report: {md} and {png}")
+    from .selfplay.report import has_selfplay, write_selfplay_report
+
+    if has_selfplay(args.run_dir):
+        print(f"self-play report: {write_selfplay_report(args.run_dir)}")
     return 0
