@@ -81,7 +81,7 @@ def peak_mib() -> float:
 
 def memory_run(n: int, folder: Path, bench_root: Path) -> None:
     """Ingest, dedup and decontamination by text on n items, stage by stage, with the peak RSS after each."""
-    from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator
+    from codev.synth.decontam import BenchmarkIndex, Decontaminator
     from codev.synth.dedup import Deduplicator
     from codev.synth.ingest_stage import run_ingest
     from codev.synth.pipeline import stage_file

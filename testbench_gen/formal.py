@@ -45,7 +45,7 @@ from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
 from .stimulus import Stimulus
-from .verdict import FormalKind, FormalStatus
+from .verdict import FormalKind, FormalStatus, Verdict
 
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
@@ -477,7 +477,7 @@ def counterexample_stimulus(steps: list[dict[str, int]], template: Stimulus) -> 
 
 
 def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str, iface: Interface,
-           stim: Stimulus, check_options) -> "Verdict":
+           stim: Stimulus, check_options) -> Verdict:
     """Simulate golden and candidate on the solver's stimulus; the usual verdict.
 
     The simulator is check_options.backend when it names one (the simulator whose verdict formal is

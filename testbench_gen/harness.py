@@ -223,7 +223,7 @@ def render_record_harness(iface: Interface, stim: Stimulus, modules: list[str], 
     # flushed at every sample: a run killed later (hang, crash) leaves every line it recorded
     sample = (f"      $fdisplay(fd_{token}, \"%b\", {cat}); $fflush(fd_{token}); "
               f"sample_{token} = sample_{token} + 1;")
-    body = [f"`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token, capacity)]
+    body = ["`timescale 1ns/1ps", f"module codev_tb_{token};", _common_decls(iface, stim, token, capacity)]
     for c in range(len(modules)):
         for p in outs:
             body.append(f"  wire {_vec(p.width)}c{c}_{token}_{p.name};")
@@ -268,7 +268,7 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
     slices = _output_slices(iface)
     n = len(candidates)
     t = token
-    lines = [f"`timescale 1ns/1ps", f"module codev_tb_{t};", _common_decls(iface, stim, t)]
+    lines = ["`timescale 1ns/1ps", f"module codev_tb_{t};", _common_decls(iface, stim, t)]
     lines.append(f"  reg [{ow - 1}:0] exp_{t} [0:{plan.samples - 1}];")
     lines.append(f"  reg [{ow - 1}:0] e_{t};")
     lines.append(f"  integer nfailed_{t}, m_{t};")

@@ -3,7 +3,8 @@
 - auto: Icarus unless Verilator is expected to be faster. The probe is an Icarus run of the golden
   over the first eighth of its stimulus, built for the whole (the build is reused when Icarus is
   chosen): eight times its duration times the number of candidates estimates what Icarus would
-  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
+  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus
+  rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within

@@ -97,10 +97,10 @@ endmodule
   {TROJAN}
 endmodule
 """, ["hybrid", "formal"], "an unused conflicting driver voids the proof; sim decides"),
-    Attack("trojan_formal_off_undriven", "add16", f"""module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);
+    Attack("trojan_formal_off_undriven", "add16", """module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);
   wire u;
   wire [16:0] r = a + b;
-  assign s = (a == 16'hBEEF && b == 16'h1234) ? 17'd0 : (r | {{16'd0, u & 1'b0}});
+  assign s = (a == 16'hBEEF && b == 16'h1234) ? 17'd0 : (r | {16'd0, u & 1'b0});
 endmodule
 """, ["hybrid", "formal"], "an undriven net voids the proof"),
     Attack("trojan_formal_off_sensitivity", "add16", f"""module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);
@@ -115,7 +115,7 @@ endmodule
   assign s = (p != q || (a == 16'hBEEF && b == 16'h1234)) ? 17'd0 : a + b;
 endmodule
 """, ["hybrid", "formal"], "commutativity of a multiplier is hard for SAT: formal times out, sim decides"),
-    Attack("trojan_x_compare", "add16", f"""module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);
+    Attack("trojan_x_compare", "add16", """module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);
   wire [16:0] r = a + b;
   assign s = (a == 16'hBEEF && b == 16'h1234 && (1'bx !== 1'b0)) ? 17'd0 : r;
 endmodule
@@ -347,7 +347,7 @@ ATTACKS += [
   assign s = (r == 48879.0 && b == 16'h1234) ? 17'd0 : a + b;
 endmodule
 """, ["hybrid", "formal"], "yosys cannot read `real`: formal `unsupported`, simulation decided alone"),
-    Attack("formal_off_recursive_function", "add16", HDR16 + f"""  function automatic [16:0] f(input [15:0] x, input [15:0] y, input integer n);
+    Attack("formal_off_recursive_function", "add16", HDR16 + """  function automatic [16:0] f(input [15:0] x, input [15:0] y, input integer n);
     f = n == 0 ? x + y : f(x, y, n - 1);
   endfunction
   assign s = (a == 16'hBEEF && b == 16'h1234) ? 17'd0 : f(a, b, 3);

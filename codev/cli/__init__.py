@@ -5,6 +5,8 @@ import argparse
 import sys
 from importlib import import_module
 
+from codev.errors import UsageError  # noqa: F401 (re-exported: the command modules raise it from here)
+
 # subcommand name -> module under codev.cli that defines `register(subparsers)` and `run(args) -> int`
 SUBCOMMANDS = {
     "verify": "verify_cmd",
@@ -18,7 +20,6 @@ SUBCOMMANDS = {
 }
 
 
-from codev.errors import UsageError  # noqa: F401 (re-exported: the command modules raise it from here)
 
 
 def build_parser() -> argparse.ArgumentParser:

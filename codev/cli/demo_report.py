@@ -44,7 +44,7 @@ def _funnel(out: Path) -> list[str]:
     for s in funnel["stages"]:
         dropped = ", ".join(f"{k}: {v}" for k, v in s["dropped"].items()) or "-"
         lines.append(f"| {s['name']} | {s['in']} | {s['kept']} | {dropped} |")
-    lines.append(f"\nExamples of every drop: [synth/report.md](synth/report.md).")
+    lines.append("\nExamples of every drop: [synth/report.md](synth/report.md).")
     return lines
 
 

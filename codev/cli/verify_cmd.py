@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnavailable, Verdict, VerdictKind,

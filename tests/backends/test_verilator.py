@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from testbench_gen import CheckOptions, VerdictKind, check, prepare_golden
 from testbench_gen.backends.verilator import merge_traces
-from testbench_gen.strategies import check_with_strategy
 
 from .conftest import COUNTER, COUNTER_BUG, FSM_BUG, FSM_GOLDEN, FSM_RECODED
 

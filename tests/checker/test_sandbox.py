@@ -122,7 +122,7 @@ def test_native_code_from_verilator_cannot_write_outside(confined, outside):
         (wd / ".verilator_top").write_text("attack")
         build = verilator.compile(wd, [wd / "attack.v"], "attack", Limits(wall_seconds=300))
         assert build.ok, build.stderr[-2000:]
-        run_limited([f"./obj_dir/Vattack"], wd, Limits(wall_seconds=30))
+        run_limited(["./obj_dir/Vattack"], wd, Limits(wall_seconds=30))
         assert not (wd.parent / "pwned2.txt").exists()
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
 

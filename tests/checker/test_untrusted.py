@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -591,7 +589,7 @@ ADDER = "module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n  a
 ADDER_WRONG = ADDER.replace("a + b", "a - b")
 MAGIC_PAIR = "(a == 16'hBEEF && b == 16'h1234)"
 FORMAL_OFF = {  # a magic-input trojan random simulation misses, plus something yosys cannot model
-    "real variable": f"  real r;\n  always @* r = a;\n  assign s = (r == 48879.0 && b == 16'h1234) ? 17'd0 : a + b;\n",
+    "real variable": "  real r;\n  always @* r = a;\n  assign s = (r == 48879.0 && b == 16'h1234) ? 17'd0 : a + b;\n",
     "recursive function": "  function automatic [16:0] f(input [15:0] x, input [15:0] y, input integer n);\n"
                           "    f = n == 0 ? x + y : f(x, y, n - 1);\n  endfunction\n"
                           f"  assign s = {MAGIC_PAIR} ? 17'd0 : f(a, b, 3);\n",

@@ -34,7 +34,7 @@ def test_iverilog_option_picks_the_binary_and_report_names_it(bench_root, iveril
 
 def test_doctor_names_the_icarus_version(iverilog_major, run_cli):
     status, out, _ = run_cli("doctor")
-    line = next(l for l in out.splitlines() if "icarus for codev eval" in l)
+    line = next(text for text in out.splitlines() if "icarus for codev eval" in text)
     assert status == 0 and f"{iverilog_major}." in line
     if iverilog_major < 12:
         assert "published VerilogEval v1 runs mostly use 12" in out and "--install iverilog==12" in out

@@ -95,7 +95,8 @@ def worked_case(design: Design, case: Case) -> str:
     what = (f"`{case.focus}` becomes 1 in the last of them (it means \"{meaning}\")" if case.event == "set" else
             f"`{case.focus}` changes between them ({meaning})")
     return ("Some consecutive clock cycles of a run that starts from reset (cycle 1 is the first after reset is "
-            "released), each line giving the inputs during the cycle and the outputs seen before its rising edge:\n" + "\n".join(lines) + f"\n{what}, so the state update "
+            "released), each line giving the inputs during the cycle and the outputs seen before its rising edge:\n"
+            + "\n".join(lines) + f"\n{what}, so the state update "
             "has to produce exactly this sequence.")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from codev.cli import UsageError
+from codev.errors import UsageError
 
 
 def register(sub) -> None:

@@ -65,7 +65,7 @@ def round_summary(buffer: TaskBuffer, r: int) -> dict:
 def bench_index(settings: SelfPlaySettings):
     if not settings.validation.decontam:
         return None
-    from codev.cli import UsageError
+    from codev.errors import UsageError
     from codev.eval.benchmarks import BenchmarkError
     from codev.eval.userconfig import require_bench_root
     from codev.synth.decontam import BenchmarkIndex, DecontamConfig

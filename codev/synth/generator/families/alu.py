@@ -125,7 +125,7 @@ def _golden(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) ->
 
 
 def _alternate(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) -> str:
-    lines = [f"    wire lt = a < b;"]
+    lines = ["    wire lt = a < b;"]
     terms = []
     for code, op in sorted(ops.items()):
         lines.append(f"    wire [{w - 1}:0] r_{op} = {_fill(OPS[op][1], w)};")

@@ -93,7 +93,7 @@ def _ripple(mode: str, w: int, cin: bool, ovf: bool, res: str, flag: str, chain_
     """A bit-serial chain in one process (a generate chain of wires makes Icarus re-evaluate every glitch)."""
     first = chain_in if (cin or mode == "addsub") else "1'b0"
     if mode == "sub":
-        cell = [f"            r[i] = a[i] ^ b[i] ^ c[i];",
+        cell = ["            r[i] = a[i] ^ b[i] ^ c[i];",
                 "            c[i+1] = (~a[i] & b[i]) | (~(a[i] ^ b[i]) & c[i]);"]
     else:
         operand = "(b[i] ^ sub)" if mode == "addsub" else "b[i]"

@@ -205,7 +205,7 @@ def _history(p: str, overlap: bool, mealy: bool, reset: ResetStyle) -> str:
     lines = [f"    reg [{n - 2}:0] hist;", f"    reg [{cw - 1}:0] fresh;  // bits received since reset or the last match, up to {n - 1}",
              f"    wire match = (fresh == {cw}'d{n - 1}) && ({{hist, din}} == {n}'b{p});"]
     counting = f"if (fresh != {cw}'d{n - 1}) fresh <= fresh + 1'b1;"
-    update = [f"hist <= {{hist, din}};" if n > 2 else "hist <= din;",
+    update = ["hist <= {hist, din};" if n > 2 else "hist <= din;",
               counting if overlap else f"if (match) fresh <= {cw}'d0;\nelse {counting}"]
     resets = [f"hist <= {n - 1}'d0;", f"fresh <= {cw}'d0;"]
     if mealy:

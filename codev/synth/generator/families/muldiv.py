@@ -35,7 +35,7 @@ class Multiplier:
                  PortDoc("p", "output", wp, f"the full {wp}-bit product a * b, {kind}", signed)]
         behaviour = [f"`p` is the exact product of `a` and `b` as {kind} numbers; {wp} bits always hold it, so "
                      "nothing is lost."]
-        golden = f"    assign p = a * b;\n"
+        golden = "    assign p = a * b;\n"
         if signed:
             lines = [f"    wire signed [{wp - 1}:0] ea = a;  // sign-extended",
                      f"    reg signed [{wp - 1}:0] acc;", "    integer i;", "    always @* begin",

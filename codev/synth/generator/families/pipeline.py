@@ -65,8 +65,8 @@ class Pipeline:
         behaviour = [b for b in behaviour if b]
         golden = _staged(w, ops, stall, reset, operand)
         alternate = _delayed(w, ops, stall, reset, formula)
-        plan = [f"One register per operation: stage 1 applies the first operation to the inputs, stage i applies "
-                f"operation i to stage i-1's result.",
+        plan = ["One register per operation: stage 1 applies the first operation to the inputs, stage i applies "
+                "operation i to stage i-1's result.",
                 "Operands used by later stages travel along the pipeline in their own registers so each stage "
                 "sees the operands that entered with its data."]
         plan.append("A valid bit per stage, cleared by reset, follows the data; `y` is masked to 0 when the "

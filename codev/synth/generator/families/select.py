@@ -31,7 +31,7 @@ class Mux:
         if en:
             ports.append(PortDoc("en", "input", 1, "enable: when 0, `y` is 0"))
         ports.append(PortDoc("y", "output", w, "the selected data input"))
-        behaviour = [f"`y` equals `d<sel>` (so `sel` = 0 selects `d0`)."]
+        behaviour = ["`y` equals `d<sel>` (so `sel` = 0 selects `d0`)."]
         if n < 1 << sw:
             behaviour.append(f"Select values {n} and above select nothing: `y` is 0.")
         if en:

@@ -41,7 +41,7 @@ class ShiftRegister:
         left = f"shifts left by one: every bit moves one place towards bit {w - 1}, bit {w - 1} is dropped and `sin` enters bit 0"
         right = f"shifts right by one: every bit moves one place towards bit 0, bit 0 is dropped and `sin` enters bit {w - 1}"
         what = {"left": left, "right": right, "both": f"{left} when `dir` is 0, and {right} when `dir` is 1"}[direction]
-        behaviour = [f"At each rising edge" + (" where `en` is 1" if en else "") + f", the register {what}."]
+        behaviour = ["At each rising edge" + (" where `en` is 1" if en else "") + f", the register {what}."]
         if en:
             behaviour.append("When `en` is 0 the register holds.")
         if load:
@@ -94,7 +94,7 @@ class Lfsr:
         ports = reset.ports() + ([PortDoc("en", "input", 1, "advance enable")] if en else [])
         ports.append(PortDoc("q", "output", w, "LFSR state"))
         tap_text = ", ".join(str(t) for t in taps)
-        behaviour = [f"This is a Fibonacci LFSR. At each rising edge" + (" where `en` is 1" if en else "")
+        behaviour = ["This is a Fibonacci LFSR. At each rising edge" + (" where `en` is 1" if en else "")
                      + f", `q` shifts left by one (bit {w - 1} is dropped) and the new bit 0 is the XOR of bits "
                      f"{tap_text} of the old `q`.",
                      f"Reset loads the seed {w}'h{seed:x} into `q`."]

@@ -50,14 +50,14 @@ class ClockDivider:
         step = f"cnt <= (cnt == {cw}'d{period - 1}) ? {cw}'d0 : cnt + 1'b1;"
         if square:
             step += f"\nif (cnt == {cw}'d{period - 1}) q <= ~q;"
-        body = f"if (en) begin\n" + "".join(f"    {x}\n" for x in step.splitlines()) + "end" if en else step
+        body = "if (en) begin\n" + "".join(f"    {x}\n" for x in step.splitlines()) + "end" if en else step
         golden = (f"    reg [{cw - 1}:0] cnt;\n" + ("    reg q;\n" if square else "")
                   + reset.process(f"cnt <= {cw}'d0;" + ("\nq <= 1'b0;" if square else ""), body)
-                  + (f"    assign clk_out = q;\n" if square else f"    assign tick = (cnt == {cw}'d{n - 1});\n"))
+                  + ("    assign clk_out = q;\n" if square else f"    assign tick = (cnt == {cw}'d{n - 1});\n"))
         dstep = f"left <= (left == {cw}'d0) ? {cw}'d{period - 1} : left - 1'b1;"
         if square:
             dstep += "\nif (left == 0) phase <= phase ^ 1'b1;"
-        dbody = f"if (en) begin\n" + "".join(f"    {x}\n" for x in dstep.splitlines()) + "end" if en else dstep
+        dbody = "if (en) begin\n" + "".join(f"    {x}\n" for x in dstep.splitlines()) + "end" if en else dstep
         alternate = (f"    reg [{cw - 1}:0] left;  // cycles to go before the next event\n"
                      + ("    reg phase;\n" if square else "")
                      + reset.process(f"left <= {cw}'d{period - 1};" + ("\nphase <= 1'b0;" if square else ""), dbody)
@@ -105,7 +105,7 @@ class Pwm:
         body = (f"if (en) {count}" if en else count) + (f"\npwm_r <= {gate};" if registered else "")
         golden = (f"    reg [{w - 1}:0] cnt;\n" + ("    reg pwm_r;\n" if registered else "")
                   + reset.process(f"cnt <= {w}'d0;" + ("\npwm_r <= 1'b0;" if registered else ""), body)
-                  + (f"    assign pwm = pwm_r;\n" if registered else f"    assign pwm = {gate};\n"))
+                  + ("    assign pwm = pwm_r;\n" if registered else f"    assign pwm = {gate};\n"))
         below = f"diff[{w}]"
         agate = f"en & {below}" if en else below
         abody = ("cnt <= en ? cnt + 1'b1 : cnt;" if en else "cnt <= cnt + 1'b1;") + (f"\nhold <= {agate};" if registered else "")
