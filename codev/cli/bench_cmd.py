@@ -47,7 +47,6 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from codev.eval.fetch import PINNED_SUMS, SOURCES, FetchConfig, FetchError, fetch
-    from codev.eval.userconfig import ConfigError, record_bench_root
 
     if args.name == "cvdp":
         return run_cvdp(args)
@@ -73,18 +72,11 @@ def run(args) -> int:
         return 1
     for item in fetched:
         print(f"{item.folder:16} {item.files:5} files  {'downloaded and verified' if item.downloaded else 'already there'}")
-    if not args.no_record:
-        try:
-            path = record_bench_root(dest)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from None
-        print(f"recorded bench_root: {dest.resolve()} in {path}")
-    return 0
+    return _record(dest, args.no_record)
 
 
 def run_cvdp(args) -> int:
     from codev.eval.cvdp_fetch import CvdpFetchError, fetch_cvdp
-    from codev.eval.userconfig import ConfigError, record_bench_root
 
     if args.only:
         raise UsageError("--only is for the pinned benchmarks, not cvdp")
@@ -100,7 +92,14 @@ def run_cvdp(args) -> int:
           f"on free tools (--bench cvdp), {fetched.agentic} agentic ones in one shot (--bench cvdp-agentic)")
     for rel, digest in fetched.files.items():
         print(f"  {digest}  {rel}")
-    if not args.no_record:
+    return _record(dest, args.no_record)
+
+
+def _record(dest: Path, skip: bool) -> int:
+    """Remember `dest` as the benchmark folder (unless --no-record), as both fetches end."""
+    from codev.eval.userconfig import ConfigError, record_bench_root
+
+    if not skip:
         try:
             path = record_bench_root(dest)
         except ConfigError as exc:

@@ -180,7 +180,8 @@ def trainer_kwargs(run: RunSettings, model: ModelSettings, output_dir: str, repo
                 save_total_limit=2)
 
 
-def load_recipe(path: str | Path) -> Recipe:
+def read_recipe_yaml(path: str | Path) -> dict:
+    """A recipe file's top-level mapping, or a ConfigError naming the file and the problem."""
     p = Path(path)
     if not p.is_file():
         raise ConfigError(f"config {path}: no such file")
@@ -190,7 +191,11 @@ def load_recipe(path: str | Path) -> Recipe:
         raise ConfigError(f"config {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config {path}: top level must be a mapping")
-    return validate(build(Recipe, data, str(path)), str(path))
+    return data
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    return validate(build(Recipe, read_recipe_yaml(path), str(path)), str(path))
 
 
 def build(cls, data: dict[str, Any], where: str):

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
-from ..config import ConfigError, ModelSettings, RLSettings, build
+from ..config import ConfigError, ModelSettings, RLSettings, build, read_recipe_yaml
 from .tasks import TASK_TYPES
 
 BASELINES = ("group", "task_relative")
@@ -78,15 +77,6 @@ def validate(settings: SelfPlaySettings, where: str = "selfplay") -> SelfPlaySet
 
 
 def load_selfplay_recipe(path: str | Path) -> SelfPlayRecipe:
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"config {path}: no such file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"config {path}: top level must be a mapping")
-    recipe = build(SelfPlayRecipe, data, str(path))
+    recipe = build(SelfPlayRecipe, read_recipe_yaml(path), str(path))
     validate(recipe.selfplay, f"{path}: selfplay")
     return recipe
