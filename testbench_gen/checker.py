@@ -1,28 +1,28 @@
 """check(golden, candidates) -> verdicts: the one entry point for the reward, the data filter and eval.
 
-A thin dispatcher: simulator backends go to the batch core (core.py), strategies (auto, hybrid,
-formal, cocotb) and Verilator (whose 2-state `equivalent` gets a 4-state spot check) to strategies.py. Flow of the core: infer the golden's interface,
+A thin dispatcher: options.backend is read once into its two axes (config.Route: a strategy and a
+simulator) and handed to strategies.py, which runs auto, hybrid, formal or the one simulator named
+(cocotb or the harness driving it; a 2-state simulator's `equivalent` gets a 4-state spot check); a
+backend object given by the caller goes straight to the batch core. Flow of the core: infer the golden's interface,
 build the stimulus, simulate the golden alone once and keep its output trace (golden.py, cached by
 content hash); screen each candidate (screen.py); compile all survivors into one comparison
 testbench and simulate once; verdicts from the results (compare.py).
 """
 from __future__ import annotations
 
-from .backends import SimulatorBackend, get_backend
+from .backends import SimulatorBackend
 from .compare import build_counterexample, replay_testbench
-from .config import CheckOptions
+from .config import CheckOptions, Route
 from .core import check_batch
 from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, golden_key, prepare_golden, simulate_golden
 from .results import TRACE_FILE
 from .screen import interface_difference
-from .strategies import SPOT_CHECKED, STRATEGIES, check_with_strategy
+from .strategies import check_with_strategy
 from .verdict import Verdict
-
-STRATEGY_NAMES = STRATEGIES  # policies in strategies.py, not simulators
 
 __all__ = ["check", "CheckOptions", "GoldenRun", "InvalidGolden", "SimulatorUnavailable", "prepare_golden",
            "simulate_golden", "golden_key", "build_counterexample", "replay_testbench",
-           "interface_difference", "TRACE_FILE", "STRATEGY_NAMES"]
+           "interface_difference", "TRACE_FILE", "Route"]
 
 
 def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
@@ -33,10 +33,10 @@ def check(golden: str, candidates: list[str], options: CheckOptions = CheckOptio
     """
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
     options = options.with_seed()  # one stimulus for the whole call, whatever the backend
-    if backend is None and (options.backend in STRATEGIES or options.backend in SPOT_CHECKED):
+    if backend is None:
         verdicts = check_with_strategy(golden, candidates, options, names=names)
     else:
-        verdicts = check_batch(golden, candidates, options, names, backend or get_backend(options.backend))
+        verdicts = check_batch(golden, candidates, options, names, backend)
     for verdict in verdicts:
         verdict.seed = options.seed
     return verdicts

@@ -4,14 +4,20 @@ Why one object: the reward, the data filter, the pool and `codev verify` must be
 knob the checker has (the strategy's and formal's included) from one YAML recipe. Python callers keep
 the flat fields (`CheckOptions(cycles=500)`); the strategy and formal knobs are nested records. YAML
 may be flat or grouped in sections (`stimulus:`, `limits:`, `strategy:`, `formal:`).
+
+`backend` keeps its one spelling (`--backend icarus|verilator|cocotb|auto|hybrid|formal`) and is read
+into two axes once, by `Route.parse`: a strategy (auto, hybrid, formal, or none) and a simulator
+(a registered one, or none when the strategy picks), plus whether cocotb drives it.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from .backends import BACKENDS, reference_name
 from .interface import Interface
 from .sandbox import Limits
 from .stimulus import StimulusOptions
@@ -26,13 +32,53 @@ class FormalOptions:
     replay: bool = True  # confirm counterexamples in simulation
 
 
+class Strategy(str, Enum):
+    """Policies over the simulators (strategies.py), the other axis of `backend`."""
+
+    AUTO = "auto"  # the reference simulator unless the compiled one is expected to be faster
+    HYBRID = "hybrid"  # auto, then formal on every `equivalent` within a time budget
+    FORMAL = "formal"  # hybrid without the budget
+
+    def __str__(self) -> str:
+        return self.value
+
+
+COCOTB = "cocotb"  # the Python-driven harness (cocotb_check.py) on a cocotb-capable simulator
+
+
+@dataclass(frozen=True)
+class Route:
+    """What `CheckOptions.backend` names, on its two axes."""
+
+    strategy: Strategy | None  # None: the one simulator named (a 2-state one's `equivalent` spot-checked)
+    simulator: str | None  # a registered simulator; None: the strategy picks (cocotb: CODEV_COCOTB_SIM)
+    cocotb: bool = False  # cocotb drives the simulator instead of the Verilog harness
+
+    @staticmethod
+    def names() -> list[str]:
+        """Every spelling `backend` accepts: the simulators, then the strategies and cocotb."""
+        return [*BACKENDS, *(s.value for s in Strategy), COCOTB]
+
+    @classmethod
+    def parse(cls, backend: str) -> "Route":
+        """ValueError naming the known spellings when `backend` is none of them."""
+        if backend in BACKENDS:
+            return cls(None, backend)
+        if backend == COCOTB:
+            return cls(None, None, cocotb=True)
+        try:
+            return cls(Strategy(backend), None)
+        except ValueError:
+            raise ValueError(f"unknown backend '{backend}' (known: {', '.join(cls.names())})") from None
+
+
 @dataclass(frozen=True)
 class StrategyOptions:
     probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
-    # Verilator's cost model (2 cores, Verilator 5.006): ~4 s of builds for any design, plus up to
-    # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
-    verilator_fixed: float = 4.0
-    verilator_per_candidate: float = 2.5
+    # the compiled simulator's cost model (seconds of builds per design, plus per candidate in the
+    # batch); None: what the simulator declares (backends: VerilatorBackend.cost, 4.0 and 2.5)
+    verilator_fixed: float | None = None
+    verilator_per_candidate: float | None = None
     hybrid_budget: float = 60.0  # formal seconds per candidate (hybrid; capped by formal.timeout)
     # Verilator's `equivalent`s are re-run on 4-state Icarus over the whole stimulus when Icarus is
     # expected to take at most `spot_check_seconds` for it (golden and candidates; a late float or
@@ -62,7 +108,7 @@ class CheckOptions:
     timeout: float = 120.0  # hard cap, seconds of simulation per candidate
     timeout_factor: float = 25.0  # a candidate may be this many times slower than the golden ...
     min_timeout: float = 5.0  # ... but always gets at least this long
-    backend: str = "icarus"
+    backend: str = field(default_factory=reference_name)  # Route.names(); the reference simulator
     x_matches_anything: bool = True  # bits where the golden is X are not compared
     batch_size: int = 32
     memory_mb: int = 2048
@@ -97,6 +143,11 @@ class CheckOptions:
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a mapping of checker options")
         return cls.from_mapping(data.get("checker", data), source=str(path))
+
+    @property
+    def route(self) -> Route:
+        """`backend` on its two axes (ValueError when it names nothing known)."""
+        return Route.parse(self.backend)
 
     def with_seed(self) -> "CheckOptions":
         """These options with a concrete seed: a fresh one drawn now unless `seed` is set."""

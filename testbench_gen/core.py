@@ -1,9 +1,9 @@
 """The batch core: many candidates, one testbench, one simulation; culprits isolated.
 
 Public API that strategies, formal replays and backends build on (nothing private crosses modules):
-  BatchItem, check_batch (screen + batches, for any backends.CheckBackend), HarnessCheck (that
-  protocol for Icarus/Verilator), run_batch (one simulation of already-screened candidates),
-  candidate_budget. A candidate that breaks the batch (compile error, hang, crash) is isolated by
+  BatchItem, CheckBackend (what the loop needs from a backend), check_batch (screen + batches, for
+  any CheckBackend), HarnessCheck (that protocol for every harness simulator), run_batch (one
+  simulation of already-screened candidates), candidate_budget. A candidate that breaks the batch (compile error, hang, crash) is isolated by
   re-running the batch members alone, so it never poisons the others.
 """
 from __future__ import annotations
@@ -12,8 +12,9 @@ import secrets
 import time
 from copy import deepcopy
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
-from .backends import CheckBackend, SimulatorBackend
+from .backends import SimulatorBackend
 from .compare import score_trace, verdict_from_result
 from .config import CheckOptions
 from .golden import GoldenRun, InvalidGolden, prepare_golden, simulate_golden
@@ -33,6 +34,27 @@ class BatchItem:
     name: str
     source: str
     top: str  # the candidate's top module (original name)
+
+
+@runtime_checkable
+class CheckBackend(Protocol):
+    """Record the golden once, compare screened candidates against it (check_batch's loop).
+
+    Harness simulators get it from HarnessCheck; a backend that drives designs another way (cocotb:
+    cocotb_check.py) implements it itself."""
+
+    name: str
+
+    @property
+    def simulator(self) -> SimulatorBackend:
+        """The tool that compiles candidates alone (screening's compile errors); its name is the
+        verdicts' `simulator`."""
+
+    def record_golden(self, golden: str, options: CheckOptions) -> GoldenRun:
+        """The golden's trace under options' stimulus (cached by the implementation)."""
+
+    def compare(self, golden_run: GoldenRun, items: "list[BatchItem]", options: CheckOptions) -> "dict[int, Verdict]":
+        """Verdicts keyed by BatchItem.index; never raises for a candidate's fault."""
 
 
 class HarnessCheck:
@@ -79,6 +101,9 @@ def check_batch(golden: str, candidates: list[str], options: CheckOptions, names
         chunk = survivors[chunk_start:chunk_start + options.batch_size]
         for index, verdict in checker.compare(golden_run, chunk, options).items():
             verdicts[index] = verdict
+    for verdict in verdicts:
+        if verdict is not None and not verdict.simulator:
+            verdict.simulator = checker.simulator.name
     for i, first in repeats.items():
         verdicts[i] = same_verdict(verdicts[first], names[first], names[i])
     return [v for v in verdicts if v is not None]

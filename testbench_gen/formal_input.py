@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .backends import get_backend
+from .backends import get_backend, reference_backend
 from .sandbox import Limits, run_limited, sandbox_dir
 
 PREPROCESS_LIMITS = Limits(wall_seconds=20.0, memory_bytes=1 << 30, file_bytes=16 << 20)
@@ -53,32 +53,28 @@ def strip_comments_and_attributes(text: str) -> str:
     return _TEXT.sub(repl, text)
 
 
-def simulator_of(backend_label: str) -> str:
-    """The simulator whose compiler produced a verdict (`verilator`, `cocotb-verilator` -> verilator)."""
-    return "verilator" if "verilator" in backend_label.split("+")[0] else "icarus"
-
-
-def compiled_text(source: str, simulator: str = "icarus", limits: Limits = PREPROCESS_LIMITS) -> CompiledText:
-    """`source` as the simulator's preprocessor hands it to its parser (run in the sandbox)."""
+def compiled_text(source: str, simulator: str | None = None,
+                  limits: Limits = PREPROCESS_LIMITS) -> CompiledText:
+    """`source` as the simulator's preprocessor hands it to its parser (run in the sandbox); the
+    reference simulator's when `simulator` is None or does not offer formal its text."""
     backend = get_backend(simulator)
+    if not backend.formal_input:
+        backend = reference_backend()
     with sandbox_dir("codev-pp-") as wd:
         (wd / "in.v").write_text(source)
-        if simulator == "verilator":
-            argv = [*backend.verilator, "-E", "-P", "in.v"]
-        else:
-            argv = [*backend.iverilog, "-E", "-o", "out.v", "in.v"]
-        run = run_limited(argv, wd, limits)
+        pre = backend.preprocessor("in.v", "out.v")
+        run = run_limited(pre.argv, wd, limits)
         if run.timed_out:
-            raise PreprocessError(f"{simulator} preprocessor exceeded {limits.wall_seconds:.0f} s")
+            raise PreprocessError(f"{backend.name} preprocessor exceeded {limits.wall_seconds:.0f} s")
         if not run.ok:
-            raise PreprocessError(f"{simulator} preprocessor failed: {(run.stderr or run.stdout).strip()[-200:]}")
-        text = run.stdout if simulator == "verilator" else (wd / "out.v").read_text(errors="replace")
+            raise PreprocessError(f"{backend.name} preprocessor failed: {(run.stderr or run.stdout).strip()[-200:]}")
+        text = run.stdout if pre.output is None else (wd / pre.output).read_text(errors="replace")
     # `line and similar directives that survive preprocessing are not code. Lines end at \n only, as
     # in every simulator: str.splitlines() also splits at U+2028, U+0085, form feeds..., and once
     # split a `//` comment's tail became code for yosys alone (policy.py rejects those characters
     # in candidates; goldens are not scanned)
     text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("`line"))
-    return CompiledText(strip_comments_and_attributes(text), simulator)
+    return CompiledText(strip_comments_and_attributes(text), backend.name)
 
 
 # ---------------------------------------------------------------- yosys `check`

@@ -190,7 +190,8 @@ class _Worker:
 
     def start(self, memory_bytes: int) -> None:
         self.stop()
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        # the folder holding the top package, wherever in it this module lives
+        package_parent = str(Path(__file__).resolve().parents[__name__.count(".")])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_parent, *sys.path])}
         code = f"from {__name__} import serve; serve({int(memory_bytes)})"  # classes pickle by module name
         self.proc = subprocess.Popen([sys.executable, "-c", code], env=env,

@@ -9,7 +9,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from .backends import SimulatorBackend, get_backend
+from .backends import SimulatorBackend, get_backend, reference_backend
 from .cache import BoundedCache
 from . import directed
 from .coverage import never_known, toggle_share, toggled_mask, untoggled_outputs
@@ -96,10 +96,13 @@ def golden_key(golden: str, options: CheckOptions, backend: SimulatorBackend) ->
 
 def prepare_golden(golden: str, options: CheckOptions = CheckOptions(),
                    backend: SimulatorBackend | None = None) -> GoldenRun:
-    """The golden's run on `backend` (default: options.backend), simulated once per process and seed.
+    """The golden's run on `backend` (default: the simulator options.backend names, else the
+    reference), simulated once per process and seed.
 
     With options.seed None a fresh seed is drawn: the run's `seed` says which."""
-    backend = backend or get_backend(options.backend)
+    if backend is None:
+        simulator = options.route.simulator  # ValueError for a name nothing knows
+        backend = get_backend(simulator) if simulator else reference_backend()
     options = options.with_seed()
     if not backend.available():
         raise SimulatorUnavailable(
@@ -182,9 +185,9 @@ def _record(golden: str, iface: Interface, stim: Stimulus, options: CheckOptions
 
 
 def _search(golden: str, iface: Interface, options: CheckOptions) -> directed.SearchResult:
-    """directed.search on Icarus (4-state, whatever backend checks): profiles are the same for
-    every backend and every options' timeout (the search has its own)."""
-    icarus = get_backend("icarus")
+    """directed.search on the reference simulator (Icarus: 4-state, whatever backend checks): profiles
+    are the same for every backend and every options' timeout (the search has its own)."""
+    icarus = reference_backend()
     if not icarus.available():
         return directed.SearchResult()
     limited = replace(options, timeout=directed.SEARCH_TIMEOUT)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 from dataclasses import dataclass
 
+from .backends import BACKENDS, Preprocessor
 from .sandbox import Limits, run_limited, sandbox_dir
 
 # System tasks and functions a synthesizable (or debug-printing) design may use. Anything else,
@@ -564,29 +564,29 @@ def declares_inout(source: str) -> bool:
     return any(kind == "ident" and text == "inout" for kind, text, _line in tokenize(source))
 
 
-def preprocessor_argv() -> list[str]:
-    """Icarus' own preprocessor (what the default backend compiles); Verilator's where only it exists."""
-    iverilog = shlex.split(os.environ.get("CODEV_IVERILOG", "iverilog"))
-    if shutil.which(iverilog[0]):
-        return [*iverilog, "-E", "-o", "pre.v", "in.v"]
-    verilator = shlex.split(os.environ.get("CODEV_VERILATOR", "verilator"))
-    if shutil.which(verilator[0]):
-        return [*verilator, "-E", "-P", "--pp-comments", "in.v"]
-    raise PreprocessError("no Verilog preprocessor found (needs iverilog or verilator)")
+def preprocessor() -> Preprocessor:
+    """The first installed simulator's own preprocessor, in registry order: the reference
+    simulator's (what the default backend compiles), another one's where only it exists."""
+    for cls in BACKENDS.values():
+        backend = cls()
+        if shutil.which(backend.executables[0]):
+            return backend.preprocessor("in.v", "pre.v", keep_comments=True)
+    needs = " or ".join(cls().executables[0] for cls in BACKENDS.values())
+    raise PreprocessError(f"no Verilog preprocessor found (needs {needs})")
 
 
 def preprocess(source: str, limits: Limits = Limits(wall_seconds=10.0, memory_bytes=512 << 20,
                                                      file_bytes=16 << 20)) -> str:
     """The text after the simulator's preprocessor, run on the candidate alone under limits."""
-    argv = preprocessor_argv()
+    pre = preprocessor()
     with sandbox_dir("codev-pp-") as wd:
         (wd / "in.v").write_text(source)
-        result = run_limited(argv, wd, limits)
-        out = wd / "pre.v"
+        result = run_limited(pre.argv, wd, limits)
         if not result.ok:
             why = "timed out" if result.timed_out else (result.stderr or result.stdout).strip()[-300:]
             raise PreprocessError(f"the preprocessor failed: {why.replace(str(wd) + os.sep, '')}")
-        return out.read_text(errors="replace") if out.exists() else result.stdout
+        out = wd / pre.output if pre.output else None
+        return out.read_text(errors="replace") if out is not None and out.exists() else result.stdout
 
 
 def needs_preprocessor(source: str) -> bool:

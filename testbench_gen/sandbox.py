@@ -137,7 +137,8 @@ def readable_roots() -> list[str]:
     """Read-only roots besides the run's own directory: the OS, this Python, this package (not the
     repository around it), and the codev cache (shared builds: readable, never writable)."""
     cache = str(cache_dir())
-    package_root = str(Path(__file__).resolve().parent)  # cocotb runs helpers from here
+    # the top package (cocotb runs helpers from it), wherever in it this module lives
+    package_root = str(Path(__file__).resolve().parents[__name__.count(".") - 1])
     roots = [*SYSTEM_ROOTS, sys.prefix, sys.base_prefix, sys.exec_prefix, package_root, cache]
     return [os.path.realpath(r) for r in dict.fromkeys(roots)]
 

@@ -1,12 +1,15 @@
-"""Backend policies on top of check(): `auto`, `hybrid`, `formal`, `cocotb`.
+"""Strategies on top of the simulators: `auto`, `hybrid`, `formal`; and one named simulator.
 
-- auto: Icarus unless Verilator is expected to be faster. The probe is an Icarus run of the golden
-  over the first eighth of its stimulus, built for the whole (the build is reused when Icarus is
-  chosen): eight times its duration times the number of candidates estimates what Icarus would
-  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus
-  rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
+The simulators themselves (which one is the 4-state reference, which one is compiled, what they
+cost, which collapse X) are declared by their classes (backends/); this module only asks the registry.
+- auto: the reference simulator (Icarus) unless the compiled one (Verilator) is expected to be faster.
+  The probe is a reference run of the golden over the first eighth of its stimulus, built for the
+  whole (the build is reused when the reference is chosen): eight times its duration times the
+  number of candidates estimates what the reference would spend on the batch; a golden estimated to
+  need more than `probe_seconds` alone, or that the reference rejects (e.g. iverilog 11 and enum
+  casts), goes to the compiled simulator directly. Candidates whose compiled verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
-  are re-checked with Icarus.
+  are re-checked with the reference.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
   `hybrid_budget` seconds (per candidate, so batch-mates cannot starve each other); a counterexample
   confirmed in simulation turns `equivalent` into `mismatch`.
@@ -16,45 +19,42 @@
   candidate yosys cannot read while it reads the golden (`real`, recursion), or whose counterexample
   simulation does not reproduce (a decoy such as `$isunknown`), is `rejected`: otherwise any construct
   yosys lacks would switch formal off around a trojan. A formal timeout still leaves simulation alone.
-- cocotb: the Python-driven harness (backends/cocotb_backend.py).
-Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal".
+- no strategy: the one simulator named, as the Verilog harness or cocotb drives it
+  (cocotb_driver/); the `equivalent`s of a 2-state simulator get a 4-state spot check.
+Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal"; its
+`simulator` names the simulator alone.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
 
-from .backends import get_backend
+from .backends import compiled_backend, get_backend, is_two_state, reference_backend, reference_name
 from .cache import BoundedCache
-from .config import CheckOptions, FormalOptions, StrategyOptions
+from .config import CheckOptions, FormalOptions, Route, Strategy, StrategyOptions
 from .core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
-from .formal_input import simulator_of
 from .golden import InvalidGolden, estimate_golden_seconds, golden_interface
 from .interface import Interface
 from .screen import screen
 from .stimulus import StimulusOptions, build_stimulus
 from .verdict import FormalKind, FormalStatus, Verdict, VerdictKind
 
-STRATEGIES = ("auto", "hybrid", "formal", "cocotb")  # policies, not simulators
-# backends whose `equivalent` is spot-checked with 4-state Icarus (cocotb: when it runs on Verilator);
-# checker.check sends these names here instead of straight to the core
-SPOT_CHECKED = ("verilator", "cocotb")
-__all__ = ["STRATEGIES", "SPOT_CHECKED", "StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
+__all__ = ["StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
            "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top",
            "golden_is_formal_ready"]
 
 
 @dataclass
 class _Choice:
-    backend: str
+    backend: str  # a simulator's registry name
     why: str
 
 
 _CHOICES: "BoundedCache[_Choice]" = BoundedCache(1024)
-PROBE_SHARE = 8  # auto's Icarus probe simulates this fraction of the golden's stimulus (1/8)
-# seconds an Icarus golden run was seen to exceed (auto's probe, the spot check's): a golden known to
-# be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
+PROBE_SHARE = 8  # auto's reference probe simulates this fraction of the golden's stimulus (1/8)
+# seconds a reference golden run was seen to exceed (auto's probe, the spot check's): a golden known
+# to be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
 _ICARUS_SLOWER_THAN: "BoundedCache[float]" = BoundedCache(1024)
 
 
@@ -67,27 +67,33 @@ def _run_length_key(golden: str, options: CheckOptions) -> str:
 def check_with_strategy(golden: str, candidates: list[str], options: CheckOptions = CheckOptions(),
                         names: list[str] | None = None,
                         strategy: StrategyOptions | None = None) -> list[Verdict]:
-    """Verdicts for options.backend in STRATEGIES (any other name goes straight to the batch core).
+    """Verdicts for whatever options.backend names (Route.parse): a strategy, or one simulator
+    (driven by cocotb or the harness; a 2-state one's `equivalent`s spot-checked).
 
     `strategy` overrides options.strategy (kept for callers that pass it separately)."""
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
     strategy = strategy or options.strategy
-    kind = options.backend
-    if kind == "auto":
+    route = options.route
+    if route.strategy is Strategy.AUTO:
         return check_auto(golden, candidates, options, names, strategy)
-    if kind == "hybrid":
+    if route.strategy is Strategy.HYBRID:
         return check_hybrid(golden, candidates, options, names, strategy)
-    if kind == "formal":
+    if route.strategy is Strategy.FORMAL:
         return check_formal(golden, candidates, options, names, strategy)
-    if kind == "cocotb":
-        from .backends.cocotb_backend import check_cocotb
-
-        verdicts = check_cocotb(golden, candidates, options, names)
-    else:
-        verdicts = check_batch(golden, candidates, options, names, get_backend(kind))
-    if kind in SPOT_CHECKED:  # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
-        _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy)
+    verdicts = check_named(golden, candidates, options, names, route)
+    # an explicit 2-state simulator's `equivalent` needs a 4-state second opinion
+    _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy)
     return verdicts
+
+
+def check_named(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
+                route: Route) -> list[Verdict]:
+    """The one simulator a strategy-less route names, under cocotb or the Verilog harness."""
+    if route.cocotb:
+        from .cocotb_driver import check_cocotb  # imports cocotb's glue only when asked for
+
+        return check_cocotb(golden, candidates, options, names)
+    return check_batch(golden, candidates, options, names, get_backend(route.simulator))
 
 
 def _simulate(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
@@ -98,43 +104,47 @@ def _simulate(golden: str, candidates: list[str], options: CheckOptions, names: 
 # ---------------------------------------------------------------- auto
 def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
                    strategy: StrategyOptions = StrategyOptions()) -> _Choice:
-    """Icarus or Verilator for this golden and batch size (decision cached per golden)."""
-    verilator = get_backend("verilator")
-    if not verilator.available():
-        return _Choice("icarus", "Verilator not installed")
+    """The reference or the compiled simulator for this golden and batch size (decision cached per
+    golden)."""
+    ref, fast = reference_backend(), compiled_backend()
+    if fast is None or not fast.available():
+        return _Choice(ref.name, f"{fast.label if fast else 'a compiled simulator'} not installed")
     # not the seed (fresh per check by default): the choice depends on the design and the run's length
     key = hashlib.sha256(repr((golden, options.top, options.cycles, options.seeds, options.long_cycles,
-                               n_candidates, strategy)).encode()).hexdigest()
+                               n_candidates, strategy, fast.name)).encode()).hexdigest()
     cached = _CHOICES.get(key)
     if cached is not None:
         return cached
-    probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
+    probe = replace(options, backend=ref.name, timeout=min(options.timeout, strategy.probe_seconds))
     try:
         # a run over 1/PROBE_SHARE of the stimulus: a slow golden (conwaylife) used to hold the
-        # probe for its whole probe_seconds before going to Verilator anyway
-        seconds = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE)
+        # probe for its whole probe_seconds before going to the compiled simulator anyway
+        seconds = estimate_golden_seconds(golden, probe, ref, PROBE_SHARE)
     except InvalidGolden as exc:
         if "exceeded" in str(exc):
             _ICARUS_SLOWER_THAN.put(_run_length_key(golden, options), probe.timeout)
-            choice = _Choice("verilator", f"Icarus golden run exceeded {probe.timeout:.1f} s")
+            choice = _Choice(fast.name, f"{ref.label} golden run exceeded {probe.timeout:.1f} s")
         else:
-            choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
+            choice = _Choice(fast.name, f"{ref.label} rejects the golden ({str(exc)[:120]})")
     else:
         n = max(1, n_candidates)
-        icarus_cost = seconds * n  # each candidate simulates about as long as the golden
-        verilator_cost = strategy.verilator_fixed + strategy.verilator_per_candidate * n
-        if icarus_cost > verilator_cost:
-            choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator "
-                                          f"{verilator_cost:.1f} s")
+        ref_cost = seconds * n  # each candidate simulates about as long as the golden
+        fixed = fast.cost.fixed_seconds if strategy.verilator_fixed is None else strategy.verilator_fixed
+        each = (fast.cost.per_candidate_seconds if strategy.verilator_per_candidate is None
+                else strategy.verilator_per_candidate)
+        fast_cost = fixed + each * n
+        if ref_cost > fast_cost:
+            choice = _Choice(fast.name, f"{ref.label} estimate {ref_cost:.1f} s > {fast.label} "
+                                        f"{fast_cost:.1f} s")
         else:
-            choice = _Choice("icarus", f"Icarus estimate {icarus_cost:.2f} s <= Verilator "
-                                       f"{verilator_cost:.1f} s")
+            choice = _Choice(ref.name, f"{ref.label} estimate {ref_cost:.2f} s <= {fast.label} "
+                                       f"{fast_cost:.1f} s")
     _CHOICES.put(key, choice)
     return choice
 
 
-def _needs_icarus(verdict: Verdict) -> bool:
-    """A Verilator verdict that 2-state simulation or Verilator's stricter frontend may have caused."""
+def _needs_reference(verdict: Verdict) -> bool:
+    """A compiled simulator's verdict that 2-state simulation or its stricter frontend may have caused."""
     if verdict.kind in (VerdictKind.COMPILE_ERROR, VerdictKind.INFRA_ERROR):
         return True
     if verdict.kind is VerdictKind.MISMATCH:
@@ -146,79 +156,84 @@ def _needs_icarus(verdict: Verdict) -> bool:
 def check_auto(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                strategy: StrategyOptions = StrategyOptions()) -> list[Verdict]:
     choice = choose_backend(golden, len(candidates), options, strategy)
-    if choice.backend == "icarus":
-        return _simulate(golden, candidates, options, names, "icarus")
+    ref = reference_backend()
+    if choice.backend == ref.name:
+        return _simulate(golden, candidates, options, names, ref.name)
+    label = get_backend(choice.backend).label
     try:
-        verdicts = _simulate(golden, candidates, options, names, "verilator")
+        verdicts = _simulate(golden, candidates, options, names, choice.backend)
     except InvalidGolden as exc:
-        fallback = _simulate(golden, candidates, options, names, "icarus")
-        return [_note(v, f"Verilator rejected the golden: {str(exc)[:200]}") for v in fallback]
-    redo = [i for i, v in enumerate(verdicts) if _needs_icarus(v)]
+        fallback = _simulate(golden, candidates, options, names, ref.name)
+        return [_note(v, f"{label} rejected the golden: {str(exc)[:200]}") for v in fallback]
+    redo = [i for i, v in enumerate(verdicts) if _needs_reference(v)]
     _spot_check_equivalents(golden, candidates, options, names, verdicts, strategy)
     if redo:
-        again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], "icarus")
+        again = _simulate(golden, [candidates[i] for i in redo], options, [names[i] for i in redo], ref.name)
         for i, verdict in zip(redo, again):
             first = verdicts[i]
-            verdicts[i] = _note(verdict, f"re-checked with Icarus after Verilator said {first.kind}"
+            verdicts[i] = _note(verdict, f"re-checked with {ref.label} after {label} said {first.kind}"
                                          f" ({first.reason[:120]})")
     return verdicts
 
 
 def _spot_check_equivalents(golden: str, candidates: list[str], options: CheckOptions, names: list[str],
                             verdicts: list[Verdict], strategy: StrategyOptions = StrategyOptions()) -> None:
-    """Verilator is 2-state: a shorted output (two drivers), a `z` where the golden drives 0, or state
-    that is wrong only for power-up values other than all-0/all-1 look equivalent there. A 4-state
-    Icarus run of the same stimulus catches them; a flaw may show only late (a pin that floats once
-    a counter reaches 64 passed a run of the first 100 cycles), so the run covers the whole stimulus
-    whenever Icarus is expected to need at most `strategy.spot_check_seconds` for it. Above that (a
-    golden Icarus simulates slowly: the reason why Verilator runs it) the run is cut to the cycles
-    the allowance buys (at least max(50, cycles/share)), in one segment from reset, without the
-    long run, and the verdict says so: a 4-state flaw later than that still passes there.
+    """A 2-state simulator (Verilator) collapses X and Z: a shorted output (two drivers), a `z` where
+    the golden drives 0, or state that is wrong only for power-up values other than all-0/all-1 look
+    equivalent there. A run of the same stimulus on the 4-state reference (Icarus) catches them; a
+    flaw may show only late (a pin that floats once a counter reaches 64 passed a run of the first
+    100 cycles), so the run covers the whole stimulus whenever the reference is expected to need at
+    most `strategy.spot_check_seconds` for it. Above that (a golden the reference simulates slowly:
+    the reason why the compiled simulator runs it) the run is cut to the cycles the allowance buys
+    (at least max(50, cycles/share)), in one segment from reset, without the long run, and the
+    verdict says so: a 4-state flaw later than that still passes there.
 
-    Any Verilator `equivalent` (auto, explicit `verilator`, cocotb on Verilator) goes through here,
-    only when some candidate is `equivalent`. Only an Icarus mismatch overturns it: an Icarus compile
-    error (a construct only Verilator accepts) or timeout leaves it standing, with a note."""
+    Any 2-state `equivalent` (auto, an explicit 2-state simulator, cocotb on one) goes through here,
+    only when some candidate is `equivalent`. Only a reference mismatch overturns it: a reference
+    compile error (a construct only the other accepts) or timeout leaves it standing, with a note."""
     same = [i for i, v in enumerate(verdicts)
-            if v.kind is VerdictKind.EQUIVALENT and simulator_of(v.backend) == "verilator"]
+            if v.kind is VerdictKind.EQUIVALENT and is_two_state(v.simulator)]
     if not same:
         return
+    ref = reference_backend()
     spot, cut = spot_check_options(golden, options, strategy, len(same))
     if cut:
         for i in same:
             _note(verdicts[i], cut)
     try:
-        spot = _simulate(golden, [candidates[i] for i in same], spot, [names[i] for i in same], "icarus")
+        spot = _simulate(golden, [candidates[i] for i in same], spot, [names[i] for i in same], ref.name)
     except InvalidGolden as exc:
         for i in same:  # no 4-state reference: say so rather than imply a spot check happened
-            _note(verdicts[i], f"no 4-state spot check (Icarus cannot run the golden: {str(exc)[:120]})")
+            _note(verdicts[i], f"no 4-state spot check ({ref.label} cannot run the golden: {str(exc)[:120]})")
         return
     for i, verdict in zip(same, spot):
         if verdict.kind is VerdictKind.MISMATCH:
-            verdicts[i] = _note(verdict, f"4-state Icarus spot check of {verdicts[i].backend}'s equivalent")
+            verdicts[i] = _note(verdict, f"4-state {ref.label} spot check of {verdicts[i].backend}'s equivalent")
         elif verdict.kind is not VerdictKind.EQUIVALENT:
-            _note(verdicts[i], f"4-state spot check inconclusive (Icarus: {verdict.kind})")
+            _note(verdicts[i], f"4-state spot check inconclusive ({ref.label}: {verdict.kind})")
 
 
 def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOptions, n: int) -> tuple[CheckOptions, str]:
     """The spot check's options for n candidates, and '' or the note saying it was cut short.
 
-    An Icarus run of the golden over an eighth of the stimulus, on the whole run's build (kept:
+    A reference run of the golden over an eighth of the stimulus, on the whole run's build (kept:
     the spot check's own golden run reuses it), estimates the cost, as auto's probe does."""
+    ref = reference_backend()
     share = max(1, strategy.spot_check_share)
     if share == 1:
         return options, ""
     cycles = max(50, options.cycles // share)
     # the golden alone may take a (1 + n)th of the allowance: no longer is spent finding out, and
     # not at all when an earlier run already took longer (auto's probe of a slow golden)
-    probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
+    probe = replace(options, backend=ref.name, timeout=min(options.timeout, strategy.spot_check_seconds / (1 + n)))
     slow_key = _run_length_key(golden, options)
     known = _ICARUS_SLOWER_THAN.get(slow_key)
     try:
         if known is not None and known >= probe.timeout:
             raise InvalidGolden(f"simulation of the golden exceeded {known:.1f} s before")
-        estimate = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE) * (1 + n)
+        estimate = estimate_golden_seconds(golden, probe, ref, PROBE_SHARE) * (1 + n)
     except InvalidGolden as exc:
-        if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
+        if "exceeded" not in str(exc):  # the reference cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""
         _ICARUS_SLOWER_THAN.put(slow_key, max(known or 0.0, probe.timeout))
         estimate = float("inf")
@@ -230,7 +245,7 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     # never let a counter reach 64)
     short = replace(options, cycles=cycles, seeds=1, long_cycles=0)
     needs = f"~{estimate:.1f} s" if estimate < float("inf") else f"over {probe.timeout:.1f} s for the golden alone"
-    return short, (f"4-state spot check over {cycles} cycles from reset only (Icarus would need {needs} for "
+    return short, (f"4-state spot check over {cycles} cycles from reset only ({ref.label} would need {needs} for "
                    f"the whole stimulus; strategy.spot_check_seconds = {strategy.spot_check_seconds:.0f} s)")
 
 
@@ -241,9 +256,10 @@ def _note(verdict: Verdict, text: str) -> Verdict:
 
 # ---------------------------------------------------------------- formal
 def screened_top(golden: Interface, candidate: str, name: str, options: CheckOptions,
-                 simulator: str = "icarus") -> str | None:
+                 simulator: str | None = None) -> str | None:
     """The candidate's top module exactly as the simulation's screening picked it (None: screened out)."""
-    screened = screen(candidate, name, golden, get_backend(simulator), replace(options, backend=simulator))
+    backend = get_backend(simulator)
+    screened = screen(candidate, name, golden, backend, replace(options, backend=backend.name))
     return None if isinstance(screened, Verdict) else screened
 
 
@@ -259,10 +275,10 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
     reproduces it."""
     if giface is None:
         try:
-            giface = golden_interface(golden, options, get_backend("icarus"))
+            giface = golden_interface(golden, options, reference_backend())
         except InvalidGolden as exc:
             return None, FormalResult("unsupported", f"golden interface not inferable: {str(exc)[:200]}")
-    simulator = simulator_of(sim.backend)
+    simulator = sim.simulator or reference_name()
     ctop = screened_top(giface, candidate, name, options, simulator)
     if ctop is None:
         return None, FormalResult("unsupported", "the candidate does not pass screening on its own")
@@ -280,12 +296,12 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
         if not result.vouches:
             return None, result
         return Verdict(VerdictKind.EQUIVALENT, f"{sim.reason}; formal: {result.label} ({result.reason}); "
-                       f"{COVERAGE}", backend=sim.backend + "+formal", seconds=spent,
+                       f"{COVERAGE}", backend=sim.backend + "+formal", simulator=sim.simulator, seconds=spent,
                        mismatch_rate=sim.mismatch_rate, samples_compared=sim.samples_compared,
                        seed=sim.seed, untoggled=sim.untoggled, coverage=sim.coverage,
                        formal=result.to_status()), result
     if result.status == "counterexample" and fopts.replay:
-        # only the column layout is needed: no golden simulation (it may be a long Icarus run)
+        # only the column layout is needed: no golden simulation (it may be a long reference run)
         template = build_stimulus(giface, StimulusOptions(cycles=1, seeds=1))
         stim = counterexample_stimulus(result.steps, template)
         try:
@@ -299,7 +315,7 @@ def formal_verdict(golden: str, candidate: str, name: str, sim: Verdict, options
             where = f" on {', '.join(cex.outputs)} at step {cex.step}" if cex else ""
             return Verdict(VerdictKind.MISMATCH, "formal counterexample (simulation with random stimulus "
                            f"missed it), confirmed by replaying it on {simulator}: differs{where}",
-                           backend=sim.backend + "+formal", seconds=spent, counterexample=cex,
+                           backend=sim.backend + "+formal", simulator=sim.simulator, seconds=spent, counterexample=cex,
                            samples_compared=replayed.samples_compared, seed=sim.seed,
                            formal=result.to_status()), result
         result.reason += f"; not reproduced in simulation ({replayed.kind})"
@@ -327,7 +343,7 @@ def golden_is_formal_ready(golden: str, giface: Interface, fopts: FormalOptions,
 def _formal_refused(sim: Verdict, why: str, seconds: float, result: FormalResult) -> Verdict:
     """`rejected`: simulation said equivalent, but formal cannot check the candidate as simulated."""
     return Verdict(VerdictKind.REJECTED, f"{why}; the formal backends need a candidate yosys models as "
-                   "the simulator runs it", backend=sim.backend + "+formal", seconds=seconds,
+                   "the simulator runs it", backend=sim.backend + "+formal", simulator=sim.simulator, seconds=seconds,
                    samples_compared=sim.samples_compared, seed=sim.seed, formal=result.to_status())
 
 
@@ -367,7 +383,7 @@ def _confirm(golden: str, candidates: list[str], options: CheckOptions, names: l
             sim.formal = FormalStatus(FormalKind.SKIPPED, why="hybrid time budget below 1 s")
             continue
         if giface is None:  # cached: simulation inferred it already, in the front end's worker
-            giface = golden_interface(golden, options, get_backend("icarus"))
+            giface = golden_interface(golden, options, reference_backend())
         verdict, result = formal_verdict(golden, candidates[i], names[i], sim, options, allowance, giface)
         if verdict is None:
             _note(sim, formal_note(result))

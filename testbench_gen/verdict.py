@@ -107,6 +107,9 @@ class Verdict:
     coverage: float | None = None
     # what formal said (hybrid / formal strategies, on simulation's `equivalent`); None: formal did not run
     formal: FormalStatus | None = None
+    # the registered simulator whose compile and run decided (`backend` is the label: "cocotb-verilator",
+    # "icarus+formal"); "" when none ran (an invalid golden, a pool's infra error)
+    simulator: str = ""
 
     @property
     def is_equivalent(self) -> bool:

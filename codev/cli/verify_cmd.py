@@ -19,9 +19,7 @@ from pathlib import Path
 from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnavailable, Verdict, VerdictKind,
                            check_many, prepare_golden)
 
-from testbench_gen.backends import BACKENDS
 from testbench_gen.golden import GOLDEN_FILE
-from testbench_gen.strategies import STRATEGIES
 
 from . import UsageError
 from .common import read_source
@@ -120,9 +118,10 @@ def load_config(path: str) -> dict:
 
 def run(args) -> int:
     options = options_from(args)
-    if options.backend not in BACKENDS and options.backend not in STRATEGIES:
-        raise UsageError(f"unknown backend '{options.backend}' "
-                         f"(known: {', '.join([*BACKENDS, *STRATEGIES])})")
+    try:
+        route = options.route
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if args.manifest:
         if args.golden or args.candidate:
             raise UsageError("--manifest replaces --golden and --candidate: give one or the other")
@@ -131,7 +130,7 @@ def run(args) -> int:
         raise UsageError("give --golden and at least one --candidate (or --manifest JOBS.jsonl)")
     golden = read_source(args.golden, "golden")
     candidates = [read_source(c, "candidate", binary_ok=True) for c in args.candidate]
-    if options.backend in BACKENDS:
+    if route.simulator:  # one harness simulator: its golden is what the check records
         try:
             prepare_golden(golden, options)  # fail fast, with the golden's own problem
         except InvalidGolden as exc:

@@ -12,7 +12,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Iterator
 
-from testbench_gen.backends import get_backend
+from testbench_gen.backends import reference_backend
 from testbench_gen.frontend import analyse_golden_bounded
 from testbench_gen.infer import has_syntax_errors
 from testbench_gen.policy import scan
@@ -25,7 +25,7 @@ from .store import Outcome
 
 def compile_error(code: str, top: str, timeout_s: float) -> str | None:
     """Icarus's message when the item does not compile (None when it does)."""
-    backend = get_backend("icarus")
+    backend = reference_backend()
     with sandbox_dir("codev-synth-") as work:
         (work / "item.v").write_text(code, encoding="utf-8")
         result = backend.compile(work, [work / "item.v"], top, Limits(wall_seconds=timeout_s))

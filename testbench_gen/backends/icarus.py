@@ -2,26 +2,30 @@
 from __future__ import annotations
 
 import functools
-import os
-import shlex
 import subprocess
 from pathlib import Path
 
 from ..sandbox import Limits, RunResult, run_limited
-from .base import SimulatorBackend
+from .base import CostHints, Preprocessor, SimulatorBackend, tool_command
 
 VVP_FILE = "sim.vvp"
 
 
 class IcarusBackend(SimulatorBackend):
     name = "icarus"
+    label = "Icarus"
     executables = ("iverilog", "vvp")
+    four_state = True
+    reference = True  # the 4-state simulator: the default, spot checks, directed search, replays
+    cocotb_sim = "icarus"
+    cost = CostHints(compiled=False)  # interpreted: auto measures it (a probe run of the golden)
+    doctor_name = "icarus (iverilog, vvp)"
+    doctor_enables = "--backend icarus (reference 4-state simulator), auto, hybrid replays"
 
     def __init__(self, iverilog: str | None = None, vvp: str | None = None, generation: str = "2012"):
-        # CODEV_IVERILOG / CODEV_VVP may carry extra flags, e.g. "iverilog -B /opt/ivl" for an
-        # unpacked .deb on a machine without root
-        self.iverilog = shlex.split(iverilog or os.environ.get("CODEV_IVERILOG", "iverilog"))
-        self.vvp = shlex.split(vvp or os.environ.get("CODEV_VVP", "vvp"))
+        # CODEV_IVERILOG / CODEV_VVP may carry extra flags (base.tool_command)
+        self.iverilog = tool_command("iverilog", iverilog) or ["iverilog"]
+        self.vvp = tool_command("vvp", vvp) or ["vvp"]
         self.executables = (self.iverilog[0], self.vvp[0])
         self.generation = generation
 
@@ -40,6 +44,9 @@ class IcarusBackend(SimulatorBackend):
 
     def build_files(self, workdir: Path) -> list[str]:
         return [VVP_FILE]
+
+    def preprocessor(self, source: str, output: str, keep_comments: bool = False) -> Preprocessor:
+        return Preprocessor([*self.iverilog, "-E", "-o", output, source], output)  # ivlpp keeps comments
 
 
 @functools.lru_cache(maxsize=8)

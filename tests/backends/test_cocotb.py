@@ -1,12 +1,12 @@
 """cocotb: the same stimulus driven from Python reaches the same verdicts as the Verilog harness,
-through the core's loop (cocotb is a backends.CheckBackend), on Icarus and on Verilator."""
+through the core's loop (cocotb is a core.CheckBackend), on Icarus and on Verilator."""
 from __future__ import annotations
 
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.backends import CheckBackend
-from testbench_gen.backends.cocotb_backend import CocotbBackend, check_cocotb
+from testbench_gen.core import CheckBackend
+from testbench_gen.cocotb_driver import CocotbBackend, check_cocotb
 
 from .conftest import FSM_BUG, FSM_GOLDEN, FSM_RECODED, as_top, ve2_reference
 

@@ -40,7 +40,7 @@ def test_synthesis_gaps_are_not_equivalent(name, backend, icarus, yosys):
 def test_synthesis_gaps_under_the_other_simulators(backend, icarus, verilator):
     """Sensitivity list and undriven select in one batch with the golden (Verilator: 2-state)."""
     if backend == "cocotb":
-        from testbench_gen.backends.cocotb_backend import CocotbBackend
+        from testbench_gen.cocotb_driver import CocotbBackend
 
         if not CocotbBackend("icarus").available():
             pytest.skip("cocotb not installed")

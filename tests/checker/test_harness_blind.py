@@ -17,7 +17,7 @@ import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
 from testbench_gen.backends import get_backend
-from testbench_gen.backends.cocotb_backend import CocotbBackend
+from testbench_gen.cocotb_driver import CocotbBackend
 from testbench_gen.policy import scan
 
 WIDTH = 8 * 24  # bits of each observation (24 characters)

@@ -59,7 +59,7 @@ def test_non_ascii_outside_comments_and_strings_is_rejected_but_not_inside():
                                      pytest.param("cocotb", marks=pytest.mark.slow)])
 def test_the_split_comment_trojan_is_rejected_alone_and_in_a_batch(backend):
     from testbench_gen.backends import get_backend
-    from testbench_gen.backends.cocotb_backend import CocotbBackend
+    from testbench_gen.cocotb_driver import CocotbBackend
 
     if (backend == "verilator" and not get_backend("verilator").available()) or \
             (backend == "cocotb" and not CocotbBackend().available()):

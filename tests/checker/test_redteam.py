@@ -76,7 +76,7 @@ def test_wrong_then_hang_is_a_mismatch_not_a_timeout():
 def test_wrong_then_hang_is_a_mismatch_under_cocotb_too():
     """cocotb's driver wrote its trace only at the end: a hang lost every line, so a design wrong
     from cycle 2 got `timeout` (a reward does not count that as wrong). It now writes as it goes."""
-    from testbench_gen.backends.cocotb_backend import CocotbBackend
+    from testbench_gen.cocotb_driver import CocotbBackend
 
     if not CocotbBackend().available():
         pytest.skip("cocotb not installed")

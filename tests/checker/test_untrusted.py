@@ -405,7 +405,7 @@ from dataclasses import replace  # noqa: E402
 
 from testbench_gen import prepare_golden  # noqa: E402
 from testbench_gen.backends import get_backend  # noqa: E402
-from testbench_gen.backends.cocotb_backend import CocotbBackend  # noqa: E402
+from testbench_gen.cocotb_driver import CocotbBackend  # noqa: E402
 
 from tests.benchdata import rtllm_reference  # noqa: E402
 

