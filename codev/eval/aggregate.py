@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 
 from . import rules
 from .assemble import FIXED, OFFICIAL, REPAIRED
-from .benchmarks import Problem
+from .problem import Problem
 from .known_issues import BROKEN, WEAK, issues_for
 from .passk import mean_pass_at_k
 from .tools import Icarus, cocotb_version, iverilog_version, tool_versions

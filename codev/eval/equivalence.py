@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .benchmarks import Problem
+from .problem import Problem
 from .cvdp_answer import answer_files
 from .cvdp_harness import design_sources
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Callable
 
 from codev.llm.backend import BackendConfig, ChatRequest, make_backend
-from codev.llm.prompts import build_prompt
 
-from .benchmarks import Problem
+from .flavours import build_prompt
+from .problem import Problem
 from .progress import progress_bar
 from .records import Answer, JsonlStore
 
