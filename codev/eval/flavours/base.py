@@ -127,6 +127,14 @@ class Flavour:
         """What besides Icarus and the bounds can change this format's verdicts ("" when nothing)."""
         return ""
 
+    def tool_versions(self) -> dict[str, str]:
+        """Tools besides Icarus this format's flow runs, with their versions (summary.json's `tools`)."""
+        return {}
+
+    def equivalence_pair(self, problem: Problem, code: str) -> tuple[str, str] | str:
+        """(golden, candidate) sources for the checker's second opinion (--equivalence), or why there are none."""
+        return problem.reference, code  # the answer file as assemble.py wrote it
+
     # ---------------------------------------------------------------- samples in this format's own layout
     def claims(self, path: Path, file_names: list[str], selected_rules: set[str]) -> bool:
         """Whether --samples `path` looks like this format's layout (folders: the names of their files)."""

@@ -18,7 +18,7 @@ from ..cvdp_answer import answer_files, reference_code, user_prompt
 from ..cvdp_answer import extract as cvdp_extract
 from ..cvdp_fetch import verify_fetched
 from ..cvdp_format import CvdpFormatError, load_tasks
-from ..cvdp_harness import run_harness
+from ..cvdp_harness import design_sources, run_harness
 from ..flow import Bounds, Scored, excerpt
 from ..problem import BenchmarkError, BenchmarkSpec, Problem
 from ..records import REFERENCE, Answer
@@ -90,3 +90,18 @@ class Cvdp(Flavour):
 
     def setup_note(self, bounds: Bounds) -> str:
         return f"cvdp {bounds.cvdp_s:g} s, {cocotb_version()}"
+
+    def tool_versions(self) -> dict[str, str]:
+        return {"cocotb": cocotb_version()}
+
+    def equivalence_pair(self, problem: Problem, code: str) -> tuple[str, str] | str:
+        """The RTL its harness compiles, with the reference files, then with the answer's, in place."""
+        task = problem.cvdp
+        assert task is not None
+        if not task.solution:
+            return "no reference solution in this copy of the dataset"
+        golden = design_sources(task, dict(task.solution))
+        candidate = design_sources(task, answer_files(task, code))
+        if golden is None or candidate is None:
+            return "a VERILOG_SOURCES file is neither in the datapoint nor in the answer"
+        return golden, candidate
