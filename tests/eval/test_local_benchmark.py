@@ -2,16 +2,25 @@
 
 The benchmarks here are written by the test (no upstream copy needed): an RTLLM-format design folder
 and a VerilogEval v2-format task, registered by the bench root's own benchmarks.yaml, scored through
-`codev eval` exactly as the built-in benchmarks are (references pass, a wrong sample fails).
+`codev eval` exactly as the built-in benchmarks are (references pass, a wrong sample fails). And a new
+format is one flavour class (plus its line in flavours/__init__.py): the last test writes one here.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from testbench_gen.sandbox import run_limited
 
+from codev.eval import rules
 from codev.eval.benchmarks import REGISTRY_FILE, BenchmarkError, benchmarks_in, load_benchmark
-from codev.eval.flavours import build_prompt
+from codev.eval.extract import extract_code
+from codev.eval.flavours import FLAVOURS, build_prompt
+from codev.eval.flavours.base import Assembled, Flavour
+from codev.eval.flow import Scored, compile_step, excerpt, limits
+from codev.eval.problem import Problem
+from codev.llm.prompts import ChatPrompt
 
 from .conftest import read_jsonl
 
@@ -129,3 +138,52 @@ def test_a_bad_registry_row_is_one_line_naming_the_file(tmp_path, row, message):
 def test_the_command_line_names_local_benchmarks(local_root, tmp_path, run_cli):
     status, _, err = run_cli("eval", "--references", "--bench", "team-rtlm", "--bench-root", local_root, "--out", tmp_path / "o")
     assert status == 2 and "unknown benchmark team-rtlm" in err and "team-rtllm" in err and "Traceback" not in err
+
+
+class PlainFlavour(Flavour):
+    """A format codev does not know, written as a new flavour module would be: `<id>/{spec.txt,ref.v,tb.v}`,
+    pass iff the testbench prints PASS."""
+
+    name = "plain"
+
+    def load(self, spec, folder):
+        return [Problem(id=d.name, benchmark=spec.name, prompt=(d / "spec.txt").read_text(), header="",
+                        reference=(d / "ref.v").read_text(), testbench=(d / "tb.v").read_text(), rule=spec.rule,
+                        category="plain", top="parity4") for d in sorted(folder.iterdir()) if d.is_dir()]
+
+    def official_prompt(self, problem):
+        return ChatPrompt(None, problem.prompt)
+
+    def extract(self, problem, response):
+        found = extract_code(response)
+        return Assembled(found.code, found.source)
+
+    def run(self, problem, source, work, bounds, icarus):
+        (work / "answer.v").write_text(source)
+        (work / "tb.v").write_text(problem.testbench)
+        comp = compile_step([icarus.iverilog, "-o", "sim", "answer.v", "tb.v"], work, bounds)
+        if not comp.ok:
+            return Scored(rules.COMPILE_ERROR, "", excerpt(comp.stderr), comp.seconds)
+        sim = run_limited([icarus.vvp, "-n", "sim"], work, limits(bounds.rtllm_s))
+        return Scored(rules.PASS if "PASS" in sim.stdout else rules.FAIL, "", excerpt(sim.stdout), comp.seconds + sim.seconds)
+
+
+def test_a_new_format_is_one_flavour_module(tmp_path, run_cli, monkeypatch, iverilog_major):
+    monkeypatch.setitem(FLAVOURS, "plain", PlainFlavour())  # what one line in flavours/__init__.py does
+    root = tmp_path / "bench"
+    design = root / "plain_designs" / "parity4"
+    design.mkdir(parents=True)
+    (design / "spec.txt").write_text("parity4: p is the XOR of d[3:0]\n")
+    (design / "ref.v").write_text(PARITY)
+    (design / "tb.v").write_text(RTLLM_TESTBENCH.replace("Your Design Passed", "PASS"))
+    (root / REGISTRY_FILE).write_text("team-plain: {folder: plain_designs, rule: plain}\n")
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps({"task_id": "parity4", "completion": f"```verilog\n{code}```\n", "index": i}) + "\n"
+                               for i, code in enumerate((PARITY, WRONG_PARITY, "module parity4(;"))))
+    for source in (("--references",), ("--samples", samples)):
+        out = tmp_path / source[0].strip("-")
+        status, _, err = run_cli("eval", *source, "--bench", "team-plain", "--bench-root", root, "--out", out,
+                                 "--k", "1", "--jobs", "2", "--no-progress")
+        assert status == 0, err
+        verdicts = [r["verdict"] for r in sorted(read_jsonl(out / "results.jsonl"), key=lambda r: r["index"]) if r["variant"] == "official"]
+        assert verdicts == (["pass"] if source[0] == "--references" else ["pass", "fail", "compile-error"])
