@@ -91,6 +91,7 @@ def coerce(hint: Any, value: Any, where: str) -> Any:
     """`value` as the type `hint` names, or a ConfigError naming `where`."""
     from_mapping = getattr(hint, "from_mapping", None)
     if isinstance(hint, type) and callable(from_mapping):
+        value = {} if value is None else value  # an empty YAML section
         if not isinstance(value, dict):
             raise ConfigError(where, f"expected a mapping, got {value!r}")
         try:
@@ -105,6 +106,8 @@ def coerce(hint: Any, value: Any, where: str) -> Any:
         if value is None and type(None) in args:
             return None
         return coerce(next(a for a in args if a is not type(None)), value, where)
+    if origin in (list, tuple, dict) and value is None:  # an empty YAML key
+        value = origin()
     if origin in (list, tuple):
         if not isinstance(value, (list, tuple)):
             raise ConfigError(where, f"expected a list, got {value!r}")

@@ -97,7 +97,7 @@ def test_bad_config_is_one_line_error(synth_cli, tmp_path):
     status, _, err = synth_cli("run", "--config", bad, "--out", tmp_path / "o")
     assert status == 2 and "temprature" in err and "Traceback" not in err
     status, _, err = synth_cli("run", "--config", tmp_path / "none.yaml", "--out", tmp_path / "o")
-    assert status == 2 and "none.yaml: config file not found" in err
+    assert status == 2 and "none.yaml: no such file" in err
 
 
 def _run(config: Path, out: Path) -> subprocess.Popen:
@@ -164,10 +164,10 @@ def test_kill_9_mid_stage_then_resume_loses_and_duplicates_nothing(uninterrupted
 
 
 @pytest.mark.parametrize("text, message", [
-    ("sources: {kind: seed}\n", "sources must be a list"),
+    ("sources: {kind: seed}\n", "sources: expected a list"),
     ("sources: [{kind: seed}]\njobs: two\n", "jobs: expected an integer, got 'two'"),
-    ("sources: [{kind: seed}]\nfilters: {max_lines: many}\n", "filters.max_lines: expected int"),
-    ("sources: [{kind: seed, columns: text}]\n", "sources[0].columns: expected dict"),
+    ("sources: [{kind: seed}]\nfilters: {max_lines: many}\n", "filters: max_lines: expected an integer"),
+    ("sources: [{kind: seed, columns: text}]\n", "sources[0]: columns: expected a mapping"),
     ("sources: [{kind: git, path: x}]\n", "kind 'git' is not one of"),
     ("sources: [{kind: seed}]\ndifficulty: {k: 0}\n", "must be >= 1"),
 ])
