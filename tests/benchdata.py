@@ -35,3 +35,21 @@ def rtllm_reference(design: str) -> str:
 def as_top(source: str) -> str:
     """A VerilogEval reference as a candidate would write it (module TopModule)."""
     return re.sub(r"\bRefModule\b", "TopModule", source)
+
+
+# VerilogEval's thermostat (Prob072) as procedural code: no n-gram in common with its
+# continuous assigns, so only a functional check recognises the benchmark copy
+THERMOSTAT_RESTYLED = """module climate(input mode, input too_cold, input too_hot, input fan_on,
+               output reg heater, output reg aircon, output reg fan);
+  // heating mode when mode is set, cooling otherwise
+  always @* begin
+    heater = 1'b0; aircon = 1'b0;
+    if (mode) begin
+      if (too_cold) heater = 1'b1;
+    end else if (too_hot) begin
+      aircon = 1'b1;
+    end
+    fan = heater | aircon | fan_on;
+  end
+endmodule
+"""
