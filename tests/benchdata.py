@@ -11,13 +11,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 def bench_root() -> Path:
     """$CODEV_BENCH_ROOT, else the copy `codev bench fetch` recorded, else ../shared/benchmarks; skip if none."""
-    from codev.eval.userconfig import ConfigError, find_bench_root
+    from codev.errors import UsageError
+    from codev.eval.userconfig import require_bench_root
 
     try:
-        root = find_bench_root(fallback=REPO.parent / "shared" / "benchmarks")
-    except ConfigError as exc:
+        root = require_bench_root()  # the one lookup every command and bench script uses
+    except UsageError as exc:
         pytest.skip(f"benchmark data: {exc}")
-    if root is None or not (root / "verilogeval_v1").is_dir():
+    if not (root / "verilogeval_v1").is_dir():
         pytest.skip(f"benchmark data not found at {root} (set CODEV_BENCH_ROOT or run `codev bench fetch`)")
     return root
 

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from codev.jsonl import JsonlLog
+
 from . import assemble
 from .assemble import FIXED, OFFICIAL, REPAIRED
 from .benchmarks import benchmarks_in, load_benchmark
@@ -16,7 +18,7 @@ from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
 from .flow import Bounds
 from .harness import score
-from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
+from .records import REFERENCE, RESPONSE, Answer, sha1
 from .progress import progress_bar
 from .report import write_outputs
 from .problem import BenchmarkError, Problem
@@ -202,8 +204,8 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
         if problem.key in fixed:
             jobs.append(Job(fixed[problem.key][0], answer, FIXED, verbatim))
 
-    store = JsonlStore(config.out / RESULTS_FILE)
-    previous = {(r.get("benchmark"), r.get("task_id"), r.get("index"), r.get("variant")): r for r in store.load()}
+    store = JsonlLog(config.out / RESULTS_FILE)
+    previous = {(r.get("benchmark"), r.get("task_id"), r.get("index"), r.get("variant")): r for r in store}
     setup = scoring_setup(config)
     done: dict[tuple, dict] = {}
     todo: list[Job] = []
