@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
 from testbench_gen import CheckOptions, InvalidGolden, check  # noqa: E402
-from testbench_gen.backends import get_backend  # noqa: E402
+from testbench_gen.backends import BACKENDS, get_backend  # noqa: E402
 from testbench_gen.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
 from testbench_gen.strategies import check_with_strategy  # noqa: E402
 
@@ -270,7 +270,7 @@ def main() -> int:
             print(f"[{time.monotonic() - t0:7.1f}s] {r['backend']:9} {r['design']:38} {r['seconds']:6.2f}s "
                   + " ".join(row["verdict"][:4] for row in r["rows"]), flush=True)
     report = {"designs": len(items), "cycles": a.cycles,
-              "versions": {b: get_backend(b).version() for b in ("icarus", "verilator")},
+              "versions": {b: get_backend(b).version() for b in BACKENDS},
               "summary": summarize(results, {}), "disagreements": disagreements(results),
               "results": results}
     if a.latency:

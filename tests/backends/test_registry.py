@@ -8,7 +8,9 @@ the registry. It really runs iverilog (a wrong candidate must come out `mismatch
 """
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +106,31 @@ def test_backend_spellings_parse_into_two_axes():
 def test_verdicts_carry_the_deciding_simulator():
     verdict = Verdict(VerdictKind.EQUIVALENT, "ok", backend="icarus+formal", simulator="icarus")
     assert Verdict.from_json(verdict.to_json()) == verdict
+
+
+REPO = Path(__file__).resolve().parents[2]
+TOOL_NAMES = r"""["'](icarus|verilator|iverilog|vvp|yosys)["']"""
+STRING_TESTS = [  # a tool named where only the registry may name it
+    re.compile(TOOL_NAMES + r"\s+(not\s+)?in\s+\w"),  # "verilator" in label
+    re.compile(r"(==|!=)\s*" + TOOL_NAMES),  # kind == "icarus"
+    re.compile(r"\(\s*" + TOOL_NAMES + r"\s*,\s*" + TOOL_NAMES),  # ("icarus", "verilator")
+    re.compile(r"""(environ|getenv)[^\n]*CODEV_(IVERILOG|VVP|VERILATOR|YOSYS)\b"""),  # a second binary resolver
+]
+
+
+def _sources():
+    for root in ("testbench_gen", "codev", "bench"):
+        for path in sorted((REPO / root).rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            if "/backends/" in rel or "/simulators/" in rel:  # the registry and the simulators' own modules
+                continue
+            yield rel, path.read_text(encoding="utf-8")
+
+
+def test_only_the_registry_names_a_tool():
+    found = [f"{rel}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+             for rel, text in _sources() for pattern in STRING_TESTS for m in pattern.finditer(text)
+             # codev eval runs the benchmarks' official flows with the Icarus it pins (codev/eval/tools.py),
+             # not with the checker's simulators
+             if not rel.startswith("codev/eval/")]
+    assert found == []
