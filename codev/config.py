@@ -131,7 +131,8 @@ def coerce(hint: Any, value: Any, where: str) -> Any:
         return hint(value)
     if hint is str:
         return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    if hint is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(where, f"expected a mapping, got {value!r}")
+    if hint in (dict, list):
+        value = hint() if value is None else value  # an empty YAML key
+        if not isinstance(value, hint):
+            raise ConfigError(where, f"expected a {'mapping' if hint is dict else 'list'}, got {value!r}")
     return value
