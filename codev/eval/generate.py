@@ -11,9 +11,9 @@ from typing import Callable
 
 from codev.jsonl import JsonlLog
 from codev.llm.backend import BackendConfig, ChatRequest, make_backend
-from codev.llm.prompts import build_prompt
 
-from .benchmarks import Problem
+from .flavours import build_prompt
+from .problem import Problem
 from .progress import progress_bar
 from .records import Answer
 
