@@ -14,7 +14,8 @@ import pytest
 from testbench_gen.sandbox import run_limited
 
 from codev.eval import rules
-from codev.eval.benchmarks import REGISTRY_FILE, BenchmarkError, benchmarks_in, load_benchmark
+from codev.errors import ConfigError
+from codev.eval.benchmarks import REGISTRY_FILE, benchmarks_in, load_benchmark
 from codev.eval.extract import extract_code
 from codev.eval.flavours import FLAVOURS, build_prompt
 from codev.eval.flavours.base import Assembled, Flavour
@@ -122,17 +123,20 @@ def test_a_local_benchmark_is_scored_like_a_built_in_one(local_root, tmp_path, r
 
 
 @pytest.mark.parametrize("row, message", [
-    ("x: {folder: f, rule: vhdl-eval}", "'rule' must be one of verilogeval-v1, verilogeval-v2, rtllm, cvdp"),
-    ("x: {folder: ../elsewhere, rule: rtllm}", "'folder' must name a folder under the bench root"),
-    ("x: {folder: f, rule: rtllm, flavor: 1}", "unknown key 'flavor'"),
-    ("rtllm-v2: {folder: f, rule: rtllm}", "'rtllm-v2' is a built-in benchmark"),
-    ("[not, a, mapping]", "expected a mapping"),
+    ("x: {folder: f, rule: vhdl-eval}", "x: rule: must be one of verilogeval-v1, verilogeval-v2, rtllm, cvdp, got 'vhdl-eval'"),
+    ("x: {folder: ../elsewhere, rule: rtllm}", "x: folder: must name a folder under the bench root"),
+    ("x: {folder: f, rule: rtllm, flavor: 1}", "x: unknown key(s) flavor"),
+    ("x: {folder: f}", "x: missing key(s) rule"),
+    ("rtllm-v2: {folder: f, rule: rtllm}", "rtllm-v2: a built-in benchmark has this name"),
+    ("[not, a, mapping]", "top level must be a mapping"),
 ])
-def test_a_bad_registry_row_is_one_line_naming_the_file(tmp_path, row, message):
+def test_a_bad_registry_row_is_one_line_naming_the_file(tmp_path, run_cli, row, message):
     (tmp_path / REGISTRY_FILE).write_text(row + "\n")
-    with pytest.raises(BenchmarkError) as caught:
+    with pytest.raises(ConfigError) as caught:
         benchmarks_in(tmp_path)
-    assert str(caught.value).startswith(str(tmp_path / REGISTRY_FILE)) and message in str(caught.value)
+    assert str(tmp_path / REGISTRY_FILE) in str(caught.value) and message in str(caught.value)
+    status, _, err = run_cli("eval", "--references", "--bench", "x", "--bench-root", tmp_path, "--out", tmp_path / "o")
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_the_command_line_names_local_benchmarks(local_root, tmp_path, run_cli):
