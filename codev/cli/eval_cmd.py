@@ -98,7 +98,7 @@ def _parse_k(text: str) -> list[int]:
 
 def _parse_benchmarks(text: str, bench_root: Path | None = None) -> list[str]:
     """The --bench names: built-in ones, or ones the bench root's benchmarks.yaml registers."""
-    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS, benchmarks_in
+    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS, BenchmarkError, benchmarks_in
 
     names = list(DEFAULT_BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
     known = BENCHMARKS
@@ -109,7 +109,10 @@ def _parse_benchmarks(text: str, bench_root: Path | None = None) -> list[str]:
             root = require_bench_root(bench_root)
         except UsageError:
             root = None  # no bench root: the names are unknown
-        known = benchmarks_in(root)  # a bad registry file there is a ConfigError (one line, exit 2)
+        try:
+            known = benchmarks_in(root)
+        except BenchmarkError as exc:  # a bad registry file there
+            raise UsageError(str(exc)) from None
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"--bench: unknown benchmark {', '.join(unknown)} (known: {', '.join(known)}, all)")

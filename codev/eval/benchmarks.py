@@ -7,42 +7,41 @@ naming, DUT renaming, interface files) live in its flavour (flavours/) and nowhe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from codev.config import build, read_mapping
+from codev.config import read_mapping
 from codev.errors import ConfigError
 
 from .flavours import FLAVOURS, flavour
 from .problem import BenchmarkError, BenchmarkSpec, Problem
 
 REGISTRY_FILE = "benchmarks.yaml"  # the built-in registry's name in data/, and a bench root's own
-
-
-@dataclass(frozen=True)
-class RegistryRow:
-    """One `name: {...}` row of a registry file (BenchmarkSpec without its name)."""
-
-    folder: str
-    rule: str
-    variant: str = ""
-    optional: bool = False
-
-    def problems(self) -> list[str]:
-        found = []
-        if not self.folder or Path(self.folder).is_absolute() or ".." in Path(self.folder).parts:
-            found.append(f"folder: must name a folder under the bench root, got {self.folder!r}")
-        if self.rule not in FLAVOURS:
-            found.append(f"rule: must be one of {', '.join(FLAVOURS)}, got {self.rule!r}")
-        return found
+_KEYS = ("folder", "rule", "variant", "optional")
 
 
 def read_registry(path: Path) -> dict[str, BenchmarkSpec]:
-    """The benchmarks a registry file lists; a bad row is a ConfigError naming the file, the benchmark and the key."""
+    """The benchmarks a registry file lists: `name: {folder, rule, variant, optional}` rows."""
+    try:
+        data = read_mapping(path, what="")
+    except ConfigError as exc:
+        raise BenchmarkError(str(exc)) from None
     specs = {}
-    for name, row in read_mapping(path, what="benchmark registry").items():
-        built = build(RegistryRow, row, f"{path}: {name}")
-        specs[str(name)] = BenchmarkSpec(str(name), built.folder, built.rule, built.variant, built.optional)
+    for name, row in data.items():
+        where = f"{path}: benchmark {name!r}"
+        if not isinstance(row, dict):
+            raise BenchmarkError(f"{where}: expected a mapping with keys {', '.join(_KEYS)}")
+        unknown = sorted(set(map(str, row)) - set(_KEYS))
+        if unknown:
+            raise BenchmarkError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(_KEYS)})")
+        folder, rule = row.get("folder"), row.get("rule")
+        if not isinstance(folder, str) or not folder or Path(folder).is_absolute() or ".." in Path(folder).parts:
+            raise BenchmarkError(f"{where}: 'folder' must name a folder under the bench root")
+        if rule not in FLAVOURS:
+            raise BenchmarkError(f"{where}: 'rule' must be one of {', '.join(FLAVOURS)} (got {rule!r})")
+        variant = row.get("variant") or ""
+        if not isinstance(variant, str) or not isinstance(row.get("optional", False), bool):
+            raise BenchmarkError(f"{where}: 'variant' must be text and 'optional' true or false")
+        specs[str(name)] = BenchmarkSpec(str(name), folder, rule, variant, row.get("optional", False))
     return specs
 
 
@@ -59,7 +58,7 @@ def benchmarks_in(root: Path | None) -> dict[str, BenchmarkSpec]:
     extra = read_registry(local)
     clash = sorted(set(extra) & set(BENCHMARKS))
     if clash:
-        raise ConfigError(f"{local}: {clash[0]}", "a built-in benchmark has this name; register it under another one")
+        raise BenchmarkError(f"{local}: {clash[0]!r} is a built-in benchmark; register it under another name")
     return {**BENCHMARKS, **extra}
 
 
