@@ -1,29 +1,46 @@
-"""The one place synthesis calls the equivalence checker: a warm `testbench_gen.CheckerPool` that lives
-for a whole run (workers started once, golden traces cached where they were simulated), created on
-first use so stages that never check start no processes. Given a Ray address, the same jobs go to
-`testbench_gen.RayCheckerPool` instead (the checker-bound stages spread over a cluster); the stages,
-their checkpoints and their resume are the same either way, since only the pool changes."""
+"""codev's one handle on the equivalence checker: a warm `testbench_gen.CheckerPool` that lives for a whole run
+(workers started once, golden traces cached where they were simulated), created on first use so stages that
+never check start no processes. Synthesis, the generator, the RL reward and self-play all hold one of these
+(the reward's is `train.checker_client.RewardChecker`, this class with the reward's options and deadline).
+
+Given a Ray address, the same jobs go to `testbench_gen.RayCheckerPool` instead (the checker-bound stages spread
+over a cluster); the stages, their checkpoints and their resume are the same either way, since only the pool
+changes."""
 from __future__ import annotations
 
-from testbench_gen import CheckerPool, CheckJob, Verdict
+from testbench_gen import CheckerPool, CheckJob, CheckOptions, Verdict
 
 
 class Checker:
     """`with Checker(workers) as checker: checker.check_jobs(jobs)`; failures are verdicts, never raised.
-    `ray`: a Ray cluster's address ("local": a local instance of `workers` CPUs, started here)."""
 
-    def __init__(self, workers: int = 1, ray: str | None = None):
+    workers: checker processes (None: every core). ray: a Ray cluster's address ("local": a local instance of
+    `workers` CPUs, started here). options: those of `check_many`'s (golden, candidates) pairs and the pool's
+    default. deadline: seconds per call; what is still unchecked then becomes `timeout` verdicts."""
+
+    def __init__(self, workers: int | None = 1, ray: str | None = None, options: CheckOptions | None = None,
+                 deadline: float | None = None):
         self.workers, self.ray = workers, ray
+        self.options = options or CheckOptions()
+        self.deadline = deadline
         self._pool = None
         self._started_ray = False
+
+    def start(self) -> "Checker":
+        """Start the workers now (else the first check does)."""
+        if self._pool is None:
+            self._pool = self._ray_pool() if self.ray else CheckerPool(workers=self.workers, options=self.options)
+        return self
 
     def check_jobs(self, jobs: list[CheckJob]) -> list[list[Verdict]]:
         """Verdicts per job, per candidate, in input order."""
         if not jobs:
             return []
-        if self._pool is None:
-            self._pool = self._ray_pool() if self.ray else CheckerPool(workers=self.workers)
-        return self._pool.check_many(jobs)
+        return self.start()._pool.check_many(jobs, self.deadline)
+
+    def check_many(self, jobs: list[tuple[str, list[str]]]) -> list[list[Verdict]]:
+        """Verdicts per (golden, candidates) pair, checked with this handle's options."""
+        return self.check_jobs([CheckJob(golden, list(candidates), self.options) for golden, candidates in jobs])
 
     def _ray_pool(self):
         import ray
