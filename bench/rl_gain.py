@@ -133,7 +133,7 @@ def main() -> None:
     p.add_argument("--max-level", type=int, default=2)
     p.add_argument("--samples", type=int, default=8, help="samples per held-out problem (pass@1 and pass@k)")
     p.add_argument("--report-only", action="store_true", help="print the table from OUT/results.json (with --resume)")
-    p.add_argument("--band-eval-samples", type=int, default=16, help="samples per band problem")
+    p.add_argument("--band-eval-samples", type=int, default=8, help="samples per band problem")
     p.add_argument("--band-samples", type=int, default=8, help="samples per training problem to find the band")
     p.add_argument("--band-low", type=int, default=1)
     p.add_argument("--band-high", type=int, default=6)

@@ -1,7 +1,8 @@
-"""The checker as the RL run sees it: one `testbench_gen.CheckerPool` that lives for the whole run.
+"""The checker as the RL run sees it: one `testbench_gen.CheckerPool` that lives for the whole run, or with
+`ray` (reward.ray: a cluster ADDRESS, or "local") a `RayCheckerPool` with golden affinity across nodes.
 
 Warm workers keep each golden's trace where it was simulated, so the G answers to a prompt, and the later
-rounds that draw the same prompt, do not re-simulate the golden.
+rounds that draw the same prompt, do not re-simulate the golden (both pools route by the golden's content).
 """
 from __future__ import annotations
 
@@ -15,24 +16,31 @@ class RewardChecker:
     the reward masks: a slow checker call never stalls a training step indefinitely.
     """
 
-    def __init__(self, options: CheckOptions, workers: int = 0, deadline: float | None = None):
+    def __init__(self, options: CheckOptions, workers: int = 0, deadline: float | None = None,
+                 ray: str | None = None):
         self.options = options
         self.workers = workers or None
         self.deadline = deadline
-        self._pool: CheckerPool | None = None
+        self.ray = ray
+        self.pool = None
 
     def __enter__(self) -> "RewardChecker":
-        self._pool = CheckerPool(workers=self.workers, options=self.options).__enter__()
+        if self.ray:
+            from testbench_gen.ray_pool import RayCheckerPool
+
+            self.pool = RayCheckerPool(self.ray, workers=self.workers, options=self.options, affinity=True)
+        else:
+            self.pool = CheckerPool(workers=self.workers, options=self.options).__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.__exit__(*exc)
-            self._pool = None
+        if self.pool is not None:
+            self.pool.__exit__(*exc)
+            self.pool = None
 
     def check_many(self, jobs: list[tuple[str, list[str]]]) -> list[list[Verdict]]:
         if not jobs:
             return []
-        if self._pool is None:
+        if self.pool is None:
             raise RuntimeError("RewardChecker used outside its `with` block")
-        return self._pool.check_many([CheckJob(g, list(c), self.options) for g, c in jobs], self.deadline)
+        return self.pool.check_many([CheckJob(g, list(c), self.options) for g, c in jobs], self.deadline)

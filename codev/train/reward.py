@@ -61,6 +61,7 @@ class RewardSettings:
     cycles: int = 500
     timeout: float = 30.0
     deadline: float | None = None  # seconds per reward call; what is unchecked by then is `timeout` (masked)
+    ray: str | None = None         # a Ray cluster ADDRESS (or "local"): check on its nodes, golden affinity kept
     extra_goldens_column: str = "goldens"  # JSON list of alternative goldens in `meta` (max over goldens)
     checker: dict = field(default_factory=dict)  # any other testbench_gen.CheckOptions field
 

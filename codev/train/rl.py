@@ -108,7 +108,7 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
     tokenizer = load_tokenizer(model_path)
     args = grpo_config(settings, model, state.num_processes, list(report_to))
     with RewardChecker(checker_options(settings.reward), settings.reward.workers,
-                       settings.reward.deadline) as checker:
+                       settings.reward.deadline, settings.reward.ray) as checker:
         equivalence = EquivalenceReward(checker, settings.reward)
         trainer = AdaptiveDAPOTrainer(
             model=model_path, reward_funcs=reward_functions(settings, equivalence), args=args,
