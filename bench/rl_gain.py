@@ -35,7 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,6 +150,12 @@ def main() -> None:
     p.add_argument("--mix-candidates", type=int, default=2,
                    help="mixtures `codev train mix` tries (each RL run gets max_steps / candidates: same compute)")
     p.add_argument("--stages", default="rl,control,one_shot,mix", help="per-seed stages to run")
+    p.add_argument("--control-steps", type=int, default=0,
+                   help="train the more-SFT control this many steps instead of for RL's wall time (the wall time "
+                        "varies with the load: a rerun that must give the same figures fixes the steps)")
+    p.add_argument("--check-seed", type=int, default=1,
+                   help="stimulus seed of every scoring check (fixed, so reruns judge a sample the same way; "
+                        "RL's own reward keeps drawing fresh stimulus)")
     args = p.parse_args()
 
     import torch
@@ -215,7 +221,8 @@ def main() -> None:
                         max_tokens=args.max_tokens, batch_size=64, seed=seed)
         return asdict(s)
 
-    with RewardChecker(checker_options(recipe.rl.reward), recipe.rl.reward.workers) as checker:
+    score_options = replace(checker_options(recipe.rl.reward), seed=args.check_seed)
+    with RewardChecker(score_options, recipe.rl.reward.workers) as checker:
         # ------------------------------------------------------------ the learnable band
         def band_stage():
             s = scored(sft_model, train, args.band_samples, rollout_t, 0)
@@ -266,8 +273,11 @@ def main() -> None:
             def control_stage():
                 r = copy.deepcopy(recipe)
                 r.sft.data, r.sft.output_dir, r.sft.seed = str(data / "train"), str(out / pre / "control"), seed
-                r.sft.max_seconds = rl["value"]["train_seconds"]  # RL's wall time, model loading included
-                r.sft.max_steps = 100_000
+                if args.control_steps:
+                    r.sft.max_steps = args.control_steps
+                else:
+                    r.sft.max_seconds = rl["value"]["train_seconds"]  # RL's wall time, model loading included
+                    r.sft.max_steps = 100_000
                 r.sft.learning_rate = recipe.sft.learning_rate * 0.1
                 r.sft.lr_scheduler, r.sft.warmup_ratio = "constant", 0.0
                 r.model.path = sft_model
