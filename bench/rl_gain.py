@@ -145,8 +145,8 @@ def main() -> None:
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe")
     p.add_argument("--one-shot-config", default=str(ROOT / "configs" / "rl_one_shot.yaml"),
                    help="the 1-shot RLVR recipe (its rl: section), run on the band problem nearest a 50%% solve rate")
-    p.add_argument("--one-shot-steps", type=int, default=24,
-                   help="its optimizer steps (24 x 2 prompts x 8 samples = the DAPO run's 6 x 64 completions)")
+    p.add_argument("--one-shot-steps", type=int, default=0,
+                   help="its optimizer steps (default: as many sampled completions as the DAPO run's first rounds)")
     p.add_argument("--mix-candidates", type=int, default=2,
                    help="mixtures `codev train mix` tries (each RL run gets max_steps / candidates: same compute)")
     p.add_argument("--stages", default="rl,control,one_shot,mix", help="per-seed stages to run")
@@ -295,7 +295,10 @@ def main() -> None:
                 r.model = copy.deepcopy(recipe.model)
                 r.model.path = sft_model
                 r.rl.data, r.rl.output_dir, r.rl.seed = str(out / "one_shot"), str(out / pre / "one_shot"), seed
-                r.rl.max_steps = args.one_shot_steps
+                dapo = recipe.rl  # rollouts x prompts x samples of the DAPO run, in 1-shot steps
+                r.rl.max_steps = args.one_shot_steps or max(1, round(
+                    dapo.max_steps / (dapo.num_iterations * dapo.steps_per_generation) * dapo.prompts_per_step
+                    * dapo.num_generations / (r.rl.prompts_per_step * r.rl.num_generations)))
                 # the benchmark's answer length and checker, so no answer is cut and verdicts are comparable
                 r.rl.max_completion_length, r.rl.reward = recipe.rl.max_completion_length, recipe.rl.reward
                 start = time.perf_counter()
