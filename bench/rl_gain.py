@@ -13,9 +13,15 @@ Stages (each timed, with the 1-minute load average when it ends):
 - temperature sweep: the SFT model on the held-out set at each of `--temperatures` (sampling seed 7); with the
   evaluation temperature's own score ("before") the best point is the "SFT at its best temperature" control.
 - per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
-  for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant), seed s. SFT (before),
-  RL (after) and the control are scored with sampling seed 1000+s: fresh for every benchmark seed and shared
-  by the models of one seed, so their samples are compared one by one (fail->pass vs pass->fail).
+  for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant; `--control-steps N`
+  fixes the steps instead, for reruns), seed s; 1-shot RLVR: `--one-shot-config`'s recipe on the band problem
+  nearest a 50% solve rate, as many sampled completions as the DAPO run; mixture search: `codev train mix`'s
+  search (train/mixture.py) over the training problems with one source per difficulty level, each candidate
+  RL run max_steps / `--mix-candidates` steps, chosen on the band (never on held-out problems). Every model of
+  seed s is scored with sampling seed 1000+s: fresh for every benchmark seed and shared by the models of one
+  seed, so their samples are compared one by one (fail->pass vs pass->fail). `--stages` picks the per-seed
+  rows; several invocations may share one OUT (e.g. one process per seed, `--resume --first-seed s --seeds 1`).
+  Scoring checks use one fixed stimulus seed (`--check-seed`), so a rerun judges a sample the same way.
 Figures: pass@1 and pass@k (k = `--samples`, unbiased estimator) with 95% bootstrap intervals over problems.
 
 Results are always fresh: an existing --out written by this benchmark is cleared first, unless `--resume`
@@ -383,11 +389,25 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
             vals = [x for x in c.get(key, []) if x is not None]
             return f"{vals[0]:.3f} -> {vals[-1]:.3f}" if vals else "n/a"
         clip = max([x or 0 for x in c.get("clip_ratio/high_mean", []) + c.get("clip_ratio/low_mean", [])] or [0])
-        control = results.get(f"seed{seed}/control_sft")
+        control = results.get(f"seed{seed}/control_sft") if run == "rl" else None
         print(f"  seed {seed} {run}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
               f"pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
-              f"{first_last('entropy')}, max clip fraction {clip:.3f}; control SFT steps in the same time: "
-              f"{control['value']['last_step'] if control else 'n/a'}")
+              f"{first_last('entropy')}, max clip fraction {clip:.3f}"
+              + (f"; control SFT steps in the same time: {control['value']['last_step']}" if control else ""))
+    for seed in seeds:
+        mix = results.get(f"seed{seed}/mix")
+        if mix is not None:
+            tried = ", ".join(f"{json.dumps(c['mixture'])}: band pass@1 {c['pass_at_1']:.3f}"
+                              for c in mix["value"]["candidates"])
+            print(f"  seed {seed} mixture search: {tried}; best {json.dumps(mix['value']['best'])}")
+    band = results.get("band")
+    if band is not None:
+        counts = band["value"]["counts"]
+        inside = sum(args.band_low <= c <= args.band_high for c in counts)
+        rate = sum(counts) / max(1, len(counts)) / args.band_samples
+        print(f"  band: {inside} of {len(counts)} training problems solved {args.band_low}-{args.band_high} times "
+              f"in {args.band_samples} by the SFT model (mean solve rate {rate:.3f}); RL trains on the {n_band} "
+              f"nearest 50%")
     print("\nstage seconds (1-minute load average when it ended):")
     for key, entry in results.data.items():
         if isinstance(entry, dict) and "seconds" in entry:
