@@ -16,11 +16,12 @@ class Checker:
 
     workers: checker processes (None: every core). ray: a Ray cluster's address ("local": a local instance of
     `workers` CPUs, started here). options: those of `check_many`'s (golden, candidates) pairs and the pool's
-    default. deadline: seconds per call; what is still unchecked then becomes `timeout` verdicts."""
+    default. deadline: seconds per call; what is still unchecked then becomes `timeout` verdicts. affinity: on Ray,
+send a golden's jobs to the actor that already simulated it (the RL reward's G answers per prompt)."""
 
     def __init__(self, workers: int | None = 1, ray: str | None = None, options: CheckOptions | None = None,
-                 deadline: float | None = None):
-        self.workers, self.ray = workers, ray
+                 deadline: float | None = None, affinity: bool = False):
+        self.workers, self.ray, self.affinity = workers, ray, affinity
         self.options = options or CheckOptions()
         self.deadline = deadline
         self._pool = None
@@ -51,7 +52,8 @@ class Checker:
             ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
             self._started_ray = True
         # tasks are planned for the cluster's CPUs (RayCheckerPool reads them when workers is None)
-        return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers)
+        return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers, options=self.options,
+                              affinity=self.affinity)
 
     def close(self) -> None:
         if self._pool is not None:
