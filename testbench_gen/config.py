@@ -70,6 +70,9 @@ class CheckOptions:
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
     replay_testbench: bool = False  # render a standalone replay testbench into each counterexample
+    # a candidate whose ports differ from the golden's only in width is compared through the
+    # golden's widths, as a testbench connecting them coerces them (widths.py); False: interface_mismatch
+    coerce_widths: bool = True
     strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
     formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
 
