@@ -19,10 +19,11 @@ from .pipeline import Pipeline
 from .select import Mux
 from .serial import Serialiser, UartTx
 from .shift import Lfsr, ShiftRegister
+from .story import StoryFsm
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(), Mux(), Decoder(), PriorityEncoder(), Counter(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
-                                                    VectorOps(), Hierarchical(), FixedPoint())}
+                                                    VectorOps(), Hierarchical(), FixedPoint(), StoryFsm())}
