@@ -20,10 +20,12 @@ from .select import Mux
 from .serial import Serialiser, UartTx
 from .shift import Lfsr, ShiftRegister
 from .story import StoryFsm
+from .uart_rx import UartRx
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(), Mux(), Decoder(), PriorityEncoder(), Counter(),
                                                     ShiftRegister(), Lfsr(), TableFsm(), SequenceDetector(),
                                                     Fifo(), Pipeline(), TruthTable(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
-                                                    VectorOps(), Hierarchical(), FixedPoint(), StoryFsm())}
+                                                    VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
+                                                    UartRx())}
