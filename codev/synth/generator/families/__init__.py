@@ -17,6 +17,7 @@ from .muldiv import Divider, Multiplier
 from .timing import ClockDivider, Pwm
 from .pipeline import Pipeline
 from .select import Mux
+from .seqarith import SeqMulDiv
 from .serial import Serialiser, UartTx
 from .shift import Lfsr, ShiftRegister
 from .story import StoryFsm
@@ -28,4 +29,4 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
                                                     VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
-                                                    UartRx())}
+                                                    UartRx(), SeqMulDiv())}
