@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..design import Family
 from .alu import Alu
 from .arith import Adder
+from .barrel import BarrelShifter
 from .bits import EdgeDetector, VectorOps
 from .coders import Decoder, PriorityEncoder
 from .compare import Comparator
@@ -29,4 +30,4 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
                                                     VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
-                                                    UartRx(), SeqMulDiv())}
+                                                    UartRx(), SeqMulDiv(), BarrelShifter())}
