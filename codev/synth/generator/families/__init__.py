@@ -6,6 +6,7 @@ from .alu import Alu
 from .arith import Adder
 from .barrel import BarrelShifter
 from .bits import EdgeDetector, VectorOps
+from .cellular import CellularAutomaton
 from .coders import Decoder, PriorityEncoder
 from .compare import Comparator
 from .counter import Counter
@@ -30,4 +31,5 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     ClockDivider(), Pwm(), RegisterFile(), Multiplier(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
                                                     VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
-                                                    UartRx(), SeqMulDiv(), BarrelShifter())}
+                                                    UartRx(), SeqMulDiv(), BarrelShifter(),
+                                                    CellularAutomaton())}
