@@ -88,7 +88,7 @@ class UartRx:
                                                                     " are registers" if fe else " is a register")
                     + " cleared at every edge unless set there.")
         return Design(self.name, level, dict(params), top, tuple(ports),
-                      f"implements a UART receiver ({n} data bits, {parity} parity, 1 stop bit, "
+                      f"implements a UART receiver ({n} data bits, {parity if par else 'no'} parity, 1 stop bit, "
                       f"{div} clock cycle{'s' if div > 1 else ''} per bit).", tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), False, reset,
                       min_cycles=min(64 * bits * div, 20000))
