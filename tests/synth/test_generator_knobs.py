@@ -19,6 +19,7 @@ UART = {"data_bits": 8, "baud_div": 4, "parity": "even", "frame_error": True, **
 CA = {"dims": 1, "cells": 8, "rule": 30, "ring": False, "hold": True, **R}
 LIFE = {"dims": 2, "cells": 4, "birth": [3, 6], "survive": [2, 3], "ring": True, "hold": False, **R}
 MUL = {"op": "mul", "width": 8, "radix": 2, "signed": True, **R}
+RING = {"kind": "johnson", "width": 6, "left": True, "enable": True, "reversible": False, **R}
 
 # (family, level, params, knob changed in the second rendering)
 CASES = [("story_fsm", 4, ROVER, {"pause": 3}), ("story_fsm", 4, ROVER, {"fall_limit": 4}),
@@ -28,6 +29,7 @@ CASES = [("story_fsm", 4, ROVER, {"pause": 3}), ("story_fsm", 4, ROVER, {"fall_l
          ("uart_rx", 4, UART, {"baud_div": 5}), ("cellular", 3, CA, {"ring": True}), ("cellular", 3, CA, {"rule": 45}),
          ("cellular", 4, LIFE, {"ring": False}), ("cellular", 4, LIFE, {"survive": [2]}),
          ("seq_muldiv", 4, MUL, {"signed": False}), ("seq_muldiv", 4, MUL, {"radix": 1}),
+         ("ring_counter", 4, RING, {"left": False}), ("ring_counter", 4, RING, {"kind": "ring"}),
          ("barrel_shifter", 2, {"width": 8, "ops": ["rotl"]}, {"ops": ["rotr"]}),
          ("barrel_shifter", 3, {"width": 16, "ops": ["shr", "sra"]}, {"ops": ["shr", "shl"]})]
 

@@ -18,6 +18,7 @@ from .memory import RegisterFile
 from .muldiv import Divider, Multiplier
 from .timing import ClockDivider, Pwm
 from .pipeline import Pipeline
+from .ring import RingCounter
 from .select import Mux
 from .seqarith import SeqMulDiv
 from .serial import Serialiser, UartTx
@@ -32,4 +33,4 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
                                                     VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
                                                     UartRx(), SeqMulDiv(), BarrelShifter(),
-                                                    CellularAutomaton())}
+                                                    CellularAutomaton(), RingCounter())}

@@ -32,7 +32,8 @@ class StoryFsm:
         params: dict[str, Any] = {"story": story, **ResetStyle.sample(rng, level).as_params()}
         if story == "rover":
             params.update(start_left=rng.random() < 0.5, fall=level >= 2,
-                          pause=0 if level <= 2 else rng.choice([0, 1, 2, 3]),
+                          # a rover that turns at once and has no fall limit is a well-known exercise: never drawn
+                          pause=rng.choice([1, 2] if level <= 2 else [1, 2, 3] if level == 3 else [0, 1, 2, 3]),
                           fall_limit=0 if level <= 3 else rng.choice([2, 3, 4] if level == 4 else [3, 4, 5, 6]))
         elif story == "framer":
             params.update(words=rng.choice({1: [2], 2: [2, 3], 3: [3], 4: [3, 4], 5: [4, 5]}[level]),
