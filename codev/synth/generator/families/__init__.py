@@ -6,6 +6,7 @@ from .alu import Alu
 from .arith import Adder
 from .barrel import BarrelShifter
 from .bits import EdgeDetector, VectorOps
+from .cdc import ClockDomainCrossing
 from .cellular import CellularAutomaton
 from .coders import Decoder, PriorityEncoder
 from .compare import Comparator
@@ -33,4 +34,4 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (Adder(), Alu(), Comparator(),
                                                     Divider(), Serialiser(), UartTx(), EdgeDetector(),
                                                     VectorOps(), Hierarchical(), FixedPoint(), StoryFsm(),
                                                     UartRx(), SeqMulDiv(), BarrelShifter(),
-                                                    CellularAutomaton(), RingCounter())}
+                                                    CellularAutomaton(), RingCounter(), ClockDomainCrossing())}
