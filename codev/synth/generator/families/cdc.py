@@ -49,7 +49,7 @@ def _sync(p: dict[str, Any], reset: ResetStyle):
              PortDoc("sync_out", "output", w, "`async_in` synchronised to `clk`")]
     if pulse:
         ports.append(PortDoc("rise", "output", 1, "1 for one cycle when bit 0 of `sync_out` goes from 0 to 1"))
-    behaviour = [f"`async_in` changes at any time, unrelated to `clk`. To use it safely, pass "
+    behaviour = ["`async_in` changes at any time, unrelated to `clk`. To use it safely, pass "
                  + ("each bit" if w > 1 else "it") + f" through {n} flip-flops in series clocked by `clk` (a "
                  f"{n}-flip-flop synchroniser): at every rising edge the first takes `async_in` and each next one takes "
                  f"the value of the one before it. `sync_out` is the output of the last one, so it shows the value "

@@ -61,7 +61,7 @@ class CellularAutomaton:
                      "the values before the edge); with `en` = 0 the cells keep their values." if hold else
                      "Otherwise, at every rising edge, every cell takes its next value at once (all from the values "
                      "before the edge).")
-        common = [f"At a rising edge with `load` = 1, the cells take the value of `data` (`load` has priority"
+        common = ["At a rising edge with `load` = 1, the cells take the value of `data` (`load` has priority"
                   + (" over `en`)." if hold else ")."), step_when, "Reset makes every cell 0."]
         made = _row(params, n, ring, hold, reset) if params["dims"] == 1 else _grid(params, n, ring, hold, reset)
         top, summary, rule_text, golden, alternate, plan = made

@@ -194,7 +194,7 @@ def _framer(p: dict[str, Any], reset: ResetStyle):
              f"While the receiver is looking for a first word it discards every word taken whose bit {m} is not {v}. "
              f"A word taken with bit {m} = {v} starts a message, and the next {k - 1} words taken complete it "
              "whatever their value.",
-             f"`done` is 1 during the clock cycle right after the edge that takes the last word of a message, and "
+             "`done` is 1 during the clock cycle right after the edge that takes the last word of a message, and "
              "0 otherwise. After that word the receiver looks for a first word again, starting with the next word "
              "taken (which may be taken in the very cycle in which `done` is 1)."]
     if capture:

@@ -112,7 +112,7 @@ def _fsm(n: int, div: int, h: int, par: bool, parity: str, fe: bool, reset: Rese
     stop = ("if (!rx) begin state <= WAIT;" + (" fe_r <= 1'b1;" if fe else "") + " end\n"
             + (f"        else if (!{_parity_ok(parity, '{shreg, par_r}')}) begin state <= IDLE; pe_r <= 1'b1; end\n"
                if par else "")
-            + f"        else begin state <= IDLE; data_r <= shreg; valid_r <= 1'b1; end")
+            + "        else begin state <= IDLE; data_r <= shreg; valid_r <= 1'b1; end")
     arms = [f"IDLE: if (!rx) {start}"]
     if div > 1:
         arms.append(f"START: if (cnt == {cw}'d{h}) begin\n"
