@@ -24,6 +24,10 @@ AVOID_RULES = {90, 110}
 AVOID_LIFE = ((3,), (2, 3))
 
 
+def _article(n: int) -> str:
+    return "an" if str(n).startswith("8") or n in (11, 18) else "a"
+
+
 def _depends_on_both_sides(rule: int) -> bool:
     bit = lambda p: (rule >> p) & 1  # noqa: E731
     return any(bit(p) != bit(p ^ 4) for p in range(8)) and any(bit(p) != bit(p ^ 1) for p in range(8))
@@ -135,7 +139,7 @@ def _grid(p: dict[str, Any], n: int, torus: bool, hold: bool, reset: ResetStyle)
     edge = (f"The grid is a torus: row {n - 1} is next to row 0 and column {n - 1} next to column 0, so every cell has "
             "8 neighbours." if torus else
             "Cells outside the grid count as dead, so a cell on the border has fewer than 8 neighbours that can be alive.")
-    rule_text = [f"`q` holds an {n} x {n} grid of cells: the cell in row r and column c (both from 0) is "
+    rule_text = [f"`q` holds {_article(n)} {n} x {n} grid of cells: the cell in row r and column c (both from 0) is "
                  f"q[{n}*r + c]. The neighbours of a cell are the 8 cells around it (sideways and diagonally). {edge}",
                  f"The next value of a cell depends on how many of its neighbours are alive now: a dead cell becomes "
                  f"alive when exactly {counts(birth)} neighbours are alive, and a live cell stays alive when exactly "
@@ -180,5 +184,5 @@ def _grid(p: dict[str, Any], n: int, torus: bool, hold: bool, reset: ResetStyle)
             + (" (indices taken modulo " + str(n) + ")" if torus else " (skipping positions outside the grid)") + ".",
             f"The next value is the survival mask {smask:09b} indexed by the count for a live cell, the birth mask "
             f"{bmask:09b} for a dead one (bit k set when k neighbours give a live cell)."]
-    summary = f"steps an {n} x {n} life-like cellular automaton ({code})."
+    summary = f"steps {_article(n)} {n} x {n} life-like cellular automaton ({code})."
     return top, summary, rule_text, golden, alternate, plan

@@ -77,7 +77,8 @@ class RingCounter:
                 + (", in the direction `dir` selects." if rev else f", {way}.")]
         if en:
             plan.append("Shift only when `en` is 1.")
-        summary = f"is a {w}-bit {'ring' if kind == 'ring' else 'Johnson'} counter."
+        article = "an" if str(w).startswith("8") or w in (11, 18) else "a"
+        summary = f"is {article} {w}-bit {'ring' if kind == 'ring' else 'Johnson'} counter."
         return Design(self.name, level, dict(params), top, tuple(ports), summary, tuple(behaviour),
                       module(top, ports, golden), module(top, ports, alternate), tuple(plan), False, reset)
 

@@ -68,8 +68,8 @@ class UartRx:
             ", `frame_error` is 1 during the next cycle" if fe else "") + (", whatever the parity" if par else "")
             + ", and the receiver waits for the line to return to 1: it is idle again after the first rising edge "
             "at which `rx` is 1, and looks for a start bit only from the edge after that."))
-        behaviour.append("After a good stop bit (or a parity error) the receiver is idle at once: the next rising "
-                         "edge with `rx` = 0 can start a new frame.")
+        behaviour.append("After a good stop bit" + (" (with or without a parity error)" if par else "")
+                         + " the receiver is idle at once: the next rising edge with `rx` = 0 can start a new frame.")
         behaviour.append("Reset makes the receiver idle and clears `data`, `valid`"
                          + (", `frame_error`" if fe else "") + (", `parity_error`" if par else "") + ".")
         golden, alternate = _fsm(n, div, h, par, parity, fe, reset), _counted(n, div, h, bits, par, parity, fe, reset)
