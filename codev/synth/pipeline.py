@@ -52,7 +52,19 @@ class RunSummary:
 
 
 def stage_file(out: Path, name: str) -> StageFile:
-    return StageFile(Path(out) / "stages" / f"{STAGES.index(name) + 1:02d}_{name}.jsonl")
+    """DIR/stages/NAME.jsonl: named by stage, not by position, so a stage added later shifts no other file.
+
+    A folder from before (stages/NN_NAME.jsonl and its .done marker) is renamed on first use and resumes."""
+    folder = Path(out) / "stages"
+    path = folder / f"{name}.jsonl"
+    if not path.exists() and folder.is_dir():
+        for legacy in sorted(folder.glob(f"[0-9][0-9]_{name}.jsonl")):
+            marker = legacy.with_suffix(".done")
+            if marker.exists():
+                marker.replace(path.with_suffix(".done"))
+            legacy.replace(path)
+            break
+    return StageFile(path)
 
 
 def llm(out: Path, name: str, config: BackendConfig) -> ResponseCache:
@@ -153,7 +165,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
         if generator_difficulty(config):
             caches.setdefault("difficulty", llm(out, "difficulty", config.difficulty_llm()))
-            gen_file = StageFile(out / "stages" / "07_generator_difficulty.jsonl")
+            gen_file = out_stage(generated)
             timings["generator_difficulty"] = run_stage(
                 DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
                                  config.checker, checker),
@@ -222,7 +234,7 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
 
 
 def out_stage(generated: Path) -> StageFile:
-    return StageFile(generated.parent / "stages" / "07_generator_difficulty.jsonl")
+    return stage_file(generated.parent, "generator_difficulty")
 
 
 def generator_difficulty(config: SynthConfig) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from codev.eval.records import JsonlStore
+from codev.jsonl import JsonlLog
 
 from ..jsonl import jsonl_objects
 from .items import Item
@@ -27,15 +27,15 @@ class Outcome:
 
 
 class StageFile:
-    """DIR/stages/NN_name.jsonl: one record per input item, {"id", "status", "reason", "detail", "item"}."""
+    """DIR/stages/NAME.jsonl: one record per input item, {"id", "status", "reason", "detail", "item"}."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.store = JsonlStore(self.path)
+        self.store = JsonlLog(self.path)
         self.marker = self.path.with_suffix(".done")
 
     def records(self) -> Iterator[dict]:
-        for row in self.store.load():
+        for row in self.store:
             if "status" in row:
                 yield row
 
