@@ -13,7 +13,7 @@ from typing import Any
 
 from ..design import Design, PortDoc, clog2, module
 
-WIDTHS = {1: [4, 8], 2: [8, 16], 3: [16], 4: [16, 32], 5: [32, 64]}
+WIDTHS = {1: [4, 8], 2: [8, 16], 3: [16], 4: [16, 32], 5: [32]}  # 64 bits, 4 operations: the proof took > 20 s
 OPS = ("shl", "shr", "sra", "rotl", "rotr")
 WORDS = {"shl": "shifted left (zeros enter at the bottom)", "shr": "shifted right (zeros enter at the top)",
          "sra": "shifted right arithmetically (copies of the top bit enter at the top)",
