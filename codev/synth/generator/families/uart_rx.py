@@ -13,7 +13,7 @@ from typing import Any
 
 from ..design import Design, PortDoc, ResetStyle, clog2, module
 
-DATA_BITS = {1: [5, 6], 2: [7, 8], 3: [8], 4: [7, 8], 5: [8]}
+DATA_BITS = {1: [5, 6, 7], 2: [7, 8], 3: [8], 4: [7, 8], 5: [8]}
 BAUD = {1: [1], 2: [1], 3: [2, 4], 4: [4, 8], 5: [8, 16]}
 
 
@@ -24,7 +24,7 @@ class UartRx:
     def sample(self, rng: random.Random, level: int) -> dict[str, Any]:
         return {"data_bits": rng.choice(DATA_BITS[level]), "baud_div": rng.choice(BAUD[level]),
                 "parity": "none" if level <= 2 else rng.choice(["none", "even", "odd"] if level < 5 else ["even", "odd"]),
-                "frame_error": level >= 2, **ResetStyle.sample(rng, level).as_params()}
+                "frame_error": level >= 2 or rng.random() < 0.5, **ResetStyle.sample(rng, level).as_params()}
 
     def build(self, params: dict[str, Any], level: int) -> Design:
         n, div, parity, fe = params["data_bits"], params["baud_div"], params["parity"], params["frame_error"]
