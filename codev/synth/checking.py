@@ -2,20 +2,49 @@
 for a whole run (workers started once, golden traces cached where they were simulated), created on
 first use so stages that never check start no processes. Given a Ray address, the same jobs go to
 `testbench_gen.RayCheckerPool` instead (the checker-bound stages spread over a cluster); the stages,
-their checkpoints and their resume are the same either way, since only the pool changes."""
+their checkpoints and their resume are the same either way, since only the pool changes. Work that is
+not a check but runs the same tools (the static filter's Icarus compile and bounded front end) goes
+through `map`, so on a cluster it is spread the same way."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, TypeVar
+
 from testbench_gen import CheckerPool, CheckJob, Verdict
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Checker:
     """`with Checker(workers) as checker: checker.check_jobs(jobs)`; failures are verdicts, never raised.
-    `ray`: a Ray cluster's address ("local": a local instance of `workers` CPUs, started here)."""
+    `ray`: a Ray cluster's address ("local": a local instance of `workers` CPUs, started here); an address
+    where no cluster answers raises `testbench_gen.ray_pool.RayUnreachable` here, before any work."""
 
-    def __init__(self, workers: int = 1, ray: str | None = None):
+    def __init__(self, workers: int | None = 1, ray: str | None = None):
         self.workers, self.ray = workers, ray
         self._pool = None
         self._started_ray = False
+        if ray:
+            from testbench_gen.ray_pool import probe
+
+            probe(ray)
+
+    def map(self, fn: Callable[..., R], items: Iterable[T], *extra) -> list[R]:
+        """`[fn(x, *extra) for x in items]` on the run's workers: threads here (`fn` starts its own subprocesses), or
+        one Ray task per item on the cluster (`fn` must be a module-level function that never raises)."""
+        items = list(items)
+        if not items:
+            return []
+        if not self.ray:
+            with ThreadPoolExecutor(max_workers=max(1, self.workers or 1)) as threads:
+                return list(threads.map(lambda item: fn(item, *extra), items))
+        import ray
+
+        self._connect()
+        remote = ray.remote(num_cpus=1, max_retries=1)(fn)
+        shared = [ray.put(x) for x in extra]  # sent once, not once per item
+        return ray.get([remote.remote(item, *shared) for item in items])
 
     def check_jobs(self, jobs: list[CheckJob]) -> list[list[Verdict]]:
         """Verdicts per job, per candidate, in input order."""
@@ -25,14 +54,22 @@ class Checker:
             self._pool = self._ray_pool() if self.ray else CheckerPool(workers=self.workers)
         return self._pool.check_many(jobs)
 
-    def _ray_pool(self):
+    def _connect(self) -> None:
+        """Start the local instance ("local": as many worker processes as --jobs) or join the cluster, once."""
         import ray
 
+        if ray.is_initialized():
+            return
+        if self.ray == "local":
+            ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=self.ray, include_dashboard=False, log_to_driver=False)
+        self._started_ray = True
+
+    def _ray_pool(self):
         from testbench_gen.ray_pool import RayCheckerPool
 
-        if self.ray == "local" and not ray.is_initialized():  # as many worker processes as --jobs
-            ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
-            self._started_ray = True
+        self._connect()
         # tasks are planned for the cluster's CPUs (RayCheckerPool reads them when workers is None)
         return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers)
 

@@ -53,6 +53,13 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class DegenerateConfig:
+    """Corpus items that would teach nothing are dropped before the round trip (generator items always are)."""
+    enabled: bool = True
+    never_toggles: bool = True  # also simulate the golden (one check per item) for outputs that never change
+
+
+@dataclass(frozen=True)
 class RoundTripConfig:
     enabled: bool = True
     llm: BackendConfig = field(default_factory=BackendConfig)  # writes the spec and the code, unless set below
@@ -83,6 +90,7 @@ class SynthConfig:
     filters: FilterConfig = FilterConfig()
     dedup: DedupConfig = DedupConfig()
     decontam: DecontamConfig = DecontamConfig()
+    degenerate: DegenerateConfig = DegenerateConfig()
     roundtrip: RoundTripConfig = RoundTripConfig()
     difficulty: DifficultyConfig = DifficultyConfig()
     reason: ReasonConfig = ReasonConfig()
@@ -204,6 +212,7 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
         filters=_section(FilterConfig, data.get("filters"), f"{where}: filters"),
         dedup=_section(DedupConfig, data.get("dedup"), f"{where}: dedup"),
         decontam=_section(DecontamConfig, data.get("decontam"), f"{where}: decontam"),
+        degenerate=_section(DegenerateConfig, data.get("degenerate"), f"{where}: degenerate"),
         roundtrip=_section(RoundTripConfig, data.get("roundtrip"), f"{where}: roundtrip"),
         difficulty=_section(DifficultyConfig, data.get("difficulty"), f"{where}: difficulty"),
         reason=_section(ReasonConfig, data.get("reason"), f"{where}: reason"),

@@ -1,6 +1,7 @@
-"""`codev synth run`: ingest -> filter -> dedup -> decontam -> round trip -> difficulty, plus the generator,
-then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint file and
-appends to its own, so rerunning on the same folder resumes where a kill stopped it."""
+"""`codev synth run`: ingest -> filter -> dedup -> decontam -> degenerate -> round trip -> difficulty, plus the
+generator, then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint
+file and appends to its own, so rerunning on the same folder resumes where a kill stopped it. Checkpoints
+are named by stage (stages/NAME.jsonl), so adding a stage renames none of the others."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from .checking import Checker
 from .config import SynthConfig
 from .decontam import BenchmarkIndex, Decontaminator
 from .dedup import Deduplicator
+from .degenerate_stage import DegenerateScreen
 from .difficulty import DifficultyFilter
 from .ingest_stage import run_ingest
 from .items import Item
@@ -30,7 +32,7 @@ from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
 from .store import KEPT, StageFile, Timing, run_stage
 
-STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
+STAGES = ("ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty")
 
 
 class RunMismatch(Exception):
@@ -52,7 +54,7 @@ class RunSummary:
 
 
 def stage_file(out: Path, name: str) -> StageFile:
-    return StageFile(Path(out) / "stages" / f"{STAGES.index(name) + 1:02d}_{name}.jsonl")
+    return StageFile(Path(out) / "stages" / f"{name}.jsonl")
 
 
 def llm(out: Path, name: str, config: BackendConfig) -> ResponseCache:
@@ -116,7 +118,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
                                f"or rate limited); finished work is saved in {out}, rerun to resume")
 
     timings["ingest"] = run_ingest(config.sources, files["ingest"], show_progress, on_status)
-    step("filter", StaticFilter(config.filters, config.jobs), "ingest")
+    step("filter", StaticFilter(config.filters, config.jobs, checker), "ingest")
     step("dedup", Deduplicator(config.dedup), "filter")
     last = "dedup"
     if config.decontam.enabled:
@@ -127,6 +129,9 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
             step("decontam", decontaminator, last)
             notes["decontamination by function (this session)"] = decontaminator.stats.describe()
         last = "decontam"
+    if config.roundtrip.enabled and config.degenerate.enabled:  # before any LLM call is spent on an item
+        step("degenerate", DegenerateScreen(config.degenerate, config.checker, checker), last)
+        last = "degenerate"
     if config.roundtrip.enabled:
         caches["roundtrip"] = llm(out, "roundtrip", config.spec_llm())
         if config.roundtrip.solver_llm is not None or config.roundtrip.spec_llm is not None:
@@ -147,13 +152,13 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         before = _generator_count(generated)[0].inputs if generated.exists() else 0
         gen_config = replace(config.generator, decontam=config.decontam.enabled and config.generator.decontam)
         generate(gen_config, generated, screen=lambda items: Decontaminator(benchmarks(), config.checker,
-                                                                            checker).screen(items))
+                                                                            checker).screen(items), checker=checker)
         counts = _generator_count(generated)
         stages.extend(counts if gen_config.decontam else counts[:2])
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
         if generator_difficulty(config):
             caches.setdefault("difficulty", llm(out, "difficulty", config.difficulty_llm()))
-            gen_file = StageFile(out / "stages" / "07_generator_difficulty.jsonl")
+            gen_file = out_stage(generated)
             timings["generator_difficulty"] = run_stage(
                 DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
                                  config.checker, checker),
@@ -222,7 +227,7 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
 
 
 def out_stage(generated: Path) -> StageFile:
-    return StageFile(generated.parent / "stages" / "07_generator_difficulty.jsonl")
+    return stage_file(generated.parent, "generator_difficulty")
 
 
 def generator_difficulty(config: SynthConfig) -> bool:

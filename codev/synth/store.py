@@ -27,7 +27,7 @@ class Outcome:
 
 
 class StageFile:
-    """DIR/stages/NN_name.jsonl: one record per input item, {"id", "status", "reason", "detail", "item"}."""
+    """DIR/stages/NAME.jsonl: one record per input item, {"id", "status", "reason", "detail", "item"}."""
 
     def __init__(self, path: Path):
         self.path = Path(path)

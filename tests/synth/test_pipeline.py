@@ -16,7 +16,7 @@ from codev.synth.records import RLItem, SFTItem
 
 from .conftest import DEFAULT_CONFIG, REPO, read_jsonl, seed_config
 
-STAGE_FILES = ("01_ingest", "02_filter", "03_dedup", "04_decontam", "05_roundtrip", "06_difficulty")
+STAGE_FILES = ("ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
 
     funnel = json.loads((builtin_run / "funnel.json").read_text())["stages"]
     by_name = {s["name"]: s for s in funnel}
-    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator",
-                             "generator_degenerate", "generator_decontam"]
+    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty",
+                             "generator", "generator_degenerate", "generator_decontam"]
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
@@ -47,6 +47,7 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
     # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
     assert by_name["decontam"]["dropped"] == {"function": 1}
+    assert by_name["degenerate"] == {"name": "degenerate", "in": 7, "kept": 7, "dropped": {}}  # no seed item is
     assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
     assert by_name["generator_degenerate"]["in"] == by_name["generator"]["kept"]
     assert by_name["generator_decontam"]["in"] == by_name["generator_degenerate"]["kept"]
@@ -131,7 +132,7 @@ def uninterrupted(tmp_path_factory, bench_root):
     return config, tmp / "ref"
 
 
-@pytest.mark.parametrize("stage, at_least", [("02_filter", 3), ("05_roundtrip", 2)])
+@pytest.mark.parametrize("stage, at_least", [("filter", 3), ("roundtrip", 2)])
 def test_kill_9_mid_stage_then_resume_loses_and_duplicates_nothing(uninterrupted, tmp_path, stage, at_least,
                                                                      iverilog):
     config, reference = uninterrupted
@@ -180,7 +181,7 @@ def test_config_mistakes_name_the_file_and_key(synth_cli, tmp_path, text, messag
 
 def test_roundtrip_and_difficulty_commands_on_their_own(builtin_run, synth_cli, tmp_path, iverilog):
     items = tmp_path / "items.jsonl"
-    items.write_text("".join(json.dumps(r["item"]) + "\n" for r in read_jsonl(builtin_run / "stages" / "04_decontam.jsonl")
+    items.write_text("".join(json.dumps(r["item"]) + "\n" for r in read_jsonl(builtin_run / "stages" / "decontam.jsonl")
                              if r.get("status") == "kept"))
     status, out, err = synth_cli("roundtrip", "--input", items, "--config", DEFAULT_CONFIG, "--out", tmp_path / "rt",
                                  "--no-progress")
