@@ -14,6 +14,7 @@ STAGES = {
     "roundtrip": "codev.synth.commands.roundtrip",
     "difficulty": "codev.synth.commands.difficulty",
     "reason": "codev.synth.commands.reason",
+    "calibrate": "codev.synth.commands.calibrate",
     "export-replay": "codev.synth.commands.export_replay",
 }
 

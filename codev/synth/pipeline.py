@@ -14,6 +14,8 @@ from typing import Callable
 
 from codev.llm.backend import BackendConfig, make_backend
 
+from .calibrate import Calibration, measure
+from .calibrate import write as write_calibration
 from .checking import Checker
 from .config import SynthConfig
 from .decontam import BenchmarkIndex, Decontaminator
@@ -168,8 +170,10 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
                 raise StagePending(f"generator_difficulty: {timings['generator_difficulty'].pending} items got no "
                                    f"LLM response; finished work is saved in {out}, rerun to resume")
             stages.append(count_stage("generator_difficulty", gen_file))
-            notes["generator difficulty calibration (base model passes / samples, per family and level)"] = \
-                calibration(gen_file)
+            measured = calibration(config, gen_file)
+            write_calibration(measured, out / "calibration.yaml")
+            notes["generator levels calibrated (base model passes / checked samples; calibration.yaml)"] = \
+                measured.describe()
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -180,7 +184,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     write_funnel(out / "funnel.json", stages)
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
     extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
-             **{f"LLM {name}": _describe(llm_config) for name, llm_config in
+             **{f"LLM {name}": describe_llm(llm_config) for name, llm_config in
                 (("roundtrip", config.spec_llm()), ("solver", config.solver_llm()),
                  ("difficulty", config.difficulty.llm)) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
@@ -214,12 +218,14 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
                          f"roundtrip/{item.source}", meta).to_row()
     gen_file = out_stage(generated)
     if generator_difficulty(config) and gen_file.path.exists():
+        measured = calibration(config, gen_file)
         for record in gen_file.records():
             if record["status"] != KEPT:
                 continue
             item = Item.from_json(record["item"])
             row = item.data  # the RL row's prompt, interface and meta travel in the item's data
             meta = {**row.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0)}
+            meta["level_pass_rate"] = measured.rate_of(str(meta.get("family", "?")), int(meta.get("level", 0)))
             yield RLItem(item.id, row["prompt"], item.code, row["interface"], int(meta.get("level", 1)),
                          item.source, meta).to_row()
     else:
@@ -236,20 +242,12 @@ def generator_difficulty(config: SynthConfig) -> bool:
             and config.difficulty.enabled and config.difficulty.generator)
 
 
-def calibration(stage: StageFile) -> str:
-    """Per family and level: the base model's passes over its samples (all items, kept or too easy)."""
-    totals: dict[tuple[str, int], list[int]] = {}
-    for record in stage.records():
-        data = record["item"]["data"]
-        meta = data.get("meta", {})
-        key = (meta.get("family", "?"), int(meta.get("level", 0)))
-        seen = totals.setdefault(key, [0, 0])
-        seen[0] += int(data.get("passes", 0))
-        seen[1] += int(data.get("k", 0))
-    return ", ".join(f"{f} L{lvl} {p}/{k}" for (f, lvl), (p, k) in sorted(totals.items())) or "no items"
+def calibration(config: SynthConfig, stage: StageFile) -> Calibration:
+    """The difficulty model's measured pass rate per generator family and level (calibrate.py)."""
+    return measure(stage.records(), describe_llm(config.difficulty_llm()), config.difficulty.k)
 
 
-def _describe(config: BackendConfig) -> str:
+def describe_llm(config: BackendConfig) -> str:
     where = {"openai": config.base_url, "hf": config.model, "replay": config.path}[config.kind]
     model = f" model {config.model}" if config.kind == "openai" else ""
     return f"{config.kind} {where}{model}, temperature {config.temperature}"

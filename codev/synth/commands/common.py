@@ -53,6 +53,14 @@ def bench_root_of(arg: Path | None, config: SynthConfig) -> Path:
                                                            if config.decontam.bench_root else None))
 
 
+def rl_file(path: Path) -> Path:
+    """A generator output folder's rl.jsonl (or the file itself)."""
+    found = path / "rl.jsonl" if path.is_dir() else path
+    if not found.is_file():
+        raise UsageError(f"--input {path}: no generator rl.jsonl there")
+    return found
+
+
 def check_input(path: Path) -> None:
     if not path.is_file():
         raise UsageError(f"--input {path}: file not found")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from codev.errors import UsageError
 
-from .common import add_common, config_of, run_item_stage
+from .common import add_common, config_of, rl_file, run_item_stage
 
 EXAMPLE = "codev synth reason --input runs/gen --config my_reason.yaml --out runs/reason"
 
@@ -20,13 +19,6 @@ def register(sub) -> None:
                        epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common(p)
     p.set_defaults(func=run)
-
-
-def _rl_file(path: Path) -> Path:
-    found = path / "rl.jsonl" if path.is_dir() else path
-    if not found.is_file():
-        raise UsageError(f"--input {path}: no generator rl.jsonl there")
-    return found
 
 
 def run(args) -> int:
@@ -45,7 +37,7 @@ def run(args) -> int:
     if config.reason.llm is None:
         raise UsageError(f"{args.config}: reason.llm is missing: set it to an endpoint, e.g. "
                          "{kind: openai, base_url: URL, model: NAME} (api_key: or $OPENAI_API_KEY)")
-    source = _rl_file(args.input)
+    source = rl_file(args.input)
     args.out.mkdir(parents=True, exist_ok=True)
     items = args.out / "input.jsonl"
     try:
