@@ -30,12 +30,15 @@ class Checker:
 
             probe(ray)
 
-    def map(self, fn: Callable[..., R], items: Iterable[T], *extra) -> list[R]:
-        """`[fn(x, *extra) for x in items]` on the run's workers: threads here (`fn` starts its own subprocesses), or
-        one Ray task per item on the cluster (`fn` must be a module-level function that never raises)."""
+    def map(self, fn: Callable[..., R], items: Iterable[T], *extra, threads: bool = True) -> list[R]:
+        """`[fn(x, *extra) for x in items]` on the run's workers: threads here (`fn` starts its own subprocesses;
+        `threads=False` for work that is not thread-safe, e.g. a shared parser), or one Ray task per item on the
+        cluster (each in a process of its own; `fn` must be a module-level function that never raises)."""
         items = list(items)
         if not items:
             return []
+        if not self.ray and not threads:
+            return [fn(item, *extra) for item in items]
         if not self.ray:
             with ThreadPoolExecutor(max_workers=max(1, self.workers or 1)) as threads:
                 return list(threads.map(lambda item: fn(item, *extra), items))

@@ -49,7 +49,8 @@ class DegenerateScreen:
         drops, items = screen_goldens(items)  # each item becomes a golden, which the checker trusts
         yield from drops
         simulate = []
-        for item, found in zip(items, self.checker.map(structural_of, items)):
+        # pyverilog's parser is one per process and not thread-safe: one item at a time here, spread on Ray
+        for item, found in zip(items, self.checker.map(structural_of, items, threads=False)):
             if found is not None:
                 yield Outcome(item, False, found.reason, found.describe())
             elif self.config.never_toggles:
