@@ -17,8 +17,9 @@ from .static_filters import screen_goldens
 from .store import Outcome
 
 
-def clocks_and_resets(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The item's clock and reset ports, from the interface the filter stage inferred (data["interface"])."""
+def ports_of(item: Item) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The item's top module and its clock and reset ports, from the interface the filter stage inferred
+    (data["interface"]), else inferred here (an item given to the stage alone may name no top)."""
     raw = item.data.get("interface")
     if not raw:
         from testbench_gen.frontend import analyse_golden_bounded
@@ -27,12 +28,13 @@ def clocks_and_resets(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found = iface.to_json() if iface is not None else {}
     else:
         found = json.loads(raw) if isinstance(raw, str) else raw
-    return tuple(c["name"] for c in found.get("clocks", [])), tuple(r["name"] for r in found.get("resets", []))
+    return (item.top or found.get("top", ""), tuple(c["name"] for c in found.get("clocks", [])),
+            tuple(r["name"] for r in found.get("resets", [])))
 
 
 def structural_of(item: Item) -> Degeneracy | None:
     """An item's structural degeneracy (a module-level function, so Ray can ship it to a worker)."""
-    return structural(item.code, item.top, *clocks_and_resets(item))
+    return structural(item.code, *ports_of(item))
 
 
 class DegenerateScreen:

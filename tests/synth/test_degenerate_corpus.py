@@ -95,3 +95,14 @@ def test_the_pipeline_drops_degenerate_corpus_items_before_the_round_trip(tmp_pa
     assert funnel["roundtrip"]["in"] == 7
     report = (tmp_path / "run" / "report.md").read_text()
     assert "| never_toggles |" in report and "never_toggles: y" in report
+
+
+def test_the_stage_runs_alone_on_a_jsonl(tmp_path, synth_cli, iverilog):
+    from .conftest import read_jsonl, write_items
+
+    items = write_items(tmp_path / "items.jsonl", {"status5": CONSTANT, "tick4": FREE_COUNTER})
+    status, stdout, err = synth_cli("degenerate", "--input", items, "--out", tmp_path / "o", "--no-progress")
+    assert status == 0, err
+    assert [r["id"] for r in read_jsonl(tmp_path / "o" / "kept.jsonl")] == ["tick4"]
+    assert read_jsonl(tmp_path / "o" / "dropped.jsonl") == [{"id": "status5", "reason": "constant_output",
+                                                             "detail": "constant_output: ovf"}]
