@@ -70,6 +70,11 @@ class Calibration:
         cell = self.cells.get((family, level))
         return None if cell is None else cell.pass_rate
 
+    def rate_of_item(self, item) -> float | None:
+        """The measured pass rate of a generator item's family and level (an Item whose data holds its meta)."""
+        key = cell_of(item.data.get("meta", {}))
+        return self.rate_of(*key)
+
     def to_json(self) -> dict:
         families: dict[str, dict] = {}
         for (family, level), cell in sorted(self.cells.items()):
@@ -85,6 +90,11 @@ class Calibration:
         return f"{cells or 'no items'}; pass rate per level: {levels or '-'} (monotone: {self.monotone})"
 
 
+def cell_of(meta: dict) -> tuple[str, int]:
+    """A generator item's (family, level), from its RL row's meta."""
+    return str(meta.get("family", "?")), int(meta.get("level", 0))
+
+
 def measure(records: Iterable[dict], model: str, k: int) -> Calibration:
     """Aggregate difficulty-filter records (a StageFile's rows; kept and dropped alike, since a `too_easy`
     item is exactly what the rate measures). Items without samples (no_spec, llm_error) are skipped."""
@@ -93,8 +103,7 @@ def measure(records: Iterable[dict], model: str, k: int) -> Calibration:
         data = record["item"]["data"]
         if "k" not in data:
             continue
-        meta = data.get("meta", {})
-        key = (str(meta.get("family", "?")), int(meta.get("level", 0)))
+        key = cell_of(data.get("meta", {}))
         cell = calibration.cells.setdefault(key, Cell(*key))
         cell.items += 1
         cell.samples += int(data["k"])

@@ -29,10 +29,10 @@ from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dat
                       write_report)
 from .prompts import code_messages
 from .records import RLItem, SFTItem
-from .reason import item_of
+from .reason import item_of, rl_of
 from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
-from .store import KEPT, StageFile, Timing, run_stage
+from .store import StageFile, Timing, run_stage
 
 STAGES = ("ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty")
 
@@ -219,15 +219,8 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
     gen_file = out_stage(generated)
     if generator_difficulty(config) and gen_file.path.exists():
         measured = calibration(config, gen_file)
-        for record in gen_file.records():
-            if record["status"] != KEPT:
-                continue
-            item = Item.from_json(record["item"])
-            row = item.data  # the RL row's prompt, interface and meta travel in the item's data
-            meta = {**row.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0)}
-            meta["level_pass_rate"] = measured.rate_of(str(meta.get("family", "?")), int(meta.get("level", 0)))
-            yield RLItem(item.id, row["prompt"], item.code, row["interface"], int(meta.get("level", 1)),
-                         item.source, meta).to_row()
+        for item in gen_file.kept_items():  # the RL row's prompt, interface and meta travel in the item's data
+            yield rl_of(item, measured.rate_of_item(item)).to_row()
     else:
         yield from _generator_rows(generated / "rl.jsonl")
 

@@ -76,7 +76,7 @@ def test_calibration_with_the_tiny_model_measures_every_item_and_resumes(generat
     assert yaml.safe_load((tmp_path / "cal" / "calibration.yaml").read_text()) == found
 
 
-def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not(generated, tmp_path, synth_cli):
+def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not_and_the_filter_drops_it(generated, tmp_path, synth_cli):
     folder, rows = generated
     goldens = {json.loads(r["interface"])["top"]: r["golden"] for r in rows}
 
@@ -92,6 +92,14 @@ def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not(ge
                                         "backoff_s": 0.01}, k=3)
         status, stdout, err = synth_cli("calibrate", "--input", folder, "--config", config, "--out",
                                         tmp_path / "cal", "--no-progress")
+        # the difficulty filter on the same generator output: what a model solves does not reach RL
+        status_rl, _, err_rl = synth_cli("difficulty", "--input", folder, "--config", config, "--out",
+                                         tmp_path / "rl", "--no-progress")
+    assert status_rl == 0, err_rl
+    rl = read_jsonl(tmp_path / "rl" / "rl.jsonl")
+    assert sorted(r["id"] for r in rl) == sorted(r["id"] for r in rows if json.loads(r["meta"])["family"] == "counter")
+    assert all(json.loads(r["meta"])["level_pass_rate"] == 0.0 and json.loads(r["meta"])["k"] == 3 for r in rl)
+    assert {r["reason"] for r in read_jsonl(tmp_path / "rl" / "dropped.jsonl")} == {"too_easy"}
     assert status == 0, err
     found = yaml.safe_load((tmp_path / "cal" / "calibration.yaml").read_text())
     for family, levels in found["families"].items():

@@ -9,7 +9,7 @@ import json
 
 from codev.errors import UsageError
 
-from .common import add_common, config_of, run_item_stage
+from .common import add_common, config_of, generator_items, run_item_stage
 
 EXAMPLE = "codev synth calibrate --input runs/gen --config my_models.yaml --out runs/calibration"
 
@@ -26,18 +26,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from codev.synth.generator.store import iter_jsonl
-    from codev.synth.records import RLItem
-
     from ..calibrate import measure, write
     from ..checking import Checker
     from ..config import ConfigError
     from ..difficulty import DifficultyFilter
-    from ..outputs import write_jsonl
     from ..pipeline import describe_llm, llm
-    from ..reason import item_of
     from ..store import StageFile
-    from .common import rl_file
     from .run import check_ray
 
     if args.config is None:
@@ -49,14 +43,7 @@ def run(args) -> int:
         raise UsageError(f"{args.config}: {exc}") from None
     if args.ray:
         check_ray(args.ray)
-    source = rl_file(args.input)
-    args.out.mkdir(parents=True, exist_ok=True)
-    items = args.out / "input.jsonl"
-    try:
-        write_jsonl(items, (item_of(RLItem.from_row(row)).to_json() for row in iter_jsonl(source)))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"--input {source}: not generator RL rows ({exc})") from None
-    args.input = items
+    generator_items(args)
     with Checker(config.jobs, args.ray) as checker:
         # max_passes = k: nothing is dropped as too easy here, every item is measured and kept
         status = run_item_stage(args, DifficultyFilter(llm(args.out, "difficulty", model), config.difficulty.k,
