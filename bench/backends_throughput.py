@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import sys
@@ -23,12 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
 from testbench_gen import CheckOptions, InvalidGolden, check  # noqa: E402
 from testbench_gen.backends import get_backend  # noqa: E402
 from testbench_gen.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
 from testbench_gen.strategies import STRATEGIES, check_with_strategy  # noqa: E402
 
-BENCH = Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks"))
 ALL_BACKENDS = ["icarus", "verilator", "formal", "auto", "hybrid", "cocotb"]
 MUTATIONS = [(r"\+", "-"), (r"(?<![&|])&(?![&|])", "|"), (r"==", "!="), (r"(?<![<>=!-])>(?![>=])", "<"),
              (r"\|\|", "&&"), (r"(?<![<>=!])<(?![<=])", ">"), (r"~", ""), (r"\^", "&"),
@@ -37,10 +36,11 @@ MUTATIONS = [(r"\+", "-"), (r"(?<![&|])&(?![&|])", "|"), (r"==", "!="), (r"(?<![
 
 def designs(limit: int | None) -> list[tuple[str, str]]:
     out = []
-    ve = BENCH / "verilogeval_v2" / "dataset_spec-to-rtl"
+    bench = require_bench_root()  # the one lookup ($CODEV_BENCH_ROOT, the fetched copy, ../shared/benchmarks)
+    ve = bench / "verilogeval_v2" / "dataset_spec-to-rtl"
     for ref in sorted(ve.glob("Prob*_ref.sv")):
         out.append((ref.name.replace("_ref.sv", ""), ref.read_text()))
-    for ref in sorted(BENCH.glob("rtllm_v2/*/verified_*.v")):
+    for ref in sorted(bench.glob("rtllm_v2/*/verified_*.v")):
         out.append(("rtllm/" + ref.parent.name, ref.read_text()))
     return out[:limit] if limit else out
 

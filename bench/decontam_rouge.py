@@ -117,10 +117,13 @@ def screen(index: BenchmarkIndex, items: list[Item], label: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bench-root", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "benchmarks")
+    parser.add_argument("--bench-root", type=Path, default=None)
     parser.add_argument("--items", type=Path, help="JSONL of items to screen (generator rl.jsonl or synth items)")
     parser.add_argument("--speed", type=int, default=0, help="also time the screen on N synthetic distinct modules")
     args = parser.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     start = time.perf_counter()
     index = BenchmarkIndex(args.bench_root, DecontamConfig())
     print(f"indexed {len(index.refs)} references, {len(index.by_code)} skeletons and {len(index.by_spec)} "

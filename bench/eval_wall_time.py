@@ -29,13 +29,16 @@ from codev.eval.tools import iverilog_version  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bench-root", type=Path, default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
+    parser.add_argument("--bench-root", type=Path, default=None)
     parser.add_argument("--bench", default="verilogeval-v2-spec-to-rtl")
     parser.add_argument("--replicas", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--identical", action="store_true", help="identical replicas (simulated once each)")
     parser.add_argument("--keep", type=Path, help="keep the run folder here instead of a temp folder")
     args = parser.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
 
     problems = load_benchmark(args.bench, args.bench_root)
     work = Path(tempfile.mkdtemp(prefix="codev-bench-"))

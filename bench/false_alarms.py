@@ -79,7 +79,7 @@ def jsonl(path: Path) -> list[tuple[str, str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench-root", type=Path,
-                        default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
+                        default=None)
     parser.add_argument("--source", action="append", choices=["rtllm", "v1-example"])
     parser.add_argument("--jsonl", type=Path, action="append", default=[])
     parser.add_argument("--backend", default="icarus")
@@ -87,6 +87,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write every row here")
     args = parser.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     if not (args.bench_root / "rtllm_samples").exists():
         print(f"error: {args.bench_root}: no benchmarks there (--bench-root)", file=sys.stderr)
         return 2

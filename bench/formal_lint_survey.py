@@ -9,7 +9,6 @@ rarely trip it; every one that does is listed with its caveats.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,9 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
 from testbench_gen.formal import lint_design  # noqa: E402
 
-BENCH = Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks"))
 
 
 def main() -> int:
@@ -27,8 +26,9 @@ def main() -> int:
     parser.add_argument("--simulator", default="icarus", choices=["icarus", "verilator"])
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
-    refs = sorted((BENCH / "verilogeval_v2" / "dataset_spec-to-rtl").glob("*_ref.sv"))
-    refs += sorted(BENCH.glob("rtllm_v2/*/verified_*.v"))
+    bench = require_bench_root()  # the one lookup ($CODEV_BENCH_ROOT, the fetched copy, ../shared/benchmarks)
+    refs = sorted((bench / "verilogeval_v2" / "dataset_spec-to-rtl").glob("*_ref.sv"))
+    refs += sorted(bench.glob("rtllm_v2/*/verified_*.v"))
     refs = refs[: args.limit] if args.limit else refs
     start, flagged = time.monotonic(), 0
     for ref in refs:

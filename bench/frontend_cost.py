@@ -8,7 +8,6 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
 from testbench_gen.frontend import analyse, analyse_bounded
 from testbench_gen.policy import preprocess, scan
@@ -24,7 +23,9 @@ def median_ms(fn, sources) -> float:
 
 
 def main(n: int) -> None:
-    folder = Path("../shared/benchmarks/verilogeval_v2/dataset_spec-to-rtl")
+    from codev.eval.userconfig import require_bench_root
+
+    folder = require_bench_root() / "verilogeval_v2" / "dataset_spec-to-rtl"
     sources = [p.read_text().replace("RefModule", "TopModule") for p in sorted(folder.glob("*_ref.sv"))[:n]]
     analyse_bounded(sources[0], "c.v", None)  # start the fork server
     figures = {

@@ -2,7 +2,7 @@
 
 A policy that rejects correct references is wrong; this prints, per corpus, how many files each rule
 fires on (`#` delays among them), so a rule's cost on real designs is a measured number.
-Usage: python bench/policy_survey.py [BENCH_ROOT]   (default ../shared/benchmarks)
+Usage: python bench/policy_survey.py [BENCH_ROOT]   (default: $CODEV_BENCH_ROOT, the fetched copy, ../shared/benchmarks)
 """
 from __future__ import annotations
 
@@ -62,4 +62,6 @@ def main(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/benchmarks"))
+    from codev.eval.userconfig import require_bench_root
+
+    main(require_bench_root(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

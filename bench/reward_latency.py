@@ -64,13 +64,16 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
+    ap.add_argument("--bench-root", type=Path, default=None)
     ap.add_argument("--goldens", type=int, default=128)
     ap.add_argument("--candidates", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2, help="round 1 is cold, the rest warm")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
 
     pool_of_refs = references(Path(args.bench_root))
     random.Random(args.seed).shuffle(pool_of_refs)

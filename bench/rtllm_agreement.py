@@ -15,7 +15,6 @@ import argparse
 import collections
 import csv
 import json
-import os
 import time
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def testbench_flow(bench_root: Path, jobs: int, iverilog: str | None, sim_timeou
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
+    ap.add_argument("--bench-root", type=Path, default=None)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--iverilog", default="verdict_iverilog11", help="verdicts.csv column to compare with")
     ap.add_argument("--json")
@@ -124,6 +123,9 @@ def main() -> None:
     ap.add_argument("--sim-timeout", type=float, default=2.0,
                     help="--flow testbench: simulation bound in s (non-timeout samples end in < 1 s)")
     args = ap.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     if args.flow == "testbench":
         testbench_flow(Path(args.bench_root), args.jobs, args.iverilog_bin, args.sim_timeout)
         return

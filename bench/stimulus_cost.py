@@ -67,7 +67,7 @@ def fifo_capacity(seeds: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
+    ap.add_argument("--bench-root", type=Path, default=None)
     ap.add_argument("--mutants", type=int, default=2, help="mutants per design")
     ap.add_argument("--designs", type=int, default=0, help="first N designs only (0: all)")
     ap.add_argument("--jobs", type=int, default=2)
@@ -75,6 +75,9 @@ def main() -> None:
     ap.add_argument("--fifo-seeds", type=int, default=20)
     ap.add_argument("--only", choices=("fifo", "references"))
     args = ap.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     if args.only != "fifo":
         run_references(args)
     if args.only != "references" and args.fifo_seeds:

@@ -171,8 +171,11 @@ def main() -> None:
                     help="port bijections tried per benchmark problem (0: only items with the problem's port names)")
     ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
     ap.add_argument("--bench-root", type=Path,
-                    default=Path(os.environ.get("CODEV_BENCH_ROOT", REPO.parent / "shared" / "benchmarks")))
+                    default=None)
     args = ap.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     print(f"cores available: {len(os.sched_getaffinity(0))}; --jobs {args.jobs}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -40,12 +39,12 @@ def icarus_builds(given: list[str] | None) -> list[str]:
     return found
 
 
-def score(results: Path, bench: str, bench_root: str, iverilog: str, jobs: int) -> tuple[dict, float]:
+def score(results: Path, bench: str, bench_root: Path, iverilog: str, jobs: int) -> tuple[dict, float]:
     """(task_id, index) -> our official record, and the wall time of the run."""
     with tempfile.TemporaryDirectory(prefix="codev-v1-agreement-") as tmp:
         out = Path(tmp) / "run"
         argv = ["eval", "--samples", str(results), "--sample-format", "verilogeval-v1", "--bench", bench,
-                "--bench-root", bench_root, "--out", str(out), "--jobs", str(jobs), "--k", "1", "--no-progress",
+                "--bench-root", str(bench_root), "--out", str(out), "--jobs", str(jobs), "--k", "1", "--no-progress",
                 "--iverilog", iverilog]
         start = time.time()
         if codev_main(argv) != 0:
@@ -68,10 +67,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", type=Path, nargs="+", help="published *_results.jsonl files (task_id, completion, result, passed)")
     parser.add_argument("--bench", default="verilogeval-v1-human")
-    parser.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", str(REPO.parent / "shared" / "benchmarks")))
+    parser.add_argument("--bench-root", type=Path, default=None)
     parser.add_argument("--iverilog", action="append", help="an iverilog binary (repeat for several; default: PATH's and the cached build)")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
     builds = icarus_builds(args.iverilog)
     for results in args.results:
         published_rows = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]

@@ -111,7 +111,7 @@ def baseline_check(golden: str, candidate: str, sequences: int, cycles: int, tim
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench-root", default=os.environ.get("CODEV_BENCH_ROOT", "../shared/benchmarks"))
+    ap.add_argument("--bench-root", type=Path, default=None)
     ap.add_argument("--designs", type=int, default=30)
     ap.add_argument("--mutants", type=int, default=3, help="mutants per design")
     ap.add_argument("--jobs", type=int, default=2)
@@ -123,6 +123,9 @@ def main() -> None:
     ap.add_argument("--small", action="store_true",
                     help="jobs of each design's own candidates only (no padding to 16): small rounds")
     args = ap.parse_args()
+    from codev.eval.userconfig import require_bench_root
+
+    args.bench_root = require_bench_root(args.bench_root)  # the one lookup (flag, $CODEV_BENCH_ROOT, fetched copy)
 
     designs = [d for d in load_designs(Path(args.bench_root), args.designs, args.seed) if d[0] not in args.skip]
     per_design = []  # (name, golden, [candidates], [is_mutant])

@@ -15,6 +15,7 @@ from typing import Any
 from .interface import Interface
 from .sandbox import Limits
 from .stimulus import StimulusOptions
+from .yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,7 @@ class CheckOptions:
     @classmethod
     def from_yaml(cls, path: str | Path) -> "CheckOptions":
         """A YAML recipe: the mapping itself or its `checker:` section."""
-        import yaml
-
-        data = yaml.safe_load(Path(path).read_text()) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a mapping of checker options")
         return cls.from_mapping(data.get("checker", data), source=str(path))

@@ -14,6 +14,7 @@ from typing import Callable
 import yaml
 
 from codev.cli import UsageError
+from codev.config import read_mapping
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
 TIMES_FILE = "stage_times.json"
@@ -44,13 +45,8 @@ def register(sub) -> None:
 
 
 def load_demo_config(path: Path) -> dict:
-    if not path.is_file():
-        raise UsageError(f"--config {path}: file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("synth", "train", "eval")):
+    data = read_mapping(path, what="--config")
+    if not all(isinstance(data.get(k), dict) for k in ("synth", "train", "eval")):
         raise UsageError(f"{path}: needs mappings synth:, train: and eval:")
     for key in ("bench", "problems"):
         if not isinstance(data["eval"].get(key), list) or not data["eval"][key]:
@@ -73,7 +69,7 @@ def write_stage_config(section: dict, config_path: Path, dest: Path, where: str)
     base = config_path.parent / section.get("base", "")
     if not base.is_file():
         raise UsageError(f"{config_path}: {where}.base {section.get('base')!r}: file not found")
-    data = merged(yaml.safe_load(base.read_text(encoding="utf-8")) or {}, section.get("override") or {})
+    data = merged(read_mapping(base, what=f"{config_path}: {where}.base"), section.get("override") or {})
     dest.write_text(f"# written by `codev demo` from {base} and {config_path}\n" + yaml.safe_dump(data, sort_keys=False),
                     encoding="utf-8")
     return dest
@@ -151,7 +147,7 @@ def _pct(value) -> str:
 
 def run(args) -> int:
     from codev.cli import main as codev_main
-    from codev.eval.userconfig import SHARED_BENCHMARKS, find_bench_root
+    from codev.eval.userconfig import require_bench_root
 
     from .demo_report import write_demo_report
 
@@ -163,10 +159,11 @@ def run(args) -> int:
     torch.set_num_threads(config.get("torch_threads", 1))  # the stages run in this process
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    wanted = find_bench_root(args.bench_root, fallback=SHARED_BENCHMARKS)
-    bench_root = wanted if wanted is not None and wanted.is_dir() else None
-    if bench_root is None:
-        print(f"demo: no benchmarks at {wanted} (run `codev bench fetch`): decontamination and scoring skipped")
+    try:
+        bench_root = require_bench_root(args.bench_root)
+    except UsageError as exc:  # the demo runs without them
+        bench_root = None
+        print(f"demo: {exc}: decontamination and scoring skipped")
     times_path = out / TIMES_FILE
     times = json.loads(times_path.read_text(encoding="utf-8")) if times_path.is_file() else {}
     stages = plan(out, config, args.config, bench_root, args.jobs)

@@ -21,7 +21,7 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescription
 def register(subparsers) -> None:
     from codev.eval.benchmarks import BENCHMARKS
     from codev.eval.formats import FORMATS as SAMPLE_FORMATS
-    from codev.llm.prompts import STYLES
+    from codev.eval.flavours.base import STYLES
 
     p = subparsers.add_parser(
         "eval",
@@ -96,21 +96,30 @@ def _parse_k(text: str) -> list[int]:
     return ks
 
 
-def _parse_benchmarks(text: str) -> list[str]:
-    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS
+def _parse_benchmarks(text: str, bench_root: Path | None = None) -> list[str]:
+    """The --bench names: built-in ones, or ones the bench root's benchmarks.yaml registers."""
+    from codev.eval.benchmarks import BENCHMARKS, DEFAULT_BENCHMARKS, BenchmarkError, benchmarks_in
 
     names = list(DEFAULT_BENCHMARKS) if text.strip() == "all" else [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in BENCHMARKS]
+    known = BENCHMARKS
     if not names:
-        raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(BENCHMARKS)}, all)")
+        raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(known)}, all)")
+    if any(n not in known for n in names):
+        try:
+            known = benchmarks_in(require_bench_root(bench_root))
+        except UsageError:
+            pass  # no bench root: the names are unknown
+        except BenchmarkError as exc:
+            raise UsageError(str(exc)) from None
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise UsageError(f"--bench: unknown benchmark {', '.join(unknown)} (known: {', '.join(BENCHMARKS)}, all)")
+        raise UsageError(f"--bench: unknown benchmark {', '.join(unknown)} (known: {', '.join(known)}, all)")
     return names
 
 
 def build_config(args):
     from codev.eval.generate import GenerationConfig
-    from codev.eval.harness import Bounds
+    from codev.eval.flow import Bounds
     from codev.eval.runner import EvalConfig
     from codev.eval.tools import Icarus, default_icarus
 
@@ -154,7 +163,7 @@ def build_config(args):
             raise UsageError("--sim-timeout must be > 0")
         bounds = bounds.scaled_to(args.sim_timeout)
     return EvalConfig(
-        benchmarks=_parse_benchmarks(args.bench),
+        benchmarks=_parse_benchmarks(args.bench, args.bench_root),
         bench_root=require_bench_root(args.bench_root),
         out=args.out,
         samples=args.samples,

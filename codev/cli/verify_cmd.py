@@ -107,15 +107,10 @@ def options_from(args) -> CheckOptions:
 
 
 def load_config(path: str) -> dict:
-    import yaml
+    """The checker options of a YAML recipe: the mapping itself or its `checker:` section."""
+    from codev.config import read_mapping
 
-    try:
-        data = yaml.safe_load(read_source(path, "config")) or {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"config file {path}: not valid YAML ({exc.problem if hasattr(exc, 'problem') else exc})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"config file {path}: expected a mapping of checker options")
-    return data.get("checker", data)
+    return read_mapping(path, section="checker")
 
 
 def run(args) -> int:

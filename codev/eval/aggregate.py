@@ -5,10 +5,11 @@ from collections import Counter, defaultdict
 
 from . import rules
 from .assemble import FIXED, OFFICIAL, REPAIRED
-from .benchmarks import Problem
+from .flavours import flavour
+from .problem import Problem
 from .known_issues import BROKEN, WEAK, issues_for
 from .passk import mean_pass_at_k
-from .tools import Icarus, cocotb_version, iverilog_version, tool_versions
+from .tools import Icarus, iverilog_version, tool_versions
 
 REPAIR_EXAMPLES = 5
 
@@ -181,8 +182,8 @@ def summarize(
         fixed_ids = {pid for (bench, pid) in fixed_keys if bench == name}
         benchmarks[name] = summarize_benchmark(name, mine, [r for r in records if r["benchmark"] == name], ks, fixed_ids, major)
     tools = {t.name: t.version for t in tool_versions(icarus)}
-    if any(p.cvdp is not None for p in problems):
-        tools["cocotb"] = cocotb_version()
+    for rule in dict.fromkeys(p.rule for p in problems):
+        tools.update(flavour(rule).tool_versions())
     return {
         "settings": settings,
         "tools": tools,

@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-import yaml
-
+from codev.config import parse_mapping
+from codev.errors import ConfigError
 from codev.jsonl import jsonl_objects
 
 # what each category asks for (the CVDP paper's names, shortened)
@@ -335,10 +335,10 @@ def services(task: CvdpTask) -> list[Service]:
     """The compose file's services: command, environment (env_file then `environment`), working dir."""
     files = dict(task.harness)
     try:
-        compose = yaml.safe_load(files.get(COMPOSE_FILE, "")) or {}
-    except yaml.YAMLError as exc:
-        raise HarnessError(f"{COMPOSE_FILE}: not YAML ({exc})") from None
-    found = compose.get("services") if isinstance(compose, dict) else None
+        compose = parse_mapping(files.get(COMPOSE_FILE, ""), COMPOSE_FILE)
+    except ConfigError as exc:
+        raise HarnessError(str(exc)) from None
+    found = compose.get("services")
     if not isinstance(found, dict) or not found:
         raise HarnessError(f"{COMPOSE_FILE}: no services")
     out = []

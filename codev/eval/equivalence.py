@@ -7,24 +7,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .benchmarks import Problem
-from .cvdp_answer import answer_files
-from .cvdp_harness import design_sources
+from .flavours import flavour
+from .problem import Problem
 
 
 def pair(problem: Problem, code: str) -> tuple[str, str] | str:
-    """(golden, candidate) sources to compare, or why there are none. CVDP: the RTL its harness compiles,
-    with the reference files, then with the answer's, in place."""
-    if problem.cvdp is None:
-        return problem.reference, code  # the answer file as assemble.py wrote it
-    task = problem.cvdp
-    if not task.solution:
-        return "no reference solution in this copy of the dataset"
-    golden = design_sources(task, dict(task.solution))
-    candidate = design_sources(task, answer_files(task, code))
-    if golden is None or candidate is None:
-        return "a VERILOG_SOURCES file is neither in the datapoint nor in the answer"
-    return golden, candidate
+    """(golden, candidate) sources to compare, or why there are none (each flavour says what its flow compiles)."""
+    return flavour(problem.rule).equivalence_pair(problem, code)
 
 
 def make_checker() -> Callable[[Problem, str | None], dict]:

@@ -11,8 +11,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .benchmarks import BENCHMARKS, Problem
-from .harness import copy_tree_writable
+from .benchmarks import benchmarks_in
+from .flow import copy_tree_writable
+from .problem import Problem
 
 
 class FixError(Exception):
@@ -31,7 +32,7 @@ def available_fixes(bench_root: Path) -> list[Fix]:
     fixes = []
     for patch in sorted((Path(bench_root) / "fixes").glob("*__*.patch")):
         folder, design = patch.stem.split("__", 1)
-        for spec in BENCHMARKS.values():
+        for spec in benchmarks_in(bench_root).values():
             if spec.folder == folder:
                 fixes.append(Fix(spec.name, design, patch))
     return fixes
@@ -45,7 +46,7 @@ def apply_fixes(problems: list[Problem], bench_root: Path, workdir: Path) -> dic
         problem = by_key.get((fix.benchmark, fix.problem))
         if problem is None or problem.data_dir is None:
             continue
-        folder = BENCHMARKS[fix.benchmark].folder
+        folder = benchmarks_in(bench_root)[fix.benchmark].folder
         copy = Path(workdir) / folder / problem.id
         if copy.exists():
             shutil.rmtree(copy)

@@ -9,12 +9,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from codev.jsonl import JsonlLog
 from codev.llm.backend import BackendConfig, ChatRequest, make_backend
-from codev.llm.prompts import build_prompt
 
-from .benchmarks import Problem
+from .flavours import build_prompt
+from .problem import Problem
 from .progress import progress_bar
-from .records import Answer, JsonlStore
+from .records import Answer
 
 GENERATIONS_FILE = "generations.jsonl"
 
@@ -76,10 +77,10 @@ def generate_answers(
     on_status: Callable[[str], None],
     progress: bool = True,
 ) -> list[Answer]:
-    store = JsonlStore(Path(out) / GENERATIONS_FILE)
+    store = JsonlLog(Path(out) / GENERATIONS_FILE)
     signature = config.signature()
     have: dict[tuple[str, str, int], str] = {}
-    for row in store.load():
+    for row in store:
         if row.get("generator") != signature:
             raise GenerationMismatch(
                 f"{store.path}: holds generations from other settings ({row.get('generator')}); use another --out"

@@ -6,11 +6,8 @@ exactly the work whose inputs are unchanged (same answer text, same scoring setu
 from __future__ import annotations
 
 import hashlib
-import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from codev.jsonl import jsonl_objects
 
@@ -97,46 +94,3 @@ def _answer(row: dict, where: str, known: dict[str, set[str]], kind: str,
         raise SamplesError(f"{where}: duplicate sample {index} of {task_id}")
     seen.add(answer.key)
     return answer
-
-
-class JsonlStore:
-    """Append-only JSONL file, safe to append from worker threads; a torn last line is ignored."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    def load(self) -> Iterator[dict]:
-        if not self.path.exists():
-            return
-        with open(self.path, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # interrupted write
-                if isinstance(row, dict):
-                    yield row
-
-    def append(self, row: dict) -> None:
-        text = json.dumps(row, ensure_ascii=False) + "\n"
-        with self._lock:
-            self._repair_tail()
-            with open(self.path, "a", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-
-    def _repair_tail(self) -> None:
-        """Terminate a line left unfinished by a crash so the next record starts cleanly."""
-        if self.path.exists() and self.path.stat().st_size:
-            with open(self.path, "rb+") as fh:
-                fh.seek(-1, 2)
-                if fh.read(1) != b"\n":
-                    fh.write(b"\n")
-
-    def rewrite(self, rows: Iterable[dict]) -> None:
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        tmp.replace(self.path)

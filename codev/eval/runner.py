@@ -7,16 +7,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from codev.jsonl import JsonlLog
+
 from . import assemble
-from .assemble import FIXED, OFFICIAL, REPAIRED, Assembled
-from .benchmarks import BENCHMARKS, CVDP_RULE, BenchmarkError, Problem, load_benchmark
+from .assemble import FIXED, OFFICIAL, REPAIRED
+from .benchmarks import benchmarks_in, load_benchmark
+from .flavours import flavour
+from .flavours.base import Assembled
 from .fixes import Fix, apply_fixes
 from .formats import AUTO, SampleSet, read_sample_set
-from .harness import Bounds, score
-from .records import REFERENCE, RESPONSE, Answer, JsonlStore, sha1
+from .flow import Bounds
+from .harness import score
+from .records import REFERENCE, RESPONSE, Answer, sha1
 from .progress import progress_bar
 from .report import write_outputs
-from .tools import Icarus, cocotb_version, default_icarus, iverilog_version
+from .problem import BenchmarkError, Problem
+from .tools import Icarus, default_icarus, iverilog_version
 
 if TYPE_CHECKING:
     from .generate import GenerationConfig
@@ -87,7 +93,7 @@ def collect_answers(config: EvalConfig, problems: list[Problem], on_status: Call
         # validate against whole benchmarks, then keep the selected problems (--problems)
         full = {name: {p.id for p in load_benchmark(name, config.bench_root)} for name in config.benchmarks}
         selected = {p.key for p in problems}
-        sample_set = read_sample_set(config.samples, full, config.sample_format)
+        sample_set = read_sample_set(config.samples, full, config.sample_format, benchmarks_in(config.bench_root))
         on_status(f"read {len(sample_set.answers)} samples from {config.samples} as {sample_set.format}")
         return Answers([a for a in sample_set.answers if (a.benchmark, a.task_id) in selected], sample_set)
     from .generate import generate_answers
@@ -102,8 +108,11 @@ def scoring_setup(config: EvalConfig) -> str:
         f"{iverilog_version(config.icarus.iverilog).version} ({config.icarus.iverilog}) | "
         f"bounds {b.compile_s:g}/{b.verilogeval_v1_s:g}/{b.verilogeval_v2_s:g}/{b.rtllm_s:g} | {ASSEMBLY}"
     )
-    if any(BENCHMARKS[name].rule == CVDP_RULE for name in config.benchmarks):
-        setup += f" | cvdp {b.cvdp_s:g} s, {cocotb_version()}"
+    registry = benchmarks_in(config.bench_root)
+    for rule in dict.fromkeys(registry[name].rule for name in config.benchmarks):
+        note = flavour(rule).setup_note(b)
+        if note:
+            setup += f" | {note}"
     return setup
 
 
@@ -195,8 +204,8 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
         if problem.key in fixed:
             jobs.append(Job(fixed[problem.key][0], answer, FIXED, verbatim))
 
-    store = JsonlStore(config.out / RESULTS_FILE)
-    previous = {(r.get("benchmark"), r.get("task_id"), r.get("index"), r.get("variant")): r for r in store.load()}
+    store = JsonlLog(config.out / RESULTS_FILE)
+    previous = {(r.get("benchmark"), r.get("task_id"), r.get("index"), r.get("variant")): r for r in store}
     setup = scoring_setup(config)
     done: dict[tuple, dict] = {}
     todo: list[Job] = []

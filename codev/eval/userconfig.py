@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from codev.errors import UsageError
+from codev.config import read_mapping
+from codev.errors import ConfigError, UsageError
 
 BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
 # the copy beside a checkout of this repository (its developers' layout): beside the working directory,
@@ -18,10 +19,6 @@ BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
 SHARED_BENCHMARKS = next((p for p in (Path("../shared/benchmarks"),
                                       Path(__file__).resolve().parents[3] / "shared" / "benchmarks") if p.is_dir()),
                          Path("../shared/benchmarks"))
-
-
-class ConfigError(Exception):
-    """The user config file exists but cannot be read or written."""
 
 
 def config_path() -> Path:
@@ -33,13 +30,7 @@ def read_config() -> dict:
     path = config_path()
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping such as 'bench_root: /path'")
-    return data
+    return read_mapping(path, what="codev config")
 
 
 def record_bench_root(root: Path) -> Path:
@@ -73,10 +64,7 @@ def find_bench_root(explicit: Path | None = None, fallback: Path | None = None) 
 
 def require_bench_root(explicit: Path | None = None) -> Path:
     """The benchmark folder every command, test and bench script uses, or a UsageError saying how to get one."""
-    try:
-        root = find_bench_root(explicit, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    root = find_bench_root(explicit, fallback=SHARED_BENCHMARKS if SHARED_BENCHMARKS.is_dir() else None)
     if root is None:
         raise UsageError(f"no benchmark folder: pass --bench-root DIR, set ${BENCH_ROOT_ENV}, or run `codev bench fetch`")
     if not root.is_dir():

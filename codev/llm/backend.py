@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
+
+from codev.config import build
 
 KINDS = ("openai", "hf", "replay")
 
@@ -101,20 +103,16 @@ class BackendConfig:
 
     @classmethod
     def from_mapping(cls, values: dict, source: str = "llm") -> "BackendConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"{source}: unknown LLM option(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        config = cls(**values)
-        if config.kind not in KINDS:
-            raise ValueError(f"{source}: kind {config.kind!r} is not one of {', '.join(KINDS)}")
-        if config.kind == "openai" and not (config.base_url and config.model):
-            raise ValueError(f"{source}: kind openai needs base_url and model")
-        if config.kind == "hf" and not config.model:
-            raise ValueError(f"{source}: kind hf needs model (a checkpoint folder)")
-        if config.kind == "replay" and not config.path:
-            raise ValueError(f"{source}: kind replay needs path (a recordings file)")
-        return config
+        """From a YAML mapping, by codev's one config builder: a ConfigError names `source` and the key."""
+        return build(cls, values, source)
+
+    def problems(self) -> list[str]:
+        if self.kind not in KINDS:
+            return [f"kind {self.kind!r} is not one of {', '.join(KINDS)}"]
+        needs = {"openai": (self.base_url and self.model, "base_url and model"),
+                 "hf": (self.model, "model (a checkpoint folder)"), "replay": (self.path, "path (a recordings file)")}
+        ok, what = needs.get(self.kind, (True, ""))
+        return [] if ok else [f"kind {self.kind} needs {what}"]
 
 
 def prompt_hash(messages: list[dict[str, str]]) -> str:

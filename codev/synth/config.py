@@ -1,15 +1,16 @@
 """One config object for a synthesis run (`codev synth run --config CFG.yaml`), loaded from YAML.
 
-Every section is a frozen dataclass; unknown keys are an error that names them and the file.
+Every section is a frozen dataclass built by codev's one config builder (codev/config.py): unknown keys,
+wrong types and bad values are one ConfigError naming the file and the key.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from codev.config import build, read_mapping
+from codev.errors import ConfigError
 from codev.llm.backend import BackendConfig
 from codev.synth.decontam import DecontamConfig
 from codev.synth.generator import GeneratorConfig
@@ -18,10 +19,6 @@ from testbench_gen import CheckOptions
 SOURCE_KINDS = ("folder", "jsonl", "parquet", "hf", "seed")
 BUILTIN_DIR = Path(__file__).with_name("seed")  # the built-in corpus and its recorded LLM responses
 SEED_RTL = BUILTIN_DIR / "rtl"
-
-
-class ConfigError(ValueError):
-    """The config file is unreadable or has wrong keys or values (the message names the file)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,16 @@ class SourceConfig:
     licence: str = ""  # used when the data says nothing
     limit: int = 0  # at most this many files/rows (0: all)
     patterns: tuple[str, ...] = ("*.v", "*.sv")  # folder
+
+    def problems(self) -> list[str]:
+        if self.kind not in SOURCE_KINDS:
+            return [f"kind {self.kind!r} is not one of {', '.join(SOURCE_KINDS)}"]
+        if self.kind != "seed" and not self.path:
+            return [f"kind {self.kind} needs a path"]
+        unknown = sorted(set(self.columns) - {"code", "path", "licence", "id"})
+        if unknown:
+            return [f"columns: unknown item field(s) {', '.join(unknown)} (known: code, path, licence, id)"]
+        return []
 
 
 @dataclass(frozen=True)
@@ -110,127 +117,37 @@ class SynthConfig:
     def solver_llm(self) -> BackendConfig:
         return self.roundtrip.solver_llm or self.roundtrip.llm
 
-
-def _section(cls, values: Any, where: str):
-    if values is None:
-        return cls()
-    if not isinstance(values, dict):
-        raise ConfigError(f"{where}: expected a mapping")
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
-    kwargs = {}
-    for key, value in values.items():
-        if key.endswith("llm"):
-            try:
-                kwargs[key] = None if value is None else BackendConfig.from_mapping(value or {}, f"{where}.llm")
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(str(exc)) from None
-        elif isinstance(value, list):
-            kwargs[key] = tuple(value)
-        else:
-            _check_type(known[key], value, f"{where}.{key}")
-            kwargs[key] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+    def problems(self) -> list[str]:
+        if self.jobs < 1 or self.chunk < 1 or self.difficulty.k < 1 or self.reason.samples < 1:
+            return ["jobs, chunk, difficulty.k and reason.samples must be >= 1"]
+        if self.roundtrip.enabled and self.difficulty.enabled and self.difficulty.llm is None \
+                and missing_llm(self, "") is None:  # a missing round-trip model is said first
+            return ["difficulty.llm is missing: difficulty filtering is on, so name the base model whose pass rate "
+                    "decides difficulty (e.g. {kind: openai, base_url: URL, model: NAME}), or set "
+                    "difficulty.enabled: false"]
+        if not self.sources and (self.generator is None or self.generator.n <= 0):
+            return ["no sources and no generator items: nothing to synthesise"]
+        return []
 
 
-def _check_type(f, value: Any, where: str) -> None:
-    """Scalars must have their default's type (an int is a fine float), so mistakes fail here, not later."""
-    default = f.default_factory() if f.default_factory is not MISSING else f.default
-    if isinstance(default, dict):
-        ok = isinstance(value, dict)
-    elif isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, (int, float)):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and \
-            (isinstance(default, float) or isinstance(value, int))
-    elif isinstance(default, str):
-        ok = isinstance(value, str)
-    elif isinstance(default, tuple):
-        ok = isinstance(value, (list, tuple))
-    else:
-        ok = True
-    if not ok:
-        raise ConfigError(f"{where}: expected {type(default).__name__}, got {value!r}")
-
-
-def _source(values: Any, where: str, base: Path) -> SourceConfig:
-    source = _section(SourceConfig, values, where)
-    if source.kind not in SOURCE_KINDS:
-        raise ConfigError(f"{where}: kind {source.kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-    if source.kind != "seed" and not source.path:
-        raise ConfigError(f"{where}: kind {source.kind} needs a path")
+def _resolved(source: SourceConfig, base: Path) -> SourceConfig:
+    """Paths relative to the config file's folder; the corpus name defaults to the path's last part."""
     path = source.path
     if source.kind in ("folder", "jsonl", "parquet") and path and not Path(path).is_absolute():
         path = str((base / path).resolve())
     elif source.kind == "hf" and path and (base / path).exists():
         path = str((base / path).resolve())
-    unknown_cols = sorted(set(source.columns) - {"code", "path", "licence", "id"})
-    if unknown_cols:
-        raise ConfigError(f"{where}.columns: unknown item field(s) {', '.join(unknown_cols)} (known: code, path, licence, id)")
     name = source.name or ("seed" if source.kind == "seed" else Path(source.path).name or source.path)
-    return SourceConfig(**{**source.__dict__, "path": path, "name": name})
-
-
-def _generator(values: Any, where: str) -> GeneratorConfig | None:
-    if values is None:
-        return None
-    if not isinstance(values, dict):
-        raise ConfigError(f"{where}: expected a mapping")
-    try:
-        return GeneratorConfig.from_mapping(values, where)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(str(exc)) from None
-
-
-def _int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{where}: expected an integer, got {value!r}")
-    return value
+    return replace(source, path=path, name=name)
 
 
 def config_from_mapping(data: dict, where: str = "config", base: Path = Path(".")) -> SynthConfig:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping at the top")
-    known = {f.name for f in fields(SynthConfig)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    sources = data.get("sources") or []
-    if not isinstance(sources, list):
-        raise ConfigError(f"{where}: sources must be a list")
-    try:
-        checker = CheckOptions.from_mapping({"cycles": 500, "seeds": 2, **(data.get("checker") or {})}, f"{where}: checker")
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(str(exc)) from None
-    config = SynthConfig(
-        sources=tuple(_source(s, f"{where}: sources[{i}]", base) for i, s in enumerate(sources)),
-        filters=_section(FilterConfig, data.get("filters"), f"{where}: filters"),
-        dedup=_section(DedupConfig, data.get("dedup"), f"{where}: dedup"),
-        decontam=_section(DecontamConfig, data.get("decontam"), f"{where}: decontam"),
-        degenerate=_section(DegenerateConfig, data.get("degenerate"), f"{where}: degenerate"),
-        roundtrip=_section(RoundTripConfig, data.get("roundtrip"), f"{where}: roundtrip"),
-        difficulty=_section(DifficultyConfig, data.get("difficulty"), f"{where}: difficulty"),
-        reason=_section(ReasonConfig, data.get("reason"), f"{where}: reason"),
-        generator=_generator(data.get("generator"), f"{where}: generator"),
-        checker=checker,
-        jobs=_int(data.get("jobs", 2), f"{where}: jobs"),
-        chunk=_int(data.get("chunk", 16), f"{where}: chunk"),
-    )
-    if config.jobs < 1 or config.chunk < 1 or config.difficulty.k < 1 or config.reason.samples < 1:
-        raise ConfigError(f"{where}: jobs, chunk, difficulty.k and reason.samples must be >= 1")
-    if config.roundtrip.enabled and config.difficulty.enabled and config.difficulty.llm is None \
-            and missing_llm(config, where) is None:  # a missing round-trip model is said first
-        raise ConfigError(f"{where}: difficulty.llm is missing: difficulty filtering is on, so name the base model "
-                          "whose pass rate decides difficulty (e.g. {kind: openai, base_url: URL, model: NAME}), "
-                          "or set difficulty.enabled: false")
-    if not config.sources and (config.generator is None or config.generator.n <= 0):
-        raise ConfigError(f"{where}: no sources and no generator items: nothing to synthesise")
-    return config
+    """The config in a mapping (`where` names it in errors; relative source paths are relative to `base`)."""
+    checker = data.get("checker") or {} if isinstance(data, dict) else None
+    if isinstance(checker, dict):  # the checker's synthesis defaults, under what the file sets
+        data = {**data, "checker": {"cycles": 500, "seeds": 2, **checker}}
+    config = build(SynthConfig, data, where)
+    return replace(config, sources=tuple(_resolved(s, base) for s in config.sources))
 
 
 def missing_llm(config: SynthConfig, where: str) -> str | None:
@@ -247,12 +164,7 @@ def missing_llm(config: SynthConfig, where: str) -> str | None:
 
 def load_config(path: Path) -> SynthConfig:
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = read_mapping(path)
     # replay files and relative paths are relative to the config file
     base = path.resolve().parent
     data = _resolve_llm_paths(data, base)

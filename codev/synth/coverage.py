@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from codev.config import read_mapping
 
 COVERAGE_FILE = Path(__file__).with_name("data") / "benchmark_coverage.yaml"
 LEVELS = ("direct", "partly", "none")
@@ -25,7 +25,7 @@ class Category:
 
 
 def load_coverage(path: Path = COVERAGE_FILE) -> list[Category]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_mapping(path, what="coverage file")
     found = []
     for benchmark, categories in data.items():
         for name, entry in categories.items():

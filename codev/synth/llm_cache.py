@@ -6,10 +6,10 @@ into a replay file: record once against a real endpoint, then rerun offline (CI,
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Sequence
 
+from codev.jsonl import JsonlLog
 from codev.llm.backend import Backend, BackendConfig, ChatRequest, OnError, OnResult, prompt_hash
 
 from .items import digest
@@ -24,42 +24,19 @@ def config_signature(config: BackendConfig) -> str:
 class ResponseCache:
     def __init__(self, path: Path, backend: Backend, signature: str):
         self.path, self.backend, self.signature = Path(path), backend, signature
-        self.offsets: dict[str, int] = {}
-        self._lock = threading.Lock()
-        if self.path.exists():
-            with open(self.path, "rb") as fh:
-                offset = 0
-                for line in fh:
-                    try:
-                        key = json.loads(line)["key"]
-                        self.offsets[key] = offset
-                    except (ValueError, KeyError):
-                        pass  # a line torn by a kill
-                    offset += len(line)
+        self.log = JsonlLog(self.path)
+        self.offsets: dict[str, int] = {row["key"]: offset for offset, row in self.log.rows_at() if "key" in row}
 
     def key(self, request: ChatRequest) -> str:
         return digest(self.signature, prompt_hash(request.messages), str(request.sample), length=32)
 
     def _read(self, key: str) -> str:
-        with open(self.path, "rb") as fh:
-            fh.seek(self.offsets[key])
-            return json.loads(fh.readline())["text"]
+        return self.log.read_at(self.offsets[key])["text"]
 
     def _write(self, request: ChatRequest, text: str) -> None:
         key = self.key(request)
         row = {"key": key, "prompt_hash": prompt_hash(request.messages), "sample": request.sample, "text": text}
-        data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "ab") as fh:
-                if fh.tell():
-                    with open(self.path, "rb") as rd:  # terminate a line torn by a kill
-                        rd.seek(-1, 2)
-                        if rd.read(1) != b"\n":
-                            fh.write(b"\n")
-                offset = fh.tell()
-                fh.write(data)
-            self.offsets[key] = offset
+        self.offsets[key] = self.log.append(row)
 
     def complete(self, requests: Sequence[ChatRequest], on_result: OnResult, on_error: OnError | None = None) -> None:
         missing = []
@@ -83,13 +60,9 @@ def export_replay(caches: Sequence[Path], out: Path, header: str) -> int:
     A prompt's responses are listed by sample index, so replayed sample i is the recorded sample i."""
     by_prompt: dict[str, dict[int, str]] = {}
     for cache in caches:
-        with open(cache, "rb") as fh:
-            for line in fh:
-                try:
-                    row = json.loads(line)
-                    by_prompt.setdefault(row["prompt_hash"], {})[int(row["sample"])] = row["text"]
-                except (ValueError, KeyError):
-                    continue  # a line torn by a kill
+        for row in JsonlLog(cache):
+            if {"prompt_hash", "sample", "text"} <= set(row):
+                by_prompt.setdefault(row["prompt_hash"], {})[int(row["sample"])] = row["text"]
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(json.dumps({"header": header}) + "\n")
         for key, samples in sorted(by_prompt.items()):

@@ -56,7 +56,19 @@ class RunSummary:
 
 
 def stage_file(out: Path, name: str) -> StageFile:
-    return StageFile(Path(out) / "stages" / f"{name}.jsonl")
+    """DIR/stages/NAME.jsonl: named by stage, not by position, so a stage added later shifts no other file.
+
+    A folder from before (stages/NN_NAME.jsonl and its .done marker) is renamed on first use and resumes."""
+    folder = Path(out) / "stages"
+    path = folder / f"{name}.jsonl"
+    if not path.exists() and folder.is_dir():
+        for legacy in sorted(folder.glob(f"[0-9][0-9]_{name}.jsonl")):
+            marker = legacy.with_suffix(".done")
+            if marker.exists():
+                marker.replace(path.with_suffix(".done"))
+            legacy.replace(path)
+            break
+    return StageFile(path)
 
 
 def llm(out: Path, name: str, config: BackendConfig) -> ResponseCache:

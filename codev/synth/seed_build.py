@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-import yaml
+from codev.config import read_mapping
 
 from codev.llm.backend import prompt_hash
 
@@ -36,7 +36,7 @@ def seed_items() -> dict[str, str]:
 
 
 def build_rows() -> tuple[list[dict], list[dict]]:
-    authored = yaml.safe_load(AUTHORED.read_text(encoding="utf-8"))["items"]
+    authored = read_mapping(AUTHORED, what="seed file")["items"]
     codes = seed_items()
     missing = sorted(set(authored) - set(codes))
     if missing:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from codev.eval.records import JsonlStore
+from codev.jsonl import JsonlLog
 
 from ..jsonl import jsonl_objects
 from .items import Item
@@ -31,11 +31,11 @@ class StageFile:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.store = JsonlStore(self.path)
+        self.store = JsonlLog(self.path)
         self.marker = self.path.with_suffix(".done")
 
     def records(self) -> Iterator[dict]:
-        for row in self.store.load():
+        for row in self.store:
             if "status" in row:
                 yield row
 

@@ -1,23 +1,16 @@
-"""Training recipes: one dataclass per stage, loaded from YAML; unknown or mistyped keys are one-line errors.
+"""Training recipes: one dataclass per stage, loaded from YAML by codev/config.py and validated when built.
 
 A recipe file may hold `sft:` and `rl:` sections (plus `model:`, shared); each stage reads its own section.
 """
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
+from codev.config import load
+from codev.errors import ConfigError  # noqa: F401 (re-exported: the train modules raise it from here)
 
 from .reward import RewardSettings
-
-
-class ConfigError(ValueError):
-    """A recipe problem, worded for the user (file and key named)."""
 
 
 @dataclass
@@ -62,6 +55,9 @@ class SFTSettings(RunSettings):
     lr_scheduler: str = "linear"   # any transformers SchedulerType name (linear, cosine, constant, ...)
     max_truncated_share: float = 0.1  # warn (and flag in `codev train report`) above this share of cut rows
     max_seconds: float = 0.0       # > 0: stop after this much training wall time (compute-matched controls)
+
+    def problems(self) -> list[str]:
+        return check_sft(self)
 
 
 @dataclass
@@ -112,6 +108,9 @@ class RLSettings(RunSettings):
     save_steps: int = 10
     logging_steps: int = 1
 
+    def problems(self) -> list[str]:
+        return check_rl(self)
+
 
 SCHEDULERS = ("linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup",
               "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "warmup_stable_decay")
@@ -140,11 +139,7 @@ def check_rl(rl: RLSettings) -> list[str]:
         problems.append(f"scale_rewards: must be group, batch or none, not {rl.scale_rewards!r}")
     if rl.sampling.fallback not in ("keep", "pad_best_variance"):
         problems.append(f"sampling: fallback: must be keep or pad_best_variance, not {rl.sampling.fallback!r}")
-    if rl.reward.mode not in ("binary", "graded"):
-        problems.append(f"reward: mode: must be binary or graded, not {rl.reward.mode!r}")
-    if not 0 <= rl.reward.graded_scale < 1:
-        problems.append(f"reward: graded_scale: must be within [0, 1), got {rl.reward.graded_scale}")
-    return problems
+    return problems + [f"reward: {problem}" for problem in rl.reward.problems()]
 
 
 def check_sft(sft: SFTSettings) -> list[str]:
@@ -154,14 +149,6 @@ def check_sft(sft: SFTSettings) -> list[str]:
     if not 0 <= sft.max_truncated_share <= 1:
         problems.append(f"max_truncated_share: must be within [0, 1], got {sft.max_truncated_share}")
     return problems
-
-
-def validate(recipe: "Recipe", where: str) -> "Recipe":
-    """Raise one ConfigError naming the file and the first bad key."""
-    for stage, problems in (("sft", check_sft(recipe.sft)), ("rl", check_rl(recipe.rl))):
-        if problems:
-            raise ConfigError(f"{where}: {stage}: {problems[0]}")
-    return recipe
 
 
 @dataclass
@@ -180,67 +167,6 @@ def trainer_kwargs(run: RunSettings, model: ModelSettings, output_dir: str, repo
                 save_total_limit=2)
 
 
-def read_recipe_yaml(path: str | Path) -> dict:
-    """A recipe file's top-level mapping, or a ConfigError naming the file and the problem."""
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"config {path}: no such file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"config {path}: top level must be a mapping")
-    return data
-
-
 def load_recipe(path: str | Path) -> Recipe:
-    return validate(build(Recipe, read_recipe_yaml(path), str(path)), str(path))
-
-
-def build(cls, data: dict[str, Any], where: str):
-    """Nested dataclass from a mapping; names the file and key on any problem."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    values = {}
-    for name, value in data.items():
-        values[name] = _coerce(hints[name], value, f"{where}: {name}")
-    return cls(**values)
-
-
-def _coerce(hint, value, where: str):
-    if dataclasses.is_dataclass(hint):
-        return build(hint, value or {}, where)
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        hint = next(a for a in args if a is not type(None))
-        return _coerce(hint, value, where)
-    if origin is list:
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list")
-        return list(value)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a mapping")
-        return {str(k): float(v) if args and args[1] is float else v for k, v in value.items()}
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
-        return value
-    if hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{where}: expected a number, got {value!r}")
-        if hint is int and float(value) != int(value):
-            raise ConfigError(f"{where}: expected an integer, got {value!r}")
-        return hint(value)
-    if hint is str:
-        return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    return value
+    """The recipe in a YAML file, validated (each stage's section checks itself when built)."""
+    return load(Recipe, path)

@@ -7,11 +7,12 @@ run over an old folder starts at 0), so no step is logged twice.
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 from transformers import TrainerCallback
+
+from codev.jsonl import JsonlLog
 
 METRICS_FILE = "metrics.jsonl"
 
@@ -32,13 +33,12 @@ class JsonlMetrics(TrainerCallback):
             kept = [r for r in read_metrics(self.path.parent)
                     if r.get("stage") != self.stage
                     or (r.get("step", 0) <= state.global_step and not any(k.startswith(DATA_PREFIX) for k in r))]
-            self.path.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+            JsonlLog(self.path).rewrite(kept)
         if self.data_record:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             record = {"stage": self.stage, "step": state.global_step,
                       **{DATA_PREFIX + k: v for k, v in self.data_record.items()}}
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(record) + "\n")
+            JsonlLog(self.path).append(record)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not state.is_world_process_zero or not logs:
@@ -47,21 +47,15 @@ class JsonlMetrics(TrainerCallback):
         for key, value in logs.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 record[key] = None if isinstance(value, float) and not math.isfinite(value) else value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record) + "\n")
+        JsonlLog(self.path).append(record)
 
 
 def read_metrics(run_dir: str | Path) -> list[dict]:
-    """Records of RUN_DIR/metrics.jsonl; a torn last line (killed mid-write) is skipped."""
+    """Records of RUN_DIR/metrics.jsonl; a torn last line (killed mid-write) is skipped (codev.jsonl.JsonlLog)."""
     path = Path(run_dir) / METRICS_FILE
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return records
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    return list(JsonlLog(path))
 
 
 def fit_round_cost(records: list[dict]) -> tuple[float, float] | None:

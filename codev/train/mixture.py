@@ -12,6 +12,8 @@ import random
 from pathlib import Path
 from typing import Callable
 
+from codev.jsonl import JsonlLog
+
 Mixture = dict[str, float]
 
 
@@ -31,21 +33,14 @@ def search_mixtures(candidates: list[Mixture], evaluate: Callable[[int, Mixture]
                     results_path: Path) -> tuple[Mixture, list[dict]]:
     """evaluate(index, mixture) -> {"pass_at_1": ..., ...} for each candidate not already in results_path."""
     results_path.parent.mkdir(parents=True, exist_ok=True)
-    done = {}
-    if results_path.is_file():
-        for line in results_path.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # torn last line of a killed run
-            done[json.dumps(record["mixture"], sort_keys=True)] = record
+    log = JsonlLog(results_path)
+    done = {json.dumps(record["mixture"], sort_keys=True): record for record in log if "mixture" in record}
     records = []
     for i, mixture in enumerate(candidates):
         key = json.dumps(mixture, sort_keys=True)
         if key not in done:
             done[key] = {"index": i, "mixture": mixture, **evaluate(i, mixture)}
-            with results_path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(done[key]) + "\n")
+            log.append(done[key])
         records.append(done[key])
     best = max(records, key=lambda r: r["pass_at_1"])
     return best["mixture"], records

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from testbench_gen import Verdict, VerdictKind
+from testbench_gen import CheckOptions, Verdict, VerdictKind
 
 from .checker_client import RewardChecker
 
@@ -63,6 +63,30 @@ class RewardSettings:
     deadline: float | None = None  # seconds per reward call; what is unchecked by then is `timeout` (masked)
     extra_goldens_column: str = "goldens"  # JSON list of alternative goldens in `meta` (max over goldens)
     checker: dict = field(default_factory=dict)  # any other testbench_gen.CheckOptions field
+
+    def check_options(self) -> CheckOptions:
+        """The checker options the reward runs with (a ValueError names a bad `checker:` key)."""
+        return CheckOptions.from_mapping({"backend": self.backend, "cycles": self.cycles, "timeout": self.timeout,
+                                          **self.checker}, "checker")
+
+    def problems(self) -> list[str]:
+        """What these settings get wrong, as `key: problem` (empty when valid): the one place they are checked."""
+        problems = []
+        if self.mode not in ("binary", "graded"):
+            problems.append(f"mode: must be binary or graded, not {self.mode!r}")
+        if not 0 <= self.graded_scale < 1:
+            problems.append(f"graded_scale: must be within [0, 1), got {self.graded_scale}")
+        if self.require_full_proof and self.backend not in ("hybrid", "formal"):
+            problems.append(f"require_full_proof: needs backend hybrid or formal (got {self.backend}): "
+                            "no other backend runs formal, so nothing would ever earn 1")
+        for name in ("unproven_reward", "untoggled_reward"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                problems.append(f"{name}: must be within [0, 1] (got {getattr(self, name)})")
+        try:
+            self.check_options()
+        except (TypeError, ValueError) as exc:
+            problems.append(str(exc))
+        return problems
 
 
 def score_sample(format_ok: bool, verdicts: list[Verdict], graded: bool = False,

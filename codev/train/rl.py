@@ -78,19 +78,11 @@ def grpo_config(settings: RLSettings, model: ModelSettings, num_processes: int, 
 
 
 def checker_options(reward: RewardSettings) -> CheckOptions:
-    if reward.require_full_proof and reward.backend not in ("hybrid", "formal"):
-        raise ConfigError(f"rl.reward.require_full_proof needs backend hybrid or formal (got {reward.backend}): "
-                          "no other backend runs formal, so nothing would ever earn 1")
-    if not 0.0 <= reward.unproven_reward <= 1.0:
-        raise ConfigError(f"rl.reward.unproven_reward must be within [0, 1] (got {reward.unproven_reward})")
-    if not 0.0 <= reward.untoggled_reward <= 1.0:
-        raise ConfigError(f"rl.reward.untoggled_reward must be within [0, 1] (got {reward.untoggled_reward})")
-    try:
-        return CheckOptions.from_mapping({"backend": reward.backend, "cycles": reward.cycles,
-                                          "timeout": reward.timeout, **reward.checker},
-                                         "rl.reward.checker")
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    """The reward's checker options, or a ConfigError naming the bad `rl.reward` key (RewardSettings.problems)."""
+    problems = reward.problems()
+    if problems:
+        raise ConfigError("rl: reward", problems[0])
+    return reward.check_options()
 
 
 def reward_functions(settings: RLSettings, equivalence: EquivalenceReward) -> list:

@@ -11,9 +11,7 @@ The fast test draws one small batch per backend; the slow one draws several, lar
 """
 from __future__ import annotations
 
-import os
 import random
-from pathlib import Path
 
 import pytest
 
@@ -21,18 +19,16 @@ from testbench_gen import CheckOptions, check
 from testbench_gen.backends import get_backend
 from testbench_gen.mutants import mutants
 
-BENCH = Path(os.environ.get("CODEV_BENCH_ROOT", Path(__file__).resolve().parents[3] / "shared" / "benchmarks"))
-if not (BENCH / "rtllm_samples").exists():
-    BENCH = Path("/work/shared/benchmarks")
-SAMPLES = BENCH / "rtllm_samples"
+from tests.benchdata import bench_root
+
 
 
 def corpus(design: str, n_mutants: int, seed: int = 0) -> tuple[str, list[str]]:
     """The RTLLM v1.1 reference of `design`, and its candidates: the ten model samples (pass, fail,
     compile error alike) and `n_mutants` mutants of the reference."""
-    folder = BENCH / "rtllm_v1_1" / design
+    folder = bench_root() / "rtllm_v1_1" / design
     golden = next(folder.glob("verified_*.v")).read_text()
-    samples = [p.read_text(errors="replace") for p in sorted(SAMPLES.glob(f"*/t*/{design}.v"))]
+    samples = [p.read_text(errors="replace") for p in sorted((bench_root() / "rtllm_samples").glob(f"*/t*/{design}.v"))]
     # the reference's module is verified_<x>; a mutant keeps it, so rename to the samples' name
     name = design
     mutated = [m.source.replace(f"verified_{name}", name) for m in mutants(golden, limit=n_mutants, seed=seed)]
@@ -64,8 +60,8 @@ def assert_batch_independent(golden: str, pool: list[str], backend: str, batches
 
 
 def need(backend: str) -> None:
-    if not SAMPLES.exists():
-        pytest.skip("RTLLM samples not present (CODEV_BENCH_ROOT)")
+    if not (bench_root() / "rtllm_samples").exists():
+        pytest.skip("RTLLM samples not present (only ../shared/benchmarks has them, not a fetched copy)")
     if backend in ("verilator",) and not get_backend("verilator").available():
         pytest.skip("verilator not installed")
     if backend == "hybrid":

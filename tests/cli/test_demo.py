@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from codev.config import read_mapping
+
 from codev.cli import main
 from codev.cli.demo_report import rl_verdict_table
 
@@ -15,7 +17,7 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 def minimal_config(tmp_path: Path) -> Path:
     """configs/demo.yaml shrunk: few generator items, two SFT steps, one RL step, two problems to score."""
-    data = yaml.safe_load((CONFIGS / "demo.yaml").read_text())
+    data = read_mapping(CONFIGS / "demo.yaml")
     for section in ("synth", "train"):
         data[section]["base"] = str(CONFIGS / data[section]["base"])
     data["synth"]["override"]["generator"]["n"] = 3
@@ -29,7 +31,7 @@ def minimal_config(tmp_path: Path) -> Path:
 
 
 def test_demo_recipe_is_complete():
-    data = yaml.safe_load((CONFIGS / "demo.yaml").read_text())
+    data = read_mapping(CONFIGS / "demo.yaml")
     assert {"synth", "train", "eval"} <= set(data)
     for section in ("synth", "train"):
         assert (CONFIGS / data[section]["base"]).is_file()
@@ -45,7 +47,7 @@ def test_synth_stage_report_and_resume(tmp_path, bench_root, capsys):
     assert "SFT rows" in printed
     sft_rows = sum(1 for _ in (out / "synth" / "sft.jsonl").open())
     assert sft_rows >= 3  # the generator items at least
-    assert "generator" in yaml.safe_load((out / "synth.yaml").read_text())
+    assert "generator" in read_mapping(out / "synth.yaml")
     report = (out / "report.md").read_text()
     funnel = json.loads((out / "synth" / "funnel.json").read_text())["stages"]
     assert f"| {funnel[0]['name']} | {funnel[0]['in']} | {funnel[0]['kept']} |" in report
@@ -70,7 +72,7 @@ def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
     assert "torch_threads must be a whole number >= 1" in capsys.readouterr().err
     assert main(["demo", "--config", str(tmp_path / "missing.yaml")]) == 2
-    assert "missing.yaml: file not found" in capsys.readouterr().err
+    assert "missing.yaml: no such file" in capsys.readouterr().err
 
 
 def test_whole_demo_on_a_minimal_recipe(tmp_path, bench_root, capsys):

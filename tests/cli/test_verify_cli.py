@@ -109,12 +109,12 @@ def test_yaml_recipe_and_flag_override(files, tmp_path, capsys):
 
 
 def test_shipped_recipe_matches_the_defaults():
-    import yaml
+    from codev.config import read_mapping
 
     from testbench_gen import CheckOptions
 
     recipe = Path(__file__).resolve().parents[2] / "configs" / "verify.yaml"
-    assert CheckOptions.from_mapping(yaml.safe_load(recipe.read_text())["checker"]) == CheckOptions()
+    assert CheckOptions.from_mapping(read_mapping(recipe)["checker"]) == CheckOptions()
 
 
 @pytest.mark.parametrize("backend, decided_by", [("auto", "icarus"), ("hybrid", "icarus+formal")])

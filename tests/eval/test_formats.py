@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codev.eval.formats import JSONL, RTLLM, VERILOGEVAL_V1, VERILOGEVAL_V2, detect_format, read_sample_set
+from codev.eval.formats import JSONL, detect_format, read_sample_set
 from codev.eval.records import SamplesError
 
 from .conftest import read_jsonl, write_jsonl
@@ -17,6 +17,7 @@ DATA = Path(__file__).parent / "data"
 V1_PUBLISHED = DATA / "verilogeval_v1_example" / "ExampleSolution.jsonl_reference.jsonl"
 V1 = "verilogeval-v1-human"
 V2 = "verilogeval-v2-spec-to-rtl"
+VERILOGEVAL_V1, VERILOGEVAL_V2, RTLLM = "verilogeval-v1", "verilogeval-v2", "rtllm"  # the --sample-format names
 
 
 def _eval(run_cli, samples, bench, bench_root, out, *extra, variant="official"):

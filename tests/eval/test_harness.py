@@ -7,9 +7,12 @@ import pytest
 
 from codev.eval import rules
 from codev.eval.benchmarks import load_benchmark
-from codev.eval.assemble import FENCE, HEADER, TRAILER, drop_trailer, official, repaired, strip_module_header
+from codev.eval.assemble import official, repaired
 from codev.eval.extract import sv_generate_code
-from codev.eval.harness import Bounds, score
+from codev.eval.flavours.base import FENCE, HEADER, TRAILER
+from codev.eval.flow import Bounds
+from codev.eval.harness import score
+from codev.eval.verilog_text import drop_trailer, strip_module_header
 from codev.eval.records import CODE, CONTINUATION, REFERENCE, RESPONSE, Answer
 
 MUX_BODY = "  assign out = sel ? b : a;\nendmodule\n"

@@ -6,7 +6,9 @@ import json
 import pytest
 
 from codev.eval.benchmarks import load_benchmark
-from codev.llm.prompts import build_prompt, template
+from codev.eval.flavours import build_prompt
+from codev.eval.flavours.base import template
+from codev.llm.prompts import template as model_template
 
 
 @pytest.mark.parametrize(
@@ -26,7 +28,7 @@ def test_official_v2_prompts_equal_sv_generate_output(bench_root, bench, rendere
 
 
 def test_codev_r1_style(bench_root):
-    system = template("codev_r1_system")
+    system = model_template("codev_r1_system")
     assert system.startswith("You are a helpful assistant.") and "enclose the final verilog code in ```verilog ```" in system
 
     cc = next(p for p in load_benchmark("verilogeval-v2-code-complete", bench_root) if p.id == "Prob022_mux2to1")

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from codev.eval.records import JsonlStore, SamplesError, read_samples
+from codev.eval.records import SamplesError, read_samples
 from codev.eval.runner import EvalConfig, run_eval
+from codev.jsonl import JsonlLog
 
 from .conftest import read_jsonl, write_jsonl
 
@@ -143,9 +144,9 @@ def test_results_are_complete_and_a_rerun_resumes(bench_root, iverilog_major, tm
 
 
 def test_store_repairs_a_torn_line_before_appending(tmp_path):
-    store = JsonlStore(tmp_path / "x.jsonl")
+    store = JsonlLog(tmp_path / "x.jsonl")
     store.append({"a": 1})
     with open(store.path, "a") as fh:
         fh.write('{"a": 2')
     store.append({"a": 3})
-    assert list(store.load()) == [{"a": 1}, {"a": 3}]
+    assert list(store) == [{"a": 1}, {"a": 3}]

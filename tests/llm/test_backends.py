@@ -108,7 +108,7 @@ def test_replay_serves_by_prompt_hash_and_sample_index(tmp_path):
 
 
 def test_backend_config_errors_name_the_problem():
-    with pytest.raises(ValueError, match="unknown LLM option.*temprature"):
+    with pytest.raises(ValueError, match="unknown key.*temprature"):
         BackendConfig.from_mapping({"kind": "replay", "path": "x", "temprature": 1})
     with pytest.raises(ValueError, match="needs base_url and model"):
         BackendConfig.from_mapping({"kind": "openai"})

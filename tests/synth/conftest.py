@@ -51,8 +51,9 @@ def read_jsonl(path: Path) -> list[dict]:
 def seed_config(tmp: Path, bench_root: Path, **overrides) -> Path:
     """The built-in config without generator items (those have their own tests), chunk 1 unless given."""
     import yaml
+    from codev.config import read_mapping
 
-    data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    data = read_mapping(DEFAULT_CONFIG)
     data.pop("generator")
     data["chunk"] = 1
     data["decontam"]["bench_root"] = str(bench_root)

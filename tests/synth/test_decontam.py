@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codev.synth.decontam import BenchmarkIndex, DecontamConfig
+from tests.benchdata import THERMOSTAT_RESTYLED
 
 from .conftest import read_jsonl, write_items
 
@@ -24,21 +25,6 @@ begin
 end
 endmodule
 """
-# VerilogEval's thermostat (Prob072) as procedural code: no n-gram in common with its continuous assigns
-RESTYLED = """module climate(input mode, input too_cold, input too_hot, input fan_on,
-               output reg heater, output reg aircon, output reg fan);
-  // heating mode when mode is set, cooling otherwise
-  always @* begin
-    heater = 1'b0; aircon = 1'b0;
-    if (mode) begin
-      if (too_cold) heater = 1'b1;
-    end else if (too_hot) begin
-      aircon = 1'b1;
-    end
-    fan = heater | aircon | fan_on;
-  end
-endmodule
-"""
 # the thermostat again, in another style with every port renamed and the outputs declared in another order
 RENAMED_PORTS = """module hvac(input m, input cold, input hot, input f,
             output reg ventilate, output reg warm, output reg chill);
@@ -52,7 +38,7 @@ endmodule
 # the same port shapes, another function (no bijection makes it the thermostat): must be kept
 RENAMED_LOOKALIKE = RENAMED_PORTS.replace("ventilate = f | warm | chill;", "ventilate = f & cold;")
 # same ports as the thermostat, different function: must be kept
-LOOKALIKE = RESTYLED.replace("fan = heater | aircon | fan_on;", "fan = fan_on;")
+LOOKALIKE = THERMOSTAT_RESTYLED.replace("fan = heater | aircon | fan_on;", "fan = fan_on;")
 OWN = """module blinker(input clk, input rst, output reg led);
   reg [3:0] cnt;
   always @(posedge clk) if (rst) begin cnt <= 0; led <= 0; end
@@ -69,13 +55,13 @@ def index(bench_root):
 def test_text_match_survives_renaming_and_reformatting(index):
     ref, score = index.text_match(RENAMED)
     assert ref.problem in ("always_casez", "Prob071_always_casez") and score >= 0.9
-    assert index.text_match(RESTYLED) is None  # nothing for the text check to see
+    assert index.text_match(THERMOSTAT_RESTYLED) is None  # nothing for the text check to see
     assert index.text_match(OWN) is None
 
 
 def test_decontam_command_reports_text_and_function(tmp_path, synth_cli, bench_root, iverilog):
     items = write_items(tmp_path / "items.jsonl",
-                        {"renamed": RENAMED, "restyled": RESTYLED, "lookalike": LOOKALIKE, "own": OWN,
+                        {"renamed": RENAMED, "restyled": THERMOSTAT_RESTYLED, "lookalike": LOOKALIKE, "own": OWN,
                          "renamed_ports": RENAMED_PORTS, "renamed_lookalike": RENAMED_LOOKALIKE})
     status, out, err = synth_cli("decontam", "--input", items, "--out", tmp_path / "o", "--bench-root", bench_root,
                                  "--no-progress", "--jobs", "2")

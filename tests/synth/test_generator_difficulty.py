@@ -9,6 +9,8 @@ import re
 import pytest
 import yaml
 
+from codev.config import read_mapping
+
 from ..llm.chat_server import chat_server, completion
 from .conftest import DEFAULT_CONFIG, read_jsonl
 
@@ -29,7 +31,7 @@ def test_generator_items_are_difficulty_filtered(tmp_path, synth_cli, bench_root
         return 200, completion(body["model"], "I am not sure.")
 
     with chat_server(reply) as (url, calls):
-        data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+        data = read_mapping(DEFAULT_CONFIG)
         data["difficulty"].update(generator=True, k=2, llm={"kind": "openai", "base_url": url, "model": "base",
                                                              "retries": 1, "backoff_s": 0.01})
         data["generator"] = {"n": 4, "seed": 3, "formal": False, "batch": 4, "families": ["counter", "mux", "fsm",

@@ -47,7 +47,7 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
     # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
     assert by_name["decontam"]["dropped"] == {"function": 1}
-    assert by_name["degenerate"] == {"name": "degenerate", "in": 7, "kept": 7, "dropped": {}}  # no seed item is
+    assert by_name["degenerate"] == {"name": "degenerate", "in": 7, "kept": 7, "dropped": {}}  # no seed item is degenerate
     assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
     assert by_name["generator_degenerate"]["in"] == by_name["generator"]["kept"]
     assert by_name["generator_decontam"]["in"] == by_name["generator_degenerate"]["kept"]
@@ -86,6 +86,23 @@ def test_rerun_resumes_without_new_work(builtin_run, synth_cli, bench_root):
     assert '"requests": 0' in (builtin_run / "report.md").read_text()  # no LLM call this time
 
 
+def test_a_folder_with_numbered_stage_files_still_resumes(builtin_run, synth_cli, bench_root, tmp_path):
+    """Checkpoints were stages/NN_name.jsonl before they were named by stage: such a folder resumes as is."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(builtin_run, old)
+    before = {f: (old / "stages" / f"{f}.jsonl").read_text() for f in STAGE_FILES}
+    for number, name in enumerate(STAGE_FILES, 1):
+        for suffix in (".jsonl", ".done"):
+            (old / "stages" / f"{name}{suffix}").rename(old / "stages" / f"{number:02d}_{name}{suffix}")
+    status, _, err = synth_cli("run", "--config", DEFAULT_CONFIG, "--out", old, "--bench-root", bench_root,
+                               "--no-progress")
+    assert status == 0, err
+    assert {f: (old / "stages" / f"{f}.jsonl").read_text() for f in STAGE_FILES} == before
+    assert not list((old / "stages").glob("0*")) and '"requests": 0' in (old / "report.md").read_text()
+
+
 def test_other_settings_in_the_same_folder_are_refused(builtin_run, synth_cli, bench_root, tmp_path):
     config = seed_config(tmp_path, bench_root)
     status, _, err = synth_cli("run", "--config", config, "--out", builtin_run, "--no-progress")
@@ -98,7 +115,7 @@ def test_bad_config_is_one_line_error(synth_cli, tmp_path):
     status, _, err = synth_cli("run", "--config", bad, "--out", tmp_path / "o")
     assert status == 2 and "temprature" in err and "Traceback" not in err
     status, _, err = synth_cli("run", "--config", tmp_path / "none.yaml", "--out", tmp_path / "o")
-    assert status == 2 and "none.yaml: config file not found" in err
+    assert status == 2 and "none.yaml: no such file" in err
 
 
 def _run(config: Path, out: Path) -> subprocess.Popen:
@@ -165,10 +182,10 @@ def test_kill_9_mid_stage_then_resume_loses_and_duplicates_nothing(uninterrupted
 
 
 @pytest.mark.parametrize("text, message", [
-    ("sources: {kind: seed}\n", "sources must be a list"),
+    ("sources: {kind: seed}\n", "sources: expected a list"),
     ("sources: [{kind: seed}]\njobs: two\n", "jobs: expected an integer, got 'two'"),
-    ("sources: [{kind: seed}]\nfilters: {max_lines: many}\n", "filters.max_lines: expected int"),
-    ("sources: [{kind: seed, columns: text}]\n", "sources[0].columns: expected dict"),
+    ("sources: [{kind: seed}]\nfilters: {max_lines: many}\n", "filters: max_lines: expected an integer"),
+    ("sources: [{kind: seed, columns: text}]\n", "sources[0]: columns: expected a mapping"),
     ("sources: [{kind: git, path: x}]\n", "kind 'git' is not one of"),
     ("sources: [{kind: seed}]\ndifficulty: {k: 0}\n", "must be >= 1"),
 ])

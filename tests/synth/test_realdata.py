@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from codev.config import read_mapping
+
 from codev.synth.config import ConfigError, config_from_mapping
 
 from .conftest import DEFAULT_CONFIG
@@ -32,7 +34,7 @@ def test_replay_on_an_own_corpus_says_to_set_an_endpoint(tmp_path, synth_cli, be
     corpus.mkdir()
     (corpus / "blink.v").write_text("module blink(input clk, input rst, output reg led);\n"
                                     "  always @(posedge clk) if (rst) led <= 1'b0; else led <= ~led;\nendmodule\n")
-    data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    data = read_mapping(DEFAULT_CONFIG)
     data.pop("generator")
     data["sources"] = [{"kind": "folder", "path": str(corpus), "licence": "MIT"}]
     data["decontam"]["bench_root"] = str(bench_root)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+
+from codev.config import read_mapping
 
 from codev.train.config import ConfigError, load_recipe
 from codev.train.rl import batch_layout, checker_options, grpo_config
@@ -44,7 +45,7 @@ def test_paper_recipe_matches_the_paper_batch():
     assert recipe.rl.beta == 0.0 and recipe.rl.temperature == 1.0 and recipe.rl.reward.mode == "binary"
     assert recipe.rl.steps_per_generation > 1  # several optimizer steps per rollout: clip-higher acts
     assert recipe.rl.lr_scheduler == "constant_with_warmup"
-    zero3 = yaml.safe_load((CONFIGS / "accelerate_zero3.yaml").read_text())
+    zero3 = read_mapping(CONFIGS / "accelerate_zero3.yaml")
     assert zero3["distributed_type"] == "DEEPSPEED" and zero3["deepspeed_config"]["zero_stage"] == 3
     assert zero3["num_processes"] == PROCESSES["codev_r1_7b.yaml"]
 

@@ -7,26 +7,13 @@ import pytest
 
 from codev.synth.checking import Checker
 from codev.synth.decontam import BenchmarkIndex, DecontamConfig
+from tests.benchdata import THERMOSTAT_RESTYLED
 from codev.train.selfplay.config import ValidationSettings
 from codev.train.selfplay.tasks import Proposal, Task
 from codev.train.selfplay.validate import REASONS, Validator, self_check_reason, spec_has_code
 from testbench_gen import Verdict, VerdictKind, infer_interface
 
 XOR5 = "module flip(input [3:0] a, output [3:0] y);\n  assign y = a ^ 4'h5;\nendmodule\n"
-# VerilogEval's thermostat (Prob072) as procedural code: a benchmark copy only the checker recognises
-THERMOSTAT = """module climate(input mode, input too_cold, input too_hot, input fan_on,
-               output reg heater, output reg aircon, output reg fan);
-  always @* begin
-    heater = 1'b0; aircon = 1'b0;
-    if (mode) begin
-      if (too_cold) heater = 1'b1;
-    end else if (too_hot) begin
-      aircon = 1'b1;
-    end
-    fan = heater | aircon | fan_on;
-  end
-endmodule
-"""
 SPEC = "Output y is input a with bits 0 and 2 inverted."
 CASES = {  # name -> (proposal, expected reason; "" = valid)
     "unreadable": (Proposal("induction", None, problem="no <answer>"), "parse"),
@@ -55,7 +42,7 @@ CASES = {  # name -> (proposal, expected reason; "" = valid)
                                            "assign y = ~a; assign z = 1'b0; endmodule"), "untoggled"),
     "bench_text": (Proposal("induction", "module top_module(input a, input b, output out); "
                                          "assign out = a & b; endmodule"), "contaminated"),
-    "bench_function": (Proposal("induction", THERMOSTAT), "contaminated"),
+    "bench_function": (Proposal("induction", THERMOSTAT_RESTYLED), "contaminated"),
     # the buffer's XOR5 written bit by bit with other port names: a duplicate only the checker sees
     "buffer_copy": (Proposal("induction", "module g(input [3:0] d, output [3:0] q); "
                                           "assign q = {d[3], ~d[2], d[1], ~d[0]}; endmodule"), "duplicate"),

@@ -5,10 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
+from codev.config import read_mapping
 from codev.errors import UsageError
-from codev.cli.common import read_source
 
 from testbench_gen.pool import default_workers
 
@@ -62,13 +60,7 @@ def register(sub) -> None:
 def load(args) -> GeneratorConfig:
     values = {}
     if args.config:
-        try:
-            values = yaml.safe_load(read_source(args.config, "config")) or {}
-        except yaml.YAMLError as exc:
-            raise UsageError(f"config file {args.config}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-        values = values.get("generator", values) if isinstance(values, dict) else values
-        if not isinstance(values, dict):
-            raise UsageError(f"config file {args.config}: expected a mapping of generator options")
+        values = dict(read_mapping(args.config, section="generator"))
     for key in ("n", "seed", "families", "exclude_families", "min_level", "max_level", "formal", "jobs",
                 "decontam"):
         if getattr(args, key, None) is not None:

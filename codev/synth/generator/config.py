@@ -1,9 +1,10 @@
 """One config object for the generator, loadable from YAML (configs/generator.yaml)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from codev.config import build
 from testbench_gen import CheckOptions
 from testbench_gen.backends import BACKENDS
 from testbench_gen.checker import STRATEGY_NAMES
@@ -62,16 +63,5 @@ class GeneratorConfig:
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], source: str = "config") -> "GeneratorConfig":
-        """From a YAML mapping; unknown keys are an error naming them."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"{source}: unknown generator option(s) {', '.join(unknown)} "
-                             f"(known: {', '.join(sorted(known))})")
-        values = dict(values)
-        for key in ("families", "exclude_families", "exclude_from"):
-            if key in values:
-                values[key] = tuple(values[key] or ())
-        if "checker" in values:
-            values["checker"] = CheckOptions.from_mapping(values["checker"] or {}, source=f"{source}: checker")
-        return cls(**values)
+        """From a YAML mapping, by codev's one config builder: a ConfigError names `source` and the key."""
+        return build(cls, values, source)

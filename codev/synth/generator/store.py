@@ -3,7 +3,7 @@
 Layout: `manifest.json` (the settings that define the item sequence), `attempts.jsonl` (one line per
 candidate index, in index order: kept, duplicate, failed, degenerate or contaminated, with the reason), `rl.jsonl` and
 `sft.jsonl` (kept rows, appended before their attempt line), and at the end `rl/` and `sft/`
-(`datasets.save_to_disk`) plus `summary.json`. On reopening, a torn last line is dropped and rows
+(`datasets.save_to_disk`) plus `summary.json`. On reopening, a torn last line is dropped (codev.jsonl.JsonlLog) and rows
 without an attempt line are discarded, so a rerun continues at the first unrecorded index.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from codev.jsonl import JsonlLog
 from codev.synth.records import RLItem, SFTItem
 
 @dataclass(frozen=True)
@@ -42,17 +43,8 @@ class StoreMismatch(Exception):
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """Complete lines only: a line cut by a kill (no newline, or not JSON) ends the file."""
-    if not path.exists():
-        return
-    with path.open("rb") as fh:
-        for line in fh:
-            if not line.endswith(b"\n"):
-                return
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
-                return
+    """The records of a run file, by `codev.jsonl.JsonlLog`'s rules (a torn last line is not a record)."""
+    return iter(JsonlLog(path))
 
 
 def read_attempts(path: Path) -> list[Attempt]:
@@ -63,11 +55,7 @@ def read_attempts(path: Path) -> list[Attempt]:
 
 
 def _rewrite(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row) + "\n")
-    os.replace(tmp, path)
+    JsonlLog(path).rewrite(rows)  # streamed: the old file is read while the new one is written
 
 
 class ItemStore:
@@ -94,8 +82,7 @@ class ItemStore:
             self._reconcile(self.out / name, kept)
         _rewrite(self.out / "attempts.jsonl", (asdict(a) for a in self.attempts))
         self.kept = len(kept)
-        self._files = {name: (self.out / name).open("a", encoding="utf-8")
-                       for name in ("rl.jsonl", "sft.jsonl", "attempts.jsonl")}
+        self._files = {name: JsonlLog(self.out / name) for name in ("rl.jsonl", "sft.jsonl", "attempts.jsonl")}
 
     @staticmethod
     def _check_manifest(manifest: Path, identity: dict[str, Any]) -> None:
@@ -126,9 +113,7 @@ class ItemStore:
         return len(self.attempts)
 
     def _append(self, name: str, row: dict[str, Any]) -> None:
-        fh = self._files[name]
-        fh.write(json.dumps(row) + "\n")
-        fh.flush()
+        self._files[name].append(row)
 
     def record(self, attempt: Attempt, rl: RLItem | None = None, sft: SFTItem | None = None) -> None:
         """Rows first, then the attempt line that makes them count."""
@@ -141,8 +126,6 @@ class ItemStore:
         self.keys.add(attempt.key)
 
     def close(self) -> None:
-        for fh in self._files.values():
-            fh.close()
         self._lock.close()
 
     def summary(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from codev.jsonl import JsonlLog
 from codev.synth.records import RLItem
 
 from .tasks import TASK_TYPES, Task, record_trace
@@ -41,22 +42,12 @@ class ProposalRecord:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    """Rows of a JSONL file; a torn or garbled line (a kill mid-write) is skipped."""
-    if not path.is_file():
-        return []
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return rows
+    """Rows of a run file, by `codev.jsonl.JsonlLog`'s rules (a torn or garbled line is skipped)."""
+    return list(JsonlLog(path))
 
 
 def _append(path: Path, row: dict) -> None:
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(row) + "\n")
-        fh.flush()
+    JsonlLog(path).append(row)  # a torn last line of a killed run is cut off first
 
 
 class TaskBuffer:
@@ -68,8 +59,6 @@ class TaskBuffer:
         self.write = write
         if write:
             self.dir.mkdir(parents=True, exist_ok=True)
-            self._repair(self.dir / TASKS_FILE)
-            self._repair(self.dir / PROPOSALS_FILE)
         self.tasks: list[Task] = []
         self._ids: set[str] = set()
         for row in read_jsonl(self.dir / TASKS_FILE):
@@ -79,14 +68,6 @@ class TaskBuffer:
                 self.tasks.append(task)
         self.proposals = [ProposalRecord.from_row(r) for r in read_jsonl(self.dir / PROPOSALS_FILE)]
         self.rounds = read_jsonl(self.dir / ROUNDS_FILE)
-
-    @staticmethod
-    def _repair(path: Path) -> None:
-        """Cut a torn last line, so the next append starts on a line of its own."""
-        if path.is_file():
-            data = path.read_bytes()
-            if data and not data.endswith(b"\n"):
-                path.write_bytes(data[:data.rfind(b"\n") + 1])
 
     @property
     def seeded(self) -> bool:

@@ -1,15 +1,18 @@
 """The self-play recipe: `model:` (shared with SFT/RL) and `selfplay:`, whose `rl:` section is an RL recipe's.
 
-Loaded with the training recipes' own builder (`codev.train.config.build`), so unknown or mistyped keys are
-the same one-line errors; `validate` then checks what the builder cannot (names, ranges).
+Loaded with codev's one config builder (`codev.config`), so unknown or mistyped keys are the same one-line
+errors as every other config's; `SelfPlaySettings.problems` checks names and ranges when it is built, and
+`validate` again after command-line overrides.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codev.config import load
+from codev.errors import ConfigError
 
-from ..config import ConfigError, ModelSettings, RLSettings, build, read_recipe_yaml
+from ..config import ModelSettings, RLSettings
 from .tasks import TASK_TYPES
 
 BASELINES = ("group", "task_relative")
@@ -45,6 +48,30 @@ class SelfPlaySettings:
     validation: ValidationSettings = field(default_factory=ValidationSettings)
     rl: RLSettings = field(default_factory=RLSettings)  # trainer settings (data and max_steps unused)
 
+    def problems(self) -> list[str]:
+        """Names and ranges the builder cannot check, as `key: problem` (empty when valid)."""
+        problems = []
+        bad = [t for t in self.task_types if t not in TASK_TYPES]
+        if bad or not self.task_types:
+            problems.append(f"task_types: must be a non-empty list of {', '.join(TASK_TYPES)} (got {bad or '[]'})")
+        if self.baseline not in BASELINES:
+            problems.append(f"baseline: must be one of {', '.join(BASELINES)}, not {self.baseline!r}")
+        for name in ("rounds", "steps_per_round", "solver_samples", "trace_cycles"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name}: must be at least 1 (got {getattr(self, name)})")
+        for name in ("solver_prompts", "proposer_prompts", "references", "seed_limit"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name}: must be >= 0 (got {getattr(self, name)})")
+        if self.solver_prompts + self.proposer_prompts < self.rl.prompts_per_step:
+            problems.append(f"solver_prompts + proposer_prompts ({self.solver_prompts} + {self.proposer_prompts}) "
+                            f"must hold at least rl.prompts_per_step ({self.rl.prompts_per_step}) rows")
+        v = self.validation
+        if len(v.seeds) < 2 or len(set(v.seeds)) != len(v.seeds):
+            problems.append(f"validation: seeds: needs at least two distinct seeds (got {v.seeds})")
+        if v.cycles < 1 or v.timeout <= 0 or v.max_golden_chars < 1:
+            problems.append("validation: cycles, timeout and max_golden_chars must be positive")
+        return problems
+
 
 @dataclass
 class SelfPlayRecipe:
@@ -53,30 +80,13 @@ class SelfPlayRecipe:
 
 
 def validate(settings: SelfPlaySettings, where: str = "selfplay") -> SelfPlaySettings:
-    bad = [t for t in settings.task_types if t not in TASK_TYPES]
-    if bad or not settings.task_types:
-        raise ConfigError(f"{where}: task_types must be a non-empty list of {', '.join(TASK_TYPES)} (got {bad or '[]'})")
-    if settings.baseline not in BASELINES:
-        raise ConfigError(f"{where}: baseline must be one of {', '.join(BASELINES)}, not {settings.baseline!r}")
-    for name in ("rounds", "steps_per_round", "solver_samples", "trace_cycles"):
-        if getattr(settings, name) < 1:
-            raise ConfigError(f"{where}: {name} must be at least 1 (got {getattr(settings, name)})")
-    for name in ("solver_prompts", "proposer_prompts", "references", "seed_limit"):
-        if getattr(settings, name) < 0:
-            raise ConfigError(f"{where}: {name} must be >= 0 (got {getattr(settings, name)})")
-    if settings.solver_prompts + settings.proposer_prompts < settings.rl.prompts_per_step:
-        raise ConfigError(f"{where}: solver_prompts + proposer_prompts ({settings.solver_prompts} + "
-                          f"{settings.proposer_prompts}) must hold at least rl.prompts_per_step "
-                          f"({settings.rl.prompts_per_step}) rows")
-    v = settings.validation
-    if len(v.seeds) < 2 or len(set(v.seeds)) != len(v.seeds):
-        raise ConfigError(f"{where}: validation.seeds needs at least two distinct seeds (got {v.seeds})")
-    if v.cycles < 1 or v.timeout <= 0 or v.max_golden_chars < 1:
-        raise ConfigError(f"{where}: validation.cycles, timeout and max_golden_chars must be positive")
+    """`settings` again after command-line overrides; a ConfigError names `where` and the first bad key."""
+    problems = settings.problems()
+    if problems:
+        raise ConfigError(where, problems[0])
     return settings
 
 
 def load_selfplay_recipe(path: str | Path) -> SelfPlayRecipe:
-    recipe = build(SelfPlayRecipe, read_recipe_yaml(path), str(path))
-    validate(recipe.selfplay, f"{path}: selfplay")
-    return recipe
+    """The recipe in a YAML file, validated when built."""
+    return load(SelfPlayRecipe, path)

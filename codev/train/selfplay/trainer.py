@@ -6,7 +6,6 @@ task-relative REINFORCE++), with `group` DAPO's per-prompt group baseline (each 
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import torch
 from accelerate.utils import gather_object
 from transformers import TrainerCallback
 
+from codev.jsonl import JsonlLog
 from codev.llm.hf_local import render_chat
 
 from ..dapo_trainer import AdaptiveDAPOTrainer
@@ -100,6 +100,4 @@ class SelfPlayMetrics(TrainerCallback):
         for key, value in merged.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 record[key] = None if isinstance(value, float) and not math.isfinite(value) else value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record) + "\n")
+        JsonlLog(self.path).append(record)
