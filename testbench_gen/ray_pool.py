@@ -16,12 +16,47 @@ needs codev and the simulators installed.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import time
 from typing import Callable
 
 from .config import CheckOptions
 from .pool import CheckJob, Task, affinity_key, infra_verdicts, plan_tasks, run_task, timeout_verdicts
 from .verdict import Verdict, VerdictKind
+
+
+class RayUnreachable(RuntimeError):
+    """No Ray cluster answers at the given address (Ray itself would retry for minutes)."""
+
+
+def probe(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast when `address` names a cluster that does not answer: `ray.init` would keep retrying its
+    connection to the cluster's control service (GCS) with no end in sight. "local" and None start a
+    cluster here, and "auto" is resolved by Ray itself, so only host:port addresses are probed."""
+    if not address or address in ("local", "auto"):
+        return
+    target = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise RayUnreachable(f"Ray address {address!r}: expected HOST:PORT (or ray://HOST:PORT, 'local', 'auto')")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except TimeoutError:
+        raise RayUnreachable(f"no Ray cluster answers at {address} (no answer within {timeout:g} s)") from None
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else (str(exc) or type(exc).__name__)
+        raise RayUnreachable(f"no Ray cluster answers at {address} ({why.lower()})") from None
+
+
+def _init(ray, address: str | None, workers: int | None = None) -> None:
+    probe(address)
+    kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
+    if address and address != "local":
+        kwargs["address"] = address
+    elif workers:
+        kwargs["num_cpus"] = workers  # a local instance the size of the pool asked for
+    ray.init(**kwargs)
 
 
 def _task_cap(task: Task) -> float:
@@ -52,10 +87,7 @@ def check_many_ray(jobs: list[CheckJob], address: str | None = None, workers: in
         raise RuntimeError("the Ray pool needs ray: pip install 'codev[ray]'") from exc
     started = False
     if not ray.is_initialized():
-        kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
-        if address and address != "local":
-            kwargs["address"] = address
-        ray.init(**kwargs)
+        _init(ray, address)
         started = True
     try:
         workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -123,12 +155,7 @@ class RayCheckerPool:
         self._ray = ray
         self._started = not ray.is_initialized()
         if self._started:
-            kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
-            if address and address != "local":
-                kwargs["address"] = address
-            elif workers:
-                kwargs["num_cpus"] = workers  # a local instance the size of the pool asked for
-            ray.init(**kwargs)
+            _init(ray, address, workers)
         self.workers, self.options = workers, options
         self.affinity = affinity
         self.actors: list = []
