@@ -75,7 +75,9 @@ class Route:
 
 @dataclass(frozen=True)
 class StrategyOptions:
-    probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
+    # Icarus golden runs longer than this send the design to Verilator; auto lowers it to the
+    # break-even time of the batch (strategies.break_even_seconds: 8.25 s for 1 candidate, 3.2 s for 16)
+    probe_seconds: float = 10.0
     # the compiled simulator's cost model (seconds of builds per design, plus per candidate in the
     # batch); None: what the simulator declares (backends: VerilatorBackend.cost, 4.0 and 2.5)
     verilator_fixed: float | None = None
@@ -115,6 +117,9 @@ class CheckOptions:
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
     replay_testbench: bool = False  # render a standalone replay testbench into each counterexample
+    # a candidate whose ports differ from the golden's only in width is compared through the
+    # golden's widths, as a testbench connecting them coerces them (widths.py); False: interface_mismatch
+    coerce_widths: bool = True
     strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
     formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
 

@@ -4,10 +4,14 @@ The simulators themselves (which one is the 4-state reference, which one is comp
 cost, which collapse X) are declared by their classes (backends/); this module only asks the registry.
 - auto: the reference simulator (Icarus) unless the compiled one (Verilator) is expected to be faster.
   The probe is a reference run of the golden over the first eighth of its stimulus, built for the
-  whole (the build is reused when the reference is chosen): eight times its duration times the
-  number of candidates estimates what the reference would spend on the batch; a golden estimated to
-  need more than `probe_seconds` alone, or that the reference rejects (e.g. iverilog 11 and enum
-  casts), goes to the compiled simulator directly. Candidates whose compiled verdict may be an
+  whole (the build is reused when the reference is chosen): eight times its duration, times the
+  golden and the candidates, estimates what the reference would spend on the batch. The compiled
+  simulator's cost counts its builds (its declared cost hints) and the 4-state spot check its
+  `equivalent`s get (up to `spot_check_seconds`), so a golden Icarus runs in a few seconds stays on
+  Icarus (conwaylife with one candidate: Verilator's route cost twice Icarus'). A golden whose
+  reference run alone would exceed the break-even time (or `probe_seconds`, whichever is lower), or
+  that the reference rejects (e.g. iverilog 11 and enum casts), goes to the compiled simulator
+  directly. Candidates whose compiled verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with the reference.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
@@ -56,6 +60,8 @@ PROBE_SHARE = 8  # auto's reference probe simulates this fraction of the golden'
 # seconds a reference golden run was seen to exceed (auto's probe, the spot check's): a golden known
 # to be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
 _ICARUS_SLOWER_THAN: "BoundedCache[float]" = BoundedCache(1024)
+# auto's probe estimate of the golden's whole Icarus run (seconds): the spot check reuses it
+_ICARUS_ESTIMATE: "BoundedCache[float]" = BoundedCache(1024)
 
 
 def _run_length_key(golden: str, options: CheckOptions) -> str:
@@ -115,7 +121,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
     cached = _CHOICES.get(key)
     if cached is not None:
         return cached
-    probe = replace(options, backend=ref.name, timeout=min(options.timeout, strategy.probe_seconds))
+    n = max(1, n_candidates)
+    limit = min(options.timeout, strategy.probe_seconds, break_even_seconds(n, strategy))
+    probe = replace(options, backend=ref.name, timeout=limit)
     try:
         # a run over 1/PROBE_SHARE of the stimulus: a slow golden (conwaylife) used to hold the
         # probe for its whole probe_seconds before going to the compiled simulator anyway
@@ -127,12 +135,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         else:
             choice = _Choice(fast.name, f"{ref.label} rejects the golden ({str(exc)[:120]})")
     else:
-        n = max(1, n_candidates)
-        ref_cost = seconds * n  # each candidate simulates about as long as the golden
-        fixed = fast.cost.fixed_seconds if strategy.verilator_fixed is None else strategy.verilator_fixed
-        each = (fast.cost.per_candidate_seconds if strategy.verilator_per_candidate is None
-                else strategy.verilator_per_candidate)
-        fast_cost = fixed + each * n
+        _ICARUS_ESTIMATE.put(_run_length_key(golden, options), seconds)
+        ref_cost = seconds * (1 + n)  # the golden, and each candidate about as long
+        fast_cost = verilator_seconds(n, strategy, ref_cost)
         if ref_cost > fast_cost:
             choice = _Choice(fast.name, f"{ref.label} estimate {ref_cost:.1f} s > {fast.label} "
                                         f"{fast_cost:.1f} s")
@@ -141,6 +146,36 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
                                        f"{fast_cost:.1f} s")
     _CHOICES.put(key, choice)
     return choice
+
+
+def build_seconds(n: int, strategy: StrategyOptions) -> float:
+    """The compiled simulator's builds for n candidates: its declared cost hints (backends/), unless
+    the strategy options override them (`verilator_fixed`, `verilator_per_candidate`)."""
+    fast = compiled_backend()
+    hints = fast.cost if fast is not None else None
+    fixed = strategy.verilator_fixed if strategy.verilator_fixed is not None else (hints.fixed_seconds if hints else 0.0)
+    each = (strategy.verilator_per_candidate if strategy.verilator_per_candidate is not None
+            else (hints.per_candidate_seconds if hints else 0.0))
+    return fixed + each * n
+
+
+def verilator_seconds(n: int, strategy: StrategyOptions, icarus_cost: float) -> float:
+    """What `auto` expects the compiled simulator's route to cost for n candidates: its builds, plus
+    the 4-state spot check of its `equivalent`s (all n at worst: the whole stimulus when the reference
+    needs at most spot_check_seconds for it, else a run cut to about that allowance)."""
+    builds = build_seconds(n, strategy)
+    if strategy.spot_check_share == 1:  # always the whole stimulus
+        return builds + icarus_cost
+    return builds + min(strategy.spot_check_seconds, icarus_cost)
+
+
+def break_even_seconds(n: int, strategy: StrategyOptions) -> float:
+    """The reference golden time above which the compiled simulator is cheaper for n candidates: the
+    reference costs G x (1 + n), the compiled one its builds plus at most spot_check_seconds. A
+    golden slower than this goes to the compiled simulator without waiting for the probe to finish."""
+    if strategy.spot_check_share == 1:  # the spot check runs the reference's whole stimulus anyway
+        return float("inf")
+    return (build_seconds(n, strategy) + strategy.spot_check_seconds) / (1 + n)
 
 
 def _needs_reference(verdict: Verdict) -> bool:
@@ -231,7 +266,10 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     try:
         if known is not None and known >= probe.timeout:
             raise InvalidGolden(f"simulation of the golden exceeded {known:.1f} s before")
-        estimate = estimate_golden_seconds(golden, probe, ref, PROBE_SHARE) * (1 + n)
+        seconds = _ICARUS_ESTIMATE.get(slow_key)  # auto's probe measured it already
+        if seconds is None:
+            seconds = estimate_golden_seconds(golden, probe, ref, PROBE_SHARE)
+        estimate = seconds * (1 + n)
     except InvalidGolden as exc:
         if "exceeded" not in str(exc):  # the reference cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""

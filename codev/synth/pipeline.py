@@ -1,6 +1,7 @@
-"""`codev synth run`: ingest -> filter -> dedup -> decontam -> round trip -> difficulty, plus the generator,
-then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint file and
-appends to its own, so rerunning on the same folder resumes where a kill stopped it."""
+"""`codev synth run`: ingest -> filter -> dedup -> decontam -> degenerate -> round trip -> difficulty, plus the
+generator, then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint
+file and appends to its own, so rerunning on the same folder resumes where a kill stopped it. Checkpoints
+are named by stage (stages/NAME.jsonl), so adding a stage renames none of the others."""
 from __future__ import annotations
 
 import json
@@ -13,10 +14,13 @@ from typing import Callable
 
 from codev.llm.backend import BackendConfig, make_backend
 
+from .calibrate import Calibration, measure
+from .calibrate import write as write_calibration
 from .checking import Checker
 from .config import SynthConfig
 from .decontam import BenchmarkIndex, Decontaminator
 from .dedup import Deduplicator
+from .degenerate_stage import DegenerateScreen
 from .difficulty import DifficultyFilter
 from .ingest_stage import run_ingest
 from .items import Item
@@ -25,10 +29,10 @@ from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dat
                       write_report)
 from .prompts import code_messages
 from .records import RLItem, SFTItem
-from .reason import item_of
+from .reason import item_of, rl_of
 from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
-from .store import KEPT, Stage, StageFile, Timing, run_stage
+from .store import Stage, StageFile, Timing, run_stage
 
 
 
@@ -104,10 +108,13 @@ def _difficulty(ctx: RunContext) -> DifficultyFilter:
 
 # the item chain after ingest, in order; the outputs read roundtrip's and difficulty's checkpoints
 ITEM_STAGES: list[ItemStage] = [
-    ItemStage("filter", lambda c: True, lambda ctx: StaticFilter(ctx.config.filters, ctx.config.jobs)),
+    ItemStage("filter", lambda c: True, lambda ctx: StaticFilter(ctx.config.filters, ctx.config.jobs, ctx.checker)),
     ItemStage("dedup", lambda c: True, lambda ctx: Deduplicator(ctx.config.dedup)),
     ItemStage("decontam", lambda c: c.decontam.enabled, _decontam,
               lambda s: {"decontamination by function (this session)": s.stats.describe()}),
+    # before any LLM call is spent on an item that would teach nothing
+    ItemStage("degenerate", lambda c: c.roundtrip.enabled and c.degenerate.enabled,
+              lambda ctx: DegenerateScreen(ctx.config.degenerate, ctx.config.checker, ctx.checker)),
     ItemStage("roundtrip", lambda c: c.roundtrip.enabled, _roundtrip),
     ItemStage("difficulty", lambda c: c.roundtrip.enabled and c.difficulty.enabled, _difficulty),
 ]
@@ -216,7 +223,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         before = _generator_count(generated)[0].inputs if generated.exists() else 0
         gen_config = replace(config.generator, decontam=config.decontam.enabled and config.generator.decontam)
         generate(gen_config, generated, screen=lambda items: Decontaminator(benchmarks(), config.checker,
-                                                                            checker).screen(items))
+                                                                            checker).screen(items), checker=checker)
         counts = _generator_count(generated)
         stages.extend(counts if gen_config.decontam else counts[:2])
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
@@ -230,8 +237,10 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
                 raise StagePending(f"generator_difficulty: {timings['generator_difficulty'].pending} items got no "
                                    f"LLM response; finished work is saved in {out}, rerun to resume")
             stages.append(count_stage("generator_difficulty", gen_file))
-            notes["generator difficulty calibration (base model passes / samples, per family and level)"] = \
-                calibration(gen_file)
+            measured = calibration(config, gen_file)
+            write_calibration(measured, out / "calibration.yaml")
+            notes["generator levels calibrated (base model passes / checked samples; calibration.yaml)"] = \
+                measured.describe()
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -242,7 +251,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     write_funnel(out / "funnel.json", stages)
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
     extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
-             **{f"LLM {name}": _describe(llm_config) for name, llm_config in
+             **{f"LLM {name}": describe_llm(llm_config) for name, llm_config in
                 (("roundtrip", config.spec_llm()), ("solver", config.solver_llm()),
                  ("difficulty", config.difficulty.llm)) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
@@ -276,14 +285,9 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
                          f"roundtrip/{item.source}", meta).to_row()
     gen_file = out_stage(generated)
     if generator_difficulty(config) and gen_file.path.exists():
-        for record in gen_file.records():
-            if record["status"] != KEPT:
-                continue
-            item = Item.from_json(record["item"])
-            row = item.data  # the RL row's prompt, interface and meta travel in the item's data
-            meta = {**row.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0)}
-            yield RLItem(item.id, row["prompt"], item.code, row["interface"], int(meta.get("level", 1)),
-                         item.source, meta).to_row()
+        measured = calibration(config, gen_file)
+        for item in gen_file.kept_items():  # the RL row's prompt, interface and meta travel in the item's data
+            yield rl_of(item, measured.rate_of_item(item)).to_row()
     else:
         yield from _generator_rows(generated / "rl.jsonl")
 
@@ -298,20 +302,12 @@ def generator_difficulty(config: SynthConfig) -> bool:
             and config.difficulty.enabled and config.difficulty.generator)
 
 
-def calibration(stage: StageFile) -> str:
-    """Per family and level: the base model's passes over its samples (all items, kept or too easy)."""
-    totals: dict[tuple[str, int], list[int]] = {}
-    for record in stage.records():
-        data = record["item"]["data"]
-        meta = data.get("meta", {})
-        key = (meta.get("family", "?"), int(meta.get("level", 0)))
-        seen = totals.setdefault(key, [0, 0])
-        seen[0] += int(data.get("passes", 0))
-        seen[1] += int(data.get("k", 0))
-    return ", ".join(f"{f} L{lvl} {p}/{k}" for (f, lvl), (p, k) in sorted(totals.items())) or "no items"
+def calibration(config: SynthConfig, stage: StageFile) -> Calibration:
+    """The difficulty model's measured pass rate per generator family and level (calibrate.py)."""
+    return measure(stage.records(), describe_llm(config.difficulty_llm()), config.difficulty.k)
 
 
-def _describe(config: BackendConfig) -> str:
+def describe_llm(config: BackendConfig) -> str:
     where = {"openai": config.base_url, "hf": config.model, "replay": config.path}[config.kind]
     model = f" model {config.model}" if config.kind == "openai" else ""
     return f"{config.kind} {where}{model}, temperature {config.temperature}"

@@ -16,7 +16,7 @@ from codev.synth.records import RLItem, SFTItem
 
 from .conftest import DEFAULT_CONFIG, REPO, read_jsonl, seed_config
 
-STAGE_FILES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
+STAGE_FILES = ("ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
 
     funnel = json.loads((builtin_run / "funnel.json").read_text())["stages"]
     by_name = {s["name"]: s for s in funnel}
-    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator",
-                             "generator_degenerate", "generator_decontam"]
+    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty",
+                             "generator", "generator_degenerate", "generator_decontam"]
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
@@ -47,6 +47,7 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
     # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
     assert by_name["decontam"]["dropped"] == {"function": 1}
+    assert by_name["degenerate"] == {"name": "degenerate", "in": 7, "kept": 7, "dropped": {}}  # no seed item is degenerate
     assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
     assert by_name["generator_degenerate"]["in"] == by_name["generator"]["kept"]
     assert by_name["generator_decontam"]["in"] == by_name["generator_degenerate"]["kept"]
