@@ -24,9 +24,9 @@ sys.path.insert(0, str(REPO))
 
 from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
 from testbench_gen import CheckOptions, InvalidGolden, check  # noqa: E402
-from testbench_gen.backends import BACKENDS, get_backend  # noqa: E402
-from testbench_gen.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
-from testbench_gen.strategies import check_with_strategy  # noqa: E402
+from testbench_gen.run.simulators import BACKENDS, get_backend  # noqa: E402
+from testbench_gen.containment.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
+from testbench_gen.proof.strategies import check_with_strategy  # noqa: E402
 
 ALL_BACKENDS = ["icarus", "verilator", "formal", "auto", "hybrid", "cocotb"]
 MUTATIONS = [(r"\+", "-"), (r"(?<![&|])&(?![&|])", "|"), (r"==", "!="), (r"(?<![<>=!-])>(?![>=])", "<"),
@@ -116,7 +116,7 @@ def _compiles(src: str) -> bool:
 
 def _clear_caches() -> None:
     """Every measurement starts cold: no backend profits from a golden another one prepared."""
-    from testbench_gen.cache import clear_all
+    from testbench_gen.service.cache import clear_all
 
     clear_all()  # golden traces, backend choices, cocotb goldens
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-import testbench_gen.core as core
+import testbench_gen.run.core as core
 from testbench_gen import CheckOptions, check
 
 GOLDEN = """

@@ -9,8 +9,8 @@ import statistics
 import sys
 import time
 
-from testbench_gen.frontend import analyse, analyse_bounded
-from testbench_gen.policy import preprocess, scan
+from testbench_gen.design.frontend import analyse, analyse_bounded
+from testbench_gen.design.policy import preprocess, scan
 
 
 def median_ms(fn, sources) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 from codev.synth.generator import FAMILIES, GeneratorConfig, candidate, generate
 from codev.synth.generator.verify import options_for
 from testbench_gen import CheckJob, VerdictKind, check_many
-from testbench_gen.mutants import mutants
+from testbench_gen.design.mutants import mutants
 
 
 def end_to_end(family: str, n: int, seed: int, jobs: int, formal: bool) -> tuple[float, dict]:

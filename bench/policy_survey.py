@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from testbench_gen.policy import scan
+from testbench_gen.design.policy import scan
 
 
 class Text:

@@ -2,7 +2,7 @@
 
 One RL step = one round: G goldens x K candidates each (VerilogEval v2 spec-to-rtl and RTLLM v2
 references; candidates are the reference itself and single-site mutants from
-testbench_gen/mutants.py, cycled to K, every text distinct). The pool is started once; round 1 is cold (workers start,
+testbench_gen/design/mutants.py, cycled to K, every text distinct). The pool is started once; round 1 is cold (workers start,
 goldens are simulated), rounds 2+ are the steady state. Per round: wall time, per-candidate latency
 (round start to that candidate's verdict: what a trainer awaiting rewards sees) p50/p99, and where
 the CPU went: the workers' own time (Python: parsing, screening, comparing traces) vs their children
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from testbench_gen import CheckerPool, CheckJob, CheckOptions, InvalidGolden, prepare_golden
-from testbench_gen.mutants import mutants
+from testbench_gen.design.mutants import mutants
 
 TICK = os.sysconf("SC_CLK_TCK")
 

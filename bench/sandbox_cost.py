@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from testbench_gen.sandbox import Confinement, Limits, adopt_confinement, confinement, run_limited, sandbox_dir
+from testbench_gen.containment.sandbox import Confinement, Limits, adopt_confinement, confinement, run_limited, sandbox_dir
 
 
 def median_ms(fn, n: int) -> float:

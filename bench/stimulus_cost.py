@@ -1,7 +1,7 @@
 """What the stimulus's long run, varied horizon and coverage-directed segments cost, and what they buy.
 
 On the benchmark references (VerilogEval v2 spec-to-rtl, RTLLM v2), each checked against itself and
-a few single-site mutants (testbench_gen.mutants), with the same seed:
+a few single-site mutants (testbench_gen.design.mutants), with the same seed:
   short    long_cycles=0, horizon_jitter=0, directed=False: the stimulus before the long run
   random   directed=False: horizon + up to 25%, a long run without reset sized by the counters
   default  the default stimulus: `random` plus coverage-directed segments where it misses (directed.py)
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from testbench_gen import CheckJob, CheckOptions, VerdictKind, check, check_many
-from testbench_gen.mutants import mutants
+from testbench_gen.design.mutants import mutants
 
 FLOWS = (("short", dict(long_cycles=0, horizon_jitter=0, directed=False)),
          ("random", dict(directed=False)),

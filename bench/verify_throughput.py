@@ -8,7 +8,7 @@ Compares these flows on the same designs and candidates, all on the same cores:
   baseline  a CodeV-R1-like per-candidate flow: compile golden + candidate + a random testbench,
             simulate 100 sequences x 1,000 cycles, reset drawn once per sequence, no early stop
 Candidates per design: the reference itself (renamed TopModule) and single-site mutants
-(testbench_gen.mutants). Detection = share of mutants called not-equivalent (some mutants are
+(testbench_gen.design.mutants). Detection = share of mutants called not-equivalent (some mutants are
 equivalent to the original, so 100% is not reachable; compare flows, not absolutes).
 
     python bench/verify_throughput.py [--designs 30] [--mutants 3] [--jobs 2] [--bench-root DIR] [--skip PROBLEM]
@@ -29,9 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from testbench_gen import CheckerPool, CheckJob, CheckOptions, InvalidGolden, check_many, prepare_golden
-from testbench_gen.harness import compared_ports
-from testbench_gen.mutants import mutants
-from testbench_gen.sandbox import Limits, run_limited, sandbox_dir
+from testbench_gen.testbench.harness import compared_ports
+from testbench_gen.design.mutants import mutants
+from testbench_gen.containment.sandbox import Limits, run_limited, sandbox_dir
 
 
 def load_designs(bench_root: Path, n: int, seed: int) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from testbench_gen import CheckOptions, check  # noqa: E402
-from testbench_gen.backends import get_backend  # noqa: E402
+from testbench_gen.run.simulators import get_backend  # noqa: E402
 from testbench_gen.config import StrategyOptions  # noqa: E402
 
 COUNTER = """module TopModule(input clk, input reset, input en, output reg [3:0] q);

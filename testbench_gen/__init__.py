@@ -4,8 +4,8 @@ The checker behind codev's reward, data filter and evaluation second opinion. No
 """
 from .checker import check
 from .config import CheckOptions, FormalOptions, StrategyOptions
-from .golden import GoldenRun, InvalidGolden, SimulatorUnavailable, prepare_golden
-from .infer import InterfaceError, infer_interface
+from .run.golden import GoldenRun, InvalidGolden, SimulatorUnavailable, prepare_golden
+from .design.infer import InterfaceError, infer_interface
 from .interface import Clock, Interface, Port, Reset
 from .verdict import Counterexample, FormalKind, FormalStatus, OutputValue, Verdict, VerdictKind
 
@@ -14,6 +14,6 @@ __all__ = [
     "infer_interface", "InterfaceError", "Interface", "Port", "Clock", "Reset",
     "Verdict", "VerdictKind", "Counterexample", "OutputValue", "FormalKind", "FormalStatus",
 ]
-from .pool import CheckerPool, CheckJob, check_many  # noqa: E402
+from .service.pool import CheckerPool, CheckJob, check_many  # noqa: E402
 
 __all__ += ["CheckerPool", "CheckJob", "check_many"]

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .backends import SimulatorBackend, reference_backend
-from .compare import build_counterexample, replay_testbench
+from .run.simulators import SimulatorBackend, reference_backend
+from .run.compare import build_counterexample, replay_testbench
 from .config import CheckOptions, Route
-from .core import check_batch
-from .frontend import FrontEndLimits, analyse_bounded
-from .golden import (GoldenRun, InvalidGolden, SimulatorUnavailable, golden_interface, golden_key, prepare_golden,
+from .run.core import check_batch
+from .design.frontend import FrontEndLimits, analyse_bounded
+from .run.golden import (GoldenRun, InvalidGolden, SimulatorUnavailable, golden_interface, golden_key, prepare_golden,
                      simulate_golden)
-from .results import TRACE_FILE
-from .screen import interface_difference
-from .strategies import check_with_strategy
+from .run.results import TRACE_FILE
+from .design.screen import interface_difference
+from .proof.strategies import check_with_strategy
 from .verdict import Verdict, VerdictKind
-from .widths import adapter, describe, width_only_difference
+from .design.widths import adapter, describe, width_only_difference
 
 __all__ = ["check", "CheckOptions", "GoldenRun", "InvalidGolden", "SimulatorUnavailable", "prepare_golden",
            "simulate_golden", "golden_key", "build_counterexample", "replay_testbench",

@@ -17,10 +17,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .backends import BACKENDS, reference_name
+from .run.simulators import BACKENDS, reference_name
 from .interface import Interface
-from .sandbox import Limits
-from .stimulus import StimulusOptions
+from .containment.sandbox import Limits
+from .testbench.stimulus import StimulusOptions
 from .yamlfile import read_yaml
 
 

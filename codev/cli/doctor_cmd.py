@@ -61,8 +61,8 @@ def _eval_icarus() -> Tool:
 
 
 def collect() -> list[Tool]:
-    from testbench_gen.backends import BACKENDS, VerilatorBackend
-    from testbench_gen.formal import reader, yosys_command, yosys_version
+    from testbench_gen.run.simulators import BACKENDS, VerilatorBackend
+    from testbench_gen.proof.formal import reader, yosys_command, yosys_version
 
     tools = []
     for cls in BACKENDS.values():  # each simulator says what it enables (backends/base.py)
@@ -90,7 +90,7 @@ def collect() -> list[Tool]:
     cocotb = _dist_version("cocotb")
     note = ""
     if cocotb:
-        from testbench_gen.cocotb_driver import CocotbBackend
+        from testbench_gen.run.cocotb_driver import CocotbBackend
 
         sims = []
         for sim in (name for name, cls in BACKENDS.items() if cls.cocotb_sim):
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{mark}{t.name:<{width}}  {t.version or 'not found':<22}  {t.enables}")
             if t.note:
                 print(f"   {'':<{width}}  {'':<22}  ({t.note})")
-    from testbench_gen.backends import BACKENDS
+    from testbench_gen.run.simulators import BACKENDS
 
     simulators = {cls.doctor_name or cls.name for cls in BACKENDS.values()}
     usable = any(t.found for t in tools if t.name in simulators)

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from testbench_gen import CheckOptions, InvalidGolden, prepare_golden
-from testbench_gen.coverage import untoggled_bits
-from testbench_gen.harness import EXPECTED_FILE, STIM_FILE, render_compare_harness, render_golden_harness
+from testbench_gen.testbench.coverage import untoggled_bits
+from testbench_gen.testbench.harness import EXPECTED_FILE, STIM_FILE, render_compare_harness, render_golden_harness
 
 from . import UsageError
 from .common import read_source

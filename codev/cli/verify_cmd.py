@@ -19,7 +19,7 @@ from pathlib import Path
 from testbench_gen import (CheckJob, CheckOptions, InvalidGolden, SimulatorUnavailable, Verdict, VerdictKind,
                            check_many, prepare_golden)
 
-from testbench_gen.golden import GOLDEN_FILE
+from testbench_gen.run.golden import GOLDEN_FILE
 
 from . import UsageError
 from .common import read_source
@@ -156,7 +156,7 @@ def user_paths(message: str, golden_path: str) -> str:
 def _check_jobs(args, jobs: list[CheckJob], on_result=None) -> list[list[Verdict]]:
     if args.ray:
         try:
-            from testbench_gen.ray_pool import check_many_ray
+            from testbench_gen.service.ray_pool import check_many_ray
         except ImportError:
             raise UsageError("--ray needs the optional dependency: pip install 'codev[ray]'") from None
         return check_many_ray(jobs, address=args.ray, on_result=on_result)

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from testbench_gen.sandbox import Limits, clean_paths, run_limited, tool_path
+from testbench_gen.containment.sandbox import Limits, clean_paths, run_limited, tool_path
 
 from . import rules
 from .cvdp_format import CvdpTask, HarnessError, safe_relative, services, source_paths

@@ -2,7 +2,7 @@
 
 Each flavour (flavours/) builds its benchmark's files and commands from these, mirroring the upstream
 commands (see ../shared/benchmarks/MANIFEST.md): same flags, same file layout, same time bounds. Every
-answer is untrusted code, so every tool call goes through testbench_gen.sandbox.run_limited in a
+answer is untrusted code, so every tool call goes through testbench_gen.containment.sandbox.run_limited in a
 private directory.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from testbench_gen.sandbox import Limits, RunResult, run_limited
+from testbench_gen.containment.sandbox import Limits, RunResult, run_limited
 
 IVERILOG_VE_FLAGS = ["-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb"]
 LOG_EXCERPT_CHARS = 1500

@@ -5,7 +5,7 @@ sandboxed tool runs of flow.py.
 """
 from __future__ import annotations
 
-from testbench_gen.sandbox import sandbox_dir
+from testbench_gen.containment.sandbox import sandbox_dir
 
 from . import rules
 from .flavours import flavour

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from testbench_gen.sandbox import cache_dir  # the one codev cache: sandboxed simulations may read it
+from testbench_gen.containment.sandbox import cache_dir  # the one codev cache: sandboxed simulations may read it
 
 MARKER = ".codev-installed.json"
 BUILD_TOOLS = ("gperf", "flex", "bison", "autoconf", "g++", "make")

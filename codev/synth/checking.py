@@ -23,7 +23,7 @@ class Checker:
 
     workers: checker processes (None: every core). ray: a Ray cluster's address ("local": a local instance of
     `workers` CPUs, started here); an address where no cluster answers raises
-    `testbench_gen.ray_pool.RayUnreachable` here, before any work. options: those of `check_many`'s
+    `testbench_gen.service.ray_pool.RayUnreachable` here, before any work. options: those of `check_many`'s
     (golden, candidates) pairs and the pool's default. deadline: seconds per call; what is still unchecked then
     becomes `timeout` verdicts. affinity: on Ray, send a golden's jobs to the actor that already simulated it (the
     RL reward's G answers per prompt)."""
@@ -36,7 +36,7 @@ class Checker:
         self._pool = None
         self._started_ray = False
         if ray:
-            from testbench_gen.ray_pool import probe
+            from testbench_gen.service.ray_pool import probe
 
             probe(ray)
 
@@ -88,7 +88,7 @@ class Checker:
         self._started_ray = True
 
     def _ray_pool(self):
-        from testbench_gen.ray_pool import RayCheckerPool
+        from testbench_gen.service.ray_pool import RayCheckerPool
 
         self._connect()
         # tasks are planned for the cluster's CPUs (RayCheckerPool reads them when workers is None)

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 
 from codev.eval.benchmarks import DEFAULT_BENCHMARKS, load_benchmark
 from testbench_gen import CheckJob, CheckOptions, Interface, VerdictKind, infer_interface
-from testbench_gen.backends import get_backend
+from testbench_gen.run.simulators import get_backend
 
 from .checking import Checker
 from .items import Item, digest

@@ -22,7 +22,7 @@ def ports_of(item: Item) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     (data["interface"]), else inferred here (an item given to the stage alone may name no top)."""
     raw = item.data.get("interface")
     if not raw:
-        from testbench_gen.frontend import analyse_golden_bounded
+        from testbench_gen.design.frontend import analyse_golden_bounded
 
         iface = analyse_golden_bounded(item.code, "item.v", item.top).interface
         found = iface.to_json() if iface is not None else {}

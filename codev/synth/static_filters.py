@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from testbench_gen.backends import reference_backend
-from testbench_gen.frontend import analyse_golden_bounded
-from testbench_gen.infer import has_syntax_errors
-from testbench_gen.policy import scan
-from testbench_gen.sandbox import Limits, clean_paths, sandbox_dir
+from testbench_gen.run.simulators import reference_backend
+from testbench_gen.design.frontend import analyse_golden_bounded
+from testbench_gen.design.infer import has_syntax_errors
+from testbench_gen.design.policy import scan
+from testbench_gen.containment.sandbox import Limits, clean_paths, sandbox_dir
 
 from .checking import Checker
 from .config import FilterConfig

@@ -10,7 +10,7 @@ from tests.benchdata import as_top, rtllm_reference, ve2_reference  # noqa: F401
 
 @pytest.fixture(scope="session")
 def verilator():
-    from testbench_gen.backends import get_backend
+    from testbench_gen.run.simulators import get_backend
 
     backend = get_backend("verilator")
     if not backend.available():
@@ -20,7 +20,7 @@ def verilator():
 
 @pytest.fixture(scope="session")
 def yosys():
-    from testbench_gen.formal import yosys_command
+    from testbench_gen.proof.formal import yosys_command
 
     if yosys_command() is None:
         pytest.skip("yosys not installed")

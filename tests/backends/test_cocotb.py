@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.core import CheckBackend
-from testbench_gen.cocotb_driver import CocotbBackend, check_cocotb
+from testbench_gen.run.core import CheckBackend
+from testbench_gen.run.cocotb_driver import CocotbBackend, check_cocotb
 
 from .conftest import FSM_BUG, FSM_GOLDEN, FSM_RECODED, as_top, ve2_reference
 

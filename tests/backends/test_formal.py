@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from testbench_gen import CheckOptions, VerdictKind, infer_interface
-from testbench_gen.formal import FormalOptions, counterexample_stimulus, parse_wavejson, prove, replay
-from testbench_gen.stimulus import StimulusOptions, build_stimulus
+from testbench_gen.proof.formal import FormalOptions, counterexample_stimulus, parse_wavejson, prove, replay
+from testbench_gen.testbench.stimulus import StimulusOptions, build_stimulus
 
 from .conftest import FSM_BUG, FSM_GOLDEN, FSM_RECODED, XOR_EQUIV, XOR_GOLDEN, XOR_HIDDEN_BUG
 
@@ -63,7 +63,7 @@ def test_latches_are_state_and_frontend_errors_are_unsupported(yosys):
 
 def test_delays_are_unsupported_not_proven(yosys):
     """yosys drops `#` delays: RTLLM's clkgenerator would be 'proven' equal to a stuck clock."""
-    from testbench_gen.formal import has_delays
+    from testbench_gen.proof.formal import has_delays
 
     golden = ("module T(output reg clk); parameter P = 10; initial clk = 0;\n"
               "  always begin #(P / 2) clk = ~clk; end\nendmodule\n")
@@ -86,7 +86,7 @@ def test_design_without_inputs_replays_its_counterexample(yosys, icarus):
 
 
 def test_lint_design_names_what_would_void_a_proof(yosys, icarus):
-    from testbench_gen.formal import lint_design
+    from testbench_gen.proof.formal import lint_design
 
     from . import attacks
 

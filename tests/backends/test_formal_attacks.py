@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check, infer_interface
-from testbench_gen.formal import prove
-from testbench_gen.strategies import StrategyOptions, check_with_strategy
+from testbench_gen.proof.formal import prove
+from testbench_gen.proof.strategies import StrategyOptions, check_with_strategy
 
 from . import attacks
 from .conftest import rtllm_reference
@@ -40,7 +40,7 @@ def test_synthesis_gaps_are_not_equivalent(name, backend, icarus, yosys):
 def test_synthesis_gaps_under_the_other_simulators(backend, icarus, verilator):
     """Sensitivity list and undriven select in one batch with the golden (Verilator: 2-state)."""
     if backend == "cocotb":
-        from testbench_gen.cocotb_driver import CocotbBackend
+        from testbench_gen.run.cocotb_driver import CocotbBackend
 
         if not CocotbBackend("icarus").available():
             pytest.skip("cocotb not installed")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from testbench_gen.formal_input import (compiled_text, parse_check_log, sensitivity_caveats,
+from testbench_gen.proof.formal_input import (compiled_text, parse_check_log, sensitivity_caveats,
                                         strip_comments_and_attributes)
 
 TWO_FACED = """`define W 8
@@ -32,7 +32,7 @@ def test_comments_and_attributes_are_blanked_strings_and_escaped_names_kept():
 @pytest.mark.parametrize("simulator", ["icarus", "verilator"])
 def test_formal_reads_the_simulators_preprocessed_text(simulator, icarus):
     if simulator == "verilator":
-        from testbench_gen.backends import get_backend
+        from testbench_gen.run.simulators import get_backend
 
         if not get_backend("verilator").available():
             pytest.skip("verilator not installed")

@@ -55,7 +55,7 @@ def test_a_late_four_state_flaw_is_caught_alone_and_in_a_batch(verilator, icarus
 
 
 def test_the_spot_check_covers_the_whole_stimulus_when_icarus_can_afford_it(icarus):
-    from testbench_gen.strategies import spot_check_options
+    from testbench_gen.proof.strategies import spot_check_options
 
     options = CheckOptions(backend="verilator", seed=5)
     full, note = spot_check_options(COUNTER, options, StrategyOptions(), 3)

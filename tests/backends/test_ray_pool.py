@@ -11,8 +11,8 @@ ray = pytest.importorskip("ray")
 
 
 def test_ray_pool_matches_local_pool(icarus):
-    from testbench_gen.pool import check_many
-    from testbench_gen.ray_pool import check_many_ray
+    from testbench_gen.service.pool import check_many
+    from testbench_gen.service.ray_pool import check_many_ray
 
     options = CheckOptions(cycles=300)
     jobs = [CheckJob(COUNTER, [COUNTER_BUG, COUNTER, "module TopModule(); endmodule"], options),
@@ -33,7 +33,7 @@ def test_ray_pool_matches_local_pool(icarus):
 def test_ray_checker_pool_has_the_local_pool_interface(icarus):
     import asyncio
 
-    from testbench_gen.ray_pool import RayCheckerPool
+    from testbench_gen.service.ray_pool import RayCheckerPool
 
     options = CheckOptions(cycles=200)
     with RayCheckerPool("local", options=options) as pool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from testbench_gen import CheckOptions, Verdict, VerdictKind, check
-from testbench_gen.backends import (BACKENDS, IcarusBackend, VerilatorBackend, get_backend, is_two_state,
+from testbench_gen.run.simulators import (BACKENDS, IcarusBackend, VerilatorBackend, get_backend, is_two_state,
                                     reference_name, register, unregister)
 from testbench_gen.config import Route, Strategy
 
@@ -60,8 +60,8 @@ def test_a_registered_simulator_checks_through_the_normal_entry_point(second_ica
 
 
 def test_formal_replays_on_the_simulator_that_decided(second_icarus):
-    from testbench_gen.formal import yosys_command
-    from testbench_gen.strategies import formal_verdict
+    from testbench_gen.proof.formal import yosys_command
+    from testbench_gen.proof.strategies import formal_verdict
 
     if yosys_command() is None:
         pytest.skip("needs yosys")

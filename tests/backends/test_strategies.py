@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.strategies import StrategyOptions, check_with_strategy, choose_backend
+from testbench_gen.proof.strategies import StrategyOptions, check_with_strategy, choose_backend
 
 from .conftest import COUNTER, COUNTER_BUG, XOR_EQUIV, XOR_GOLDEN, XOR_HIDDEN_BUG
 
@@ -41,12 +41,12 @@ def test_auto_counts_the_spot_check_in_verilators_cost(icarus, verilator):
 def test_auto_break_even_time_falls_with_the_batch():
     """The probe stops at the Icarus golden time where Verilator's route becomes cheaper: long for
     one candidate (a slow golden such as conwaylife stays on Icarus), short for an RL batch."""
-    from testbench_gen.strategies import break_even_seconds, verilator_seconds
+    from testbench_gen.proof.strategies import break_even_seconds, verilator_seconds
 
     strategy = StrategyOptions()
     assert break_even_seconds(1, strategy) > 8.0 > 3.5 > break_even_seconds(16, strategy)
     assert break_even_seconds(1, StrategyOptions(spot_check_share=1)) == float("inf")
-    from testbench_gen.backends import VerilatorBackend
+    from testbench_gen.run.simulators import VerilatorBackend
 
     builds = VerilatorBackend.cost.fixed_seconds + VerilatorBackend.cost.per_candidate_seconds  # its declared hints
     assert verilator_seconds(1, strategy, 2.0) == builds + 2.0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from testbench_gen import CheckOptions, VerdictKind, check, prepare_golden
-from testbench_gen.backends.verilator import merge_traces
+from testbench_gen.run.simulators.verilator import merge_traces
 
 from .conftest import COUNTER, COUNTER_BUG, FSM_BUG, FSM_GOLDEN, FSM_RECODED
 
@@ -67,7 +67,7 @@ def test_poisoned_runtime_cache_is_rebuilt_not_used(verilator, icarus):
     import hashlib
     import json
 
-    from testbench_gen.sandbox import Limits
+    from testbench_gen.containment.sandbox import Limits
 
     clean = verilator.runtime_objects(Limits())
     runtime = verilator.runtime_dir()

@@ -1,4 +1,4 @@
-"""Port widths a testbench coerces (testbench_gen/widths.py): a candidate whose ports differ from the
+"""Port widths a testbench coerces (testbench_gen/design/widths.py): a candidate whose ports differ from the
 golden's only in width is compared through the golden's widths, never rewarded for bits it lacks.
 
 Attacks: a narrower output (upper bits zero where the golden's are not), a wider output whose

@@ -1,7 +1,7 @@
 """Property: a verdict never depends on batch-mates (issue 16, section 2).
 
 For random batches drawn from a fixed corpus of real model outputs (the RTLLM GPT-3.5/GPT-4 samples
-in the shared benchmarks) and single-site mutants of the references (testbench_gen.mutants), every
+in the shared benchmarks) and single-site mutants of the references (testbench_gen.design.mutants), every
 candidate's verdict alone equals its verdict in the batch, with the same seed, under every backend:
 the same kind, and for a mismatch the same first differing step. A batch-mate that changed another's
 verdict (Verilator's time-0 edges made a sync-reset design fail beside an async-reset one) is a
@@ -16,8 +16,8 @@ import random
 import pytest
 
 from testbench_gen import CheckOptions, check
-from testbench_gen.backends import get_backend
-from testbench_gen.mutants import mutants
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.design.mutants import mutants
 
 from tests.benchdata import bench_root
 
@@ -65,7 +65,7 @@ def need(backend: str) -> None:
     if backend in ("verilator",) and not get_backend("verilator").available():
         pytest.skip("verilator not installed")
     if backend == "hybrid":
-        from testbench_gen.formal import yosys_command
+        from testbench_gen.proof.formal import yosys_command
 
         if yosys_command() is None:
             pytest.skip("yosys not installed")

@@ -1,7 +1,7 @@
 """The LRU caches: bounded by entries and, for golden traces, by their total size."""
 from __future__ import annotations
 
-from testbench_gen.cache import BoundedCache
+from testbench_gen.service.cache import BoundedCache
 
 
 def test_weight_bound_evicts_oldest_but_keeps_the_newest():

@@ -6,9 +6,9 @@ import random
 import pytest
 
 from testbench_gen import CheckOptions, infer_interface
-from testbench_gen.compare import bits_differ, score_trace
-from testbench_gen.golden import GoldenRun
-from testbench_gen.results import trace_slices
+from testbench_gen.run.compare import bits_differ, score_trace
+from testbench_gen.run.golden import GoldenRun
+from testbench_gen.run.results import trace_slices
 
 IFACE = infer_interface("module m(input a, output [2:0] y, output [1:0] z); endmodule")
 

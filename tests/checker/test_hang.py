@@ -14,8 +14,8 @@ import pytest
 
 from codev.train.reward import score_sample
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.backends import get_backend
-from testbench_gen.cocotb_driver import CocotbBackend
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.run.cocotb_driver import CocotbBackend
 
 GOLDEN = """module TopModule(input clk, input reset, input en, output reg [7:0] q);
   always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 8'd1;

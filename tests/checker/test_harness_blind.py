@@ -16,9 +16,9 @@ import subprocess
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.backends import get_backend
-from testbench_gen.cocotb_driver import CocotbBackend
-from testbench_gen.policy import scan
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.run.cocotb_driver import CocotbBackend
+from testbench_gen.design.policy import scan
 
 WIDTH = 8 * 24  # bits of each observation (24 characters)
 PORTS = "input [7:0] a, output [7:0] y, output [{w}:0] obs"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.formal_input import compiled_text
-from testbench_gen.policy import lex, preprocess, prepare, scan
+from testbench_gen.proof.formal_input import compiled_text
+from testbench_gen.design.policy import lex, preprocess, prepare, scan
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_iverilog = pytest.mark.skipif(shutil.which("iverilog") is None, reason="needs iverilog")
@@ -58,8 +58,8 @@ def test_non_ascii_outside_comments_and_strings_is_rejected_but_not_inside():
 @pytest.mark.parametrize("backend", ["hybrid", "formal", "icarus", "auto", pytest.param("verilator", marks=pytest.mark.slow),
                                      pytest.param("cocotb", marks=pytest.mark.slow)])
 def test_the_split_comment_trojan_is_rejected_alone_and_in_a_batch(backend):
-    from testbench_gen.backends import get_backend
-    from testbench_gen.cocotb_driver import CocotbBackend
+    from testbench_gen.run.simulators import get_backend
+    from testbench_gen.run.cocotb_driver import CocotbBackend
 
     if (backend == "verilator" and not get_backend("verilator").available()) or \
             (backend == "cocotb" and not CocotbBackend().available()):

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.policy import scan
+from testbench_gen.design.policy import scan
 
 HDR16 = "module TopModule(input [15:0] a, input [15:0] b, output [16:0] s);\n"
 ADD16 = HDR16 + "  assign s = a + b;\nendmodule\n"
@@ -76,7 +76,7 @@ def test_wrong_then_hang_is_a_mismatch_not_a_timeout():
 def test_wrong_then_hang_is_a_mismatch_under_cocotb_too():
     """cocotb's driver wrote its trace only at the end: a hang lost every line, so a design wrong
     from cycle 2 got `timeout` (a reward does not count that as wrong). It now writes as it goes."""
-    from testbench_gen.cocotb_driver import CocotbBackend
+    from testbench_gen.run.cocotb_driver import CocotbBackend
 
     if not CocotbBackend().available():
         pytest.skip("cocotb not installed")

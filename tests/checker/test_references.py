@@ -8,7 +8,7 @@ import pytest
 from pyslang import ast
 
 from testbench_gen import CheckJob, CheckOptions, VerdictKind, check_many
-from testbench_gen.infer import parse_design
+from testbench_gen.design.infer import parse_design
 
 from tests.benchdata import as_top
 

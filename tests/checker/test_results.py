@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from testbench_gen import infer_interface
-from testbench_gen.results import END_PREFIX, NO_TRACE, RunStatus, read_trace
+from testbench_gen.run.results import END_PREFIX, NO_TRACE, RunStatus, read_trace
 
 IFACE = infer_interface("module m(input a, output [1:0] y, output z); assign y = {a, a}; assign z = a; endmodule")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from testbench_gen import sandbox
-from testbench_gen.backends import get_backend
-from testbench_gen.sandbox import Limits, confinement, run_limited, sandbox_dir
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.containment.sandbox import Limits, confinement, run_limited, sandbox_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -205,7 +205,7 @@ def test_wait_exact_returns_the_exit_status_and_times_out_like_popen_wait():
     import subprocess
     import time
 
-    from testbench_gen.sandbox import wait_exact
+    from testbench_gen.containment.sandbox import wait_exact
 
     proc = subprocess.Popen(["sh", "-c", "exit 3"])
     assert wait_exact(proc, 30.0) == 3 and proc.returncode == 3

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from testbench_gen.infer import infer_interface
+from testbench_gen.design.infer import infer_interface
 from testbench_gen.interface import Clock, Interface, Port, Reset
-from testbench_gen.stimulus import HELD_WIDTH, StimulusOptions, build_stimulus, enable_column
+from testbench_gen.testbench.stimulus import HELD_WIDTH, StimulusOptions, build_stimulus, enable_column
 
 
 def counter_iface(width: int) -> Interface:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from testbench_gen import CheckOptions, VerdictKind, check
-from testbench_gen.sandbox import Limits, run_limited
+from testbench_gen.containment.sandbox import Limits, run_limited
 
 GOLDEN = """
 module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);
@@ -285,7 +285,7 @@ BACKEND_ATTACKS = ["paste builds $finish", "$time playback", "# delay after a na
 
 @pytest.mark.parametrize("backend", ["verilator", "cocotb", "formal", "hybrid", "auto"])
 def test_policy_v2_holds_under_every_backend(backend):
-    from testbench_gen.backends import get_backend
+    from testbench_gen.run.simulators import get_backend
 
     if backend in ("verilator", "cocotb") and not get_backend("verilator" if backend == "verilator"
                                                               else "icarus").available():
@@ -374,8 +374,8 @@ def test_front_end_bombs_are_the_candidates_own_verdict_and_cost_little(name, so
 
 
 def test_a_late_hang_costs_a_batch_about_one_budget_not_budget_times_size():
-    from testbench_gen.core import batch_budget, candidate_budget
-    from testbench_gen.golden import prepare_golden
+    from testbench_gen.run.core import batch_budget, candidate_budget
+    from testbench_gen.run.golden import prepare_golden
 
     options = CheckOptions(cycles=200, min_timeout=2.0, timeout=2.0)
     golden_run = prepare_golden(GOLDEN, options)
@@ -404,8 +404,8 @@ import shutil  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
 from testbench_gen import prepare_golden  # noqa: E402
-from testbench_gen.backends import get_backend  # noqa: E402
-from testbench_gen.cocotb_driver import CocotbBackend  # noqa: E402
+from testbench_gen.run.simulators import get_backend  # noqa: E402
+from testbench_gen.run.cocotb_driver import CocotbBackend  # noqa: E402
 
 from tests.benchdata import rtllm_reference  # noqa: E402
 

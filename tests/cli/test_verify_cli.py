@@ -183,7 +183,7 @@ def test_a_binary_candidate_in_a_manifest_gets_its_own_verdict(files, tmp_path, 
 
 
 def test_the_size_limit_is_fixed_and_stated(files, tmp_path, capsys):
-    from testbench_gen.policy import MAX_SOURCE_CHARS
+    from testbench_gen.design.policy import MAX_SOURCE_CHARS
 
     big = tmp_path / "big.v"
     big.write_text(GOLDEN + "// " + "x" * MAX_SOURCE_CHARS + "\n")

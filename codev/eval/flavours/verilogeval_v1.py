@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from testbench_gen.sandbox import clean_paths, run_limited
+from testbench_gen.containment.sandbox import clean_paths, run_limited
 
 from codev.llm.prompts import ChatPrompt
 

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from testbench_gen.sandbox import clean_paths, run_limited
+from testbench_gen.containment.sandbox import clean_paths, run_limited
 
 from codev.llm.prompts import ChatPrompt
 

@@ -34,7 +34,7 @@ def check_ray(address: str) -> None:
         import ray  # noqa: F401 - only to say up front that it is missing
     except ImportError:
         raise UsageError("--ray needs ray: pip install 'codev[ray]'") from None
-    from testbench_gen.ray_pool import RayUnreachable, probe
+    from testbench_gen.service.ray_pool import RayUnreachable, probe
 
     try:
         probe(address)

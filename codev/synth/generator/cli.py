@@ -8,7 +8,7 @@ from pathlib import Path
 from codev.config import read_mapping
 from codev.errors import UsageError
 
-from testbench_gen.pool import default_workers
+from testbench_gen.service.pool import default_workers
 
 from ..checking import Checker
 from .config import GeneratorConfig

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from testbench_gen import CheckJob, CheckOptions, Verdict, VerdictKind, check_many
 
 from codev.synth.degenerate import seeded
-from testbench_gen.formal import yosys_command
+from testbench_gen.proof.formal import yosys_command
 
 from .design import Design
 

@@ -33,16 +33,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from .backends import compiled_backend, get_backend, is_two_state, reference_backend, reference_name
-from .cache import BoundedCache
-from .config import CheckOptions, FormalOptions, Route, Strategy, StrategyOptions
-from .core import check_batch
+from ..run.simulators import compiled_backend, get_backend, is_two_state, reference_backend, reference_name
+from ..service.cache import BoundedCache
+from ..config import CheckOptions, FormalOptions, Route, Strategy, StrategyOptions
+from ..run.core import check_batch
 from .formal import COVERAGE, FormalResult, counterexample_stimulus, prove, replay
-from .golden import InvalidGolden, estimate_golden_seconds, golden_interface
-from .interface import Interface
-from .screen import screen
-from .stimulus import StimulusOptions, build_stimulus
-from .verdict import FormalKind, FormalStatus, Verdict, VerdictKind
+from ..run.golden import InvalidGolden, estimate_golden_seconds, golden_interface
+from ..interface import Interface
+from ..design.screen import screen
+from ..testbench.stimulus import StimulusOptions, build_stimulus
+from ..verdict import FormalKind, FormalStatus, Verdict, VerdictKind
 
 __all__ = ["StrategyOptions", "check_with_strategy", "choose_backend", "check_auto",
            "check_formal", "check_hybrid", "formal_verdict", "formal_note", "screened_top",
@@ -96,7 +96,7 @@ def check_named(golden: str, candidates: list[str], options: CheckOptions, names
                 route: Route) -> list[Verdict]:
     """The one simulator a strategy-less route names, under cocotb or the Verilog harness."""
     if route.cocotb:
-        from .cocotb_driver import check_cocotb  # imports cocotb's glue only when asked for
+        from ..run.cocotb_driver import check_cocotb  # imports cocotb's glue only when asked for
 
         return check_cocotb(golden, candidates, options, names)
     return check_batch(golden, candidates, options, names, get_backend(route.simulator))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .interface import Interface, Port
+from ..interface import Interface, Port
 
 HALF_PERIODS = [(1, 3), (3, 1), (1, 2), (2, 1), (1, 1)]  # per segment, for designs with 2+ clocks
 OE_SUFFIX = "__oe"  # column that says whether the testbench drives an inout port

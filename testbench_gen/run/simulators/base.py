@@ -27,7 +27,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..sandbox import Limits, RunResult
+from ...containment.sandbox import Limits, RunResult
 
 # the environment variable that names each tool's command line (extra flags allowed, e.g.
 # "iverilog -B /opt/ivl" for an unpacked .deb on a machine without root)

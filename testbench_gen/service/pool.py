@@ -28,9 +28,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable
 
 from .cache import BoundedCache
-from .config import CheckOptions
-from .golden import InvalidGolden, SimulatorUnavailable
-from .verdict import Verdict, VerdictKind
+from ..config import CheckOptions
+from ..run.golden import InvalidGolden, SimulatorUnavailable
+from ..verdict import Verdict, VerdictKind
 
 OnResult = Callable[[int, int, Verdict], None]
 
@@ -61,7 +61,7 @@ def default_workers() -> int:
 
 def run_task(golden: str, candidates: list[str], options: CheckOptions, names: list[str]) -> list[Verdict]:
     """One chunk, never raising: failures become verdicts for this chunk only."""
-    from .checker import check  # loads pyslang and the simulators' glue: only in workers
+    from ..checker import check  # loads pyslang and the simulators' glue: only in workers
 
     try:
         return check(golden, candidates, options, names=names)

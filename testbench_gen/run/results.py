@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from .harness import EXPECTED_FILE, STIM_FILE, compared_ports, output_width
-from .interface import Interface
+from ..testbench.harness import EXPECTED_FILE, STIM_FILE, compared_ports, output_width
+from ..interface import Interface
 
 TRACE_FILE = EXPECTED_FILE  # the name Verilator's two-run recording merges (backends/verilator.py)
 END_PREFIX = "END:"

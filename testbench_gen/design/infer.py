@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pyslang import Bag, DiagnosticEngine, SourceManager, ast, syntax
 
-from .interface import Clock, Interface, Port, Reset, StateVar
+from ..interface import Clock, Interface, Port, Reset, StateVar
 
 RESET_NAME = re.compile(r"(^|_)(a?rst|a?reset|clr|clear)(_?n|_?b|_?l)?($|_)|^a?rst|^a?reset", re.I)
 ACTIVE_LOW_NAME = re.compile(r"(_n|_b|_l|n)$|_n_|^n_?rst|^rst_?n|^reset_?n", re.I)

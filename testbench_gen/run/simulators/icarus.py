@@ -5,7 +5,7 @@ import functools
 import subprocess
 from pathlib import Path
 
-from ..sandbox import Limits, RunResult, run_limited
+from ...containment.sandbox import Limits, RunResult, run_limited
 from .base import CostHints, Preprocessor, SimulatorBackend, tool_command
 
 VVP_FILE = "sim.vvp"

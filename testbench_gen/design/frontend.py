@@ -22,9 +22,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .infer import InterfaceError, has_syntax_errors, infer_interface, interface_of, parse_design
-from .interface import Interface
+from ..interface import Interface
 from .policy import Violation, declares_inout, definitions, scan
-from .sandbox import adopt_confinement, confinement
+from ..containment.sandbox import adopt_confinement, confinement
 
 RECURSION_LIMIT = 20000
 RECYCLE_AFTER = 500  # candidates per worker process

@@ -9,18 +9,18 @@ import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from .backends import SimulatorBackend, get_backend, reference_backend
-from .cache import BoundedCache
-from . import directed
-from .coverage import never_known, toggle_share, toggled_mask, untoggled_outputs
-from .config import CheckOptions
-from .harness import ROWS_FILE, STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
-from .frontend import FrontEndLimits, analyse_golden_bounded
-from .interface import Interface
+from .simulators import SimulatorBackend, get_backend, reference_backend
+from ..service.cache import BoundedCache
+from ..testbench import directed
+from ..testbench.coverage import never_known, toggle_share, toggled_mask, untoggled_outputs
+from ..config import CheckOptions
+from ..testbench.harness import ROWS_FILE, STIM_FILE, SamplePlan, compared_ports, render_record_harness, sample_plan
+from ..design.frontend import FrontEndLimits, analyse_golden_bounded
+from ..interface import Interface
 from .results import TRACE_FILE, RunStatus, read_trace
-from .sandbox import RunResult, clean_paths, sandbox_dir
-from .screen import lone_compile_errors
-from .stimulus import Stimulus, build_stimulus
+from ..containment.sandbox import RunResult, clean_paths, sandbox_dir
+from ..design.screen import lone_compile_errors
+from ..testbench.stimulus import Stimulus, build_stimulus
 
 
 GOLDEN_FILE = "golden.v"  # the golden's name in messages (the CLI puts the user's path in its place)

@@ -28,10 +28,10 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from .cache import BoundedCache
+from ..service.cache import BoundedCache
 from .coverage import toggled_mask
 from .harness import output_width
-from .interface import Interface, Port, StateVar
+from ..interface import Interface, Port, StateVar
 from .stimulus import WIDE_MODES, InputBias, Profile, Stimulus, StimulusOptions, build_stimulus
 
 SEARCH_SEED = 0x5EED  # the search's own stimulus: fixed, so its result is a function of the golden

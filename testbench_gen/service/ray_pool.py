@@ -21,9 +21,9 @@ import socket
 import time
 from typing import Callable
 
-from .config import CheckOptions
+from ..config import CheckOptions
 from .pool import CheckJob, Task, affinity_key, infra_verdicts, plan_tasks, run_task, timeout_verdicts
-from .verdict import Verdict, VerdictKind
+from ..verdict import Verdict, VerdictKind
 
 
 class RayUnreachable(RuntimeError):

@@ -5,13 +5,13 @@ comes back as the name of its top module, ready for the batch run (core.py).
 """
 from __future__ import annotations
 
-from .backends import SimulatorBackend
-from .config import CheckOptions
+from ..run.simulators import SimulatorBackend
+from ..config import CheckOptions
 from .frontend import FrontEndLimits, analyse_bounded
-from .interface import Interface
+from ..interface import Interface
 from .policy import MAX_SOURCE_CHARS, prepare
-from .sandbox import clean_paths, sandbox_dir
-from .verdict import Verdict, VerdictKind
+from ..containment.sandbox import clean_paths, sandbox_dir
+from ..verdict import Verdict, VerdictKind
 
 
 def screen(source: str, name: str, golden: Interface, backend: SimulatorBackend,

@@ -14,16 +14,16 @@ from copy import deepcopy
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from .backends import SimulatorBackend
+from .simulators import SimulatorBackend
 from .compare import score_trace, verdict_from_result
-from .config import CheckOptions
+from ..config import CheckOptions
 from .golden import GoldenRun, InvalidGolden, prepare_golden, simulate_golden
-from .harness import render_record_harness
-from .policy import prepare
+from ..testbench.harness import render_record_harness
+from ..design.policy import prepare
 from .results import NO_TRACE, STIM_FILE, TRACE_FILE, Recording, RunStatus, read_trace
-from .sandbox import Limits, RunResult, clean_paths, sandbox_dir
-from .screen import lone_compile_errors, screen
-from .verdict import Verdict, VerdictKind
+from ..containment.sandbox import Limits, RunResult, clean_paths, sandbox_dir
+from ..design.screen import lone_compile_errors, screen
+from ..verdict import Verdict, VerdictKind
 
 
 @dataclass

@@ -28,17 +28,17 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..backends import SimulatorBackend, get_backend, reference_backend, reference_name
-from ..cache import BoundedCache
+from ..simulators import SimulatorBackend, get_backend, reference_backend, reference_name
+from ...service.cache import BoundedCache
 from ..compare import compare_traces as compare_recorded, score_trace, verdict_from_result
-from ..config import CheckOptions
+from ...config import CheckOptions
 from ..core import BatchItem, candidate_budget, check_batch
-from ..coverage import never_known, toggle_share, untoggled_outputs
+from ...testbench.coverage import never_known, toggle_share, untoggled_outputs
 from ..golden import GoldenRun, InvalidGolden, golden_key, golden_text, prepare_golden
-from ..harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
-from ..policy import prepare
-from ..sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
-from ..verdict import Verdict, VerdictKind
+from ...testbench.harness import INOUT_WRAPPER, compared_ports, render_inout_wrapper
+from ...design.policy import prepare
+from ...containment.sandbox import Limits, RunResult, clean_paths, run_limited, sandbox_dir
+from ...verdict import Verdict, VerdictKind
 
 SIM_ENV = "CODEV_COCOTB_SIM"
 HERE = Path(__file__).resolve().parent

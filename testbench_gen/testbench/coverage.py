@@ -9,8 +9,8 @@ outputs and probed registers alike).
 from __future__ import annotations
 
 from .harness import compared_ports
-from .interface import Interface
-from .results import trace_slices
+from ..interface import Interface
+from ..run.results import trace_slices
 
 
 def port_slices(iface: Interface) -> list[tuple[str, int, int]]:

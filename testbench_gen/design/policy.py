@@ -26,8 +26,8 @@ import re
 import shutil
 from dataclasses import dataclass
 
-from .backends import BACKENDS, Preprocessor
-from .sandbox import Limits, run_limited, sandbox_dir
+from ..run.simulators import BACKENDS, Preprocessor
+from ..containment.sandbox import Limits, run_limited, sandbox_dir
 
 # System tasks and functions a synthesizable (or debug-printing) design may use. Anything else,
 # e.g. $finish, $fopen, $system, $readmemh, $dumpfile, $value$plusargs, $time, $c, is rejected.

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import CheckOptions
+from ..config import CheckOptions
 from .golden import GoldenRun
-from .harness import bits_differ, compared_ports, render_replay_harness
+from ..testbench.harness import bits_differ, compared_ports, render_replay_harness
 from .results import CandidateResult, trace_slices
-from .verdict import Counterexample, OutputValue, Verdict, VerdictKind
+from ..verdict import Counterexample, OutputValue, Verdict, VerdictKind
 
 
 def score_trace(golden_run: GoldenRun, actual: list[str], options: CheckOptions) -> CandidateResult:

@@ -38,14 +38,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .backends.base import tool_command
-from .config import FormalOptions
+from ..run.simulators.base import tool_command
+from ..config import FormalOptions
 from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats, without_z_drivers
-from .interface import Interface
-from .policy import prepare, tokenize
-from .sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
-from .stimulus import Stimulus
-from .verdict import FormalKind, FormalStatus, Verdict
+from ..interface import Interface
+from ..design.policy import prepare, tokenize
+from ..containment.sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
+from ..testbench.stimulus import Stimulus
+from ..verdict import FormalKind, FormalStatus, Verdict
 
 RESET_STEPS = 4  # solver steps (= harness steps) with every reset active, clocks 0,1,0,1
 SHORT_BOUND = 4  # cycles of the retry when the full bound runs out of memory or time
@@ -482,10 +482,10 @@ def replay(golden: str, candidate: str, candidate_name: str, candidate_top: str,
     The simulator is check_options.backend when it names one (the simulator whose verdict formal is
     checking: a text that differs per simulator is replayed where it was simulated), else the
     reference simulator."""
-    from .backends import simulator_for
-    from .core import BatchItem, run_batch  # the core replays through the same batch run
-    from .golden import GoldenRun, InvalidGolden, simulate_golden
-    from .harness import sample_plan
+    from ..run.simulators import simulator_for
+    from ..run.core import BatchItem, run_batch  # the core replays through the same batch run
+    from ..run.golden import GoldenRun, InvalidGolden, simulate_golden
+    from ..testbench.harness import sample_plan
 
     backend = simulator_for(check_options.backend)
     plan = sample_plan(iface, stim)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .interface import Interface
+from ..interface import Interface
 
 ADAPTER_PREFIX = "codev_widths_"
 WIRE_PREFIX = "codev_w_"

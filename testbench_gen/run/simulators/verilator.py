@@ -36,7 +36,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from ..sandbox import Limits, RunResult, run_limited, sandbox_dir, tool_path
+from ...containment.sandbox import Limits, RunResult, run_limited, sandbox_dir, tool_path
 from .base import CostHints, Preprocessor, SimulatorBackend, tool_command
 
 OBJ_DIR = "obj_dir"

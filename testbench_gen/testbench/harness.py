@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .interface import Interface, Port
+from ..interface import Interface, Port
 from .stimulus import Stimulus, enable_column
 
 STIM_FILE = "stimulus.hex"

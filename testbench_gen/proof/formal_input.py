@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .backends import get_backend, reference_backend
-from .sandbox import Limits, run_limited, sandbox_dir
+from ..run.simulators import get_backend, reference_backend
+from ..containment.sandbox import Limits, run_limited, sandbox_dir
 
 PREPROCESS_LIMITS = Limits(wall_seconds=20.0, memory_bytes=1 << 30, file_bytes=16 << 20)
 MAX_LISTED = 3  # nets named per caveat

@@ -1,0 +1,1 @@
+"""Containment: limits, temporary folders, the confining launcher for every tool run."""

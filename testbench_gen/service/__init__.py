@@ -1,0 +1,1 @@
+"""Serving checks: warm worker pools (local, Ray) and the bounded caches they keep."""
