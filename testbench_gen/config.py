@@ -79,7 +79,7 @@ class StrategyOptions:
     # break-even time of the batch (strategies.break_even_seconds: 8.25 s for 1 candidate, 3.2 s for 16)
     probe_seconds: float = 10.0
     # the compiled simulator's cost model (seconds of builds per design, plus per candidate in the
-    # batch); None: what the simulator declares (backends: VerilatorBackend.cost, 4.0 and 2.5)
+    # batch); None: what the simulator declares (VerilatorBackend.cost: 4.0 and 2.5)
     verilator_fixed: float | None = None
     verilator_per_candidate: float | None = None
     hybrid_budget: float = 60.0  # formal seconds per candidate (hybrid; capped by formal.timeout)

@@ -1,7 +1,7 @@
 """Strategies on top of the simulators: `auto`, `hybrid`, `formal`; and one named simulator.
 
 The simulators themselves (which one is the 4-state reference, which one is compiled, what they
-cost, which collapse X) are declared by their classes (backends/); this module only asks the registry.
+cost, which collapse X) are declared by their classes (run/simulators/); this module only asks the registry.
 - auto: the reference simulator (Icarus) unless the compiled one (Verilator) is expected to be faster.
   The probe is a reference run of the golden over the first eighth of its stimulus, built for the
   whole (the build is reused when the reference is chosen): eight times its duration, times the
@@ -24,7 +24,7 @@ cost, which collapse X) are declared by their classes (backends/); this module o
   simulation does not reproduce (a decoy such as `$isunknown`), is `rejected`: otherwise any construct
   yosys lacks would switch formal off around a trojan. A formal timeout still leaves simulation alone.
 - no strategy: the one simulator named, as the Verilog harness or cocotb drives it
-  (cocotb_driver/); the `equivalent`s of a 2-state simulator get a 4-state spot check.
+  (run/cocotb_driver/); the `equivalent`s of a 2-state simulator get a 4-state spot check.
 Every verdict's `backend` names what decided it, e.g. "icarus", "verilator", "icarus+formal"; its
 `simulator` names the simulator alone.
 """
@@ -149,7 +149,7 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
 
 
 def build_seconds(n: int, strategy: StrategyOptions) -> float:
-    """The compiled simulator's builds for n candidates: its declared cost hints (backends/), unless
+    """The compiled simulator's builds for n candidates: its declared cost hints (run/simulators/), unless
     the strategy options override them (`verilator_fixed`, `verilator_per_candidate`)."""
     fast = compiled_backend()
     hints = fast.cost if fast is not None else None

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..testbench.harness import EXPECTED_FILE, STIM_FILE, compared_ports, output_width
 from ..interface import Interface
 
-TRACE_FILE = EXPECTED_FILE  # the name Verilator's two-run recording merges (backends/verilator.py)
+TRACE_FILE = EXPECTED_FILE  # the name Verilator's two-run recording merges (simulators/verilator.py)
 END_PREFIX = "END:"
 NO_TRACE = "no trace file"  # Recording.problem when the testbench never opened its file
 

@@ -1,7 +1,7 @@
 """The simulator registry is the one place that knows a tool (issue 19, item 1).
 
-A new simulator is one class plus its registration: in the tree that is `backends/<tool>.py` and
-one `register(...)` line in `backends/__init__.py` (2 files). Here the class is a second Icarus under
+A new simulator is one class plus its registration: in the tree that is `testbench_gen/run/simulators/<tool>.py` and
+one `register(...)` line in its `__init__.py` (2 files). Here the class is a second Icarus under
 another name, defined in this test and registered at run time, with no other module touched: the
 check, the CLI's spelling, the formal strategy's replay and its preprocessor all reach it through
 the registry. It really runs iverilog (a wrong candidate must come out `mismatch`).

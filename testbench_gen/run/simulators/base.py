@@ -1,7 +1,7 @@
 """The simulator protocol: one class per simulator, and everything the checker knows about a tool.
 
 Why every fact here: a new simulator is one module with one class (plus its line in the registry,
-backends/__init__.py); nothing outside backends/ tests a simulator's name. A class declares
+simulators/__init__.py); nothing outside simulators/ tests a simulator's name. A class declares
 - its binaries (`executables`, read through `tool_command`: the one place CODEV_IVERILOG,
   CODEV_VVP, CODEV_VERILATOR and CODEV_YOSYS are read) and its version probe (`version`);
 - its preprocessor (`preprocessor`): what policy.py scans after macro expansion and what formal
