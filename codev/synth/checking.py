@@ -25,11 +25,12 @@ class Checker:
     `workers` CPUs, started here); an address where no cluster answers raises
     `testbench_gen.ray_pool.RayUnreachable` here, before any work. options: those of `check_many`'s
     (golden, candidates) pairs and the pool's default. deadline: seconds per call; what is still unchecked then
-    becomes `timeout` verdicts."""
+    becomes `timeout` verdicts. affinity: on Ray, send a golden's jobs to the actor that already simulated it (the
+    RL reward's G answers per prompt)."""
 
     def __init__(self, workers: int | None = 1, ray: str | None = None, options: CheckOptions | None = None,
-                 deadline: float | None = None):
-        self.workers, self.ray = workers, ray
+                 deadline: float | None = None, affinity: bool = False):
+        self.workers, self.ray, self.affinity = workers, ray, affinity
         self.options = options or CheckOptions()
         self.deadline = deadline
         self._pool = None
@@ -91,7 +92,8 @@ class Checker:
 
         self._connect()
         # tasks are planned for the cluster's CPUs (RayCheckerPool reads them when workers is None)
-        return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers)
+        return RayCheckerPool(self.ray, workers=None if self.ray != "local" else self.workers, options=self.options,
+                              affinity=self.affinity)
 
     def close(self) -> None:
         if self._pool is not None:

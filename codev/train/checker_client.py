@@ -1,8 +1,9 @@
 """The checker as the RL run sees it: codev's one checker handle (`codev.synth.checking.Checker`, a warm
-`testbench_gen.CheckerPool`) holding the reward's options and deadline, for the whole run.
+`testbench_gen.CheckerPool`, or with `ray` (reward.ray: a cluster ADDRESS, or "local") a `RayCheckerPool` with
+golden affinity across nodes) holding the reward's options and deadline, for the whole run.
 
 Warm workers keep each golden's trace where it was simulated, so the G answers to a prompt, and the later
-rounds that draw the same prompt, do not re-simulate the golden.
+rounds that draw the same prompt, do not re-simulate the golden (both pools route by the golden's content).
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ class RewardChecker(Checker):
     the reward masks: a slow checker call never stalls a training step indefinitely.
     """
 
-    def __init__(self, options: CheckOptions, workers: int = 0, deadline: float | None = None):
-        super().__init__(workers or None, options=options, deadline=deadline)
+    def __init__(self, options: CheckOptions, workers: int = 0, deadline: float | None = None,
+                 ray: str | None = None):
+        super().__init__(workers or None, ray=ray, options=options, deadline=deadline, affinity=True)
 
     def __enter__(self) -> "RewardChecker":
         self.start()

@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from codev.config import read_mapping
-
 from codev.synth.generator import GeneratorConfig, generate
 
 from ..llm.chat_server import chat_server, completion

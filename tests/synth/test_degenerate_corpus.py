@@ -8,7 +8,6 @@ import json
 import yaml
 
 from codev.config import read_mapping
-
 from codev.synth.config import DegenerateConfig
 from codev.synth.degenerate_stage import DegenerateScreen
 from codev.synth.items import Item

@@ -38,6 +38,19 @@ FEATURES = {
     r"\bwrap": lambda d: d.family in ("fifo", "clock_divider", "pwm") or d.params.get("modulo"),
     r"\bstall": lambda d: d.params.get("stall") is True,
     r"active.low": lambda d: d.params.get("active_low") is True or (d.reset is not None and not d.reset.active_high),
+    # the newer families' optional features, checked within the family that has them
+    r"(?<!no )\bparity\b": lambda d: d.family not in ("uart_rx", "uart_tx") or d.params["parity"] != "none",
+    r"\bsign|negat": lambda d: d.family not in ("seq_muldiv", "barrel_shifter") or d.params.get("signed") is True
+    or "sra" in d.params.get("ops", ()),
+    r"\bstop (?:state|starts)|-cycle stop": lambda d: d.family != "story_fsm" or bool(d.params.get("pause")),
+    r"\bfall": lambda d: d.family != "story_fsm" or d.params.get("fall") is True,
+    r"\bbroken\b": lambda d: d.family != "story_fsm" or bool(d.params.get("fall_limit")),
+    r"`button`|\bwalk phase|pending": lambda d: d.family != "story_fsm" or bool(d.params.get("walk")),
+    r"\bstart, ": lambda d: d.family != "uart_rx" or d.params["baud_div"] > 1,
+    r"\btorus|other end|modulo": lambda d: d.family != "cellular" or d.params["ring"] is True,
+    r"`din_valid`": _port("din_valid"),
+    r"`message`": _port("message"),
+    r"`mode`": _port("mode"),
 }
 
 
@@ -46,6 +59,22 @@ def designs(name: str, per_level: int = 4):
     for level in range(1, MAX_LEVEL + 1):
         for seed in range(per_level):
             yield family.build(family.sample(random.Random(f"reason/{name}/{level}/{seed}"), level), level)
+
+
+NEWER = ("story_fsm", "uart_rx", "seq_muldiv", "barrel_shifter", "cellular", "ring_counter", "cdc")
+
+
+@pytest.mark.parametrize("name", NEWER)
+def test_spec_of_newer_families_mentions_no_feature_the_item_lacks(name):
+    from codev.synth.generator.spec import PROMPT_STYLES, user_prompt
+
+    for design in designs(name):
+        for style in PROMPT_STYLES:
+            text = user_prompt(design, style)
+            for phrase, holds in FEATURES.items():
+                # every spec states its reset, and VerilogEval's layout says "The ports carry:"
+                if re.search(phrase, text) and phrase not in (r"\breset\b", r"\bcarry\b"):
+                    assert holds(design), (phrase, design.params, style, text)
 
 
 @pytest.mark.parametrize("name", sorted(FAMILIES))

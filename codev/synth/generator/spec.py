@@ -92,8 +92,12 @@ def worked_case(design: Design, case: Case) -> str:
     for row in case.rows:
         lines.append(f"- cycle {row.step + 1}: inputs {_assignments(row.inputs, widths) or '(none but the clock)'}; "
                      f"outputs {_assignments(row.outputs, widths)}")
-    what = (f"`{case.focus}` becomes 1 in the last of them (it means \"{meaning}\")" if case.event == "set" else
-            f"`{case.focus}` changes between them ({meaning})")
+    if case.event == "set":
+        what = f"`{case.focus}` becomes 1 in the last of them (it means \"{meaning}\")"
+    elif case.event == "holds":
+        what = f"`{case.focus}` ({meaning}) keeps its value through all of them"
+    else:
+        what = f"`{case.focus}` changes between them ({meaning})"
     return ("Some consecutive clock cycles of a run that starts from reset (cycle 1 is the first after reset is "
             "released), each line giving the inputs during the cycle and the outputs seen before its rising edge:\n"
             + "\n".join(lines) + f"\n{what}, so the state update "

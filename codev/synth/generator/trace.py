@@ -18,6 +18,7 @@ from pathlib import Path
 from .design import Design, PortDoc
 
 STEPS = 48  # combinational vectors, or clock cycles after reset
+MAX_STEPS = 1024  # a design that needs a long run to reach its events (`min_cycles`) gets up to this many
 RARE = ("load", "clear", "sub")  # 1-bit inputs that are on one time in six
 OFTEN = ("en", "in_valid", "wr_en", "up", "shift_en")  # on five times in six
 
@@ -39,7 +40,7 @@ class Case:
     """The rows the reasoning walks through, and the output they show."""
     rows: tuple[Row, ...]
     focus: str  # the output the case is about
-    event: str  # "set" (a 1-bit output becomes 1), "changes"
+    event: str  # "set" (a 1-bit output becomes 1), "changes", "holds" (nothing changed in the whole run)
 
 
 def _data_inputs(design: Design) -> list[PortDoc]:
@@ -57,7 +58,8 @@ def _value(port: PortDoc, rng: random.Random) -> int:
 def stimulus(design: Design, seed: int) -> list[dict[str, int]]:
     rng = random.Random(seed)
     ports = _data_inputs(design)
-    rows = [{p.name: _value(p, rng) for p in ports} for _ in range(STEPS)]
+    steps = STEPS if design.combinational else max(STEPS, min(design.min_cycles // 4, MAX_STEPS))
+    rows = [{p.name: _value(p, rng) for p in ports} for _ in range(steps)]
     if design.combinational:
         corners = [{p.name: (1 << p.width) - 1 for p in ports}, {p.name: 1 << (p.width - 1) for p in ports}]
         rows = rows + corners  # random vectors first: a corner shows a flag only when nothing else does
@@ -115,7 +117,7 @@ def simulate(design: Design, rows: list[dict[str, int]], timeout_s: float = 30.0
 
 def pick_case(design: Design, rows: list[Row], span: int = 3) -> Case | None:
     """The first time the rarest 1-bit output is 1 (with up to `span` - 1 rows before it when sequential),
-    else the first row where some output changes."""
+    else the first row where some output changes, else the first rows, told as an output that holds."""
     if not rows:
         return None
     flags = [p.name for p in design.ports if p.direction == "output" and p.width == 1]
@@ -138,7 +140,9 @@ def pick_case(design: Design, rows: list[Row], span: int = 3) -> Case | None:
         changed = [o for o in outs if rows[i].outputs[o] != rows[i - 1].outputs[o]]
         if changed and (design.combinational or i >= before):
             return Case(tuple(rows[max(0, i - before):i + 1]), changed[0], "changes")
-    return Case((rows[0],), outs[0], "changes")
+    if design.combinational:
+        return Case((rows[0],), outs[0], "changes")  # told as a plain input/output pair
+    return Case(tuple(rows[:span]), outs[0], "holds")  # nothing changed in the run: say so, claim no change
 
 
 def concrete_case(design: Design, seed: int) -> Case | None:

@@ -139,7 +139,7 @@ class UartTx:
                 + ("the parity (XOR of the data bits" + (", inverted for odd parity)" if parity == "odd" else ")") + ", "
                    if parity != "none" else "") + "1 for stop and idle."]
         return Design(self.name, level, dict(params), top, tuple(ports),
-                      f"implements a UART transmitter ({n} data bits, {parity} parity, 1 stop bit, clock divided "
+                      f"implements a UART transmitter ({n} data bits, {parity if parity != 'none' else 'no'} parity, 1 stop bit, clock divided "
                       f"by {div} per bit).", tuple(behaviour), module(top, ports, golden),
                       module(top, ports, alternate), tuple(plan), False, reset,
                       min_cycles=min(8 * bits * div * 4, 40000))
