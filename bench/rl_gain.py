@@ -13,9 +13,15 @@ Stages (each timed, with the 1-minute load average when it ends):
 - temperature sweep: the SFT model on the held-out set at each of `--temperatures` (sampling seed 7); with the
   evaluation temperature's own score ("before") the best point is the "SFT at its best temperature" control.
 - per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
-  for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant), seed s. SFT (before),
-  RL (after) and the control are scored with sampling seed 1000+s: fresh for every benchmark seed and shared
-  by the models of one seed, so their samples are compared one by one (fail->pass vs pass->fail).
+  for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant; `--control-steps N`
+  fixes the steps instead, for reruns), seed s; 1-shot RLVR: `--one-shot-config`'s recipe on the band problem
+  nearest a 50% solve rate, as many sampled completions as the DAPO run; mixture search: `codev train mix`'s
+  search (train/mixture.py) over the training problems with one source per difficulty level, each candidate
+  RL run max_steps / `--mix-candidates` steps, chosen on the band (never on held-out problems). Every model of
+  seed s is scored with sampling seed 1000+s: fresh for every benchmark seed and shared by the models of one
+  seed, so their samples are compared one by one (fail->pass vs pass->fail). `--stages` picks the per-seed
+  rows; several invocations may share one OUT (e.g. one process per seed, `--resume --first-seed s --seeds 1`).
+  Scoring checks use one fixed stimulus seed (`--check-seed`), so a rerun judges a sample the same way.
 Figures: pass@1 and pass@k (k = `--samples`, unbiased estimator) with 95% bootstrap intervals over problems.
 
 Results are always fresh: an existing --out written by this benchmark is cleared first, unless `--resume`
@@ -35,7 +41,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,20 +52,32 @@ MARKER = "results.json"
 
 
 class Results:
-    """OUT/results.json: one entry per finished stage, written as each finishes (resume = reuse)."""
+    """OUT/results.json: one entry per finished stage, written as each finishes (resume = reuse).
+
+    Several invocations may share one OUT (`--resume --first-seed s --seeds 1`, one process per seed on a
+    2-core machine): every write re-reads the file under a lock and adds only its own key.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        self.data = json.loads(path.read_text()) if path.is_file() else {}
+        self.data = self.read()
+
+    def read(self) -> dict:
+        return json.loads(self.path.read_text()) if self.path.is_file() else {}
 
     def get(self, key: str):
+        self.data = self.read()  # another invocation on the same OUT may have finished it
         return self.data.get(key)
 
     def put(self, key: str, value) -> None:
-        self.data[key] = value
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=1))
-        tmp.replace(self.path)
+        import fcntl
+
+        with open(self.path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self.data = {**self.read(), key: value}
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.data, indent=1))
+            tmp.replace(self.path)
 
 
 REPORT_ONLY = False  # set by --report-only: missing stages are skipped, not run
@@ -85,6 +103,17 @@ def generate(out: Path, n: int, seed: int, extra: list[str]) -> None:
                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 
+def rl_curve(run_dir: Path) -> dict:
+    """Rollout count and per-step curves of an RL run (from its metrics.jsonl)."""
+    from codev.train.metrics import read_metrics
+
+    records = read_metrics(run_dir)
+    keys = ("reward/pass_rate", "reward/format_rate", "entropy", "clip_ratio/high_mean", "clip_ratio/low_mean",
+            "rollout/clipped_share")
+    return {"rollouts": sum(1 for m in records if "dapo/rounds" in m),
+            "curve": {k: [m.get(k) for m in records if k in m] for k in keys}}
+
+
 def load_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
@@ -103,22 +132,36 @@ def main() -> None:
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--data", help="a folder with heldout/ and train/ generator outputs (else generated in OUT)")
     p.add_argument("--sft-model", help="start from this SFT model instead of running the recipe's SFT stage")
-    p.add_argument("--n-train", type=int, default=40)
+    p.add_argument("--n-train", type=int, default=60)
     p.add_argument("--n-heldout", type=int, default=64)
-    p.add_argument("--families", default="alu,lfsr", help="generator families of both sets")
-    p.add_argument("--max-level", type=int, default=1)
+    # level-1 alu+lfsr hold only ~26 distinct problems since functional dedup: alu levels 1-2 hold enough
+    p.add_argument("--families", default="alu", help="generator families of both sets")
+    p.add_argument("--max-level", type=int, default=2)
     p.add_argument("--samples", type=int, default=8, help="samples per held-out problem (pass@1 and pass@k)")
     p.add_argument("--report-only", action="store_true", help="print the table from OUT/results.json (with --resume)")
-    p.add_argument("--band-eval-samples", type=int, default=16, help="samples per band problem")
-    p.add_argument("--band-samples", type=int, default=4, help="samples per training problem to find the band")
+    p.add_argument("--band-eval-samples", type=int, default=8, help="samples per band problem")
+    p.add_argument("--band-samples", type=int, default=8, help="samples per training problem to find the band")
     p.add_argument("--band-low", type=int, default=1)
-    p.add_argument("--band-high", type=int, default=3)
+    p.add_argument("--band-high", type=int, default=6)
     p.add_argument("--band-size", type=int, default=8, help="most band problems RL trains on")
-    p.add_argument("--temperatures", default="0.3,1.0",
+    p.add_argument("--temperatures", default="0.3",
                    help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
-    p.add_argument("--max-tokens", type=int, default=320)
+    p.add_argument("--max-tokens", type=int, help="scoring's answer cap (default: the recipe's rl.max_completion_length)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe")
+    p.add_argument("--one-shot-config", default=str(ROOT / "configs" / "rl_one_shot.yaml"),
+                   help="the 1-shot RLVR recipe (its rl: section), run on the band problem nearest a 50%% solve rate")
+    p.add_argument("--one-shot-steps", type=int, default=0,
+                   help="its optimizer steps (default: as many sampled completions as the DAPO run's first rounds)")
+    p.add_argument("--mix-candidates", type=int, default=2,
+                   help="mixtures `codev train mix` tries (each RL run gets max_steps / candidates: same compute)")
+    p.add_argument("--stages", default="rl,control,one_shot,mix", help="per-seed stages to run")
+    p.add_argument("--control-steps", type=int, default=0,
+                   help="train the more-SFT control this many steps instead of for RL's wall time (the wall time "
+                        "varies with the load: a rerun that must give the same figures fixes the steps)")
+    p.add_argument("--check-seed", type=int, default=1,
+                   help="stimulus seed of every scoring check (fixed, so reruns judge a sample the same way; "
+                        "RL's own reward keeps drawing fresh stimulus)")
     args = p.parse_args()
 
     import torch
@@ -127,6 +170,7 @@ def main() -> None:
     from codev.train.config import load_recipe
     from codev.train.heldout import score_model
     from codev.train.metrics import read_metrics
+    from codev.train.mixture import candidate_mixtures, rl_then_score, search_mixtures
     from codev.train.rl import checker_options, run_rl
     from codev.train.sft import run_sft
     from codev.train.stats import bootstrap_mean, paired_counts, problem_rates
@@ -147,7 +191,9 @@ def main() -> None:
     recipe = load_recipe(args.config)
     if args.rl_steps:
         recipe.rl.max_steps = args.rl_steps
+    stages = {x.strip() for x in args.stages.split(",") if x.strip()}
     eval_t, rollout_t = recipe.rl.eval_temperature, recipe.rl.temperature
+    args.max_tokens = args.max_tokens or recipe.rl.max_completion_length
     results.put("eval_t", eval_t)
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
@@ -181,7 +227,8 @@ def main() -> None:
                         max_tokens=args.max_tokens, batch_size=64, seed=seed)
         return asdict(s)
 
-    with RewardChecker(checker_options(recipe.rl.reward), recipe.rl.reward.workers) as checker:
+    score_options = replace(checker_options(recipe.rl.reward), seed=args.check_seed)
+    with RewardChecker(score_options, recipe.rl.reward.workers) as checker:
         # ------------------------------------------------------------ the learnable band
         def band_stage():
             s = scored(sft_model, train, args.band_samples, rollout_t, 0)
@@ -196,6 +243,11 @@ def main() -> None:
             sys.exit(f"rl_gain: no training problem solved {args.band_low}-{args.band_high} times in "
                      f"{args.band_samples} by the SFT model (counts {band_info['counts']}): nothing for RL to learn")
         write_rows(out / "band" / "rl.jsonl", band)
+        counts = band_info["counts"]
+        one_shot = min(band, key=lambda row: abs(counts[train.index(row)] / args.band_samples - 0.5))
+        write_rows(out / "one_shot" / "rl.jsonl", [one_shot])
+        mix_rows = [{**row, "source": f"{row['source']}/level{row['difficulty']}"} for row in train]
+        write_rows(out / "mix_data" / "rl.jsonl", mix_rows)
 
         # ------------------------------------------------------------ SFT temperature sweep (a control)
         temps = [float(t) for t in args.temperatures.split(",") if t.strip()]
@@ -220,20 +272,18 @@ def main() -> None:
                 r.model.path = sft_model
                 start = time.perf_counter()
                 run_rl(r.rl, r.model, resume=args.resume)
-                records = read_metrics(out / pre / "rl")
-                keys = ("reward/pass_rate", "reward/format_rate", "entropy", "clip_ratio/high_mean",
-                        "clip_ratio/low_mean", "rollout/clipped_share")
-                curve = {k: [m.get(k) for m in records if k in m] for k in keys}
-                return {"train_seconds": time.perf_counter() - start,
-                        "rollouts": sum(1 for m in records if "dapo/rounds" in m), "curve": curve}
-            rl = stage(results, pre + "rl", rl_stage)
+                return {"train_seconds": time.perf_counter() - start, **rl_curve(out / pre / "rl")}
+            rl = stage(results, pre + "rl", rl_stage)  # every other row is matched to its wall time or size
             stage(results, pre + "after", lambda: both(str(out / pre / "rl" / "final")))
 
             def control_stage():
                 r = copy.deepcopy(recipe)
                 r.sft.data, r.sft.output_dir, r.sft.seed = str(data / "train"), str(out / pre / "control"), seed
-                r.sft.max_seconds = rl["value"]["train_seconds"]  # RL's wall time, model loading included
-                r.sft.max_steps = 100_000
+                if args.control_steps:
+                    r.sft.max_steps = args.control_steps
+                else:
+                    r.sft.max_seconds = rl["value"]["train_seconds"]  # RL's wall time, model loading included
+                    r.sft.max_steps = 100_000
                 r.sft.learning_rate = recipe.sft.learning_rate * 0.1
                 r.sft.lr_scheduler, r.sft.warmup_ratio = "constant", 0.0
                 r.model.path = sft_model
@@ -241,8 +291,48 @@ def main() -> None:
                 run_sft(r.sft, r.model, resume=False)
                 steps = [m["step"] for m in read_metrics(out / pre / "control") if "loss" in m]
                 return {"train_seconds": time.perf_counter() - start, "last_step": steps[-1] if steps else 0}
-            stage(results, pre + "control_sft", control_stage)
-            stage(results, pre + "control_sft_score", lambda: both(str(out / pre / "control" / "final")))
+            if "control" in stages:
+                stage(results, pre + "control_sft", control_stage)
+                stage(results, pre + "control_sft_score", lambda: both(str(out / pre / "control" / "final")))
+
+            def one_shot_stage():
+                # 1-shot RLVR: the sibling recipe as written, on the band problem nearest 50%, scored like RL
+                r = load_recipe(args.one_shot_config)
+                r.model = copy.deepcopy(recipe.model)
+                r.model.path = sft_model
+                r.rl.data, r.rl.output_dir, r.rl.seed = str(out / "one_shot"), str(out / pre / "one_shot"), seed
+                dapo = recipe.rl  # rollouts x prompts x samples of the DAPO run, in 1-shot steps
+                r.rl.max_steps = args.one_shot_steps or max(1, round(
+                    dapo.max_steps / (dapo.num_iterations * dapo.steps_per_generation) * dapo.prompts_per_step
+                    * dapo.num_generations / (r.rl.prompts_per_step * r.rl.num_generations)))
+                # the benchmark's answer length and checker, so no answer is cut and verdicts are comparable
+                r.rl.max_completion_length, r.rl.reward = recipe.rl.max_completion_length, recipe.rl.reward
+                start = time.perf_counter()
+                run_rl(r.rl, r.model, resume=args.resume)
+                return {"train_seconds": time.perf_counter() - start, "problem": one_shot["id"],
+                        **rl_curve(out / pre / "one_shot")}
+            if "one_shot" in stages:
+                stage(results, pre + "one_shot", one_shot_stage)
+                stage(results, pre + "one_shot_score", lambda: both(str(out / pre / "one_shot" / "final")))
+
+            def mix_stage():
+                # `codev train mix` on the training problems with one source per difficulty level; each
+                # candidate gets max_steps / candidates, chosen on the band (never on held-out problems)
+                r = copy.deepcopy(recipe)
+                r.rl.data, r.rl.seed = str(out / "mix_data"), seed
+                r.rl.max_steps = max(1, r.rl.max_steps // args.mix_candidates)
+                r.model.path = sft_model
+                start = time.perf_counter()
+                candidates = candidate_mixtures(sorted({row["source"] for row in mix_rows}), args.mix_candidates,
+                                                seed=seed)
+                best, records = search_mixtures(candidates, rl_then_score(r, band, out / pre / "mix", checker, 4),
+                                                out / pre / "mix" / "mixtures.jsonl")
+                index = next(rec["index"] for rec in records if rec["mixture"] == best)
+                return {"train_seconds": time.perf_counter() - start, "best": best, "model": str(
+                    out / pre / "mix" / f"mix-{index}" / "final"), "candidates": records}
+            if "mix" in stages:
+                mix = stage(results, pre + "mix", mix_stage)
+                stage(results, pre + "mix_score", lambda: both(mix["value"]["model"]))
 
     report(results, args, sweep, len(heldout), len(band), load_start, time.perf_counter() - started,
            bootstrap_mean, paired_counts, problem_rates)
@@ -253,7 +343,8 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
     k = args.samples
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     rows = [("SFT (before RL)", "before"), ("SFT + adaptive DAPO (after)", "after"),
-            ("control: more SFT, same wall time", "control_sft_score")]
+            ("control: more SFT, same wall time", "control_sft_score"),
+            ("1-shot RLVR (rl_one_shot.yaml)", "one_shot_score"), ("mixture search (train mix)", "mix_score")]
     print(f"\nrecipe {args.config}; {n_heldout} held-out problems x {k} samples, {n_band} band problems x "
           f"{args.band_eval_samples} samples, sampling T={results.get('eval_t')}; intervals: 95% bootstrap "
           f"over problems; every model of seed s is sampled with sampling seed 1000+s (paired)")
@@ -288,8 +379,8 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
             bu, bd = paired_counts(before["value"]["band"]["outcomes"], other["value"]["band"]["outcomes"])
             print(f"  seed {seed}, SFT -> {name}: held-out {hu} / {hd}; band {bu} / {bd}")
     print("\nRL runs:")
-    for seed in seeds:
-        rl = results.get(f"seed{seed}/rl")
+    for seed, run in ((seed, run) for seed in seeds for run in ("rl", "one_shot")):
+        rl = results.get(f"seed{seed}/{run}")
         if rl is None:
             continue
         c = rl["value"]["curve"]
@@ -298,11 +389,25 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
             vals = [x for x in c.get(key, []) if x is not None]
             return f"{vals[0]:.3f} -> {vals[-1]:.3f}" if vals else "n/a"
         clip = max([x or 0 for x in c.get("clip_ratio/high_mean", []) + c.get("clip_ratio/low_mean", [])] or [0])
-        control = results.get(f"seed{seed}/control_sft")
-        print(f"  seed {seed}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
+        control = results.get(f"seed{seed}/control_sft") if run == "rl" else None
+        print(f"  seed {seed} {run}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
               f"pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
-              f"{first_last('entropy')}, max clip fraction {clip:.3f}; control SFT steps in the same time: "
-              f"{control['value']['last_step'] if control else 'n/a'}")
+              f"{first_last('entropy')}, max clip fraction {clip:.3f}"
+              + (f"; control SFT steps in the same time: {control['value']['last_step']}" if control else ""))
+    for seed in seeds:
+        mix = results.get(f"seed{seed}/mix")
+        if mix is not None:
+            tried = ", ".join(f"{json.dumps(c['mixture'])}: band pass@1 {c['pass_at_1']:.3f}"
+                              for c in mix["value"]["candidates"])
+            print(f"  seed {seed} mixture search: {tried}; best {json.dumps(mix['value']['best'])}")
+    band = results.get("band")
+    if band is not None:
+        counts = band["value"]["counts"]
+        inside = sum(args.band_low <= c <= args.band_high for c in counts)
+        rate = sum(counts) / max(1, len(counts)) / args.band_samples
+        print(f"  band: {inside} of {len(counts)} training problems solved {args.band_low}-{args.band_high} times "
+              f"in {args.band_samples} by the SFT model (mean solve rate {rate:.3f}); RL trains on the {n_band} "
+              f"nearest 50%")
     print("\nstage seconds (1-minute load average when it ended):")
     for key, entry in results.data.items():
         if isinstance(entry, dict) and "seconds" in entry:

@@ -7,12 +7,16 @@ Three runs, each in a fresh temporary folder, on the cores given by --jobs:
             filters, dedup and decontamination of real multi-module code (skipped if not installed)
   scale     --scale synthetic modules (JSONL; families of small designs with many near copies) through
             ingest, filters, dedup and decontamination: the per-item cost of the static stages
+  degenerate  the scale run's items after decontamination through the degenerate screen on its own:
+            dataflow only, then dataflow plus the golden's own simulation (one check per item)
+  ray       the builtin run again with its checker-bound stages on a local Ray instance of --jobs CPUs
+            (`codev synth run --ray local`): what the Ray path costs on one machine
   memory    --memory distinct synthetic modules (random logic, few near copies, so the dedup index
             holds most of them) through ingest, dedup and decontamination by text, each stage run on
             its own (no filters, no checker): items/s and the process's peak RSS after each stage;
             decontamination again with 8-gram Dice alone (dice_only), so the Rouge-L screen's cost shows
 
-    python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale]
+    python bench/synth_throughput.py [--jobs 2] [--scale 1000] [--bench-root DIR] [--only builtin,serv,scale,...]
     python bench/synth_throughput.py --only scale --scale 20000 --no-compile   # memory at scale (peak RSS)
     python bench/synth_throughput.py --only scale --max-bijections 0   # decontam by port names only (the old check)
     python bench/synth_throughput.py --only memory --memory 100000      # does memory grow with the corpus?
@@ -26,6 +30,7 @@ import random
 import resource
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -116,6 +121,31 @@ def memory_run(n: int, folder: Path, bench_root: Path) -> None:
           f"{sum(f.path.stat().st_size for f in files.values()) / 2**20:.0f} MiB on disk")
 
 
+def degenerate_run(out: Path, jobs: int) -> None:
+    """The degenerate screen alone over the scale run's decontaminated items: structure, then with simulation."""
+    from codev.synth.checking import Checker
+    from codev.synth.config import DegenerateConfig
+    from codev.synth.degenerate_stage import DegenerateScreen
+    from codev.synth.pipeline import stage_file
+    from codev.synth.store import StageFile, run_stage
+    from testbench_gen import CheckOptions
+
+    source = stage_file(out, "decontam")
+    print(f"\n== degenerate (the scale run's {sum(1 for _ in source.kept_items())} decontaminated items, "
+          f"--jobs {jobs})")
+    print(f"{'screen':<22} {'in':>6} {'kept':>6} {'seconds':>8} {'items/s':>8}  dropped")
+    with Checker(jobs) as checker:
+        for label, config in (("dataflow only", DegenerateConfig(never_toggles=False)),
+                              ("dataflow + simulation", DegenerateConfig())):
+            target = StageFile(out / "stages" / f"degenerate_{config.never_toggles}.jsonl")
+            timing = run_stage(DegenerateScreen(config, CheckOptions(cycles=500, seeds=2), checker),
+                               source.kept_items, target, 64, False)
+            kept = sum(1 for _ in target.kept_items())
+            dropped = Counter(r["reason"] for r in target.records() if r["status"] != "kept")
+            print(f"{label:<22} {timing.items:>6} {kept:>6} {timing.seconds:8.1f} {timing.rate:8.1f}  "
+                  f"{json.dumps(dict(dropped))}")
+
+
 def show(name: str, summary) -> None:
     print(f"\n== {name}")
     print(f"{'stage':<18} {'in':>6} {'kept':>6}  {'items':>6} {'seconds':>8} {'items/s':>8}  dropped")
@@ -135,7 +165,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scale", type=int, default=1000)
     ap.add_argument("--memory", type=int, default=20000, help="items of the memory run")
-    ap.add_argument("--only", default="builtin,serv,scale", help="comma-separated runs (builtin, serv, scale, memory)")
+    ap.add_argument("--only", default="builtin,serv,scale,degenerate",
+                    help="comma-separated runs (builtin, serv, scale, degenerate (needs scale), ray, memory)")
     ap.add_argument("--max-bijections", type=int, default=24,
                     help="port bijections tried per benchmark problem (0: only items with the problem's port names)")
     ap.add_argument("--no-compile", action="store_true", help="scale run without the Icarus compile filter")
@@ -155,6 +186,12 @@ def main() -> None:
             show("builtin (configs/synth_default.yaml)", run_pipeline(config, tmp / "builtin", args.bench_root, False,
                                                                        lambda s: None))
             print(f"builtin wall: {time.monotonic() - started:.1f} s")
+        if "ray" in runs:
+            started = time.monotonic()
+            config = replace(load_config(REPO / "configs" / "synth_default.yaml"), jobs=args.jobs)
+            show(f"builtin on Ray (--ray local, {args.jobs} worker processes)",
+                 run_pipeline(config, tmp / "builtin_ray", args.bench_root, False, lambda s: None, ray="local"))
+            print(f"builtin on Ray wall (Ray start included): {time.monotonic() - started:.1f} s")
 
         static = {"roundtrip": {"enabled": False}, "jobs": args.jobs, "chunk": 64,
                   "decontam": {"max_bijections": args.max_bijections},
@@ -175,6 +212,8 @@ def main() -> None:
                                        **{**static, "filters": {"min_lines": 1, "compile": not args.no_compile}}})
             show(f"scale ({args.scale} synthetic modules, static stages{', no compile' if args.no_compile else ''})",
                  run_pipeline(cfg, tmp / "scale", args.bench_root, False, lambda s: None))
+            if "degenerate" in runs:
+                degenerate_run(tmp / "scale", args.jobs)
         if "memory" in runs:
             memory_run(args.memory, tmp, args.bench_root)
     print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -33,14 +33,14 @@ def parse_mapping(text: str, source: str) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(source, "top level must be a mapping")
+        raise ConfigError(source, "expected a mapping at the top level")
     return data
 
 
 def read_mapping(path: str | Path, section: str | None = None, what: str = "config file") -> dict:
     """A YAML file's top-level mapping, or its `section:` when the file has one (a recipe shared by several
-    components); errors name it as `{what} {path}`."""
-    source = f"{what} {path}"
+    components); errors name it as `{what} {path}` (as the path alone when `what` is empty)."""
+    source = f"{what} {path}" if what else str(path)
     try:
         data = yamlfile.read_yaml(path, source)
     except yamlfile.YamlError as exc:
@@ -48,7 +48,7 @@ def read_mapping(path: str | Path, section: str | None = None, what: str = "conf
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(source, "top level must be a mapping")
+        raise ConfigError(source, "expected a mapping at the top level")
     if section is not None and section in data:
         data = data[section] if data[section] is not None else {}
         if not isinstance(data, dict):
@@ -131,7 +131,8 @@ def coerce(hint: Any, value: Any, where: str) -> Any:
         return hint(value)
     if hint is str:
         return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    if hint is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(where, f"expected a mapping, got {value!r}")
+    if hint in (dict, list):
+        value = hint() if value is None else value  # an empty YAML key
+        if not isinstance(value, hint):
+            raise ConfigError(where, f"expected a {'mapping' if hint is dict else 'list'}, got {value!r}")
     return value

@@ -29,7 +29,9 @@ class FormalOptions:
 
 @dataclass(frozen=True)
 class StrategyOptions:
-    probe_seconds: float = 3.0  # Icarus golden runs longer than this send the design to Verilator
+    # Icarus golden runs longer than this send the design to Verilator; auto lowers it to the
+    # break-even time of the batch (strategies.break_even_seconds: 8.25 s for 1 candidate, 3.2 s for 16)
+    probe_seconds: float = 10.0
     # Verilator's cost model (2 cores, Verilator 5.006): ~4 s of builds for any design, plus up to
     # ~2.5 s of C++ per candidate in the batch (VerilogEval conwaylife, the largest reference)
     verilator_fixed: float = 4.0
@@ -69,6 +71,9 @@ class CheckOptions:
     memory_mb: int = 2048
     max_output_mb: int = 16  # a candidate printing more than this is rejected
     replay_testbench: bool = False  # render a standalone replay testbench into each counterexample
+    # a candidate whose ports differ from the golden's only in width is compared through the
+    # golden's widths, as a testbench connecting them coerces them (widths.py); False: interface_mismatch
+    coerce_widths: bool = True
     strategy: StrategyOptions = field(default_factory=StrategyOptions)  # auto / hybrid / formal
     formal: FormalOptions = field(default_factory=FormalOptions)  # formal and hybrid
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import FormalOptions
-from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats
+from .formal_input import PreprocessError, compiled_text, parse_check_log, sensitivity_caveats, without_z_drivers
 from .interface import Interface
 from .policy import prepare, tokenize
 from .sandbox import Limits, RunResult, run_limited, sandbox_dir, cache_dir
@@ -157,7 +157,7 @@ def _prove(golden: str, candidate: str, iface: Interface, candidate_top: str, op
     texts = {}
     for label, prepared in (("golden", gold), ("candidate", gate)):
         try:
-            texts[label] = compiled_text(prepared.text + prepared.trailer, simulator).text
+            texts[label] = without_z_drivers(compiled_text(prepared.text + prepared.trailer, simulator).text)
         except PreprocessError as exc:
             return FormalResult("unsupported", f"the {label}: {exc}")
         if has_delays(texts[label]):

@@ -81,6 +81,21 @@ def compiled_text(source: str, simulator: str = "icarus", limits: Limits = PREPR
     return CompiledText(strip_comments_and_attributes(text), simulator)
 
 
+# ---------------------------------------------------------------- constant `z` drivers
+_Z_LITERAL = r"(?:\d+\s*)?'[sS]?[bBoOhH]?\s*[zZ?][zZ?_]*"
+_Z_DRIVER = re.compile(r"(?<![\w$])assign\s+[A-Za-z_][\w$]*(?:\s*\[[^\];]*\])?\s*=\s*"
+                       rf"(?:{_Z_LITERAL}|\{{\s*\d+\s*\{{\s*{_Z_LITERAL}\s*\}}\s*\}})\s*;")
+
+
+def without_z_drivers(text: str) -> str:
+    """`text` (comments stripped) without continuous assignments of an all-`z` constant, blanked
+    (line numbers kept). In simulation such a driver adds nothing to a net's resolution; yosys
+    models it as a driver of undefined bits, so a correct tristate answer with a spare
+    `assign y = 1'bz;` got a counterexample simulation never reproduces, and was rejected. A net
+    left without any driver is an undriven-net caveat (the proof is then not counted)."""
+    return _Z_DRIVER.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
 # ---------------------------------------------------------------- yosys `check`
 _MULTI = re.compile(r"^Warning: multiple conflicting drivers for ([^.\s]+)\.(\S+)")
 _UNDRIVEN = re.compile(r"^Warning: Wire ([^.\s]+)\.(\S+) is used but has no driver")

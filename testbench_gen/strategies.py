@@ -2,9 +2,12 @@
 
 - auto: Icarus unless Verilator is expected to be faster. The probe is an Icarus run of the golden
   over the first eighth of its stimulus, built for the whole (the build is reused when Icarus is
-  chosen): eight times its duration times the number of candidates estimates what Icarus would
-  spend on the batch; a golden estimated to need more than `probe_seconds` alone, or that Icarus
-  rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
+  chosen): eight times its duration, times the golden and the candidates, estimates what Icarus
+  would spend on the batch. Verilator's cost counts its builds and the 4-state Icarus spot check
+  its `equivalent`s get (up to `spot_check_seconds`), so a golden Icarus runs in a few seconds stays
+  on Icarus (conwaylife with one candidate: Verilator's route cost twice Icarus'). A golden whose
+  Icarus run alone would exceed the break-even time (or `probe_seconds`, whichever is lower), or
+  that Icarus rejects (e.g. iverilog 11 and enum casts), goes to Verilator directly. Candidates whose Verilator verdict may be an
   artefact of 2-state simulation (compile error, mismatch only where the golden is X, infra error)
   are re-checked with Icarus.
 - hybrid: auto, then yosys formal on every candidate simulation calls equivalent, each within
@@ -56,6 +59,8 @@ PROBE_SHARE = 8  # auto's Icarus probe simulates this fraction of the golden's s
 # seconds an Icarus golden run was seen to exceed (auto's probe, the spot check's): a golden known to
 # be slow is not probed again to learn that a whole-stimulus spot check is unaffordable
 _ICARUS_SLOWER_THAN: "BoundedCache[float]" = BoundedCache(1024)
+# auto's probe estimate of the golden's whole Icarus run (seconds): the spot check reuses it
+_ICARUS_ESTIMATE: "BoundedCache[float]" = BoundedCache(1024)
 
 
 def _run_length_key(golden: str, options: CheckOptions) -> str:
@@ -108,7 +113,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
     cached = _CHOICES.get(key)
     if cached is not None:
         return cached
-    probe = replace(options, backend="icarus", timeout=min(options.timeout, strategy.probe_seconds))
+    n = max(1, n_candidates)
+    limit = min(options.timeout, strategy.probe_seconds, break_even_seconds(n, strategy))
+    probe = replace(options, backend="icarus", timeout=limit)
     try:
         # a run over 1/PROBE_SHARE of the stimulus: a slow golden (conwaylife) used to hold the
         # probe for its whole probe_seconds before going to Verilator anyway
@@ -120,9 +127,9 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
         else:
             choice = _Choice("verilator", f"Icarus rejects the golden ({str(exc)[:120]})")
     else:
-        n = max(1, n_candidates)
-        icarus_cost = seconds * n  # each candidate simulates about as long as the golden
-        verilator_cost = strategy.verilator_fixed + strategy.verilator_per_candidate * n
+        _ICARUS_ESTIMATE.put(_run_length_key(golden, options), seconds)
+        icarus_cost = seconds * (1 + n)  # the golden, and each candidate about as long
+        verilator_cost = verilator_seconds(n, strategy, icarus_cost)
         if icarus_cost > verilator_cost:
             choice = _Choice("verilator", f"Icarus estimate {icarus_cost:.1f} s > Verilator "
                                           f"{verilator_cost:.1f} s")
@@ -131,6 +138,25 @@ def choose_backend(golden: str, n_candidates: int, options: CheckOptions,
                                        f"{verilator_cost:.1f} s")
     _CHOICES.put(key, choice)
     return choice
+
+
+def verilator_seconds(n: int, strategy: StrategyOptions, icarus_cost: float) -> float:
+    """What `auto` expects Verilator's route to cost for n candidates: its builds, plus the 4-state
+    Icarus spot check of its `equivalent`s (all n at worst: the whole stimulus when Icarus needs at
+    most spot_check_seconds for it, else a run cut to about that allowance)."""
+    builds = strategy.verilator_fixed + strategy.verilator_per_candidate * n
+    if strategy.spot_check_share == 1:  # always the whole stimulus
+        return builds + icarus_cost
+    return builds + min(strategy.spot_check_seconds, icarus_cost)
+
+
+def break_even_seconds(n: int, strategy: StrategyOptions) -> float:
+    """The Icarus golden time above which Verilator is cheaper for n candidates: Icarus costs
+    G x (1 + n), Verilator its builds plus at most spot_check_seconds. A golden slower than this
+    goes to Verilator without waiting for the probe to finish."""
+    if strategy.spot_check_share == 1:  # the spot check runs Icarus' whole stimulus anyway
+        return float("inf")
+    return (strategy.verilator_fixed + strategy.verilator_per_candidate * n + strategy.spot_check_seconds) / (1 + n)
 
 
 def _needs_icarus(verdict: Verdict) -> bool:
@@ -216,7 +242,10 @@ def spot_check_options(golden: str, options: CheckOptions, strategy: StrategyOpt
     try:
         if known is not None and known >= probe.timeout:
             raise InvalidGolden(f"simulation of the golden exceeded {known:.1f} s before")
-        estimate = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE) * (1 + n)
+        seconds = _ICARUS_ESTIMATE.get(slow_key)  # auto's probe measured it already
+        if seconds is None:
+            seconds = estimate_golden_seconds(golden, probe, get_backend("icarus"), PROBE_SHARE)
+        estimate = seconds * (1 + n)
     except InvalidGolden as exc:
         if "exceeded" not in str(exc):  # Icarus cannot run the golden at all: the caller says so
             return replace(options, cycles=cycles, long_cycles=0), ""

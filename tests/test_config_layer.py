@@ -75,7 +75,7 @@ def test_build_validates_when_built_and_names_file_and_key(tmp_path):
         ("inner: {rate: 2}\n", "r.yaml: inner: rate: must be within [0, 1], got 2"),
         ("inner: {rait: 1}\n", "r.yaml: inner: unknown key(s) rait (known: names, rate)"),
         ("inner: {names: x}\n", "r.yaml: inner: names: expected a list, got 'x'"),
-        ("- 1\n", "config file {path}: top level must be a mapping"),
+        ("- 1\n", "config file {path}: expected a mapping at the top level"),
         ("steps: [\n", "config file {path}: not valid YAML"),
     ]:
         path.write_text(text)
@@ -99,6 +99,6 @@ def test_sections_and_texts(tmp_path):
     path.write_text("cycles: 7\n")
     assert read_mapping(path, section="checker") == {"cycles": 7}  # a bare recipe is its own section
     assert parse_mapping("", "compose.yml") == {}
-    with pytest.raises(ConfigError, match="compose.yml: top level must be a mapping"):
+    with pytest.raises(ConfigError, match="compose.yml: expected a mapping at the top level"):
         parse_mapping("[1]", "compose.yml")
     assert build(Outer, None, "defaults") == Outer()

@@ -14,9 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 LAYERS = ["testbench_gen", "codev.llm", "codev.eval", "codev.synth", "codev.train", "codev.cli"]
 NEUTRAL = {"codev", "codev.jsonl", "codev.errors", "codev.config", "codev.__main__"}  # shared leaves and the entry point
 
-UPWARD_KNOWN = {
-    ("codev.synth.generator.cli", "codev.cli"),  # command-line code still outside codev/cli (issue 19, item 4)
-}
+UPWARD_KNOWN: set[tuple[str, str]] = set()  # none left; an entry here names a known upward import to remove
 
 
 def module_name(path: Path) -> str:

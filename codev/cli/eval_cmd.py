@@ -106,10 +106,12 @@ def _parse_benchmarks(text: str, bench_root: Path | None = None) -> list[str]:
         raise UsageError(f"--bench {text!r}: no benchmark named (known: {', '.join(known)}, all)")
     if any(n not in known for n in names):
         try:
-            known = benchmarks_in(require_bench_root(bench_root))
+            root = require_bench_root(bench_root)
         except UsageError:
-            pass  # no bench root: the names are unknown
-        except BenchmarkError as exc:
+            root = None  # no bench root: the names are unknown
+        try:
+            known = benchmarks_in(root)
+        except BenchmarkError as exc:  # a bad registry file there
             raise UsageError(str(exc)) from None
     unknown = [n for n in names if n not in known]
     if unknown:

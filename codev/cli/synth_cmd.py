@@ -11,9 +11,11 @@ STAGES = {
     "filter": "codev.synth.commands.filter",
     "dedup": "codev.synth.commands.dedup",
     "decontam": "codev.synth.commands.decontam",
+    "degenerate": "codev.synth.commands.degenerate",
     "roundtrip": "codev.synth.commands.roundtrip",
     "difficulty": "codev.synth.commands.difficulty",
     "reason": "codev.synth.commands.reason",
+    "calibrate": "codev.synth.commands.calibrate",
     "export-replay": "codev.synth.commands.export_replay",
 }
 

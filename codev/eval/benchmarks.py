@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from codev.config import read_mapping
+from codev.errors import ConfigError
 
 from .flavours import FLAVOURS, flavour
 from .problem import BenchmarkError, BenchmarkSpec, Problem
@@ -21,13 +22,9 @@ _KEYS = ("folder", "rule", "variant", "optional")
 def read_registry(path: Path) -> dict[str, BenchmarkSpec]:
     """The benchmarks a registry file lists: `name: {folder, rule, variant, optional}` rows."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise BenchmarkError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise BenchmarkError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise BenchmarkError(f"{path}: expected a mapping 'name: {{folder: ..., rule: ...}}'")
+        data = read_mapping(path, what="")
+    except ConfigError as exc:
+        raise BenchmarkError(str(exc)) from None
     specs = {}
     for name, row in data.items():
         where = f"{path}: benchmark {name!r}"

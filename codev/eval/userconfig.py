@@ -16,9 +16,10 @@ from codev.errors import ConfigError, UsageError
 BENCH_ROOT_ENV = "CODEV_BENCH_ROOT"
 # the copy beside a checkout of this repository (its developers' layout): beside the working directory,
 # else beside the checkout codev runs from (an editable install); used when it exists
-SHARED_BENCHMARKS = next((p for p in (Path("../shared/benchmarks"),
+# (absolute: commands and tests hand it to tools that run in other folders)
+SHARED_BENCHMARKS = next((p for p in (Path("../shared/benchmarks").resolve(),
                                       Path(__file__).resolve().parents[3] / "shared" / "benchmarks") if p.is_dir()),
-                         Path("../shared/benchmarks"))
+                         Path("../shared/benchmarks").resolve())
 
 
 def config_path() -> Path:

@@ -97,6 +97,7 @@ class BackendConfig:
     requests_per_minute: float = 0.0  # openai: 0 = unlimited
     usd_per_mtok_prompt: float = 0.0  # openai: price per million prompt tokens
     usd_per_mtok_completion: float = 0.0  # openai: price per million completion tokens
+    stream: bool = False  # openai: receive answers as server-sent events
     batch_size: int = 8  # hf: prompts per forward pass
     seed: int = 0  # hf
 
@@ -131,6 +132,7 @@ def make_backend(config: BackendConfig) -> Backend:
             concurrency=config.concurrency, retries=config.retries, timeout_s=config.timeout_s,
             backoff_s=config.backoff_s, requests_per_minute=config.requests_per_minute,
             usd_per_mtok_prompt=config.usd_per_mtok_prompt, usd_per_mtok_completion=config.usd_per_mtok_completion,
+            stream=config.stream,
         ))
     if config.kind == "hf":
         from .hf_local import LocalModelBackend, LocalModelConfig

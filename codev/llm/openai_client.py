@@ -3,6 +3,8 @@
 Concurrent requests, an optional requests-per-minute limit, retries with exponential backoff and jitter on
 transient errors only (408/409/429/5xx, connection loss, timeouts; a server's Retry-After is honoured),
 and token/cost accounting from each response's `usage`. Each finished request is handed to `on_result` at once.
+With `stream`, answers arrive as server-sent events (a long generation keeps the connection busy, so proxies
+that cut idle connections do not); a stream that ends before its finish reason is a transient failure.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class EndpointConfig:
     requests_per_minute: float = 0.0  # 0: no limit
     usd_per_mtok_prompt: float = 0.0
     usd_per_mtok_completion: float = 0.0
+    stream: bool = False  # ask for server-sent events (the answer is assembled here)
 
 
 class RateLimiter:
@@ -60,10 +63,14 @@ class RateLimiter:
             self._sleep(start - now)
 
 
+class StreamCut(Exception):
+    """A streamed answer ended before the server said it was finished (connection lost mid-answer)."""
+
+
 def _retryable(exc: Exception) -> bool:
     import openai
 
-    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError)):
+    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, StreamCut)):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 408 or exc.status_code == 409 or exc.status_code >= 500
@@ -102,8 +109,8 @@ class OpenAIBackend:
                                   timeout=self.config.timeout_s)
         return self._client
 
-    def _account(self, response) -> None:
-        usage = getattr(response, "usage", None)
+    def _account(self, usage) -> None:
+        """Tokens and cost from a response's (or a stream's final chunk's) `usage`."""
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion = int(getattr(usage, "completion_tokens", 0) or 0)
         cost = (prompt * self.config.usd_per_mtok_prompt + completion * self.config.usd_per_mtok_completion) / 1e6
@@ -115,12 +122,15 @@ class OpenAIBackend:
         for attempt in range(config.retries + 1):
             self.limiter.wait()
             try:
-                response = self.client().chat.completions.create(
-                    model=config.model, messages=request.messages, temperature=config.temperature,
-                    top_p=config.top_p, max_tokens=config.max_tokens, n=1,
-                )
-                self._account(response)
-                content = response.choices[0].message.content if response.choices else None
+                if config.stream:
+                    content = self._streamed(request)
+                else:
+                    response = self.client().chat.completions.create(
+                        model=config.model, messages=request.messages, temperature=config.temperature,
+                        top_p=config.top_p, max_tokens=config.max_tokens, n=1,
+                    )
+                    self._account(getattr(response, "usage", None))
+                    content = response.choices[0].message.content if response.choices else None
                 if content is None:
                     raise EndpointError(f"{config.base_url}: response without message content")
                 return content
@@ -136,6 +146,33 @@ class OpenAIBackend:
                 time.sleep(max(delay * (1 + random.random() / 2), retry_after(exc)))
                 delay *= 2
         raise AssertionError("unreachable")
+
+    def _streamed(self, request: ChatRequest) -> str | None:
+        """One answer as server-sent events: the text deltas joined, usage from the final chunk."""
+        config = self.config
+        stream = self.client().chat.completions.create(
+            model=config.model, messages=request.messages, temperature=config.temperature, top_p=config.top_p,
+            max_tokens=config.max_tokens, n=1, stream=True, stream_options={"include_usage": True})
+        import openai
+
+        parts, finished, usage = [], False, None
+        try:
+            with stream:
+                for chunk in stream:
+                    usage = getattr(chunk, "usage", None) or usage
+                    for choice in chunk.choices or ():
+                        if choice.delta is not None and choice.delta.content:
+                            parts.append(choice.delta.content)
+                        finished = finished or bool(choice.finish_reason)
+        except openai.APIError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the HTTP library's read error: the body is read after the
+            # SDK's own error mapping, so a connection lost mid-answer surfaces as the transport's exception
+            raise StreamCut(f"the stream broke after {len(parts)} chunks: {type(exc).__name__}: {exc}") from None
+        if not finished:
+            raise StreamCut(f"the stream ended after {len(parts)} chunks without a finish reason")
+        self._account(usage)
+        return "".join(parts)
 
     def complete(self, requests: Sequence[ChatRequest], on_result: OnResult, on_error: OnError | None = None) -> None:
         """All requests, `concurrency` at a time; without on_error, the first hard failure raises EndpointError."""

@@ -60,6 +60,13 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class DegenerateConfig:
+    """Corpus items that would teach nothing are dropped before the round trip (generator items always are)."""
+    enabled: bool = True
+    never_toggles: bool = True  # also simulate the golden (one check per item) for outputs that never change
+
+
+@dataclass(frozen=True)
 class RoundTripConfig:
     enabled: bool = True
     llm: BackendConfig = field(default_factory=BackendConfig)  # writes the spec and the code, unless set below
@@ -90,6 +97,7 @@ class SynthConfig:
     filters: FilterConfig = FilterConfig()
     dedup: DedupConfig = DedupConfig()
     decontam: DecontamConfig = DecontamConfig()
+    degenerate: DegenerateConfig = DegenerateConfig()
     roundtrip: RoundTripConfig = RoundTripConfig()
     difficulty: DifficultyConfig = DifficultyConfig()
     reason: ReasonConfig = ReasonConfig()

@@ -19,7 +19,7 @@ def run_ingest(sources: Sequence[SourceConfig], out: StageFile, show_progress: b
         return timing
     start = time.monotonic()
     out.path.parent.mkdir(parents=True, exist_ok=True)
-    done_docs = {(row["source"], row["doc"]) for row in out.store.load() if "doc" in row}
+    done_docs = {(row["source"], row["doc"]) for row in out.store if "doc" in row}
     done_items = out.done_ids()
     for source in sources:
         index = ModuleIndex(source)

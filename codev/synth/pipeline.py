@@ -1,6 +1,7 @@
-"""`codev synth run`: ingest -> filter -> dedup -> decontam -> round trip -> difficulty, plus the generator,
-then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint file and
-appends to its own, so rerunning on the same folder resumes where a kill stopped it."""
+"""`codev synth run`: ingest -> filter -> dedup -> decontam -> degenerate -> round trip -> difficulty, plus the
+generator, then the datasets, funnel and report. Every stage streams from the previous stage's checkpoint
+file and appends to its own, so rerunning on the same folder resumes where a kill stopped it. Checkpoints
+are named by stage (stages/NAME.jsonl), so adding a stage renames none of the others."""
 from __future__ import annotations
 
 import json
@@ -13,10 +14,13 @@ from typing import Callable
 
 from codev.llm.backend import BackendConfig, make_backend
 
+from .calibrate import Calibration, measure
+from .calibrate import write as write_calibration
 from .checking import Checker
 from .config import SynthConfig
 from .decontam import BenchmarkIndex, Decontaminator
 from .dedup import Deduplicator
+from .degenerate_stage import DegenerateScreen
 from .difficulty import DifficultyFilter
 from .ingest_stage import run_ingest
 from .items import Item
@@ -25,12 +29,11 @@ from .outputs import (RL_COLUMNS, SFT_COLUMNS, StageCount, count_stage, save_dat
                       write_report)
 from .prompts import code_messages
 from .records import RLItem, SFTItem
-from .reason import item_of
+from .reason import item_of, rl_of
 from .roundtrip import RoundTrip
 from .static_filters import StaticFilter
-from .store import KEPT, StageFile, Timing, run_stage
+from .store import Stage, StageFile, Timing, run_stage
 
-STAGES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
 
 
 class RunMismatch(Exception):
@@ -49,6 +52,76 @@ class RunSummary:
     llm_usage: dict[str, dict]
     timings: dict[str, Timing]  # this session's work per stage (resumed work is not counted)
     notes: dict[str, str] = field(default_factory=dict)  # what a stage says about its own cost
+
+
+@dataclass
+class RunContext:
+    """What a stage's builder may use: the config, the run folder, the run's warm checker, the benchmark index
+    (built on first use), the stage checkpoints, the run's LLM response caches (named: the report lists their
+    usage) and the report's notes."""
+    config: SynthConfig
+    out: Path
+    bench_root: Path | None
+    checker: Checker
+    benchmarks: Callable[[], BenchmarkIndex]
+    files: dict[str, StageFile]
+    caches: dict[str, ResponseCache] = field(default_factory=dict)
+
+    def llm(self, name: str, backend: BackendConfig) -> ResponseCache:
+        if name not in self.caches:
+            self.caches[name] = llm(self.out, name, backend)
+        return self.caches[name]
+
+
+@dataclass(frozen=True)
+class ItemStage:
+    """One link of the item chain: streams the kept items of the enabled stage before it into stages/NAME.jsonl.
+
+    Adding a stage is its module (a `store.Stage`) plus one entry in ITEM_STAGES (and, with settings, its
+    section in config.py): its checkpoint is named, so no other stage's file moves and older folders resume."""
+    name: str
+    enabled: Callable[[SynthConfig], bool]
+    build: Callable[[RunContext], Stage | None]  # None: nothing to run (its checkpoint is complete)
+    notes: Callable[[Stage], dict[str, str]] | None = None  # what it tells the report after it ran
+
+
+def _decontam(ctx: RunContext) -> Decontaminator | None:
+    if ctx.bench_root is None:
+        ctx.benchmarks()  # raises: say so even when the stage is complete
+    if ctx.files["decontam"].complete:
+        return None  # the benchmark index is costly: not built for a finished stage
+    return Decontaminator(ctx.benchmarks(), ctx.config.checker, ctx.checker)
+
+
+def _roundtrip(ctx: RunContext) -> RoundTrip:
+    config = ctx.config
+    writer = ctx.llm("roundtrip", config.spec_llm())
+    separate = config.roundtrip.solver_llm is not None or config.roundtrip.spec_llm is not None
+    return RoundTrip(writer, config.checker, ctx.checker, ctx.llm("solver", config.solver_llm()) if separate else None)
+
+
+def _difficulty(ctx: RunContext) -> DifficultyFilter:
+    config = ctx.config
+    return DifficultyFilter(ctx.llm("difficulty", config.difficulty_llm()), config.difficulty.k,
+                            config.difficulty.max_passes, config.checker, ctx.checker)
+
+
+# the item chain after ingest, in order; the outputs read roundtrip's and difficulty's checkpoints
+ITEM_STAGES: list[ItemStage] = [
+    ItemStage("filter", lambda c: True, lambda ctx: StaticFilter(ctx.config.filters, ctx.config.jobs, ctx.checker)),
+    ItemStage("dedup", lambda c: True, lambda ctx: Deduplicator(ctx.config.dedup)),
+    ItemStage("decontam", lambda c: c.decontam.enabled, _decontam,
+              lambda s: {"decontamination by function (this session)": s.stats.describe()}),
+    # before any LLM call is spent on an item that would teach nothing
+    ItemStage("degenerate", lambda c: c.roundtrip.enabled and c.degenerate.enabled,
+              lambda ctx: DegenerateScreen(ctx.config.degenerate, ctx.config.checker, ctx.checker)),
+    ItemStage("roundtrip", lambda c: c.roundtrip.enabled, _roundtrip),
+    ItemStage("difficulty", lambda c: c.roundtrip.enabled and c.difficulty.enabled, _difficulty),
+]
+
+
+def stage_names() -> tuple[str, ...]:
+    return ("ingest", *(s.name for s in ITEM_STAGES))
 
 
 def stage_file(out: Path, name: str) -> StageFile:
@@ -102,8 +175,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
 
     datasets.disable_progress_bars()  # the stage bars report progress; dataset writes would only add noise
     _claim(out, config)
-    files = {name: stage_file(out, name) for name in STAGES}
-    caches: dict[str, ResponseCache] = {}
+    files = {name: stage_file(out, name) for name in stage_names()}
     timings: dict[str, Timing] = {}
     notes: dict[str, str] = {}
     indexed: list[BenchmarkIndex] = []
@@ -127,29 +199,21 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
             raise StagePending(f"{name}: {timings[name].pending} items got no LLM response (endpoint unavailable "
                                f"or rate limited); finished work is saved in {out}, rerun to resume")
 
+    context = RunContext(config, out, bench_root, checker, benchmarks, files)
+    caches = context.caches
     timings["ingest"] = run_ingest(config.sources, files["ingest"], show_progress, on_status)
-    step("filter", StaticFilter(config.filters, config.jobs), "ingest")
-    step("dedup", Deduplicator(config.dedup), "filter")
-    last = "dedup"
-    if config.decontam.enabled:
-        if bench_root is None:
-            benchmarks()  # raises: say so even when the stage is complete
-        if not files["decontam"].complete:
-            decontaminator = Decontaminator(benchmarks(), config.checker, checker)
-            step("decontam", decontaminator, last)
-            notes["decontamination by function (this session)"] = decontaminator.stats.describe()
-        last = "decontam"
-    if config.roundtrip.enabled:
-        caches["roundtrip"] = llm(out, "roundtrip", config.spec_llm())
-        if config.roundtrip.solver_llm is not None or config.roundtrip.spec_llm is not None:
-            caches["solver"] = llm(out, "solver", config.solver_llm())
-        step("roundtrip", RoundTrip(caches["roundtrip"], config.checker, checker, caches.get("solver")), last)
-        if config.difficulty.enabled:
-            caches["difficulty"] = llm(out, "difficulty", config.difficulty_llm())
-            step("difficulty", DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
-                                                config.checker, checker), "roundtrip")
+    last = "ingest"
+    for spec in ITEM_STAGES:
+        if not spec.enabled(config):
+            continue
+        stage = spec.build(context)
+        if stage is not None:
+            step(spec.name, stage, last)
+            if spec.notes is not None:
+                notes.update(spec.notes(stage))
+        last = spec.name
 
-    stages = [count_stage(name, files[name]) for name in STAGES if files[name].path.exists()]
+    stages = [count_stage(name, files[name]) for name in stage_names() if files[name].path.exists()]
     generated = out / "generator"
     if config.generator is not None and config.generator.n > 0:
         from .generator import generate
@@ -159,24 +223,24 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
         before = _generator_count(generated)[0].inputs if generated.exists() else 0
         gen_config = replace(config.generator, decontam=config.decontam.enabled and config.generator.decontam)
         generate(gen_config, generated, screen=lambda items: Decontaminator(benchmarks(), config.checker,
-                                                                            checker).screen(items))
+                                                                            checker).screen(items), checker=checker)
         counts = _generator_count(generated)
         stages.extend(counts if gen_config.decontam else counts[:2])
         timings["generator"] = Timing(counts[0].inputs - before, time.monotonic() - started)
         if generator_difficulty(config):
-            caches.setdefault("difficulty", llm(out, "difficulty", config.difficulty_llm()))
             gen_file = out_stage(generated)
             timings["generator_difficulty"] = run_stage(
-                DifficultyFilter(caches["difficulty"], config.difficulty.k, config.difficulty.max_passes,
-                                 config.checker, checker),
+                _difficulty(context),  # the same base model and LLM cache as the item chain's difficulty stage
                 lambda: (item_of(RLItem.from_row(row)) for row in _generator_rows(generated / "rl.jsonl")),
                 gen_file, config.chunk, show_progress, on_status)
             if timings["generator_difficulty"].pending:
                 raise StagePending(f"generator_difficulty: {timings['generator_difficulty'].pending} items got no "
                                    f"LLM response; finished work is saved in {out}, rerun to resume")
             stages.append(count_stage("generator_difficulty", gen_file))
-            notes["generator difficulty calibration (base model passes / samples, per family and level)"] = \
-                calibration(gen_file)
+            measured = calibration(config, gen_file)
+            write_calibration(measured, out / "calibration.yaml")
+            notes["generator levels calibrated (base model passes / checked samples; calibration.yaml)"] = \
+                measured.describe()
 
     sft_n = write_jsonl(out / "sft.jsonl", _sft(config, files, generated))
     rl_n = write_jsonl(out / "rl.jsonl", _rl(config, files, generated))
@@ -187,7 +251,7 @@ def _run(config: SynthConfig, out: Path, bench_root: Path | None, checker: Check
     write_funnel(out / "funnel.json", stages)
     usage = {name: c.backend.usage.to_json() for name, c in caches.items()}
     extra = {"sources": ", ".join(f"{src.name} ({src.kind})" for src in config.sources) or "none",
-             **{f"LLM {name}": _describe(llm_config) for name, llm_config in
+             **{f"LLM {name}": describe_llm(llm_config) for name, llm_config in
                 (("roundtrip", config.spec_llm()), ("solver", config.solver_llm()),
                  ("difficulty", config.difficulty.llm)) if name in caches},
              **{f"LLM {name} usage (this session)": json.dumps(u) for name, u in usage.items()}}
@@ -221,14 +285,9 @@ def _rl(config: SynthConfig, files: dict[str, StageFile], generated: Path):
                          f"roundtrip/{item.source}", meta).to_row()
     gen_file = out_stage(generated)
     if generator_difficulty(config) and gen_file.path.exists():
-        for record in gen_file.records():
-            if record["status"] != KEPT:
-                continue
-            item = Item.from_json(record["item"])
-            row = item.data  # the RL row's prompt, interface and meta travel in the item's data
-            meta = {**row.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0)}
-            yield RLItem(item.id, row["prompt"], item.code, row["interface"], int(meta.get("level", 1)),
-                         item.source, meta).to_row()
+        measured = calibration(config, gen_file)
+        for item in gen_file.kept_items():  # the RL row's prompt, interface and meta travel in the item's data
+            yield rl_of(item, measured.rate_of_item(item)).to_row()
     else:
         yield from _generator_rows(generated / "rl.jsonl")
 
@@ -243,20 +302,12 @@ def generator_difficulty(config: SynthConfig) -> bool:
             and config.difficulty.enabled and config.difficulty.generator)
 
 
-def calibration(stage: StageFile) -> str:
-    """Per family and level: the base model's passes over its samples (all items, kept or too easy)."""
-    totals: dict[tuple[str, int], list[int]] = {}
-    for record in stage.records():
-        data = record["item"]["data"]
-        meta = data.get("meta", {})
-        key = (meta.get("family", "?"), int(meta.get("level", 0)))
-        seen = totals.setdefault(key, [0, 0])
-        seen[0] += int(data.get("passes", 0))
-        seen[1] += int(data.get("k", 0))
-    return ", ".join(f"{f} L{lvl} {p}/{k}" for (f, lvl), (p, k) in sorted(totals.items())) or "no items"
+def calibration(config: SynthConfig, stage: StageFile) -> Calibration:
+    """The difficulty model's measured pass rate per generator family and level (calibrate.py)."""
+    return measure(stage.records(), describe_llm(config.difficulty_llm()), config.difficulty.k)
 
 
-def _describe(config: BackendConfig) -> str:
+def describe_llm(config: BackendConfig) -> str:
     where = {"openai": config.base_url, "hf": config.model, "replay": config.path}[config.kind]
     model = f" model {config.model}" if config.kind == "openai" else ""
     return f"{config.kind} {where}{model}, temperature {config.temperature}"

@@ -28,6 +28,15 @@ def item_of(row: RLItem) -> Item:
                                                            "meta": row.meta})
 
 
+def rl_of(item: Item, level_pass_rate: float | None = None) -> RLItem:
+    """The RL row of a generator item after the difficulty filter (item_of's inverse): its pass count over k
+    and its family and level's measured pass rate (calibrate.py) join the row's meta."""
+    meta = {**item.data.get("meta", {}), "passes": item.data.get("passes", 0), "k": item.data.get("k", 0),
+            "level_pass_rate": level_pass_rate}
+    return RLItem(item.id, item.data["prompt"], item.code, item.data["interface"], int(meta.get("level", 1)),
+                  item.source, meta)
+
+
 def sft_of(item: Item) -> SFTItem:
     messages = list(item.data["prompt"]) + [{"role": "assistant", "content": item.data["response"]}]
     meta = {**item.data.get("meta", {}), "reasoning": "model", "sample": item.data.get("sample", 0)}

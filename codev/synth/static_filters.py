@@ -9,7 +9,6 @@ and Icarus runs in the checker's sandbox (limits, own temp dir, process-group ki
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Iterator
 
 from testbench_gen.backends import get_backend
@@ -18,6 +17,7 @@ from testbench_gen.infer import has_syntax_errors
 from testbench_gen.policy import scan
 from testbench_gen.sandbox import Limits, clean_paths, sandbox_dir
 
+from .checking import Checker
 from .config import FilterConfig
 from .items import Item
 from .store import Outcome
@@ -87,14 +87,15 @@ def judge(item: Item, config: FilterConfig) -> Outcome:
 
 
 class StaticFilter:
+    """`checker`: where the compiles and front-end runs go (its threads, or its Ray cluster); by default
+    `jobs` threads here."""
     name = "filter"
 
-    def __init__(self, config: FilterConfig, jobs: int = 1):
-        self.config, self.jobs = config, jobs
+    def __init__(self, config: FilterConfig, jobs: int = 1, checker: Checker | None = None):
+        self.config, self.checker = config, checker or Checker(jobs)
 
     def prime(self, kept: Iterable[Item]) -> None:
         pass
 
     def process(self, items: list[Item]) -> Iterator[Outcome]:
-        with ThreadPoolExecutor(max_workers=max(1, self.jobs)) as pool:
-            yield from pool.map(lambda item: judge(item, self.config), items)
+        yield from self.checker.map(judge, items, self.config)

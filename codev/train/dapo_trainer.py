@@ -47,9 +47,14 @@ def stall_reason(clipped: int, reached_checker: int, total: int) -> str:
 class AdaptiveDAPOTrainer(GRPOTrainer):
     def __init__(self, *args, sampling: SamplingSettings, equivalence: EquivalenceReward,
                  advantage_std_floor: float = 0.0, stall_steps: int = 0, **kwargs):
+        # `equivalence` (or the self-play judge) is registered through a wrapper that keeps the per-sample
+        # statuses its score() returns: the trainer's own round state, not the reward object's
+        self._round_scores: list = []
+        self._invalid_ids: set[str] = set()  # rows whose golden the checker rejected: never drawn again
+        kwargs["reward_funcs"] = [self._keeping_scores(f) if f is equivalence else f
+                                  for f in kwargs.get("reward_funcs") or []]
         super().__init__(*args, **kwargs)
         self.sampling = sampling
-        self.equivalence = equivalence
         self.advantage_std_floor = advantage_std_floor
         self.stall_steps = stall_steps  # 0: never stop
         self._stalled_rollouts = 0
@@ -72,6 +77,16 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
                           and not self.aux_loss_enabled)
 
     # ------------------------------------------------------------ timing and per-sample statuses
+    def _keeping_scores(self, scorer):
+        """TRL's reward function for `scorer`: its rewards, with the SampleScores kept for this round."""
+        def reward(prompts, completions, **columns):
+            self._round_scores = scores = scorer.score(completions=completions, **columns)
+            ids = columns.get("id")
+            self._invalid_ids.update(ids[i] for i, s in enumerate(scores) if ids and s.status == "invalid_golden")
+            return [s.reward for s in scores]
+        reward.__name__ = scorer.__name__
+        return reward
+
     def _generate(self, prompts):
         start = time.perf_counter()
         out = super()._generate(prompts)
@@ -82,9 +97,9 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
         start = time.perf_counter()
         rewards = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
         self._round_rewards = rewards
-        self._round_statuses = gather_object([s.status for s in self.equivalence.last_scores])
-        self._round_equivalent = sum(gather_object([int(s.equivalent) for s in self.equivalence.last_scores]))
-        self._round_verdicts = gather_object([s.verdict for s in self.equivalence.last_scores if s.verdict])
+        self._round_statuses = gather_object([s.status for s in self._round_scores])
+        self._round_equivalent = sum(gather_object([int(s.equivalent) for s in self._round_scores]))
+        self._round_verdicts = gather_object([s.verdict for s in self._round_scores if s.verdict])
         self._seconds["reward"] += time.perf_counter() - start
         return rewards
 
@@ -104,7 +119,7 @@ class AdaptiveDAPOTrainer(GRPOTrainer):
 
     def _extra_inputs(self, n_prompts: int) -> list[dict]:
         data = self.train_dataset
-        bad = self.equivalence.invalid_goldens
+        bad = self._invalid_ids
         ids = data["id"] if "id" in data.column_names else None
         pool = [i for i in range(len(data)) if ids is None or ids[i] not in bad] or list(range(len(data)))
         rows = [data[self._rng.choice(pool)] for _ in range(n_prompts)]

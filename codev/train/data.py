@@ -101,3 +101,11 @@ def apply_mixture(dataset: Dataset, weights: dict[str, float], seed: int = 0) ->
     if len(mixed) < len(dataset):
         mixed = concatenate_datasets([mixed] * (len(dataset) // len(mixed) + 1))
     return mixed.select(range(len(dataset)))
+
+
+def fill_batch(dataset: Dataset, rows: int) -> Dataset:
+    """The dataset repeated up to at least `rows` rows. TRL draws whole prompt batches and drops a short one,
+    so a 1-shot RLVR set (one problem) smaller than a step's prompts trained 0 steps and exited 0."""
+    if 0 < len(dataset) < rows:
+        return concatenate_datasets([dataset] * -(-rows // len(dataset)))
+    return dataset

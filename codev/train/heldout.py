@@ -42,14 +42,13 @@ def score_model(model_path: str, rows: list[dict], checker: RewardChecker, sampl
     keys = sorted(texts)
     reward = EquivalenceReward(checker, RewardSettings())
     start = time.perf_counter()
-    reward(prompts=[None] * len(keys), completions=[texts[k] for k in keys],
-           golden=[rows[i]["golden"] for i, _ in keys], meta=[rows[i].get("meta") for i, _ in keys],
-           id=[rows[i]["id"] for i, _ in keys])
+    scores = reward.score([texts[k] for k in keys], [rows[i]["golden"] for i, _ in keys],
+                          [rows[i].get("meta") for i, _ in keys], [rows[i]["id"] for i, _ in keys])
     checked = time.perf_counter() - start
     per_problem: dict[int, list[float]] = defaultdict(list)
     outcomes: list[list[int | None]] = [[None] * samples for _ in rows]
     masked = bad_format = 0
-    for (i, k), score in zip(keys, reward.last_scores):
+    for (i, k), score in zip(keys, scores):
         if score.reward is None:
             masked += 1
             continue

@@ -37,7 +37,8 @@ def run(args) -> int:
         heldout = list(load_rl(args.heldout))
         out = Path(recipe.rl.output_dir)
         candidates = candidate_mixtures(sources, args.candidates, seed=recipe.rl.seed)
-        with RewardChecker(checker_options(recipe.rl.reward), recipe.rl.reward.workers) as checker:
+        with RewardChecker(checker_options(recipe.rl.reward), recipe.rl.reward.workers,
+                           recipe.rl.reward.deadline, recipe.rl.reward.ray) as checker:
             best, records = search_mixtures(candidates, rl_then_score(recipe, heldout, out, checker, args.samples),
                                             out / "mixtures.jsonl")
     except ConfigError as exc:

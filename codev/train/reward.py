@@ -61,6 +61,7 @@ class RewardSettings:
     cycles: int = 500
     timeout: float = 30.0
     deadline: float | None = None  # seconds per reward call; what is unchecked by then is `timeout` (masked)
+    ray: str | None = None         # a Ray cluster ADDRESS (or "local"): check on its nodes, golden affinity kept
     extra_goldens_column: str = "goldens"  # JSON list of alternative goldens in `meta` (max over goldens)
     checker: dict = field(default_factory=dict)  # any other testbench_gen.CheckOptions field
 
@@ -147,17 +148,24 @@ def completion_text(completion) -> str:
 
 
 class EquivalenceReward:
-    """Reward function for GRPOTrainer: one checker call per generation batch; statuses kept for the trainer."""
+    """The RL reward: one checker call per generation batch.
+
+    `score(...)` returns a SampleScore per sample (reward, status, verdict): the trainer and the held-out
+    scorer read statuses from that return value, never from state kept here. Called as a plain TRL reward
+    function it returns the rewards only.
+    """
 
     __name__ = "equivalence"
 
     def __init__(self, checker: RewardChecker, settings: RewardSettings):
         self.checker = checker
         self.settings = settings
-        self.last_scores: list[SampleScore] = []
-        self.invalid_goldens: set[str] = set()
+        self._warned: set[str] = set()  # row ids whose invalid golden was logged (once each)
 
     def __call__(self, prompts, completions, golden, meta=None, id=None, **_) -> list[float | None]:
+        return [s.reward for s in self.score(completions, golden, meta, id)]
+
+    def score(self, completions, golden, meta=None, id=None, **_) -> list[SampleScore]:
         texts = [completion_text(c) for c in completions]
         answers = [extract_answer(t) for t in texts]
         metas = meta or [None] * len(texts)
@@ -176,12 +184,12 @@ class EquivalenceReward:
             for i, verdict in zip(jobs[g], verdicts):
                 per_sample[i].append(verdict)
         s = self.settings
-        self.last_scores = [score_sample(a is not None, per_sample[i], s.mode == "graded", s.graded_scale,
-                                         s.require_full_proof, s.unproven_reward, s.untoggled_reward)
-                            for i, a in enumerate(answers)]
-        for i, score in enumerate(self.last_scores):
-            if score.status == "invalid_golden" and ids[i] not in self.invalid_goldens:
-                self.invalid_goldens.add(ids[i])
+        scores = [score_sample(a is not None, per_sample[i], s.mode == "graded", s.graded_scale,
+                               s.require_full_proof, s.unproven_reward, s.untoggled_reward)
+                  for i, a in enumerate(answers)]
+        for i, score in enumerate(scores):
+            if score.status == "invalid_golden" and ids[i] not in self._warned:
+                self._warned.add(ids[i])
                 log.warning("RL row %s: invalid golden, its prompt is dropped (%s)", ids[i],
                             next(v.reason for v in per_sample[i] if not v.is_checked)[:200])
-        return [s.reward for s in self.last_scores]
+        return scores

@@ -10,7 +10,7 @@ from testbench_gen import CheckOptions
 
 from .checker_client import RewardChecker
 from .config import ConfigError, ModelSettings, RLSettings, check_rl, trainer_kwargs
-from .data import apply_mixture, load_rl
+from .data import apply_mixture, fill_batch, load_rl
 from .metrics import JsonlMetrics
 from .model import load_tokenizer, lora_config, quiet_tied_head_warning, resolve_model_path
 from .reward import EquivalenceReward, RewardSettings
@@ -103,12 +103,14 @@ def run_rl(settings: RLSettings, model: ModelSettings, resume: bool = True,
 
     state = PartialState(cpu=settings.use_cpu)
     dataset = apply_mixture(load_rl(settings.data), settings.mixture, settings.seed)
+    # one rollout draws prompts_per_step x steps_per_generation prompts (over all processes)
+    dataset = fill_batch(dataset, settings.prompts_per_step * settings.steps_per_generation)
     texts = [m["content"] for row in dataset for m in row["prompt"]] + list(dataset["golden"])
     model_path = resolve_model_path(model, settings.output_dir, texts)
     tokenizer = load_tokenizer(model_path)
     args = grpo_config(settings, model, state.num_processes, list(report_to))
     with RewardChecker(checker_options(settings.reward), settings.reward.workers,
-                       settings.reward.deadline) as checker:
+                       settings.reward.deadline, settings.reward.ray) as checker:
         equivalence = EquivalenceReward(checker, settings.reward)
         trainer = AdaptiveDAPOTrainer(
             model=model_path, reward_funcs=reward_functions(settings, equivalence), args=args,

@@ -142,6 +142,7 @@ def test_formal_follows_the_simulator_that_decided(icarus, verilator, yosys):
     policy now refuses the `ifdef VERILATOR it needs before any simulation; formal's own defence (it
     reads the deciding simulator's preprocessed text) is covered in test_formal_input.py."""
     options = CheckOptions(backend="hybrid", cycles=200, seed=0,
-                           strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0))
+                           strategy=StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0,
+                                                  spot_check_seconds=0.0))
     verdict = check_with_strategy(attacks.XOR_GOLDEN, [attacks.VERILATOR_TROJAN], options)[0]
     assert verdict.kind is VerdictKind.REJECTED and "VERILATOR" in verdict.reason, verdict.reason

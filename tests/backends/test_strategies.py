@@ -17,11 +17,37 @@ def test_auto_keeps_small_designs_on_icarus(icarus):
 
 def test_auto_moves_to_verilator_when_icarus_would_be_slower(icarus, verilator):
     golden = COUNTER.replace("[3:0]", "[7:0]")  # distinct golden: the decision is cached per golden
-    strategy = StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0)
+    # free builds and no spot-check allowance: Verilator's route costs nothing
+    strategy = StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0, spot_check_seconds=0.0)
     verdicts = check_with_strategy(golden, [golden, golden.replace("q + 1", "q - 1")],
                                    CheckOptions(backend="auto", cycles=400), strategy=strategy)
     assert [v.kind for v in verdicts] == [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH]
     assert {v.backend for v in verdicts} == {"verilator"}
+
+
+def test_auto_counts_the_spot_check_in_verilators_cost(icarus, verilator):
+    """Verilator's `equivalent`s are re-run on Icarus (up to spot_check_seconds): for a golden Icarus
+    runs within that allowance, Verilator's route costs Icarus' run plus its builds, so even free
+    builds do not send it there (conwaylife with one candidate cost twice as much on Verilator)."""
+    golden = COUNTER.replace("[3:0]", "[6:0]")  # distinct golden: the decision is cached per golden
+    free_builds = StrategyOptions(verilator_fixed=0.0, verilator_per_candidate=0.0)
+    assert choose_backend(golden, 1, CheckOptions(cycles=400), free_builds).backend == "icarus"
+    verdicts = check_with_strategy(golden, [golden, golden.replace("q + 1", "q - 1")],
+                                   CheckOptions(backend="auto", cycles=400), strategy=free_builds)
+    assert [(v.kind, v.backend) for v in verdicts] == [(VerdictKind.EQUIVALENT, "icarus"),
+                                                       (VerdictKind.MISMATCH, "icarus")]
+
+
+def test_auto_break_even_time_falls_with_the_batch():
+    """The probe stops at the Icarus golden time where Verilator's route becomes cheaper: long for
+    one candidate (a slow golden such as conwaylife stays on Icarus), short for an RL batch."""
+    from testbench_gen.strategies import break_even_seconds, verilator_seconds
+
+    strategy = StrategyOptions()
+    assert break_even_seconds(1, strategy) > 8.0 > 3.5 > break_even_seconds(16, strategy)
+    assert break_even_seconds(1, StrategyOptions(spot_check_share=1)) == float("inf")
+    assert verilator_seconds(1, strategy, 2.0) == strategy.verilator_fixed + strategy.verilator_per_candidate + 2.0
+    assert verilator_seconds(1, strategy, 50.0) == strategy.verilator_fixed + strategy.verilator_per_candidate + 10.0
 
 
 def test_hybrid_removes_a_false_equivalent(icarus, yosys):

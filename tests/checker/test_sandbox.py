@@ -198,3 +198,25 @@ def test_checks_from_several_threads_at_once_keep_their_verdicts():
     expected = {0: [VerdictKind.EQUIVALENT, VerdictKind.MISMATCH], 1: [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT],
                 2: [VerdictKind.EQUIVALENT, VerdictKind.REJECTED]}
     assert results == [expected[i % 3] for i in range(len(jobs))]
+
+
+def test_wait_exact_returns_the_exit_status_and_times_out_like_popen_wait():
+    """The pidfd wait that replaced Popen.wait's 50 ms polling (a small job's runs last 30-100 ms)."""
+    import subprocess
+    import time
+
+    from testbench_gen.sandbox import wait_exact
+
+    proc = subprocess.Popen(["sh", "-c", "exit 3"])
+    assert wait_exact(proc, 30.0) == 3 and proc.returncode == 3
+    assert wait_exact(proc, 0.0) == 3  # already reaped: no pidfd needed
+    proc = subprocess.Popen(["sleep", "30"])
+    start = time.monotonic()
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            wait_exact(proc, 0.2)
+        assert time.monotonic() - start < 10
+        assert proc.returncode is None  # still running: the caller kills it
+    finally:
+        proc.kill()
+        proc.wait()

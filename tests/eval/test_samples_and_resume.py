@@ -80,7 +80,8 @@ def test_bench_root_from_environment(bench_root, run_cli, tmp_path, monkeypatch)
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["settings"]["bench_root"] == str(bench_root)
     monkeypatch.delenv("CODEV_BENCH_ROOT")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
-    monkeypatch.chdir(tmp_path)  # away from a checkout's ../shared/benchmarks, the last fallback
+    # away from a checkout's ../shared/benchmarks, the last fallback
+    monkeypatch.setattr("codev.eval.userconfig.SHARED_BENCHMARKS", tmp_path / "no-such-folder")
     status, _, err = run_cli("eval", "--references", "--out", tmp_path / "o2")
     assert status == 2 and "no benchmark folder" in err
     (tmp_path / "cfg" / "codev").mkdir(parents=True)

@@ -10,7 +10,7 @@ from codev.llm.backend import BackendConfig, BackendError, ChatRequest, make_bac
 from codev.llm.openai_client import EndpointConfig, EndpointError, OpenAIBackend, RateLimiter
 from codev.llm.replay import ReplayMiss
 
-from .chat_server import chat_server, completion, error
+from .chat_server import chat_server, completion, cut, error
 
 
 def _answer(body: dict, call: int) -> tuple:
@@ -48,6 +48,27 @@ def test_openai_backend_retries_429_and_500_and_accounts_tokens_and_cost(chat):
     usage = backend.usage.to_json()
     assert usage == {"requests": 3, "prompt_tokens": 30, "completion_tokens": 9, "retries": 6,
                      "cost_usd": round((30 * 1.0 + 9 * 2.0) / 1e6, 6)}
+
+
+def test_streamed_answers_are_assembled_and_a_cut_stream_is_retried():
+    """stream: true: the answer arrives as server-sent events; a connection dropped mid-answer (no finish
+    reason) is a transient failure, retried like a 503, and tokens come from the stream's final chunk."""
+    seen = []
+
+    def answer(body, call):
+        seen.append(body.get("stream"))
+        reply = completion(body["model"], "module m; // a long answer\nendmodule\n", prompt_tokens=7,
+                           completion_tokens=5)
+        return 200, cut(reply, 2) if call == 0 else reply
+
+    with chat_server(answer) as (url, calls):
+        backend = make_backend(BackendConfig(kind="openai", base_url=url, model="m", backoff_s=0.01, stream=True))
+        got = {}
+        backend.complete(_requests("a", "b"), lambda r, text: got.__setitem__(r.key, text))
+    assert got == {k: "module m; // a long answer\nendmodule\n" for k in ("a", "b")}
+    assert calls == {"a": 2, "b": 2} and seen == [True] * 4
+    assert backend.usage.to_json()["retries"] == 2 and backend.usage.prompt_tokens == 14
+    assert backend.usage.completion_tokens == 10
 
 
 def test_openai_backend_hard_error_goes_to_on_error_without_retry(chat):

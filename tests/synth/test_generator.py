@@ -183,11 +183,16 @@ def test_a_second_writer_on_the_same_dir_is_refused(tmp_path):
     ItemStore(tmp_path / "o", identity).close()  # free again once the first writer is gone
 
 
-def test_unavailable_simulator_stops_the_run_without_recording_failures(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PATH", str(tmp_path))  # no iverilog: every check is infra_error, not a verdict
+def test_unavailable_simulator_stops_the_run_without_recording_failures(tmp_path):
+    """In a process of its own: the run's checker pool starts its workers with this PATH (no iverilog), so
+    every check is infra_error, not a verdict."""
     out = tmp_path / "o"
-    assert main(["synth", "generate", "--n", "2", "--out", str(out), "--no-formal", "--jobs", "1"]) == 3
-    assert "could not be checked" in capsys.readouterr().err
+    env = {**os.environ, "PATH": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("CODEV_IVERILOG", None)
+    done = subprocess.run([sys.executable, "-m", "codev", "synth", "generate", "--n", "2", "--out", str(out),
+                           "--no-formal", "--jobs", "1"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "could not be checked" in done.stderr
     assert (out / "attempts.jsonl").read_text() == ""  # nothing load- or tool-dependent was recorded
 
 

@@ -16,7 +16,7 @@ from codev.synth.records import RLItem, SFTItem
 
 from .conftest import DEFAULT_CONFIG, REPO, read_jsonl, seed_config
 
-STAGE_FILES = ("ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty")
+STAGE_FILES = ("ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
 
     funnel = json.loads((builtin_run / "funnel.json").read_text())["stages"]
     by_name = {s["name"]: s for s in funnel}
-    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "roundtrip", "difficulty", "generator",
-                             "generator_degenerate", "generator_decontam"]
+    assert list(by_name) == ["ingest", "filter", "dedup", "decontam", "degenerate", "roundtrip", "difficulty",
+                             "generator", "generator_degenerate", "generator_decontam"]
     for stage in funnel:
         assert set(stage) == {"name", "in", "kept", "dropped"}
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values())
@@ -47,6 +47,7 @@ def test_builtin_run_writes_the_contract(builtin_run, iverilog):
     assert by_name["roundtrip"]["dropped"] == {"mismatch": 1, "interface_mismatch": 1, "compile_error": 1, "no_code": 1}
     # the seed's full_adder is VerilogEval's fadd with other port names (ci, s, co): only the port bijection sees it
     assert by_name["decontam"]["dropped"] == {"function": 1}
+    assert by_name["degenerate"] == {"name": "degenerate", "in": 7, "kept": 7, "dropped": {}}  # no seed item is degenerate
     assert by_name["roundtrip"]["kept"] == 3 and by_name["difficulty"]["kept"] == 1
     assert by_name["generator_degenerate"]["in"] == by_name["generator"]["kept"]
     assert by_name["generator_decontam"]["in"] == by_name["generator_degenerate"]["kept"]
@@ -215,3 +216,39 @@ def test_a_round_trip_without_a_model_is_refused_up_front(synth_cli, tmp_path):
     cfg.write_text("sources: [{kind: seed}]\n")
     status, _, err = synth_cli("run", "--config", cfg, "--out", tmp_path / "o")
     assert status == 2 and "roundtrip.llm is missing" in err and not (tmp_path / "o").exists()
+
+
+class NoEdgeDetectors:
+    """A new item stage, written as a stage module would be: drops designs whose top is named like an edge detector."""
+    name = "no_edge_detect"
+
+    def prime(self, kept) -> None:
+        pass
+
+    def process(self, items):
+        from codev.synth.store import Outcome
+
+        for item in items:
+            yield Outcome(item, "edge" not in item.top, "" if "edge" not in item.top else "edge_detector", item.top)
+
+
+def test_a_new_stage_is_one_registry_entry(synth_cli, bench_root, tmp_path, monkeypatch):
+    """Issue 19's evidence: a stage is its module (here the class above) plus one ItemStage in pipeline.py; its
+    checkpoint is named, the funnel, report and outputs follow, and no other stage's file moves."""
+    from codev.synth import pipeline
+
+    chain = list(pipeline.ITEM_STAGES)
+    after = [s.name for s in chain].index("decontam") + 1
+    chain.insert(after, pipeline.ItemStage("no_edge_detect", lambda c: True, lambda ctx: NoEdgeDetectors()))
+    monkeypatch.setattr(pipeline, "ITEM_STAGES", chain)
+    out = tmp_path / "run"
+    status, _, err = synth_cli("run", "--config", seed_config(tmp_path, bench_root), "--out", out, "--no-progress")
+    assert status == 0, err
+    assert sorted(p.name for p in (out / "stages").glob("*.jsonl")) == sorted(
+        f"{name}.jsonl" for name in (*STAGE_FILES, "no_edge_detect"))
+    funnel = {s["name"]: s for s in json.loads((out / "funnel.json").read_text())["stages"]}
+    assert list(funnel) == ["ingest", "filter", "dedup", "decontam", "no_edge_detect", "roundtrip", "difficulty"]
+    assert funnel["no_edge_detect"]["dropped"] == {"edge_detector": 1}
+    assert funnel["roundtrip"]["in"] == funnel["no_edge_detect"]["kept"]
+    assert "| edge_detector |" in (out / "report.md").read_text()
+    assert not [r for r in read_jsonl(out / "rl.jsonl") if "edge" in r["meta"].get("top", "")]

@@ -5,12 +5,13 @@ import json
 from collections import Counter
 
 import pytest
+from datasets import Dataset
 
 from codev.train.config import ConfigError
-from codev.train.data import apply_mixture, load_rl, load_sft, source_key
+from codev.train.data import apply_mixture, fill_batch, load_rl, load_sft, source_key
 from codev.train.mixture import candidate_mixtures, search_mixtures
 
-from .conftest import sft_rows, write_jsonl
+from .conftest import rl_rows, sft_rows, write_jsonl
 
 
 def test_sft_rows_become_prompt_completion(tmp_path):
@@ -73,3 +74,11 @@ def test_search_is_resumable(tmp_path):
     assert calls == [0, 1, 2]  # only the new candidate ran
     assert best == max(cands, key=lambda m: m["a"]) and len(path.read_text().splitlines()) == 3
     assert json.loads(path.read_text().splitlines()[0])["index"] == 0
+
+
+def test_fill_batch_repeats_a_one_problem_set_to_a_whole_rollout():
+    # 1-shot RLVR: one row, two prompts per step; TRL drops a short prompt batch, so unfilled it trained 0 steps
+    one = Dataset.from_list(rl_rows()[:1])
+    filled = fill_batch(one, 2)
+    assert len(filled) == 2 and set(filled["id"]) == {one["id"][0]}
+    assert len(fill_batch(Dataset.from_list(rl_rows()), 2)) == len(rl_rows())  # big enough: unchanged

@@ -64,20 +64,21 @@ def test_reward_with_real_checker(checker):
                    (answer(golden), answer(wrong), golden, answer("module mux2(input a); endmodule\n"))]
     out = reward(prompts=[[]] * 4, completions=completions, golden=[golden] * 4, id=["p"] * 4)
     assert out == [1.0, 0.0, 0.0, 0.0]
-    assert [s.status for s in reward.last_scores] == ["scored", "scored", "bad_format", "scored"]
+    scores = reward.score(completions, [golden] * 4, id=["p"] * 4)  # the statuses come back with the rewards
+    assert [s.reward for s in scores] == out
+    assert [s.status for s in scores] == ["scored", "scored", "bad_format", "scored"]
     # the deciding verdict is kept per sample (the demo report counts them); bad format never reaches the checker
-    assert [s.verdict for s in reward.last_scores] == ["equivalent", "mismatch", "", "interface_mismatch"]
+    assert [s.verdict for s in scores] == ["equivalent", "mismatch", "", "interface_mismatch"]
 
 
 def test_invalid_golden_is_masked_and_logged(checker, caplog):
     reward = EquivalenceReward(checker, RewardSettings())
     broken = "module broken(input a, output y); assign y = ; endmodule\n"
     ok_golden = DESIGNS["and2"][1]
-    out = reward(prompts=[[]] * 3, completions=[answer(ok_golden), answer(ok_golden), "no format"],
-                 golden=[broken, ok_golden, broken], id=["bad", "good", "bad"])
-    assert out[0] is None and out[1] == 1.0 and out[2] == 0.0
-    assert reward.last_scores[0].status == "invalid_golden"
-    assert reward.invalid_goldens == {"bad"}
+    scores = reward.score([answer(ok_golden), answer(ok_golden), "no format"], [broken, ok_golden, broken],
+                          id=["bad", "good", "bad"])
+    assert scores[0].reward is None and scores[1].reward == 1.0 and scores[2].reward == 0.0
+    assert [s.status for s in scores] == ["invalid_golden", "scored", "bad_format"]
     assert "invalid golden" in caplog.text
 
 

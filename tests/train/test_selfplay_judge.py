@@ -49,12 +49,12 @@ def test_solver_rows_of_every_type(judge):
     wrong_trace = trace_answer(off)
     completions = [answer(ACC), answer(ACC_WRONG), trace_answer(ded.trace_obj()), wrong_trace, "no format",
                    answer(ABSDIFF_ALT)]
-    rewards = judge(prompts=[None] * 6, completions=completions, role=["solver"] * 6,
-                    task_type=["spec", "spec", "deduction", "deduction", "deduction", "induction"],
-                    golden=[ACC, ACC, ACC, ACC, ACC, ABSDIFF], truth=["", "", truth, truth, truth, ""],
-                    id=[spec.id, spec.id, ded.id, ded.id, ded.id, ind.id])
-    assert rewards == [1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
-    assert [s.status for s in judge.last_scores] == ["scored"] * 4 + ["bad_format", "scored"]
+    scores = judge.score(completions=completions, role=["solver"] * 6,
+                         task_type=["spec", "spec", "deduction", "deduction", "deduction", "induction"],
+                         golden=[ACC, ACC, ACC, ACC, ACC, ABSDIFF], truth=["", "", truth, truth, truth, ""],
+                         id=[spec.id, spec.id, ded.id, ded.id, ded.id, ind.id])
+    assert [s.reward for s in scores] == [1.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+    assert [s.status for s in scores] == ["scored"] * 4 + ["bad_format", "scored"]
     metrics = judge.pop_metrics()
     assert metrics["selfplay/solve_rate/spec"] == 0.5 and metrics["selfplay/solve_rate/deduction"] == pytest.approx(1 / 3)
     assert metrics["selfplay/solve_rate/induction"] == 1.0
@@ -65,10 +65,10 @@ def test_proposer_rewards_learnability_and_fills_the_buffer(judge):
     judge.sampler = lambda prompts, n: [[answer(ABSDIFF_ALT), answer(ABSDIFF.replace("a - b", "a + b"))]
                                         for _ in prompts]
     texts = [answer(ABSDIFF), "gibberish", answer("module m(input [3:0] a, output [3:0] y); assign y = a; endmodule")]
-    rewards = judge(prompts=[None] * 3, completions=texts, role=["proposer"] * 3,
-                    task_type=["induction"] * 3, golden=[""] * 3, truth=[""] * 3)
-    assert rewards == [0.5, 0.0, 0.0]
-    assert [s.status for s in judge.last_scores] == ["scored", "bad_format", "scored"]
+    scores = judge.score(completions=texts, role=["proposer"] * 3, task_type=["induction"] * 3, golden=[""] * 3,
+                         truth=[""] * 3)
+    assert [s.reward for s in scores] == [0.5, 0.0, 0.0]
+    assert [s.status for s in scores] == ["scored", "bad_format", "scored"]
     records = judge.buffer.proposals
     assert [(r.valid, r.reason) for r in records] == [(True, ""), (False, "parse"), (False, "trivial")]
     assert records[0].solve_rate == 0.5 and records[0].reward == 0.5

@@ -53,6 +53,46 @@ def bench_root_of(arg: Path | None, config: SynthConfig) -> Path:
                                                            if config.decontam.bench_root else None))
 
 
+def rl_file(path: Path) -> Path:
+    """A generator output folder's rl.jsonl (or the file itself)."""
+    found = path / "rl.jsonl" if path.is_dir() else path
+    if not found.is_file():
+        raise UsageError(f"--input {path}: no generator rl.jsonl there")
+    return found
+
+
+def is_generator_output(path: Path) -> bool:
+    """A generator output folder, or a JSONL of RL rows (a golden and a prompt), rather than items."""
+    if path.is_dir():
+        return True
+    if not path.is_file():
+        return False
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    try:
+        row = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(row, dict) and "golden" in row and "prompt" in row
+
+
+def generator_items(args) -> None:
+    """Point args.input at DIR/input.jsonl: the generator output's RL rows as stage items (reason.item_of)."""
+    from codev.synth.generator.store import iter_jsonl
+    from codev.synth.records import RLItem
+
+    from ..reason import item_of
+
+    source = rl_file(args.input)
+    args.out.mkdir(parents=True, exist_ok=True)
+    items = args.out / "input.jsonl"
+    try:
+        write_jsonl(items, (item_of(RLItem.from_row(row)).to_json() for row in iter_jsonl(source)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"--input {source}: not generator RL rows ({exc})") from None
+    args.input = items
+
+
 def check_input(path: Path) -> None:
     if not path.is_file():
         raise UsageError(f"--input {path}: file not found")

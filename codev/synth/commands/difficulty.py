@@ -1,18 +1,44 @@
-"""`codev synth difficulty`: difficulty filter on a JSONL of items (kept.jsonl, dropped.jsonl)."""
+"""`codev synth difficulty`: difficulty filter on a JSONL of items (kept.jsonl, dropped.jsonl), or on a generator
+output (its folder or rl.jsonl): the same filter, and DIR/rl.jsonl holds the generator items kept for RL with
+their pass counts and their family and level's measured pass rate (DIR/calibration.yaml)."""
 from __future__ import annotations
 
-from .common import run_llm_stage
+import json
+
+from .common import generator_items, is_generator_output, run_llm_stage
 from .stage_parser import stage_parser
 
 
 def register(sub) -> None:
-    stage_parser(sub, "difficulty", "k base-model samples per round-trip item; keep the failed ones for RL",
-            "codev synth difficulty --input runs/rt/kept.jsonl --config configs/synth_default.yaml --out runs/diff",
-            run)
+    stage_parser(sub, "difficulty", "k base-model samples per round-trip or generator item; keep the failed ones "
+                 "for RL", "codev synth difficulty --input runs/rt/kept.jsonl --config configs/synth_default.yaml "
+                 "--out runs/diff", run)
 
 
 def run(args) -> int:
+    from ..calibrate import measure, write
     from ..difficulty import DifficultyFilter
+    from ..outputs import write_jsonl
+    from ..pipeline import describe_llm
+    from ..reason import rl_of
+    from ..store import StageFile
 
-    return run_llm_stage(args, "difficulty", lambda config, llm, checker: DifficultyFilter(
-        llm, config.difficulty.k, config.difficulty.max_passes, config.checker, checker))
+    generated = is_generator_output(args.input)
+    if generated:
+        generator_items(args)
+    chosen = {}
+
+    def build(config, llm, checker):
+        chosen["config"] = config
+        return DifficultyFilter(llm, config.difficulty.k, config.difficulty.max_passes, config.checker, checker)
+
+    status = run_llm_stage(args, "difficulty", build)
+    if generated and "config" in chosen:
+        config = chosen["config"]
+        checkpoint = StageFile(args.out / "checkpoint.jsonl")
+        measured = measure(checkpoint.records(), describe_llm(config.difficulty_llm()), config.difficulty.k)
+        write(measured, args.out / "calibration.yaml")
+        rows = write_jsonl(args.out / "rl.jsonl", (rl_of(item, measured.rate_of_item(item)).to_row()
+                                                   for item in checkpoint.kept_items()))
+        print(json.dumps({"rl": rows, "calibration": str(args.out / "calibration.yaml")}))
+    return status

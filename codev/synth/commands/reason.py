@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from codev.errors import UsageError
 
-from .common import add_common, config_of, run_item_stage
+from .common import add_common, config_of, generator_items, run_item_stage
 
 EXAMPLE = "codev synth reason --input runs/gen --config my_reason.yaml --out runs/reason"
 
@@ -22,21 +21,11 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _rl_file(path: Path) -> Path:
-    found = path / "rl.jsonl" if path.is_dir() else path
-    if not found.is_file():
-        raise UsageError(f"--input {path}: no generator rl.jsonl there")
-    return found
-
-
 def run(args) -> int:
-    from codev.synth.generator.store import iter_jsonl
-    from codev.synth.records import RLItem
-
     from ..checking import Checker
     from ..outputs import write_jsonl
     from ..pipeline import llm
-    from ..reason import Reasoner, item_of, sft_of
+    from ..reason import Reasoner, sft_of
     from ..store import read_items
 
     if args.config is None:
@@ -45,14 +34,7 @@ def run(args) -> int:
     if config.reason.llm is None:
         raise UsageError(f"{args.config}: reason.llm is missing: set it to an endpoint, e.g. "
                          "{kind: openai, base_url: URL, model: NAME} (api_key: or $OPENAI_API_KEY)")
-    source = _rl_file(args.input)
-    args.out.mkdir(parents=True, exist_ok=True)
-    items = args.out / "input.jsonl"
-    try:
-        write_jsonl(items, (item_of(RLItem.from_row(row)).to_json() for row in iter_jsonl(source)))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"--input {source}: not generator RL rows ({exc})") from None
-    args.input = items
+    generator_items(args)
     with Checker(config.jobs) as checker:
         status = run_item_stage(args, Reasoner(llm(args.out, "reason", config.reason.llm), config.reason.samples,
                                                config.checker, checker))

@@ -21,10 +21,25 @@ def register(sub) -> None:
     p.add_argument("--bench-root", type=Path, help="benchmarks for decontamination (default: config, $CODEV_BENCH_ROOT)")
     p.add_argument("--jobs", type=int, help="checker processes (default: the config's jobs)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    p.add_argument("--ray", metavar="ADDRESS", help="run the checker's jobs (decontamination by function, round trip, "
-                   "difficulty, generator decontamination) on the Ray cluster at ADDRESS ('local': a local instance "
-                   "of --jobs CPUs); same outputs, checkpoints and resume (needs codev[ray] on every node)")
+    p.add_argument("--ray", metavar="ADDRESS", help="run the checker-bound stages (filter, decontamination, degenerate "
+                   "screen, round trip, difficulty, generator verification and decontamination) on the Ray cluster "
+                   "at ADDRESS (HOST:PORT; 'local': a local instance of --jobs CPUs); same outputs, checkpoints and "
+                   "resume (needs codev[ray] and the simulators on every node)")
     p.set_defaults(func=run)
+
+
+def check_ray(address: str) -> None:
+    """Say up front that ray is missing or that no cluster answers at the address (Ray would retry for minutes)."""
+    try:
+        import ray  # noqa: F401 - only to say up front that it is missing
+    except ImportError:
+        raise UsageError("--ray needs ray: pip install 'codev[ray]'") from None
+    from testbench_gen.ray_pool import RayUnreachable, probe
+
+    try:
+        probe(address)
+    except RayUnreachable as exc:
+        raise UsageError(f"--ray: {exc}") from None
 
 
 def run(args) -> int:
@@ -37,10 +52,7 @@ def run(args) -> int:
 
     config = config_of(args, needs_llm=True)
     if args.ray:
-        try:
-            import ray  # noqa: F401 - only to say up front that it is missing
-        except ImportError:
-            raise UsageError("--ray needs ray: pip install 'codev[ray]'") from None
+        check_ray(args.ray)
     bench_root = bench_root_of(args.bench_root, config) if config.decontam.enabled else None
     try:
         summary = run_pipeline(config, args.out, bench_root, show_progress=not args.no_progress, ray=args.ray)

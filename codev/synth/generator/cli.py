@@ -52,6 +52,8 @@ def register(sub) -> None:
     p.add_argument("--bench-root", type=Path, help="benchmarks for decontamination (default: $CODEV_BENCH_ROOT, "
                    "the codev config, ../shared/benchmarks)")
     p.add_argument("--jobs", type=int, help="checker processes (default: every core)")
+    p.add_argument("--ray", metavar="ADDRESS", help="verify and decontaminate on the Ray cluster at ADDRESS "
+                   "(HOST:PORT; 'local': a local instance of --jobs CPUs); same items, same resume")
     p.set_defaults(func=run)
 
 
@@ -81,8 +83,12 @@ def run(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
-    with Checker(config.jobs or default_workers()) as checker:
-        return _generate(config, out, _screen(config, args.bench_root, checker))
+    if args.ray:
+        from ..commands.run import check_ray
+
+        check_ray(args.ray)
+    with Checker(config.jobs or default_workers(), args.ray) as checker:
+        return _generate(config, out, _screen(config, args.bench_root, checker), checker)
 
 
 def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
@@ -101,7 +107,7 @@ def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
         raise UsageError(f"{exc} (or pass --no-decontam)") from None
 
 
-def _generate(config: GeneratorConfig, out: Path, screen) -> int:
+def _generate(config: GeneratorConfig, out: Path, screen, checker: Checker) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .run import CheckUnavailable, generate
@@ -111,7 +117,7 @@ def _generate(config: GeneratorConfig, out: Path, screen) -> int:
         task = bar.add_task("generate", total=config.n, note="")
         try:
             store = generate(config, out, lambda kept, tried: bar.update(
-                task, completed=kept, note=f"{tried} tried"), screen)
+                task, completed=kept, note=f"{tried} tried"), screen, checker)
         except (StoreMismatch, FileNotFoundError, FormalUnavailable) as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:

@@ -9,38 +9,15 @@ condition). A design pyverilog cannot read gets the simulation test only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from codev.synth.dataflow import DataflowUnavailable, analyse
+from codev.synth import degenerate as screen
+from codev.synth.degenerate import REASONS, Degeneracy
 
 from .design import Design
 
-REASONS = ("constant_output", "unused_input", "never_toggles")
-
-
-@dataclass(frozen=True)
-class Degeneracy:
-    reason: str  # one of REASONS
-    ports: tuple[str, ...]
-
-    def describe(self) -> str:
-        return f"{self.reason}: {', '.join(self.ports)}"
+__all__ = ["REASONS", "Degeneracy", "degeneracy"]
 
 
 def degeneracy(design: Design, untoggled: tuple[str, ...] | list[str]) -> Degeneracy | None:
-    """The first reason the design is degenerate, or None."""
-    clock_reset = {"clk"} | ({design.reset.name} if design.reset else set())
-    try:
-        flow = analyse(design.golden, design.top)
-    except DataflowUnavailable:
-        flow = None
-    if flow is not None:
-        constant = flow.constant_outputs(clock_reset)
-        if constant:
-            return Degeneracy("constant_output", tuple(constant))
-        unused = flow.unused_inputs({"clk"})
-        if unused:
-            return Degeneracy("unused_input", tuple(unused))
-    if untoggled:
-        return Degeneracy("never_toggles", tuple(untoggled))
-    return None
+    """The first reason the design is degenerate, or None (the rules shared with corpus items)."""
+    return screen.degeneracy(design.golden, design.top, ("clk",), (design.reset.name,) if design.reset else (),
+                             untoggled)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from codev.synth.checking import Checker
 from codev.synth.items import Item
 
 from .config import GeneratorConfig
@@ -53,11 +54,16 @@ def foreign_keys(dirs: tuple[str, ...]) -> set[str]:
 
 
 def generate(config: GeneratorConfig, out: Path, progress: Callable[[int, int], None] | None = None,
-             screen: Screen | None = None) -> ItemStore:
+             screen: Screen | None = None, checker: Checker | None = None) -> ItemStore:
     """Fill `out` with `config.n` verified items (resuming what is there); returns the closed store.
-    `screen` (e.g. `codev.synth.decontam.Decontaminator.screen`) is required when `config.decontam` is on."""
+    `screen` (e.g. `codev.synth.decontam.Decontaminator.screen`) is required when `config.decontam` is on.
+    `checker`: the caller's warm pool (local or Ray), which every batch's verification uses; without one,
+    a pool of `config.jobs` workers is started here for the whole run (never one per batch)."""
     if config.decontam and screen is None:
         raise ValueError("generator decontam is on but no screen was given (or set decontam: false)")
+    if checker is None:
+        with Checker(config.jobs) as own:
+            return generate(config, out, progress, screen, own)
     banned = foreign_keys(config.exclude_from)
     store = ItemStore(out, config.identity())
     try:
@@ -65,7 +71,7 @@ def generate(config: GeneratorConfig, out: Path, progress: Callable[[int, int], 
             start = store.next_index
             want = max(config.n - store.kept, 2 * (config.jobs or 2))  # verify little more than still needed
             stop = min(start + min(config.batch, want), config.attempt_limit())
-            _batch(config, store, banned, range(start, stop), screen if config.decontam else None)
+            _batch(config, store, banned, range(start, stop), screen if config.decontam else None, checker)
             if progress:
                 progress(store.kept, store.next_index)
         store.finalize()
@@ -75,7 +81,7 @@ def generate(config: GeneratorConfig, out: Path, progress: Callable[[int, int], 
 
 
 def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices: range,
-           screen: Screen | None) -> None:
+           screen: Screen | None, checker: Checker) -> None:
     designs = [candidate(config, i) for i in indices]
     keys = [dedup_key(d) for d in designs]
     shapes = [shape_key(d) for d in designs]
@@ -92,7 +98,7 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
         if not repeats[-1]:
             used[shape] += 1
     fresh = [d for d, r in zip(designs, repeats) if not r]
-    verified = _verified(fresh, config)
+    verified = _verified(fresh, config, checker)
     degenerate = {item_id(d): found for d, v in zip(fresh, verified)
                   if v.ok and (found := degeneracy(d, v.untoggled)) is not None}
     passed = [Item(item_id(d), d.golden, d.top, "generator", data={"prompt": styled_prompt(d)})
@@ -123,12 +129,12 @@ def _batch(config: GeneratorConfig, store: ItemStore, banned: set[str], indices:
         store.record(_attempt(index, design, key, "kept"), rl, sft)
 
 
-def _verified(designs: list[Design], config: GeneratorConfig) -> list[Verification]:
+def _verified(designs: list[Design], config: GeneratorConfig, checker: Checker) -> list[Verification]:
     """Verify a batch; checks that could not run (e.g. a timeout on a loaded machine) get one more try alone."""
-    results = verify(designs, config.checker, config.formal, config.jobs)
+    results = verify(designs, config.checker, config.formal, check=checker.check_jobs)
     for i, result in enumerate(results):
         if result.unchecked:
-            results[i] = verify([designs[i]], config.checker, config.formal, 1)[0]
+            results[i] = verify([designs[i]], config.checker, config.formal, check=checker.check_jobs)[0]
     return results
 
 

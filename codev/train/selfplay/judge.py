@@ -33,15 +33,14 @@ class SelfPlayJudge:
         self.sampler: Sampler | None = None   # set once the trainer exists (the live policy)
         self.collective = False               # several processes: every one calls the sampler every time
         self.round = 0
-        self.last_scores: list[SampleScore] = []
         self._stats: dict[str, float] = defaultdict(float)
-
-    @property
-    def invalid_goldens(self) -> set[str]:
-        return self.equivalence.invalid_goldens
 
     # ------------------------------------------------------------ the reward function TRL calls
     def __call__(self, prompts, completions, role, task_type, golden, truth, id=None, meta=None, **_):
+        return [s.reward for s in self.score(completions, role, task_type, golden, truth, id)]
+
+    def score(self, completions, role, task_type, golden, truth, id=None, **_) -> list[SampleScore]:
+        """A SampleScore per sample, in order (the trainer reads statuses from this return value)."""
         texts = [completion_text(c) for c in completions]
         ids = id or [str(i) for i in range(len(texts))]
         scores: list[SampleScore | None] = [None] * len(texts)
@@ -56,8 +55,7 @@ class SelfPlayJudge:
                                                             [texts[i] for i in proposer])):
             scores[i] = score
             self._count("proposer", task_type[i], score)
-        self.last_scores = [s for s in scores if s is not None]
-        return [s.reward for s in self.last_scores]
+        return [s for s in scores if s is not None]
 
     # ------------------------------------------------------------ solver side
     def score_solutions(self, types: list[str], texts: list[str], goldens: list[str], truths: list[str],
@@ -65,10 +63,9 @@ class SelfPlayJudge:
         out: list[SampleScore | None] = [None] * len(texts)
         checked = [i for i, t in enumerate(types) if t != "deduction"]
         if checked:
-            self.equivalence(prompts=[None] * len(checked), completions=[texts[i] for i in checked],
-                             golden=[goldens[i] for i in checked], meta=[None] * len(checked),
-                             id=[ids[i] for i in checked])
-            for i, score in zip(checked, self.equivalence.last_scores):
+            scores = self.equivalence.score([texts[i] for i in checked], [goldens[i] for i in checked],
+                                            id=[ids[i] for i in checked])
+            for i, score in zip(checked, scores):
                 out[i] = score
         for i, t in enumerate(types):
             if t == "deduction":

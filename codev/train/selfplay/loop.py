@@ -118,7 +118,8 @@ def run_selfplay(settings: SelfPlaySettings, model: ModelSettings, resume: bool 
     tokenizer = load_tokenizer(current)
     index = bench_index(settings)
     rl = settings.rl
-    with RewardChecker(checker_options(rl.reward), rl.reward.workers, rl.reward.deadline) as checker, \
+    with RewardChecker(checker_options(rl.reward), rl.reward.workers, rl.reward.deadline,
+                        rl.reward.ray) as checker, \
             Checker(rl.reward.workers or 1) as validation_checker:
         validator = Validator(settings.validation, validation_checker, buffer.of_type, settings.trace_cycles, index)
         judge = SelfPlayJudge(checker, rl.reward, validator, buffer, settings.solver_samples)

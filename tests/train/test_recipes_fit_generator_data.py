@@ -1,0 +1,44 @@
+"""The shipped CPU recipes fit the generator data they are documented with: no SFT row cut at max_length, no
+reference answer longer than the RL completion cap. Both were silent no-ops once (tiny_cpu.yaml cut all 40 rows
+of the README's `codev synth generate --n 40` and clipped every RL completion at 64 tokens; small_cpu.yaml's
+320-token cap cut the alu level-2 answers of bench/rl_gain.py).
+
+The designs are the generator's own candidates (the ones `codev synth generate` verifies first), rendered as
+the rows it writes; the tokenizer is the tiny model's, fitted on those rows as `path: tiny` does.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codev.synth.generator import GeneratorConfig, candidate, rows
+from codev.train.config import load_recipe
+from codev.train.data import load_sft
+from codev.train.model import load_tokenizer, resolve_model_path
+from codev.train.sft import truncation_stats
+
+from .conftest import write_jsonl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _sft_rows(config: GeneratorConfig, count: int) -> list[dict]:
+    return [rows(candidate(config, i), {})[1].to_row() for i in range(count)]
+
+
+@pytest.mark.parametrize("recipe, generator", [
+    ("tiny_cpu.yaml", GeneratorConfig(n=40)),                                 # the README's training example
+    ("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), max_level=2)),  # bench/rl_gain.py's data
+])
+def test_recipe_lengths_fit_generator_rows(recipe, generator, tmp_path):
+    r = load_recipe(ROOT / "configs" / recipe)
+    write_jsonl(tmp_path / "sft.jsonl", _sft_rows(generator, generator.n))
+    dataset = load_sft(str(tmp_path))
+    texts = [m["content"] for row in dataset for m in row["prompt"] + row["completion"]]
+    tokenizer = load_tokenizer(resolve_model_path(r.model, str(tmp_path / "model"), texts))
+    stats = truncation_stats(dataset, tokenizer, r.sft.max_length)
+    assert stats.truncated == 0, stats.message()
+    answers = [len(tokenizer(row["completion"][0]["content"], add_special_tokens=False)["input_ids"])
+               for row in dataset]
+    assert max(answers) < r.rl.max_completion_length, (recipe, max(answers))
