@@ -102,7 +102,9 @@ class SynthConfig:
     difficulty: DifficultyConfig = DifficultyConfig()
     reason: ReasonConfig = ReasonConfig()
     generator: GeneratorConfig | None = None  # correct-by-construction items added to both datasets
-    checker: CheckOptions = CheckOptions(cycles=500, seeds=2)
+    # coerce_widths off: training data keeps the spec's port widths exactly (an answer that widens a port would
+    # pass through the checker's width adapter and teach the wrong interface)
+    checker: CheckOptions = CheckOptions(cycles=500, seeds=2, coerce_widths=False)
     jobs: int = 2
     chunk: int = 16  # items per checkpointed batch and checker call; caps LLM requests in flight too
 
@@ -145,7 +147,9 @@ def config_from_mapping(data: dict, where: str = "config", base: Path = Path("."
     """The config in a mapping (`where` names it in errors; relative source paths are relative to `base`)."""
     checker = data.get("checker") or {} if isinstance(data, dict) else None
     if isinstance(checker, dict):  # the checker's synthesis defaults, under what the file sets
-        data = {**data, "checker": {"cycles": 500, "seeds": 2, **checker}}
+        defaults = SynthConfig.checker
+        data = {**data, "checker": {"cycles": defaults.cycles, "seeds": defaults.seeds,
+                                    "coerce_widths": defaults.coerce_widths, **checker}}
     config = build(SynthConfig, data, where)
     return replace(config, sources=tuple(_resolved(s, base) for s in config.sources))
 

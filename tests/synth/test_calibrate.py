@@ -11,6 +11,7 @@ import re
 import pytest
 import yaml
 
+from codev.config import read_mapping
 from codev.synth.generator import GeneratorConfig, generate
 
 from ..llm.chat_server import chat_server, completion
@@ -39,7 +40,7 @@ def cells(rows) -> dict[tuple[str, int], int]:
 
 
 def config_with(tmp_path, llm: dict, k: int):
-    data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    data = read_mapping(DEFAULT_CONFIG)
     data["difficulty"].update(llm=llm, k=k)
     path = tmp_path / "models.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -56,7 +57,7 @@ def test_calibration_with_the_tiny_model_measures_every_item_and_resumes(generat
     status, stdout, err = synth_cli("calibrate", "--input", folder, "--config", config, "--out", tmp_path / "cal",
                                     "--no-progress")
     assert status == 0, err
-    found = yaml.safe_load((tmp_path / "cal" / "calibration.yaml").read_text())
+    found = read_mapping(tmp_path / "cal" / "calibration.yaml")
     assert found["k"] == 2 and found["model"].startswith("hf ")
     expected = cells(rows)
     got = {(family, level): cell for family, levels in found["families"].items() for level, cell in levels.items()}
@@ -73,7 +74,7 @@ def test_calibration_with_the_tiny_model_measures_every_item_and_resumes(generat
                                "--no-progress")
     assert status == 0, err
     assert (tmp_path / "cal" / "llm" / "difficulty.jsonl").read_text() == asked
-    assert yaml.safe_load((tmp_path / "cal" / "calibration.yaml").read_text()) == found
+    assert read_mapping(tmp_path / "cal" / "calibration.yaml") == found
 
 
 def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not_and_the_filter_drops_it(generated, tmp_path, synth_cli):
@@ -101,7 +102,7 @@ def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not_an
     assert all(json.loads(r["meta"])["level_pass_rate"] == 0.0 and json.loads(r["meta"])["k"] == 3 for r in rl)
     assert {r["reason"] for r in read_jsonl(tmp_path / "rl" / "dropped.jsonl")} == {"too_easy"}
     assert status == 0, err
-    found = yaml.safe_load((tmp_path / "cal" / "calibration.yaml").read_text())
+    found = read_mapping(tmp_path / "cal" / "calibration.yaml")
     for family, levels in found["families"].items():
         for cell in levels.values():
             assert cell["samples"] == 3 * cell["items"]
@@ -113,7 +114,7 @@ def test_calibration_separates_a_family_the_model_solves_from_one_it_does_not_an
 
 
 def test_calibrate_without_a_difficulty_model_is_a_one_line_error(generated, tmp_path, synth_cli):
-    data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    data = read_mapping(DEFAULT_CONFIG)
     data["difficulty"] = {"enabled": False}
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump(data))

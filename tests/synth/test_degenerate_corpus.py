@@ -7,6 +7,7 @@ import json
 
 import yaml
 
+from codev.config import read_mapping
 from codev.synth.config import DegenerateConfig
 from codev.synth.degenerate_stage import DegenerateScreen
 from codev.synth.items import Item
@@ -81,7 +82,7 @@ def test_the_pipeline_drops_degenerate_corpus_items_before_the_round_trip(tmp_pa
     corpus = tmp_path / "extra.jsonl"
     corpus.write_text("".join(json.dumps({"code": code, "path": f"extra/{top}.v", "licence": "CC0-1.0"}) + "\n"
                               for code, top in ((CONSTANT, "status5"), (UNUSED, "pick5"), (STUCK, "diff5"))))
-    data = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    data = read_mapping(DEFAULT_CONFIG)
     data.pop("generator")
     data["sources"].append({"kind": "jsonl", "path": str(corpus), "name": "extra"})
     data["decontam"]["bench_root"] = str(bench_root)

@@ -52,7 +52,7 @@ def test_generator_items_are_difficulty_filtered(tmp_path, synth_cli, bench_root
     sft = [r for r in read_jsonl(out / "sft.jsonl") if r["source"].startswith("generator/")]
     assert len(sft) == 4  # SFT keeps every generator item: easy ones still teach
     assert "generator levels calibrated" in (out / "report.md").read_text()
-    calibration = yaml.safe_load((out / "calibration.yaml").read_text())
+    calibration = read_mapping(out / "calibration.yaml")
     for family, levels in calibration["families"].items():  # the server solves all but counters and FSMs
         assert all(cell["pass_rate"] == (0.0 if family in ("counter", "fsm") else 1.0) for cell in levels.values())
     assert all(json.loads(r["meta"])["level_pass_rate"] == 0.0 for r in rl)

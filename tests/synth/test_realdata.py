@@ -87,7 +87,7 @@ def test_a_flaky_streaming_rate_limited_endpoint_gives_the_recorded_run(tmp_path
     status, _, err = synth_cli("run", "--config", replayed, "--out", tmp_path / "replay", "--no-progress")
     assert status == 0, err
     with chat_server(reply) as (url, calls):
-        data = yaml.safe_load(replayed.read_text())
+        data = read_mapping(replayed)
         llm = {"kind": "openai", "base_url": url, "model": "m", "stream": True, "retries": 4, "backoff_s": 0.01,
                "concurrency": 1, "requests_per_minute": 6000, "temperature": 0.0}
         data["roundtrip"]["llm"] = llm

@@ -14,6 +14,8 @@ import time
 import pytest
 import yaml
 
+from codev.config import read_mapping
+
 from .conftest import REPO, seed_config
 
 ray = pytest.importorskip("ray")
@@ -33,7 +35,7 @@ def outcomes(out) -> dict[str, list]:
 
 
 def with_generator(config):
-    data = yaml.safe_load(config.read_text())
+    data = read_mapping(config)
     data["generator"] = {"n": 2, "seed": 0, "formal": False, "batch": 2, "families": ["mux", "counter"],
                          "max_level": 2}
     config.write_text(yaml.safe_dump(data))
