@@ -46,6 +46,11 @@ class Checker:
             self._pool = self._ray_pool() if self.ray else CheckerPool(workers=self.workers, options=self.options)
         return self
 
+    @property
+    def pool(self):
+        """The started pool behind this handle (CheckerPool or RayCheckerPool: its counters, e.g. affinity hits)."""
+        return self.start()._pool
+
     def check_jobs(self, jobs: list[CheckJob]) -> list[list[Verdict]]:
         """Verdicts per job, per candidate, in input order."""
         if not jobs:

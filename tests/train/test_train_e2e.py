@@ -15,11 +15,11 @@ from codev.train.metrics import read_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 # configs/tiny_cpu.yaml with room for the hand-written rows' short answers (the recipe allows generator-length
-# answers, 1,536 tokens, which an undertrained tiny model fills with noise: minutes per test on 2 cores)
+# answers, 2,048 tokens, which an undertrained tiny model fills with noise: minutes per test on 2 cores)
 _TEXT = (ROOT / "configs" / "tiny_cpu.yaml").read_text()
-assert "max_completion_length: 1536" in _TEXT
+assert "max_completion_length: 2048" in _TEXT
 CONFIG = str(Path(tempfile.mkdtemp(prefix="codev-tiny-")) / "tiny_test.yaml")
-Path(CONFIG).write_text(_TEXT.replace("max_completion_length: 1536", "max_completion_length: 64"))
+Path(CONFIG).write_text(_TEXT.replace("max_completion_length: 2048", "max_completion_length: 64"))
 
 
 def _env() -> dict:
