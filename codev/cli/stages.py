@@ -8,18 +8,13 @@ from importlib import import_module
 
 
 def register_staged(sub, name: str, help_text: str, stages: dict[str, str], epilog: str) -> None:
-    """Add `codev NAME STAGE ...`; a stage whose module is not built yet is left out."""
+    """Add `codev NAME STAGE ...`. No try/except: a renamed or missing stage module fails at start-up
+    (ModuleNotFoundError naming it), it does not vanish from --help."""
     parser = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     stage_parsers = parser.add_subparsers(dest="stage", metavar="STAGE")
     for module_name in stages.values():
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-                continue
-            raise
-        module.register(stage_parsers)
+        import_module(module_name).register(stage_parsers)
 
     def no_stage(args) -> int:
         parser.print_help()

@@ -1,22 +1,22 @@
-"""`codev synth STAGE`: verified dataset synthesis, one module per stage under codev.synth."""
+"""`codev synth STAGE`: verified dataset synthesis, one command module per stage under codev/cli/synth/."""
 from __future__ import annotations
 
 from .stages import register_staged
 
 # stage name -> module defining register(subparsers) and run(args)
 STAGES = {
-    "generate": "codev.synth.generator.cli",
-    "run": "codev.synth.commands.run",
-    "ingest": "codev.synth.commands.ingest",
-    "filter": "codev.synth.commands.filter",
-    "dedup": "codev.synth.commands.dedup",
-    "decontam": "codev.synth.commands.decontam",
-    "degenerate": "codev.synth.commands.degenerate",
-    "roundtrip": "codev.synth.commands.roundtrip",
-    "difficulty": "codev.synth.commands.difficulty",
-    "reason": "codev.synth.commands.reason",
-    "calibrate": "codev.synth.commands.calibrate",
-    "export-replay": "codev.synth.commands.export_replay",
+    "generate": "codev.cli.synth.generate",
+    "run": "codev.cli.synth.run",
+    "ingest": "codev.cli.synth.ingest",
+    "filter": "codev.cli.synth.filter",
+    "dedup": "codev.cli.synth.dedup",
+    "decontam": "codev.cli.synth.decontam",
+    "degenerate": "codev.cli.synth.degenerate",
+    "roundtrip": "codev.cli.synth.roundtrip",
+    "difficulty": "codev.cli.synth.difficulty",
+    "reason": "codev.cli.synth.reason",
+    "calibrate": "codev.cli.synth.calibrate",
+    "export-replay": "codev.cli.synth.export_replay",
 }
 
 

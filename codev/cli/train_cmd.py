@@ -1,15 +1,15 @@
-"""`codev train STAGE`: SFT, adaptive DAPO RL and run reports, one module per stage under codev.train."""
+"""`codev train STAGE`: SFT, adaptive DAPO RL and run reports, one command module per stage under codev/cli/train/."""
 from __future__ import annotations
 
 from .stages import register_staged
 
 # stage name -> module defining register(subparsers) and run(args)
 STAGES = {
-    "sft": "codev.train.sft_cli",
-    "rl": "codev.train.rl_cli",
-    "report": "codev.train.report_cli",
-    "mix": "codev.train.mix_cli",
-    "selfplay": "codev.train.selfplay.cli",
+    "sft": "codev.cli.train.sft",
+    "rl": "codev.cli.train.rl",
+    "report": "codev.cli.train.report",
+    "mix": "codev.cli.train.mix",
+    "selfplay": "codev.cli.train.selfplay",
 }
 
 

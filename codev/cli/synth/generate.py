@@ -5,16 +5,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from codev.config import read_mapping
-from codev.errors import UsageError
-
 from testbench_gen.service.pool import default_workers
 
-from ..checking import Checker
-from .config import GeneratorConfig
-from .families import FAMILIES
-from .store import StoreMismatch
-from .verify import FormalUnavailable
+from codev.config import read_mapping
+from codev.errors import UsageError
+from codev.synth.checking import Checker
+from codev.synth.generator.config import GeneratorConfig
+from codev.synth.generator.families import FAMILIES
+from codev.synth.generator.store import StoreMismatch
+from codev.synth.generator.verify import FormalUnavailable
 
 EXAMPLE = """example:
   codev synth generate --n 200 --seed 0 --out runs/gen --exclude-families fsm,fifo --max-level 3
@@ -84,7 +83,7 @@ def run(args) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
     if args.ray:
-        from ..commands.run import check_ray
+        from codev.cli.synth.run import check_ray
 
         check_ray(args.ray)
     with Checker(config.jobs or default_workers(), args.ray) as checker:
@@ -98,7 +97,7 @@ def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
     from codev.eval.userconfig import require_bench_root
     from codev.eval.benchmarks import BenchmarkError
 
-    from ..decontam import BenchmarkIndex, DecontamConfig, Decontaminator
+    from codev.synth.decontam import BenchmarkIndex, DecontamConfig, Decontaminator
 
     root = require_bench_root(bench_root)
     try:
@@ -110,7 +109,7 @@ def _screen(config: GeneratorConfig, bench_root: Path | None, checker):
 def _generate(config: GeneratorConfig, out: Path, screen, checker: Checker) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .run import CheckUnavailable, generate
+    from codev.synth.generator.run import CheckUnavailable, generate
 
     with Progress(TextColumn("generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
                   TimeRemainingColumn(), transient=True) as bar:

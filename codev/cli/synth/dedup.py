@@ -1,8 +1,8 @@
 """`codev synth dedup`: duplicate removal on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import config_of, run_item_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import config_of, run_item_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -11,6 +11,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..dedup import Deduplicator
+    from codev.synth.dedup import Deduplicator
 
     return run_item_stage(args, Deduplicator(config_of(args).dedup))

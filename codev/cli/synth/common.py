@@ -10,9 +10,9 @@ from typing import Callable
 
 from codev.errors import UsageError
 
-from ..config import ConfigError, SynthConfig, config_from_mapping, load_config, missing_llm
-from ..outputs import write_jsonl
-from ..store import KEPT, StageFile, read_items, run_stage
+from codev.synth.config import ConfigError, SynthConfig, config_from_mapping, load_config, missing_llm
+from codev.synth.outputs import write_jsonl
+from codev.synth.store import KEPT, StageFile, read_items, run_stage
 
 
 def add_common(p: argparse.ArgumentParser, with_input: bool = True) -> None:
@@ -81,7 +81,7 @@ def generator_items(args) -> None:
     from codev.synth.generator.store import iter_jsonl
     from codev.synth.records import RLItem
 
-    from ..reason import item_of
+    from codev.synth.reason import item_of
 
     source = rl_file(args.input)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,7 @@ def run_item_stage(args, stage, dropped_row: Callable[[dict], dict] | None = Non
     config = config_of(args)
     from codev.llm.backend import BackendError
 
-    from ..roundtrip import NoRecordedResponse
+    from codev.synth.roundtrip import NoRecordedResponse
 
     try:
         timing = run_stage(stage, lambda: read_items(args.input), checkpoint, config.chunk, not args.no_progress)
@@ -136,8 +136,8 @@ def run_item_stage(args, stage, dropped_row: Callable[[dict], dict] | None = Non
 def run_llm_stage(args, name: str, build: Callable) -> int:
     """An LLM stage (roundtrip, difficulty) as a command: `build(config, llm, checker)` makes the stage from the
     config's model for `name` (its responses cached under --out, so a rerun resumes) and a warm checker."""
-    from ..checking import Checker
-    from ..pipeline import llm
+    from codev.synth.checking import Checker
+    from codev.synth.pipeline import llm
 
     config = config_of(args, needs_llm=True)
     try:

@@ -24,10 +24,10 @@ def register(sub) -> None:
 def run(args) -> int:
     import sys
 
-    from ..config import ConfigError
-    from ..dapo_trainer import TrainingStalled
-    from .config import load_selfplay_recipe, validate
-    from .loop import run_selfplay
+    from codev.train.config import ConfigError
+    from codev.train.dapo_trainer import TrainingStalled
+    from codev.train.selfplay.config import load_selfplay_recipe, validate
+    from codev.train.selfplay.loop import run_selfplay
 
     try:
         recipe = load_selfplay_recipe(args.config)

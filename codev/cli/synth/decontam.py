@@ -6,8 +6,8 @@ from pathlib import Path
 
 from codev.errors import UsageError
 
-from .common import bench_root_of, config_of, run_item_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import bench_root_of, config_of, run_item_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -20,8 +20,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from codev.eval.benchmarks import BenchmarkError
 
-    from ..checking import Checker
-    from ..decontam import BenchmarkIndex, Decontaminator
+    from codev.synth.checking import Checker
+    from codev.synth.decontam import BenchmarkIndex, Decontaminator
 
     config = config_of(args)
     try:

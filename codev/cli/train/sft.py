@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_common import add_recipe_args, run_stage
+from codev.cli.train.common import add_recipe_args, run_stage
 
 
 def register(sub) -> None:
@@ -16,6 +16,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .sft import run_sft
+    from codev.train.sft import run_sft
 
     return run_stage(args, "sft", run_sft)

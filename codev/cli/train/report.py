@@ -16,19 +16,19 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .report import write_report
+    from codev.train.report import write_report
 
     metrics = Path(args.run_dir) / "metrics.jsonl"
     if not metrics.is_file():
         raise UsageError(f"run folder {args.run_dir}: no metrics.jsonl")
-    from .metrics import read_metrics
-    from .report import warnings_of
+    from codev.train.metrics import read_metrics
+    from codev.train.report import warnings_of
 
     png, md = write_report(args.run_dir)
     for flag in warnings_of(read_metrics(args.run_dir)):
         print(f"warning: {flag}")
     print(f"report: {md} and {png}")
-    from .selfplay.report import has_selfplay, write_selfplay_report
+    from codev.train.selfplay.report import has_selfplay, write_selfplay_report
 
     if has_selfplay(args.run_dir):
         print(f"self-play report: {write_selfplay_report(args.run_dir)}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_common import add_recipe_args, run_stage
+from codev.cli.train.common import add_recipe_args, run_stage
 
 
 def register(sub) -> None:
@@ -17,6 +17,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .rl import run_rl
+    from codev.train.rl import run_rl
 
     return run_stage(args, "rl", run_rl)

@@ -20,7 +20,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..llm_cache import export_replay
+    from codev.synth.llm_cache import export_replay
 
     caches = sorted((args.run / "llm").glob("*.jsonl")) if (args.run / "llm").is_dir() else []
     if not caches:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_common
+from codev.cli.synth.common import add_common
 
 
 def stage_parser(sub, name: str, help_text: str, example: str, func) -> argparse.ArgumentParser:

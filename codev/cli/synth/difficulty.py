@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from .common import generator_items, is_generator_output, run_llm_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import generator_items, is_generator_output, run_llm_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -16,12 +16,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..calibrate import measure, write
-    from ..difficulty import DifficultyFilter
-    from ..outputs import write_jsonl
-    from ..pipeline import describe_llm
-    from ..reason import rl_of
-    from ..store import StageFile
+    from codev.synth.calibrate import measure, write
+    from codev.synth.difficulty import DifficultyFilter
+    from codev.synth.outputs import write_jsonl
+    from codev.synth.pipeline import describe_llm
+    from codev.synth.reason import rl_of
+    from codev.synth.store import StageFile
 
     generated = is_generator_output(args.input)
     if generated:

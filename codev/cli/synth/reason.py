@@ -7,7 +7,7 @@ import json
 
 from codev.errors import UsageError
 
-from .common import add_common, config_of, generator_items, run_item_stage
+from codev.cli.synth.common import add_common, config_of, generator_items, run_item_stage
 
 EXAMPLE = "codev synth reason --input runs/gen --config my_reason.yaml --out runs/reason"
 
@@ -22,11 +22,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..checking import Checker
-    from ..outputs import write_jsonl
-    from ..pipeline import llm
-    from ..reason import Reasoner, sft_of
-    from ..store import read_items
+    from codev.synth.checking import Checker
+    from codev.synth.outputs import write_jsonl
+    from codev.synth.pipeline import llm
+    from codev.synth.reason import Reasoner, sft_of
+    from codev.synth.store import read_items
 
     if args.config is None:
         raise UsageError("--config CFG.yaml is needed: its reason.llm: section names the reasoning model")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codev.errors import UsageError
 
-from .common import bench_root_of, config_of
+from codev.cli.synth.common import bench_root_of, config_of
 
 EXAMPLE = "example:\n  codev synth run --config configs/synth_default.yaml --out runs/synth"
 
@@ -46,9 +46,9 @@ def run(args) -> int:
     from codev.eval.benchmarks import BenchmarkError
     from codev.llm.backend import BackendError
 
-    from ..ingest import IngestError
-    from ..pipeline import RunMismatch, StagePending, run_pipeline
-    from ..roundtrip import NoRecordedResponse
+    from codev.synth.ingest import IngestError
+    from codev.synth.pipeline import RunMismatch, StagePending, run_pipeline
+    from codev.synth.roundtrip import NoRecordedResponse
 
     config = config_of(args, needs_llm=True)
     if args.ray:

@@ -1,8 +1,8 @@
 """`codev synth filter`: static filters on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import config_of, run_item_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import config_of, run_item_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -11,7 +11,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..static_filters import StaticFilter
+    from codev.synth.static_filters import StaticFilter
 
     config = config_of(args)
     return run_item_stage(args, StaticFilter(config.filters, config.jobs))

@@ -26,11 +26,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..config import ConfigError, config_from_mapping, load_config
-    from ..ingest import IngestError
-    from ..ingest_stage import run_ingest
-    from ..outputs import write_jsonl
-    from ..store import KEPT, StageFile
+    from codev.synth.config import ConfigError, config_from_mapping, load_config
+    from codev.synth.ingest import IngestError
+    from codev.synth.ingest_stage import run_ingest
+    from codev.synth.outputs import write_jsonl
+    from codev.synth.store import KEPT, StageFile
 
     try:
         if args.kind == "seed":

@@ -1,8 +1,8 @@
 """`codev synth roundtrip`: round trip on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import run_llm_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import run_llm_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -12,9 +12,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..roundtrip import RoundTrip
+    from codev.synth.roundtrip import RoundTrip
 
-    from ..pipeline import llm as cached
+    from codev.synth.pipeline import llm as cached
 
     def build(config, spec_writer, checker):
         solver = cached(args.out, "solver", config.solver_llm()) if config.roundtrip.solver_llm else None

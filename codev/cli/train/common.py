@@ -5,7 +5,7 @@ import argparse
 
 from codev.errors import UsageError
 
-from .config import ConfigError, Recipe, load_recipe
+from codev.train.config import ConfigError, Recipe, load_recipe
 
 
 def add_recipe_args(p: argparse.ArgumentParser) -> None:
@@ -42,7 +42,7 @@ def run_stage(args, stage: str, runner) -> int:
     a run without any learning signal (TrainingStalled) one error line and exit status 1."""
     import sys
 
-    from .dapo_trainer import TrainingStalled
+    from codev.train.dapo_trainer import TrainingStalled
 
     recipe = recipe_from_args(args, stage)
     try:

@@ -1,8 +1,8 @@
 """`codev synth degenerate`: the degenerate screen on a JSONL of items (kept.jsonl, dropped.jsonl)."""
 from __future__ import annotations
 
-from .common import config_of, run_item_stage
-from .stage_parser import stage_parser
+from codev.cli.synth.common import config_of, run_item_stage
+from codev.cli.synth.stage_parser import stage_parser
 
 
 def register(sub) -> None:
@@ -12,8 +12,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..checking import Checker
-    from ..degenerate_stage import DegenerateScreen
+    from codev.synth.checking import Checker
+    from codev.synth.degenerate_stage import DegenerateScreen
 
     config = config_of(args)
     with Checker(config.jobs) as checker:

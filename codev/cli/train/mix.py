@@ -7,8 +7,8 @@ from pathlib import Path
 
 from codev.errors import UsageError
 
-from .cli_common import add_recipe_args, recipe_from_args
-from .config import ConfigError
+from codev.cli.train.common import add_recipe_args, recipe_from_args
+from codev.train.config import ConfigError
 
 
 def register(sub) -> None:
@@ -24,10 +24,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .checker_client import RewardChecker
-    from .data import load_rl
-    from .mixture import candidate_mixtures, rl_then_score, search_mixtures
-    from .rl import checker_options
+    from codev.train.checker_client import RewardChecker
+    from codev.train.data import load_rl
+    from codev.train.mixture import candidate_mixtures, rl_then_score, search_mixtures
+    from codev.train.rl import checker_options
 
     recipe = recipe_from_args(args, "rl")
     if args.candidates < 1:

@@ -9,7 +9,7 @@ import json
 
 from codev.errors import UsageError
 
-from .common import add_common, config_of, generator_items, run_item_stage
+from codev.cli.synth.common import add_common, config_of, generator_items, run_item_stage
 
 EXAMPLE = "codev synth calibrate --input runs/gen --config my_models.yaml --out runs/calibration"
 
@@ -26,13 +26,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..calibrate import measure, write
-    from ..checking import Checker
-    from ..config import ConfigError
-    from ..difficulty import DifficultyFilter
-    from ..pipeline import describe_llm, llm
-    from ..store import StageFile
-    from .run import check_ray
+    from codev.synth.calibrate import measure, write
+    from codev.synth.checking import Checker
+    from codev.synth.config import ConfigError
+    from codev.synth.difficulty import DifficultyFilter
+    from codev.synth.pipeline import describe_llm, llm
+    from codev.synth.store import StageFile
+    from codev.cli.synth.run import check_ray
 
     if args.config is None:
         raise UsageError("--config CFG.yaml is needed: its difficulty.llm: section names the model to measure")

@@ -1,1 +1,0 @@
-"""`codev synth STAGE` command modules (registered in codev/cli/synth_cmd.py STAGES)."""
