@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from codev.train.algorithm import simulate_sampling  # noqa: E402
-from codev.train.metrics import fit_round_cost, read_metrics  # noqa: E402
+from codev.train.algorithm import simulate_sampling
+from codev.train.metrics import fit_round_cost, read_metrics
 
 
 def main() -> None:

@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
-from testbench_gen import CheckOptions, InvalidGolden, check  # noqa: E402
-from testbench_gen.run.simulators import BACKENDS, get_backend  # noqa: E402
-from testbench_gen.containment.sandbox import Limits, run_limited, sandbox_dir  # noqa: E402
-from testbench_gen.proof.strategies import check_with_strategy  # noqa: E402
+from testbench_gen import CheckOptions, InvalidGolden, check
+from testbench_gen.run.simulators import BACKENDS, get_backend
+from testbench_gen.containment.sandbox import Limits, run_limited, sandbox_dir
+from testbench_gen.proof.strategies import check_with_strategy
 
 ALL_BACKENDS = ["icarus", "verilator", "formal", "auto", "hybrid", "cocotb"]
 MUTATIONS = [(r"\+", "-"), (r"(?<![&|])&(?![&|])", "|"), (r"==", "!="), (r"(?<![<>=!-])>(?![>=])", "<"),

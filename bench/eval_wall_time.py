@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from codev.cli import main as codev_main  # noqa: E402
-from codev.eval.benchmarks import load_benchmark  # noqa: E402
-from codev.eval.tools import iverilog_version  # noqa: E402
+from codev.cli import main as codev_main
+from codev.eval.benchmarks import load_benchmark
+from codev.eval.tools import iverilog_version
 
 
 def main() -> int:

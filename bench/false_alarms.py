@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from testbench_gen import CheckJob, CheckOptions, check_many  # noqa: E402
+from testbench_gen import CheckJob, CheckOptions, check_many
 
 FALSE_ALARMS = ("rejected", "compile_error", "interface_mismatch", "timeout", "infra_error")
 V1_EXAMPLE = REPO / "tests" / "eval" / "data" / "verilogeval_v1_example" / "ExampleSolution.jsonl_reference.jsonl"

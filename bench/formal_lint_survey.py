@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from codev.eval.userconfig import require_bench_root  # noqa: E402 (after the sys.path line)
-from testbench_gen.proof.formal import lint_design  # noqa: E402
+from testbench_gen.proof.formal import lint_design
 
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from testbench_gen.design.frontend import analyse  # noqa: E402
-from testbench_gen.design.policy import MAX_SOURCE_CHARS  # noqa: E402
+from testbench_gen.design.frontend import analyse
+from testbench_gen.design.policy import MAX_SOURCE_CHARS
 
 TOP = "module TopModule(input [7:0] a, input [7:0] b, output [7:0] y);\n  helper0 h(.a(a), .b(b), .y(y));\nendmodule\n"
 UNIT = """module helper{k}(input [7:0] a, input [7:0] b, output [7:0] y);

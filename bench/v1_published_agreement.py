@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from codev.cli import main as codev_main  # noqa: E402
-from codev.eval.icarus_install import newest_installed  # noqa: E402
-from codev.eval.tools import iverilog_version  # noqa: E402
+from codev.cli import main as codev_main
+from codev.eval.icarus_install import newest_installed
+from codev.eval.tools import iverilog_version
 
 
 def icarus_builds(given: list[str] | None) -> list[str]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from testbench_gen.run.simulators import get_backend  # noqa: E402
-from testbench_gen.containment.sandbox import Limits, sandbox_dir  # noqa: E402
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.containment.sandbox import Limits, sandbox_dir
 
 
 def main() -> int:

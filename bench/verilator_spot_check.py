@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from testbench_gen import CheckOptions, check  # noqa: E402
-from testbench_gen.run.simulators import get_backend  # noqa: E402
-from testbench_gen.config import StrategyOptions  # noqa: E402
+from testbench_gen import CheckOptions, check
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.config import StrategyOptions
 
 COUNTER = """module TopModule(input clk, input reset, input en, output reg [3:0] q);
   always @(posedge clk) if (reset) q <= 0; else if (en) q <= q + 1;

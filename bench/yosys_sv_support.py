@@ -20,11 +20,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from testbench_gen import CheckOptions  # noqa: E402
-from testbench_gen.run.simulators import get_backend  # noqa: E402
-from testbench_gen.run.simulators.base import TOOL_ENV  # noqa: E402
-from testbench_gen.proof.formal import prove, yosys_version  # noqa: E402
-from testbench_gen.proof.strategies import golden_interface  # noqa: E402
+from testbench_gen import CheckOptions
+from testbench_gen.run.simulators import get_backend
+from testbench_gen.run.simulators.base import TOOL_ENV
+from testbench_gen.proof.formal import prove, yosys_version
+from testbench_gen.proof.strategies import golden_interface
 
 ADD = "module top(input clk, input rst, input [7:0] a, output reg [7:0] y);\n" \
       "  always @(posedge clk) if (rst) y <= 8'd0; else y <= y + {4'd0, a[3:0]};\nendmodule\n"

@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from tests.benchdata import bench_root as _bench_root  # noqa: E402
+from tests.benchdata import bench_root as _bench_root  # noqa: E402 - after the offline switches above
 
 
 REQUIRE_ALL = os.environ.get("CODEV_REQUIRE_ALL") == "1"

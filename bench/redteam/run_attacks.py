@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("REDTEAM_CODE") or str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attacks import ATTACKS, MATES  # noqa: E402
-from testbench_gen import CheckOptions, check  # noqa: E402
-from testbench_gen.config import StrategyOptions  # noqa: E402
-from testbench_gen.verdict import VerdictKind as K  # noqa: E402
+from attacks import ATTACKS, MATES
+from testbench_gen import CheckOptions, check
+from testbench_gen.config import StrategyOptions
+from testbench_gen.verdict import VerdictKind as K
 
 
 def judge(attack, alone, batch) -> str:

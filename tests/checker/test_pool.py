@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from testbench_gen import CheckJob, CheckOptions, VerdictKind, check_many
-from testbench_gen import pool as pool_module
+from testbench_gen.service import pool as pool_module
 
 AND = "module m(input a, input b, output y); assign y = a & b; endmodule"
 OR = "module m(input a, input b, output y); assign y = a | b; endmodule"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from testbench_gen import sandbox
+from testbench_gen.containment import sandbox
 from testbench_gen.run.simulators import get_backend
 from testbench_gen.containment.sandbox import Limits, confinement, run_limited, sandbox_dir
 

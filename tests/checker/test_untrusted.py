@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from dataclasses import replace
 
 import pytest
 
-from testbench_gen import CheckOptions, VerdictKind, check
+from testbench_gen import CheckOptions, VerdictKind, check, prepare_golden
+from testbench_gen.run.cocotb_driver import CocotbBackend
+from testbench_gen.run.simulators import get_backend
 from testbench_gen.containment.sandbox import Limits, run_limited
+
+from tests.benchdata import rtllm_reference
 
 GOLDEN = """
 module top(input clk, input rst, input [7:0] a, input [7:0] b, output reg [7:0] y);
@@ -400,14 +406,6 @@ def test_a_simulator_crash_from_runtime_recursion_is_the_candidates_verdict():
 # written to reach `equivalent` without being correct. Each runs alone and in a batch between two
 # correct candidates, under every simulator that is installed, with a fresh seed or a fixed one.
 # ================================================================================================
-import shutil  # noqa: E402
-from dataclasses import replace  # noqa: E402
-
-from testbench_gen import prepare_golden  # noqa: E402
-from testbench_gen.run.simulators import get_backend  # noqa: E402
-from testbench_gen.run.cocotb_driver import CocotbBackend  # noqa: E402
-
-from tests.benchdata import rtllm_reference  # noqa: E402
 
 
 @pytest.fixture(params=["icarus", pytest.param("verilator", marks=pytest.mark.slow),

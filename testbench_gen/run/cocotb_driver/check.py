@@ -72,8 +72,8 @@ class CocotbBackend:
 
     def unavailable_reason(self) -> str:
         try:
-            import cocotb  # noqa: F401
-            import cocotb_tools.runner  # noqa: F401
+            import cocotb  # noqa: F401 - imported only to learn whether it is installed
+            import cocotb_tools.runner  # noqa: F401 - likewise
         except ImportError:
             return "cocotb is not installed (pip install 'codev[cocotb]')"
         return self.sim_backend.cocotb_unavailable_reason()

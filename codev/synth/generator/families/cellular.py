@@ -29,8 +29,8 @@ def _article(n: int) -> str:
 
 
 def _depends_on_both_sides(rule: int) -> bool:
-    bit = lambda p: (rule >> p) & 1  # noqa: E731
-    return any(bit(p) != bit(p ^ 4) for p in range(8)) and any(bit(p) != bit(p ^ 1) for p in range(8))
+    bits = [(rule >> p) & 1 for p in range(8)]
+    return any(bits[p] != bits[p ^ 4] for p in range(8)) and any(bits[p] != bits[p ^ 1] for p in range(8))
 
 
 class CellularAutomaton:
