@@ -29,13 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-
-def generate(out: Path, n: int, seed: int, extra: list[str]) -> None:
-    if (out / "rl.jsonl").is_file() and (out / "summary.json").is_file():
-        return
-    subprocess.run([sys.executable, "-m", "codev", "synth", "generate", "--n", str(n), "--seed", str(seed),
-                    "--out", str(out), "--no-formal", *extra], check=True, cwd=ROOT,
-                   env=dict(os.environ, PYTHONPATH=str(ROOT)))
+from bench.rl_gain import generate  # the same generator data as the RL-gain benchmark
 
 
 def load_rows(folder: Path) -> list[dict]:

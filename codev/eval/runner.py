@@ -191,7 +191,7 @@ def run_eval(config: EvalConfig, on_status: Callable[[str], None] = lambda _msg:
     if config.equivalence:
         from .equivalence import make_checker
 
-        checker = make_checker()
+        checker = make_checker(config.icarus)
 
     jobs = []
     for answer in collected.answers:

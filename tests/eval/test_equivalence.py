@@ -53,3 +53,26 @@ def test_weak_testbench_passing_a_wrong_design_is_caught(bench_root, iverilog_ma
     assert (eq["compared"], eq["agree"]) == (2, 1)
     [d] = eq["disagreements"]
     assert (d["index"], d["testbench"], d["checker"]) == (0, "pass", "mismatch")
+
+
+def test_the_second_opinion_runs_the_icarus_the_run_scores_with(monkeypatch, tmp_path):
+    """`--iverilog` picks the Icarus of the official flow; the checker's second opinion must run that one too."""
+    import shutil
+
+    from codev.eval.equivalence import make_checker
+    from codev.eval.problem import Problem
+    from codev.eval.tools import Icarus
+
+    if not shutil.which("iverilog"):
+        pytest.skip("iverilog not installed")
+    monkeypatch.delenv("CODEV_IVERILOG", raising=False)
+    monkeypatch.delenv("CODEV_VVP", raising=False)
+    right = RIGHT_COMPARATOR.removeprefix("```verilog\n").removesuffix("```")
+    problem = Problem(id="cmp", benchmark="local", prompt="", header="", reference=right, testbench="",
+                      rule="rtllm", category="", top="comparator_3bit")
+    code = problem.reference
+    assert make_checker(Icarus.at(shutil.which("iverilog")))(problem, code)["verdict"] == "equivalent"
+    # an Icarus that does not exist: the checker must fail to run it rather than quietly use PATH's
+    missing = str(tmp_path / "no-icarus" / "iverilog")
+    verdict = make_checker(Icarus(missing, str(tmp_path / "no-icarus" / "vvp")))(problem, code)
+    assert verdict["verdict"] != "equivalent" and not verdict["checked"], verdict
