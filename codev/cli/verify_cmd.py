@@ -58,6 +58,7 @@ def verdict_record(candidate: str, verdict: Verdict) -> dict:
         "reason": verdict.reason,
         "seconds": round(verdict.seconds, 4),
         "backend": verdict.backend,
+        "simulator": verdict.simulator,  # the simulator whose run decided (auto/hybrid pick one per batch)
         "mismatch_rate": verdict.mismatch_rate,
         "samples_compared": verdict.samples_compared,
         "seed": verdict.seed,

@@ -124,6 +124,7 @@ def test_backend_policies_name_the_deciding_backend(files, capsys, backend, deci
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 1 and [r["verdict"] for r in rows] == ["equivalent", "mismatch"]
     assert rows[0]["backend"] == decided_by
+    assert rows[0]["simulator"] == "icarus"  # the simulator whose run decided, apart from the strategy's label
 
 
 def test_unknown_backend_is_a_usage_error(files, capsys):
