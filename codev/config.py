@@ -81,7 +81,8 @@ def build(cls: type[T], data: Any, where: str) -> T:
         built = cls(**values)
     except (TypeError, ValueError) as exc:  # a __post_init__ check
         raise ConfigError(where, str(exc)) from None
-    problems = built.problems() if hasattr(built, "problems") else []
+    check = getattr(built, "problems", None)
+    problems = check() if callable(check) else []
     if problems:
         raise ConfigError(where, problems[0])
     return built

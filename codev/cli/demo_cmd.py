@@ -7,14 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from codev.cli import UsageError
-from codev.config import read_mapping
+from codev.config import build, read_mapping
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "demo.yaml"
 TIMES_FILE = "stage_times.json"
@@ -44,17 +44,45 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def load_demo_config(path: Path) -> dict:
-    data = read_mapping(path, what="--config")
-    if not all(isinstance(data.get(k), dict) for k in ("synth", "train", "eval")):
-        raise UsageError(f"{path}: needs mappings synth:, train: and eval:")
-    for key in ("bench", "problems"):
-        if not isinstance(data["eval"].get(key), list) or not data["eval"][key]:
-            raise UsageError(f"{path}: eval.{key} must be a non-empty list")
-    threads = data.get("torch_threads", 1)
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise UsageError(f"{path}: torch_threads must be a whole number >= 1, got {threads!r}")
-    return data
+@dataclass(frozen=True)
+class StageRecipe:
+    """A stage's recipe: `base` (a recipe file beside the demo recipe) with `override`'s keys laid over it."""
+    base: str
+    override: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoEval:
+    """The scoring stage's `codev eval` options (the demo's subset of benchmarks and problems)."""
+    bench: list[str]
+    problems: list[str]
+    n: int = 1
+    k: list[int] = field(default_factory=lambda: [1])
+    max_tokens: int = 128
+    temperature: float = 0.2
+    prompt_style: str = "official"
+    equivalence: bool = False
+
+    def __post_init__(self):
+        for key in ("bench", "problems"):
+            if not getattr(self, key):
+                raise ValueError(f"{key} must be a non-empty list")
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """configs/demo.yaml: the synthesis and training recipes (base + override) and the scoring subset."""
+    synth: StageRecipe
+    train: StageRecipe
+    eval: DemoEval
+    torch_threads: int = 1  # intra-op threads of the in-process stages
+
+    def problems(self) -> list[str]:
+        return ["torch_threads must be a whole number >= 1"] if self.torch_threads < 1 else []
+
+
+def load_demo_config(path: Path) -> DemoConfig:
+    return build(DemoConfig, read_mapping(path, what="--config"), str(path))
 
 
 def merged(base: dict, override: dict) -> dict:
@@ -65,11 +93,11 @@ def merged(base: dict, override: dict) -> dict:
     return out
 
 
-def write_stage_config(section: dict, config_path: Path, dest: Path, where: str) -> Path:
-    base = config_path.parent / section.get("base", "")
+def write_stage_config(section: StageRecipe, config_path: Path, dest: Path, where: str) -> Path:
+    base = config_path.parent / section.base
     if not base.is_file():
-        raise UsageError(f"{config_path}: {where}.base {section.get('base')!r}: file not found")
-    data = merged(read_mapping(base, what=f"{config_path}: {where}.base"), section.get("override") or {})
+        raise UsageError(f"{config_path}: {where}.base {section.base!r}: file not found")
+    data = merged(read_mapping(base, what=f"{config_path}: {where}.base"), section.override)
     dest.write_text(f"# written by `codev demo` from {base} and {config_path}\n" + yaml.safe_dump(data, sort_keys=False),
                     encoding="utf-8")
     return dest
@@ -88,13 +116,13 @@ def _final_done(run_dir: Path) -> bool:
     return (run_dir / "final" / "tokenizer_config.json").is_file()
 
 
-def plan(out: Path, config: dict, config_path: Path, bench_root: Path | None, jobs: int) -> list[Stage]:
+def plan(out: Path, config: DemoConfig, config_path: Path, bench_root: Path | None, jobs: int) -> list[Stage]:
     """The stages in order, their commands spelled as on the command line (minus the leading `codev`)."""
-    synth_cfg = dict(config["synth"])
+    synth_cfg = config.synth
     if bench_root is None:  # no benchmarks: nothing to decontaminate against
-        synth_cfg["override"] = merged(synth_cfg.get("override") or {}, {"decontam": {"enabled": False}})
+        synth_cfg = StageRecipe(synth_cfg.base, merged(synth_cfg.override, {"decontam": {"enabled": False}}))
     synth_yaml = write_stage_config(synth_cfg, config_path, out / "synth.yaml", "synth")
-    train_yaml = write_stage_config(config["train"], config_path, out / "train.yaml", "train")
+    train_yaml = write_stage_config(config.train, config_path, out / "train.yaml", "train")
     synth, sft, rl, ev = out / "synth", out / "sft", out / "rl", out / "eval"
     bench = ["--bench-root", str(bench_root)] if bench_root else []
 
@@ -123,14 +151,13 @@ def plan(out: Path, config: dict, config_path: Path, bench_root: Path | None, jo
               lambda: _final_done(rl), train_summary(rl, "reward")),
     ]
     if bench_root is not None:
-        e = config["eval"]
+        e = config.eval
         stages.append(Stage(
-            "eval", ["eval", "--model", str(rl / "final"), "--bench", ",".join(e["bench"]),
-                     "--problems", ",".join(e["problems"]), "--n", str(e.get("n", 1)),
-                     "--k", ",".join(str(k) for k in e.get("k", [1])), "--max-tokens", str(e.get("max_tokens", 128)),
-                     "--temperature", str(e.get("temperature", 0.2)),
-                     "--prompt-style", str(e.get("prompt_style", "official")),
-                     *(["--equivalence"] if e.get("equivalence") else []), "--jobs", str(jobs), *bench, "--out", str(ev)],
+            "eval", ["eval", "--model", str(rl / "final"), "--bench", ",".join(e.bench),
+                     "--problems", ",".join(e.problems), "--n", str(e.n),
+                     "--k", ",".join(str(k) for k in e.k), "--max-tokens", str(e.max_tokens),
+                     "--temperature", str(e.temperature), "--prompt-style", e.prompt_style,
+                     *(["--equivalence"] if e.equivalence else []), "--jobs", str(jobs), *bench, "--out", str(ev)],
             lambda: (ev / "summary.json").is_file(), lambda: _eval_line(ev)))
     return stages
 
@@ -156,7 +183,7 @@ def run(args) -> int:
         raise UsageError("--jobs must be >= 1")
     import torch
 
-    torch.set_num_threads(config.get("torch_threads", 1))  # the stages run in this process
+    torch.set_num_threads(config.torch_threads)  # the stages run in this process
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     try:

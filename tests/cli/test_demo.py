@@ -61,16 +61,23 @@ def test_synth_stage_report_and_resume(tmp_path, bench_root, capsys):
 
 def test_bad_recipe_is_one_line_error(tmp_path, capsys):
     bad = tmp_path / "demo.yaml"
-    bad.write_text("synth: {base: nowhere.yaml}\ntrain: {}\neval: {bench: [rtllm-v2], problems: [alu]}\n")
+    bad.write_text("synth: {base: nowhere.yaml}\ntrain: {base: t.yaml}\neval: {bench: [rtllm-v2], problems: [alu]}\n")
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "nowhere.yaml" in err and str(bad) in err
-    bad.write_text("synth: {}\ntrain: {}\neval: {bench: [rtllm-v2]}\n")
+    stages = "synth: {base: s.yaml}\ntrain: {base: t.yaml}\n"
+    bad.write_text(stages + "eval: {bench: [rtllm-v2]}\n")
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
-    assert "eval.problems must be a non-empty list" in capsys.readouterr().err
-    bad.write_text("synth: {}\ntrain: {}\neval: {bench: [rtllm-v2], problems: [alu]}\ntorch_threads: 0\n")
+    assert "eval: missing key(s) problems" in capsys.readouterr().err
+    bad.write_text(stages + "eval: {bench: [rtllm-v2], problems: []}\n")
+    assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
+    assert "problems must be a non-empty list" in capsys.readouterr().err
+    bad.write_text(stages + "eval: {bench: [rtllm-v2], problems: [alu]}\ntorch_threads: 0\n")
     assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
     assert "torch_threads must be a whole number >= 1" in capsys.readouterr().err
+    bad.write_text(stages + "eval: {bench: [rtllm-v2], problems: [alu], n: two}\n")
+    assert main(["demo", "--out", str(tmp_path / "o"), "--config", str(bad)]) == 2
+    assert "eval: n: expected an integer" in capsys.readouterr().err
     assert main(["demo", "--config", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml: no such file" in capsys.readouterr().err
 
