@@ -30,6 +30,11 @@ def parse_mapping(text: str, source: str) -> dict:
         data = yamlfile.parse_yaml(text, source)
     except yamlfile.YamlError as exc:
         raise ConfigError(str(exc)) from None
+    return top_mapping(data, source)
+
+
+def top_mapping(data, source: str) -> dict:
+    """A parsed YAML document as its top-level mapping (an empty document: {})."""
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -45,10 +50,7 @@ def read_mapping(path: str | Path, section: str | None = None, what: str = "conf
         data = yamlfile.read_yaml(path, source)
     except yamlfile.YamlError as exc:
         raise ConfigError(str(exc)) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(source, "expected a mapping at the top level")
+    data = top_mapping(data, source)
     if section is not None and section in data:
         data = data[section] if data[section] is not None else {}
         if not isinstance(data, dict):
