@@ -192,6 +192,29 @@ def test_tristate_designs_are_not_rejected_by_formal(backend, golden, candidate,
     assert check(golden, [wrong], options)[0].kind is MM
 
 
+# attacks on the dropped z drivers: yosys no longer sees a spare all-z assignment, so it must not hide anything
+WIDE = "module w(input [15:0] a, output [15:0] y);\n  assign y = a;\nendmodule\n"
+# wrong on one input value of 65,536 (random stimulus misses it, formal must not), plus a spare z driver
+WIDE_TROJAN_Z = ("module w(input [15:0] a, output [15:0] y);\n  assign y = (a == 16'hbeef) ? 16'h0 : a;\n"
+                 "  assign y = 16'bz;\nendmodule\n")
+WIDE_ONLY_Z = "module w(input [15:0] a, output [15:0] y);\n  assign y = 16'bz;\nendmodule\n"  # drives nothing
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "formal"])
+@pytest.mark.parametrize("wrong", [WIDE_TROJAN_Z, WIDE_ONLY_Z], ids=["trojan beside a z driver", "only a z driver"])
+def test_a_dropped_z_driver_hides_no_wrong_design(backend, wrong):
+    need("icarus")
+    from testbench_gen.proof.formal import yosys_command
+
+    if yosys_command() is None:
+        pytest.skip("yosys not installed")
+    options = CheckOptions(cycles=100, seed=3, backend=backend)
+    alone = check(WIDE, [wrong], options)[0]
+    assert alone.kind is not EQ, alone.reason
+    batch = check(WIDE, [WIDE, wrong, WIDE.replace("= a", "= ~a")], options)
+    assert [v.kind is EQ for v in batch] == [True, False, False], [v.reason for v in batch]
+
+
 def test_only_all_z_continuous_assignments_are_dropped_for_yosys():
     from testbench_gen.proof.formal_input import without_z_drivers
 
