@@ -6,17 +6,21 @@ compute-matched controls on the band and on held-out problems, for several seeds
 
 Stages (each timed, with the 1-minute load average when it ends):
 - data: held-out problems first (generator seed 1), then training problems that exclude them item by item
-  (`--exclude-from`), so no held-out problem (an ALU's operation table, an LFSR's taps and seed) is trained on.
+  (`--exclude-from`), so no held-out problem (an ALU's operation table, an LFSR's taps and seed) is trained on;
+  with `--unseen-levels LO-HI` a second held-out set at levels never trained on (generator seed 2), scored
+  with `--unseen-samples` samples per problem for every model.
 - sft: the recipe's SFT stage (or `--sft-model`, an existing SFT model: the stage is skipped and says so).
-- band: the SFT model samples every training problem `--band-samples` times at the rollout temperature; the
-  problems it solves sometimes but not always (`--band-low`..`--band-high` of them) are RL's training set.
+- band: the SFT model samples every training problem (the first `--band-pool` of them, when set) `--band-samples`
+  times at the rollout temperature; the problems it solves sometimes but not always (`--band-low`..`--band-high`
+  of them) are RL's training set.
 - temperature sweep: the SFT model on the held-out set at each of `--temperatures` (sampling seed 7); with the
   evaluation temperature's own score ("before") the best point is the "SFT at its best temperature" control.
 - per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
   for the same wall time as RL took (sft.max_seconds, lr 0.1x the recipe's, constant; `--control-steps N`
   fixes the steps instead, for reruns), seed s; 1-shot RLVR: `--one-shot-config`'s recipe on the band problem
   nearest a 50% solve rate, as many sampled completions as the DAPO run; mixture search: `codev train mix`'s
-  search (train/mixture.py) over the training problems with one source per difficulty level, each candidate
+  search (train/mixture.py) over the training problems with one source per difficulty level (one level: per
+  SFT solve rate on the band pool: unsolved, in the band, always solved), each candidate
   RL run max_steps / `--mix-candidates` steps, chosen on the band (never on held-out problems). Every model of
   seed s is scored with sampling seed 1000+s: fresh for every benchmark seed and shared by the models of one
   seed, so their samples are compared one by one (fail->pass vs pass->fail). `--stages` picks the per-seed
@@ -132,21 +136,31 @@ def main() -> None:
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--data", help="a folder with heldout/ and train/ generator outputs (else generated in OUT)")
     p.add_argument("--sft-model", help="start from this SFT model instead of running the recipe's SFT stage")
-    p.add_argument("--n-train", type=int, default=60)
+    p.add_argument("--sft-anneal", default=str(ROOT / "configs" / "small_cpu_anneal.yaml"),
+                   help="a second SFT recipe, run from the first stage's model on the same data ('': none)")
+    p.add_argument("--n-train", type=int, default=1500)
     p.add_argument("--n-heldout", type=int, default=64)
     # level-1 alu+lfsr hold only ~26 distinct problems since functional dedup: alu levels 1-2 hold enough
     p.add_argument("--families", default="alu", help="generator families of both sets")
+    p.add_argument("--min-level", type=int, default=2)
     p.add_argument("--max-level", type=int, default=2)
+    p.add_argument("--unseen-levels", default="3-3",
+                   help="LO-HI: a second held-out set of --families at levels never trained on (e.g. 3-3)")
+    p.add_argument("--unseen-samples", type=int, default=2, help="samples per unseen-level problem")
+    p.add_argument("--band-pool", type=int, default=96,
+                   help="find the band among the first N training problems only (0: all; SFT uses them all)")
     p.add_argument("--samples", type=int, default=8, help="samples per held-out problem (pass@1 and pass@k)")
     p.add_argument("--report-only", action="store_true", help="print the table from OUT/results.json (with --resume)")
     p.add_argument("--band-eval-samples", type=int, default=8, help="samples per band problem")
     p.add_argument("--band-samples", type=int, default=8, help="samples per training problem to find the band")
     p.add_argument("--band-low", type=int, default=1)
     p.add_argument("--band-high", type=int, default=6)
-    p.add_argument("--band-size", type=int, default=8, help="most band problems RL trains on")
+    p.add_argument("--band-size", type=int, default=16, help="most band problems RL trains on")
     p.add_argument("--temperatures", default="0.3",
                    help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
     p.add_argument("--max-tokens", type=int, help="scoring's answer cap (default: the recipe's rl.max_completion_length)")
+    p.add_argument("--gen-batch", type=int, default=1024,
+                   help="completions generated together when scoring (a tiny model on CPU: larger is faster)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (0: torch's default)")
     p.add_argument("--rl-steps", type=int, help="override rl.max_steps of the recipe")
     p.add_argument("--one-shot-config", default=str(ROOT / "configs" / "rl_one_shot.yaml"),
@@ -200,18 +214,28 @@ def main() -> None:
 
     # ---------------------------------------------------------------- data
     data = Path(args.data) if args.data else out / "data"
-    level = ["--max-level", str(args.max_level), "--families", args.families]
-    stage(results, "data", lambda: [generate(data / "heldout", args.n_heldout, 1, level),
-                                    generate(data / "train", args.n_train, 0,
-                                             level + ["--exclude-from", str(data / "heldout")])] and None)
+    level = ["--min-level", str(args.min_level), "--max-level", str(args.max_level), "--families", args.families]
+    unseen_lo, _, unseen_hi = args.unseen_levels.partition("-")
+    if args.unseen_levels and (int(unseen_lo) <= args.max_level and int(unseen_hi or unseen_lo) >= args.min_level):
+        sys.exit(f"rl_gain: --unseen-levels {args.unseen_levels} overlaps the trained levels "
+                 f"{args.min_level}-{args.max_level}")
+    unseen_level = ["--min-level", unseen_lo, "--max-level", unseen_hi or unseen_lo, "--families", args.families]
+
+    def data_stage():
+        generate(data / "heldout", args.n_heldout, 1, level)
+        generate(data / "train", args.n_train, 0, level + ["--exclude-from", str(data / "heldout")])
+        if args.unseen_levels:
+            generate(data / "unseen", args.n_heldout, 2, unseen_level)
+    stage(results, "data", data_stage)
     heldout = load_rows(data / "heldout" / "rl.jsonl")
     train = load_rows(data / "train" / "rl.jsonl")
+    unseen = load_rows(data / "unseen" / "rl.jsonl") if args.unseen_levels else []
     overlap = {r["golden"] for r in heldout} & {r["golden"] for r in train}
     if overlap:
         sys.exit(f"rl_gain: {len(overlap)} held-out goldens also appear in the training set")
 
     # ---------------------------------------------------------------- SFT
-    sft_model = args.sft_model or str(out / "sft" / "final")
+    sft_model = args.sft_model or str(out / ("sft_anneal" if args.sft_anneal else "sft") / "final")
 
     def sft_stage():
         if args.sft_model:
@@ -219,19 +243,25 @@ def main() -> None:
         r = copy.deepcopy(recipe)
         r.sft.data, r.sft.output_dir = str(data / "train"), str(out / "sft")
         run_sft(r.sft, r.model, resume=args.resume)
-        return {"steps": r.sft.max_steps}
+        if not args.sft_anneal:
+            return {"steps": r.sft.max_steps}
+        a = load_recipe(args.sft_anneal)
+        a.sft.data, a.sft.output_dir = str(data / "train"), str(out / "sft_anneal")
+        a.model.path = str(out / "sft" / "final")
+        run_sft(a.sft, a.model, resume=args.resume)
+        return {"steps": r.sft.max_steps + a.sft.max_steps}
     stage(results, "sft", sft_stage)
 
     def scored(model: str, rows: list[dict], samples: int, temperature: float, seed: int) -> dict:
         s = score_model(model, rows, checker, samples=samples, temperature=temperature,
-                        max_tokens=args.max_tokens, batch_size=64, seed=seed)
+                        max_tokens=args.max_tokens, batch_size=args.gen_batch, seed=seed)
         return asdict(s)
 
     score_options = replace(checker_options(recipe.rl.reward), seed=args.check_seed)
     with RewardChecker(score_options, recipe.rl.reward.workers) as checker:
         # ------------------------------------------------------------ the learnable band
         def band_stage():
-            s = scored(sft_model, train, args.band_samples, rollout_t, 0)
+            s = scored(sft_model, train[:args.band_pool or None], args.band_samples, rollout_t, 0)
             counts = [sum(o for o in samples if o) for samples in s["outcomes"]]
             mid = (args.band_low + args.band_high) / 2
             band = sorted((i for i, c in enumerate(counts) if args.band_low <= c <= args.band_high),
@@ -246,7 +276,12 @@ def main() -> None:
         counts = band_info["counts"]
         one_shot = min(band, key=lambda row: abs(counts[train.index(row)] / args.band_samples - 0.5))
         write_rows(out / "one_shot" / "rl.jsonl", [one_shot])
-        mix_rows = [{**row, "source": f"{row['source']}/level{row['difficulty']}"} for row in train]
+        if len({row["difficulty"] for row in train}) > 1:  # one source per difficulty level
+            mix_rows = [{**row, "source": f"{row['source']}/level{row['difficulty']}"} for row in train]
+        else:  # one level: one source per SFT solve rate on the band pool (unsolved, in the band, solved)
+            def bucket(c: int) -> str:
+                return "unsolved" if c < args.band_low else "band" if c <= args.band_high else "solved"
+            mix_rows = [{**row, "source": f"{row['source']}/{bucket(c)}"} for row, c in zip(train, counts)]
         write_rows(out / "mix_data" / "rl.jsonl", mix_rows)
 
         # ------------------------------------------------------------ SFT temperature sweep (a control)
@@ -262,7 +297,9 @@ def main() -> None:
 
             def both(model, temperature=eval_t):
                 return {"heldout": scored(model, heldout, args.samples, temperature, sampling_seed),
-                        "band": scored(model, band, args.band_eval_samples, temperature, sampling_seed)}
+                        "band": scored(model, band, args.band_eval_samples, temperature, sampling_seed),
+                        **({"unseen": scored(model, unseen, args.unseen_samples, temperature, sampling_seed)}
+                           if unseen else {})}
 
             stage(results, pre + "before", lambda: both(sft_model))
 
@@ -348,8 +385,9 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
     print(f"\nrecipe {args.config}; {n_heldout} held-out problems x {k} samples, {n_band} band problems x "
           f"{args.band_eval_samples} samples, sampling T={results.get('eval_t')}; intervals: 95% bootstrap "
           f"over problems; every model of seed s is sampled with sampling seed 1000+s (paired)")
-    print(f"\n| seed | model | held-out pass@1 | held-out pass@{k} | band pass@1 | band pass@{k} | format |")
-    print("|---|---|---|---|---|---|---|")
+    unseen = f" unseen-level pass@1 ({args.unseen_levels}, x{args.unseen_samples}) |" if args.unseen_levels else ""
+    print(f"\n| seed | model | held-out pass@1 | held-out pass@{k} | band pass@1 | band pass@{k} | format |{unseen}")
+    print("|---|---|---|---|---|---|---|" + ("---|" if unseen else ""))
     pooled: dict[str, list[list[float]]] = {}
     for seed in seeds:
         for name, key in rows:
@@ -361,8 +399,12 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
             b1, bk = problem_rates(v["band"]["outcomes"], 1), problem_rates(v["band"]["outcomes"], k)
             pooled.setdefault(key + "/h1", []).append(h1)
             pooled.setdefault(key + "/b1", []).append(b1)
+            u1 = problem_rates(v["unseen"]["outcomes"], 1) if "unseen" in v else None
+            if u1 is not None:
+                pooled.setdefault(key + "/u1", []).append(u1)
             print(f"| {seed} | {name} | {bootstrap_mean(h1)} | {bootstrap_mean(hk)} | {bootstrap_mean(b1)} | "
-                  f"{bootstrap_mean(bk)} | {v['heldout']['format_rate']:.2f} |")
+                  f"{bootstrap_mean(bk)} | {v['heldout']['format_rate']:.2f} |"
+                  + (f" {bootstrap_mean(u1)} |" if u1 is not None else ""))
     for t, v in sweep.items():
         h1, hk = problem_rates(v["outcomes"], 1), problem_rates(v["outcomes"], k)
         pooled[f"sweep_T{t}/h1"] = [h1]
@@ -426,6 +468,9 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
           + (f" control (more SFT) {mean_over_seeds('control_sft_score/b1')}" if "control_sft_score/b1" in pooled
              else ""))
     print(f"held-out pass@1, mean over seeds: before {before} after {after}")
+    if "after/u1" in pooled:
+        print(f"unseen-level ({args.unseen_levels}) pass@1, mean over seeds: before {mean_over_seeds('before/u1')} "
+              f"after {mean_over_seeds('after/u1')}")
     controls = {key: mean_over_seeds(key) for key in pooled if key.endswith("/h1")
                 and (key.startswith("control") or key.startswith("sweep"))}
     controls["before/h1"] = before  # the SFT model at the evaluation temperature is a point of the sweep

@@ -69,3 +69,17 @@ def test_every_level_renders_the_interface_the_spec_states(name):
                 assert [(c.name, c.edge) for c in iface.clocks] == [("clk", "posedge")]
                 assert [(r.name, r.active_high, r.synchronous) for r in iface.resets] == \
                     [(design.reset.name, design.reset.active_high, design.reset.synchronous)]
+
+
+def test_alu_reasoning_restates_every_arm_beside_its_table_row():
+    """The plan pairs each row of the spec's table with the golden's arm, word for word on both sides: a model
+    then reads the code from its own plan line by line (bench/rl_gain.py's tiny model learns the ALU this way)."""
+    family = FAMILIES["alu"]
+    for level in range(1, MAX_LEVEL + 1):
+        design = family.build(family.sample(random.Random(f"alu-arms/{level}"), level), level)
+        prompt, thoughts = user_prompt(design), reasoning(design)
+        arms = [line.strip() for line in design.golden.split("case (op)")[1].split("endcase")[0].splitlines()
+                if line.strip() and not line.strip().startswith("default")]
+        assert len(arms) == len(design.params["ops"])
+        for arm, row in zip(arms, (b for b in design.behaviour if b.startswith("`op` ="))):
+            assert row in prompt and f"   - {row}, so {arm}" in thoughts

@@ -12,7 +12,7 @@ from codev.train.rl import batch_layout, checker_options, grpo_config
 from codev.train.sft import sft_config
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-RECIPES = ["tiny_cpu.yaml", "small_cpu.yaml", "gpu_small.yaml", "codev_r1_7b.yaml", "rl_one_shot.yaml"]
+RECIPES = ["tiny_cpu.yaml", "small_cpu.yaml", "small_cpu_anneal.yaml", "gpu_small.yaml", "codev_r1_7b.yaml", "rl_one_shot.yaml"]
 PROCESSES = {"codev_r1_7b.yaml": 8}
 
 

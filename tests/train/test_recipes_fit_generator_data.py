@@ -29,7 +29,7 @@ def _sft_rows(config: GeneratorConfig, count: int) -> list[dict]:
 
 @pytest.mark.parametrize("recipe, generator", [
     ("tiny_cpu.yaml", GeneratorConfig(n=40)),                                 # the README's training example
-    ("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), max_level=2)),  # bench/rl_gain.py's data
+    ("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), min_level=2, max_level=2)),  # bench/rl_gain.py's data
 ])
 def test_recipe_lengths_fit_generator_rows(recipe, generator, tmp_path):
     r = load_recipe(ROOT / "configs" / recipe)

@@ -84,6 +84,10 @@ class Alu:
         plan = ["A combinational always block with a case on `op` in which every arm assigns the result"
                 + (" (a default arm gives 0 for the unused codes), so no latch appears." if len(ops) < 1 << ow else
                    " (every code is used, so the arms cover them all), so no latch appears.")]
+        # each arm restated next to its row of the table: the code is then read from the plan line by line
+        plan.append("The arms, one per row of the table:\n" + "\n".join(
+            f"   - `op` = {code}: y = {OPS[op][2]}, so {_golden_arm(w, ow, code, op, flags, msb)}"
+            for code, op in sorted(ops.items())))
         arith = " and ".join(op.upper() for op in ("add", "sub") if op in ops.values())
         if "carry" in flags:
             plan.append(f"For {arith} compute a result one bit wider, so the carry (borrow for SUB) is its top bit; "
@@ -106,15 +110,7 @@ def _golden(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) ->
     lines += ["        c = 1'b0;"] if carry else []
     lines += ["        v = 1'b0;"] if ovf else []
     lines.append("        case (op)")
-    for code, op in sorted(ops.items()):
-        if op in ("add", "sub"):
-            sign, same = ("+", "==") if op == "add" else ("-", "!=")
-            result = f"{{c, r}} = {{1'b0, a}} {sign} {{1'b0, b}};" if carry else f"r = a {sign} b;"
-            flag = f" v = (a[{msb}] {same} b[{msb}]) && (r[{msb}] != a[{msb}]);" if ovf else ""
-            lines.append(f"            {ow}'d{code}: begin {result}{flag} end" if flag else
-                         f"            {ow}'d{code}: {result}")
-        else:
-            lines.append(f"            {ow}'d{code}: r = {_fill(OPS[op][0], w)};")
+    lines += [f"            {_golden_arm(w, ow, code, op, flags, msb)}" for code, op in sorted(ops.items())]
     if len(ops) < 1 << ow:
         lines.append(f"            default: r = {w}'d0;")
     lines += ["        endcase", "    end", "    assign y = r;"]
@@ -122,6 +118,15 @@ def _golden(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) ->
                "negative": f"    assign negative = r[{msb}];", "overflow": "    assign overflow = v;"}[f]
               for f in flags]
     return "\n".join(lines) + "\n"
+
+
+def _golden_arm(w: int, ow: int, code: int, op: str, flags: list[str], msb: int) -> str:
+    if op not in ("add", "sub"):
+        return f"{ow}'d{code}: r = {_fill(OPS[op][0], w)};"
+    sign, same = ("+", "==") if op == "add" else ("-", "!=")
+    result = f"{{c, r}} = {{1'b0, a}} {sign} {{1'b0, b}};" if "carry" in flags else f"r = a {sign} b;"
+    flag = f" v = (a[{msb}] {same} b[{msb}]) && (r[{msb}] != a[{msb}]);" if "overflow" in flags else ""
+    return f"{ow}'d{code}: begin {result}{flag} end" if flag else f"{ow}'d{code}: {result}"
 
 
 def _alternate(w: int, ow: int, ops: dict[int, str], flags: list[str], msb: int) -> str:
