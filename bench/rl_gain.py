@@ -9,7 +9,8 @@ Stages (each timed, with the 1-minute load average when it ends):
   (`--exclude-from`), so no held-out problem (an ALU's operation table, an LFSR's taps and seed) is trained on;
   with `--unseen-levels LO-HI` a second held-out set at levels never trained on (generator seed 2), scored
   with `--unseen-samples` samples per problem for every model.
-- sft: the recipe's SFT stage (or `--sft-model`, an existing SFT model: the stage is skipped and says so).
+- sft: the recipe's SFT stage, then `--sft-anneal`'s from its model on the same data (or `--sft-model`, an
+  existing SFT model: the stage is skipped and says so).
 - band: the SFT model samples every training problem (the first `--band-pool` of them, when set) `--band-samples`
   times at the rollout temperature; the problems it solves sometimes but not always (`--band-low`..`--band-high`
   of them) are RL's training set.
