@@ -252,6 +252,29 @@ endmodule
     return "\n".join(body)
 
 
+def _differs_function(t: int, ow: int, x_in_golden_matches_anything: bool) -> str:
+    """`differs_T(e, a)`: 1 when the candidate's outputs `a` differ from the golden's `e`; with x-matching, an x bit
+    of the golden matches anything (the bit loop runs only when `e` holds an x, the rare case)."""
+    if x_in_golden_matches_anything:
+        body = f"""    differs_{t} = 0;
+    if (a !== e) begin
+      if (^e !== 1'bx) differs_{t} = 1;
+      else for (i = 0; i < {ow}; i = i + 1)
+        if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;
+    end"""
+    else:
+        body = f"    differs_{t} = (a !== e);"
+    return f"""  function automatic differs_{t};
+    input [{ow - 1}:0] e;
+    input [{ow - 1}:0] a;
+    integer i;
+  begin
+{body}
+  end
+  endfunction
+"""
+
+
 def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[str], token: str,
                            results_file: str | None, stop_when_all_fail: bool = True,
                            x_in_golden_matches_anything: bool = True,
@@ -279,24 +302,7 @@ def render_compare_harness(iface: Interface, stim: Stimulus, candidates: list[st
         lines.append("  integer " + ", ".join(f"cnt_{t}_{c}_{k}" for k in range(len(outs))) + ";")
     for c, module in enumerate(candidates):
         lines.append(_instance(module, f"u_{t}_cand{c}", iface, f"c{c}", t))
-    if x_in_golden_matches_anything:
-        differs_body = f"""    differs_{t} = 0;
-    if (a !== e) begin
-      if (^e !== 1'bx) differs_{t} = 1;
-      else for (i = 0; i < {ow}; i = i + 1)
-        if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;
-    end"""
-    else:
-        differs_body = f"    differs_{t} = (a !== e);"
-    lines.append(f"""  function automatic differs_{t};
-    input [{ow - 1}:0] e;
-    input [{ow - 1}:0] a;
-    integer i;
-  begin
-{differs_body}
-  end
-  endfunction
-""")
+    lines.append(_differs_function(t, ow, x_in_golden_matches_anything))
     checks = [f"      e_{t} = exp_{t}[sample_{t}];"]
     for c in range(n):
         cat = "{" + ", ".join(f"c{c}_{t}_{p.name}" for p in outs) + "}"
@@ -372,20 +378,7 @@ def render_replay_harness(iface: Interface, stim: Stimulus, module: str, expecte
     for p in compared_ports(iface):
         lines.append(f"  wire {_vec(p.width)}c0_{t}_{p.name};")
     lines.append(_instance(module, "dut", iface, "c0", t))
-    if x_in_golden_matches_anything:
-        differs = f"    differs_{t} = 0;\n    for (i = 0; i < {ow}; i = i + 1)\n" \
-                  f"      if (e[i] !== 1'bx && a[i] !== e[i]) differs_{t} = 1;"
-    else:
-        differs = f"    differs_{t} = (a !== e);"
-    lines.append(f"""  function automatic differs_{t};
-    input [{ow - 1}:0] e;
-    input [{ow - 1}:0] a;
-    integer i;
-  begin
-{differs}
-  end
-  endfunction
-""")
+    lines.append(_differs_function(t, ow, x_in_golden_matches_anything))
     checks = [f"      e_{t} = exp_{t}[sample_{t}];"]
     for p, hi, lo in slices:
         got = f"c0_{t}_{p.name}"

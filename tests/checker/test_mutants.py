@@ -162,3 +162,29 @@ def test_candidate_x_where_golden_is_known_is_a_mismatch():
     golden = "module m(input a, output y); assign y = a; endmodule"
     cand = "module m(input a, output y); assign y = 1'bx; endmodule"
     assert check(golden, [cand])[0].kind is VerdictKind.MISMATCH
+
+
+X_GOLDEN = "module xg(input [1:0] a, input [1:0] b, output [2:0] y); assign y = {a ^ b, 1'bx}; endmodule\n"
+
+
+def test_x_in_golden_matches_only_its_own_bit_in_batch_alone_and_in_the_replay(tmp_path):
+    """An attack on the x-matching compare (one `differs` function serves the batch and the replay harness):
+    a candidate wrong on a defined bit is never paid for matching the golden's x bit, in a batch or alone,
+    and its standalone replay fails; a candidate right on the defined bits passes everywhere."""
+    import subprocess
+
+    wrong = X_GOLDEN.replace("{a ^ b, 1'bx}", "{a ^ b ^ {1'b0, a[0] & b[1]}, 1'bx}")
+    right = X_GOLDEN.replace("{a ^ b, 1'bx}", "{a ^ b, a[0]}")
+    options = CheckOptions(replay_testbench=True, x_matches_anything=True)
+    batch = check(X_GOLDEN, [wrong, right], options)
+    alone = [check(X_GOLDEN, [c], options)[0] for c in (wrong, right)]
+    assert [v.kind for v in batch] == [v.kind for v in alone] == [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT], \
+        [v.reason for v in batch + alone]
+    tb = tmp_path / "replay.v"
+    tb.write_text(alone[0].counterexample.testbench)
+    for name, source, passes in (("wrong", wrong, False), ("right", right, True)):
+        (tmp_path / f"{name}.v").write_text(source)
+        subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / f"{name}.vvp"), str(tb), str(tmp_path / f"{name}.v")],
+                       check=True)
+        run = subprocess.run(["vvp", "-n", str(tmp_path / f"{name}.vvp")], capture_output=True, text=True)
+        assert (run.returncode == 0 and "PASS" in run.stdout) == passes, (name, run.stdout)
