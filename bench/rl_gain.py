@@ -13,7 +13,8 @@ Stages (each timed, with the 1-minute load average when it ends):
   existing SFT model: the stage is skipped and says so).
 - band: the SFT model samples every training problem (the first `--band-pool` of them, when set) `--band-samples`
   times at the rollout temperature; the problems it solves sometimes but not always (`--band-low`..`--band-high`
-  of them) are RL's training set.
+  of them) are RL's training set (the `--rl-pool` nearest a 50% solve rate); the `--band-size` nearest are
+  scored in-band for every model.
 - temperature sweep: the SFT model on the held-out set at each of `--temperatures` (sampling seed 7); with the
   evaluation temperature's own score ("before") the best point is the "SFT at its best temperature" control.
 - per seed s: RL (recipe seed s) on the band; "more SFT" control: the SFT model trained further on the SFT data
@@ -119,6 +120,12 @@ def rl_curve(run_dir: Path) -> dict:
             "curve": {k: [m.get(k) for m in records if k in m] for k in keys}}
 
 
+def nearest_half(counts: list[int], low: int, high: int, n: int) -> list[int]:
+    """The n problems solved low..high times, nearest a 50% solve rate first (ties: lower index)."""
+    mid = (low + high) / 2
+    return sorted((i for i, c in enumerate(counts) if low <= c <= high), key=lambda i: (abs(counts[i] - mid), i))[:n]
+
+
 def load_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
@@ -156,7 +163,10 @@ def main() -> None:
     p.add_argument("--band-samples", type=int, default=8, help="samples per training problem to find the band")
     p.add_argument("--band-low", type=int, default=1)
     p.add_argument("--band-high", type=int, default=6)
-    p.add_argument("--band-size", type=int, default=16, help="most band problems RL trains on")
+    p.add_argument("--band-size", type=int, default=16, help="band problems scored in-band (the nearest 50%%)")
+    p.add_argument("--rl-pool", type=int, default=0,
+                   help="band problems RL trains on, nearest 50%% first (0: the scored --band-size ones); the "
+                        "scored ones are always among them")
     p.add_argument("--temperatures", default="0.3",
                    help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
     p.add_argument("--max-tokens", type=int, help="scoring's answer cap (default: the recipe's rl.max_completion_length)")
@@ -264,16 +274,17 @@ def main() -> None:
         def band_stage():
             s = scored(sft_model, train[:args.band_pool or None], args.band_samples, rollout_t, 0)
             counts = [sum(o for o in samples if o) for samples in s["outcomes"]]
-            mid = (args.band_low + args.band_high) / 2
-            band = sorted((i for i, c in enumerate(counts) if args.band_low <= c <= args.band_high),
-                          key=lambda i: (abs(counts[i] - mid), i))[:args.band_size]
+            band = nearest_half(counts, args.band_low, args.band_high, args.band_size)
             return {"indices": sorted(band), "counts": counts}
         band_info = stage(results, "band", band_stage)["value"]
         band = [train[i] for i in band_info["indices"]]
+        pool = [train[i] for i in sorted(nearest_half(band_info["counts"], args.band_low, args.band_high,
+                                                      args.rl_pool or args.band_size))]
         if not band:
             sys.exit(f"rl_gain: no training problem solved {args.band_low}-{args.band_high} times in "
                      f"{args.band_samples} by the SFT model (counts {band_info['counts']}): nothing for RL to learn")
         write_rows(out / "band" / "rl.jsonl", band)
+        write_rows(out / "rl_pool" / "rl.jsonl", pool)
         counts = band_info["counts"]
         one_shot = min(band, key=lambda row: abs(counts[train.index(row)] / args.band_samples - 0.5))
         write_rows(out / "one_shot" / "rl.jsonl", [one_shot])
@@ -306,7 +317,7 @@ def main() -> None:
 
             def rl_stage():
                 r = copy.deepcopy(recipe)
-                r.rl.data, r.rl.output_dir, r.rl.seed = str(out / "band"), str(out / pre / "rl"), seed
+                r.rl.data, r.rl.output_dir, r.rl.seed = str(out / "rl_pool"), str(out / pre / "rl"), seed
                 r.model.path = sft_model
                 start = time.perf_counter()
                 run_rl(r.rl, r.model, resume=args.resume)
@@ -372,11 +383,11 @@ def main() -> None:
                 mix = stage(results, pre + "mix", mix_stage)
                 stage(results, pre + "mix_score", lambda: both(mix["value"]["model"]))
 
-    report(results, args, sweep, len(heldout), len(band), load_start, time.perf_counter() - started,
+    report(results, args, sweep, len(heldout), len(band), len(pool), load_start, time.perf_counter() - started,
            bootstrap_mean, paired_counts, problem_rates)
 
 
-def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, load_start: float, wall: float,
+def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, n_pool: int, load_start: float, wall: float,
            bootstrap_mean, paired_counts, problem_rates) -> None:
     k = args.samples
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
@@ -428,13 +439,14 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
             continue
         c = rl["value"]["curve"]
 
-        def first_last(key):
+        def first_last(key):  # means of the first and the last quarter of the run: one rollout is noisy
             vals = [x for x in c.get(key, []) if x is not None]
-            return f"{vals[0]:.3f} -> {vals[-1]:.3f}" if vals else "n/a"
+            q = max(1, len(vals) // 4)
+            return f"{sum(vals[:q]) / q:.3f} -> {sum(vals[-q:]) / q:.3f}" if vals else "n/a"
         clip = max([x or 0 for x in c.get("clip_ratio/high_mean", []) + c.get("clip_ratio/low_mean", [])] or [0])
         control = results.get(f"seed{seed}/control_sft") if run == "rl" else None
         print(f"  seed {seed} {run}: {rl['value']['rollouts']} rollouts in {rl['value']['train_seconds']:.0f} s; train "
-              f"pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
+              f"(first -> last quarter) pass rate {first_last('reward/pass_rate')}, format {first_last('reward/format_rate')}, entropy "
               f"{first_last('entropy')}, max clip fraction {clip:.3f}"
               + (f"; control SFT steps in the same time: {control['value']['last_step']}" if control else ""))
     for seed in seeds:
@@ -449,8 +461,8 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, loa
         inside = sum(args.band_low <= c <= args.band_high for c in counts)
         rate = sum(counts) / max(1, len(counts)) / args.band_samples
         print(f"  band: {inside} of {len(counts)} training problems solved {args.band_low}-{args.band_high} times "
-              f"in {args.band_samples} by the SFT model (mean solve rate {rate:.3f}); RL trains on the {n_band} "
-              f"nearest 50%")
+              f"in {args.band_samples} by the SFT model (mean solve rate {rate:.3f}); RL trains on the {n_pool} "
+              f"nearest 50%, {n_band} of them scored")
     print("\nstage seconds (1-minute load average when it ended):")
     for key, entry in results.data.items():
         if isinstance(entry, dict) and "seconds" in entry:

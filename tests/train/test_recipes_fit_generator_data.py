@@ -1,7 +1,8 @@
 """The shipped CPU recipes fit the generator data they are documented with: no SFT row cut at max_length, no
 reference answer longer than the RL completion cap. Both were silent no-ops once (tiny_cpu.yaml cut all 40 rows
 of the README's `codev synth generate --n 40` and clipped every RL completion at 64 tokens; small_cpu.yaml's
-320-token cap cut the alu level-2 answers of bench/rl_gain.py).
+320-token cap cut the alu level-2 answers of bench/rl_gain.py; `make demo`'s 384-token cap clipped 60-73% of
+its RL completions once the counter answers grew to 461 tokens, and every reward was 0).
 
 The designs are the generator's own candidates (the ones `codev synth generate` verifies first), rendered as
 the rows it writes; the tokenizer is the tiny model's, fitted on those rows as `path: tiny` does.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from codev.cli.demo_cmd import load_demo_config, write_stage_config
 from codev.synth.generator import GeneratorConfig, candidate, rows
 from codev.train.config import load_recipe
 from codev.train.data import load_sft
@@ -27,12 +29,25 @@ def _sft_rows(config: GeneratorConfig, count: int) -> list[dict]:
     return [rows(candidate(config, i), {})[1].to_row() for i in range(count)]
 
 
+def _demo_recipe_and_generator(tmp_path: Path):
+    """`make demo`'s training recipe (tiny_cpu.yaml + demo.yaml's override) and its generator settings."""
+    demo = load_demo_config(ROOT / "configs" / "demo.yaml")
+    g = demo.synth.override["generator"]
+    generator = GeneratorConfig(n=g["n"], seed=g["seed"], families=tuple(g["families"]), max_level=g["max_level"])
+    return load_recipe(write_stage_config(demo.train, ROOT / "configs" / "demo.yaml", tmp_path / "train.yaml",
+                                          "train")), generator
+
+
 @pytest.mark.parametrize("recipe, generator", [
     ("tiny_cpu.yaml", GeneratorConfig(n=40)),                                 # the README's training example
     ("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), min_level=2, max_level=2)),  # bench/rl_gain.py's data
+    ("demo.yaml", None),  # make demo: its counters ran to 461 tokens under a 384 cap, RL saw no reward signal
 ])
 def test_recipe_lengths_fit_generator_rows(recipe, generator, tmp_path):
-    r = load_recipe(ROOT / "configs" / recipe)
+    if recipe == "demo.yaml":
+        r, generator = _demo_recipe_and_generator(tmp_path)
+    else:
+        r = load_recipe(ROOT / "configs" / recipe)
     write_jsonl(tmp_path / "sft.jsonl", _sft_rows(generator, generator.n))
     dataset = load_sft(str(tmp_path))
     texts = [m["content"] for row in dataset for m in row["prompt"] + row["completion"]]
