@@ -481,6 +481,9 @@ def report(results: Results, args, sweep: dict, n_heldout: int, n_band: int, n_p
           + (f" control (more SFT) {mean_over_seeds('control_sft_score/b1')}" if "control_sft_score/b1" in pooled
              else ""))
     print(f"held-out pass@1, mean over seeds: before {before} after {after}")
+    for name, key in rows[2:]:  # the controls and the sibling recipes, where every seed has the row
+        if len(pooled.get(f"{key}/h1", [])) == len(pooled["after/h1"]):
+            print(f"held-out pass@1, mean over seeds, {name}: {mean_over_seeds(key + '/h1')}")
     if "after/u1" in pooled:
         print(f"unseen-level ({args.unseen_levels}) pass@1, mean over seeds: before {mean_over_seeds('before/u1')} "
               f"after {mean_over_seeds('after/u1')}")
