@@ -165,8 +165,8 @@ def main() -> None:
     p.add_argument("--band-high", type=int, default=6)
     p.add_argument("--band-size", type=int, default=16, help="band problems scored in-band (the nearest 50%%)")
     p.add_argument("--rl-pool", type=int, default=0,
-                   help="band problems RL trains on, nearest 50%% first (0: the scored --band-size ones); the "
-                        "scored ones are always among them")
+                   help="band problems RL trains on, nearest 50%% first (at least the --band-size scored ones, "
+                        "always among them)")
     p.add_argument("--temperatures", default="0.3",
                    help="other SFT sampling temperatures to try (the evaluation temperature is 'before')")
     p.add_argument("--max-tokens", type=int, help="scoring's answer cap (default: the recipe's rl.max_completion_length)")
@@ -279,7 +279,7 @@ def main() -> None:
         band_info = stage(results, "band", band_stage)["value"]
         band = [train[i] for i in band_info["indices"]]
         pool = [train[i] for i in sorted(nearest_half(band_info["counts"], args.band_low, args.band_high,
-                                                      args.rl_pool or args.band_size))]
+                                                      max(args.rl_pool, args.band_size)))]
         if not band:
             sys.exit(f"rl_gain: no training problem solved {args.band_low}-{args.band_high} times in "
                      f"{args.band_samples} by the SFT model (counts {band_info['counts']}): nothing for RL to learn")
