@@ -21,6 +21,7 @@ PANELS = {
     "self-play solve rate": ["selfplay/solve_rate/spec", "selfplay/solve_rate/deduction", "selfplay/solve_rate/induction"],
     "self-play proposals valid": ["selfplay/valid/spec", "selfplay/valid/deduction", "selfplay/valid/induction"],
 }
+MAX_CLIPPED_SHARE = 0.25  # share of a rollout's completions cut at the cap above which the report warns
 SUMMARY_KEYS = ["loss", "reward", "reward/pass_rate", "reward/format_rate", "dapo/keep_ratio", "dapo/rounds",
                 "dapo/prompts_sampled", "masked/timeout", "masked/infra_error", "masked/invalid_golden",
                 "completions/mean_length", "rollout/clipped_share", "rollout/no_signal", "entropy",
@@ -77,6 +78,12 @@ def warnings_of(records: list[dict]) -> list[str]:
         clipped = sum(1 for r in bad if (r.get("rollout/clipped_share") or 0) >= 1.0)
         out.append(f"RL: {len(bad)} of {len(rl)} logged steps had no learning signal ({clipped} with every "
                    f"completion cut at max_completion_length, the others with no answer reaching the checker)")
+    cut = [r["rollout/clipped_share"] for r in rl if r["rollout/no_signal"] == 0
+           and (r.get("rollout/clipped_share") or 0) > MAX_CLIPPED_SHARE]
+    if cut:  # not a stall, but a cut answer earns nothing: the demo's 384-token cap cut 60-75% and paid 0
+        out.append(f"RL: {len(cut)} of {len(rl)} logged steps had more than {100 * MAX_CLIPPED_SHARE:.0f}% of their "
+                   f"completions cut at max_completion_length (up to {100 * max(cut):.0f}%): raise it above the "
+                   f"longest answer")
     return out
 
 

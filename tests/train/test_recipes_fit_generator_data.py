@@ -1,7 +1,7 @@
 """The shipped CPU recipes fit the generator data they are documented with: no SFT row cut at max_length, no
 reference answer longer than the RL completion cap. Both were silent no-ops once (tiny_cpu.yaml cut all 40 rows
 of the README's `codev synth generate --n 40` and clipped every RL completion at 64 tokens; small_cpu.yaml's
-320-token cap cut the alu level-2 answers of bench/rl_gain.py; `make demo`'s 384-token cap clipped 60-73% of
+320-token cap cut the alu level-2 answers of bench/rl_gain.py; `make demo`'s 384-token cap clipped 60-75% of
 its RL completions once the counter answers grew to 461 tokens, and every reward was 0).
 
 The designs are the generator's own candidates (the ones `codev synth generate` verifies first), rendered as
