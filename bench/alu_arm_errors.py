@@ -47,6 +47,7 @@ def main() -> None:
     from codev.llm.hf_local import LocalModelBackend, LocalModelConfig
     from codev.llm.openai_client import ChatRequest
     from codev.synth.generator.families.alu import OPS
+    from codev.train.reward import extract_answer
 
     torch.set_num_threads(args.threads)
     path = Path(args.data) / "rl.jsonl"
@@ -66,7 +67,7 @@ def main() -> None:
     samples = Counter()
     for (i, _), text in sorted(texts.items()):
         ops = rows[i]["meta"]["params"]["ops"]
-        wrote = dict(arms(text.split("```verilog")[-1]))
+        wrote = dict(arms(extract_answer(text) or ""))  # the reward's parser: a malformed answer has no arms
         kinds = []
         for label, expr in arms(rows[i]["golden"]):  # arms with flags (`begin ... end`) are not read
             op = ops[label.split("'d")[1]]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from codev.cli.demo_cmd import load_demo_config, write_stage_config
+from codev.synth.config import load_config
 from codev.synth.generator import GeneratorConfig, candidate, rows
 from codev.train.config import load_recipe
 from codev.train.data import load_sft
@@ -29,25 +30,26 @@ def _sft_rows(config: GeneratorConfig, count: int) -> list[dict]:
     return [rows(candidate(config, i), {})[1].to_row() for i in range(count)]
 
 
-def _demo_recipe_and_generator(tmp_path: Path):
-    """`make demo`'s training recipe (tiny_cpu.yaml + demo.yaml's override) and its generator settings."""
-    demo = load_demo_config(ROOT / "configs" / "demo.yaml")
-    g = demo.synth.override["generator"]
-    generator = GeneratorConfig(n=g["n"], seed=g["seed"], families=tuple(g["families"]), max_level=g["max_level"])
-    return load_recipe(write_stage_config(demo.train, ROOT / "configs" / "demo.yaml", tmp_path / "train.yaml",
-                                          "train")), generator
+def _shipped(recipe: str, generator: GeneratorConfig):
+    return lambda tmp_path: (load_recipe(ROOT / "configs" / recipe), generator)
 
 
-@pytest.mark.parametrize("recipe, generator", [
-    ("tiny_cpu.yaml", GeneratorConfig(n=40)),                                 # the README's training example
-    ("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), min_level=2, max_level=2)),  # bench/rl_gain.py's data
-    ("demo.yaml", None),  # make demo: its counters ran to 461 tokens under a 384 cap, RL saw no reward signal
-])
-def test_recipe_lengths_fit_generator_rows(recipe, generator, tmp_path):
-    if recipe == "demo.yaml":
-        r, generator = _demo_recipe_and_generator(tmp_path)
-    else:
-        r = load_recipe(ROOT / "configs" / recipe)
+def _demo(tmp_path: Path):
+    """`make demo`'s training recipe (tiny_cpu.yaml + demo.yaml's override) and generator settings, written and
+    loaded as `codev demo` writes them for its stages."""
+    path = ROOT / "configs" / "demo.yaml"
+    demo = load_demo_config(path)
+    synth = load_config(write_stage_config(demo.synth, path, tmp_path / "synth.yaml", "synth"))
+    return load_recipe(write_stage_config(demo.train, path, tmp_path / "train.yaml", "train")), synth.generator
+
+
+@pytest.mark.parametrize("load", [
+    _shipped("tiny_cpu.yaml", GeneratorConfig(n=40)),                   # the README's training example
+    _shipped("small_cpu.yaml", GeneratorConfig(n=60, families=("alu",), min_level=2, max_level=2)),  # rl_gain.py
+    _demo,  # make demo: its counters ran to 461 tokens under a 384 cap, RL saw no reward signal
+], ids=["tiny_cpu", "small_cpu", "demo"])
+def test_recipe_lengths_fit_generator_rows(load, tmp_path):
+    r, generator = load(tmp_path)
     write_jsonl(tmp_path / "sft.jsonl", _sft_rows(generator, generator.n))
     dataset = load_sft(str(tmp_path))
     texts = [m["content"] for row in dataset for m in row["prompt"] + row["completion"]]
@@ -56,4 +58,4 @@ def test_recipe_lengths_fit_generator_rows(recipe, generator, tmp_path):
     assert stats.truncated == 0, stats.message()
     answers = [len(tokenizer(row["completion"][0]["content"], add_special_tokens=False)["input_ids"])
                for row in dataset]
-    assert max(answers) < r.rl.max_completion_length, (recipe, max(answers))
+    assert max(answers) < r.rl.max_completion_length, max(answers)
