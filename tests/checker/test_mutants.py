@@ -169,22 +169,29 @@ X_GOLDEN = "module xg(input [1:0] a, input [1:0] b, output [2:0] y); assign y = 
 
 def test_x_in_golden_matches_only_its_own_bit_in_batch_alone_and_in_the_replay(tmp_path):
     """An attack on the x-matching compare (one `differs` function serves the batch and the replay harness):
-    a candidate wrong on a defined bit is never paid for matching the golden's x bit, in a batch or alone,
-    and its standalone replay fails; a candidate right on the defined bits passes everywhere."""
+    candidates wrong on a defined bit (a wrong value, an x or a z there, all x) are never paid for matching the
+    golden's x bit, in a batch or alone, and each one's standalone replay fails; a candidate right on the
+    defined bits passes everywhere."""
     import subprocess
 
-    wrong = X_GOLDEN.replace("{a ^ b, 1'bx}", "{a ^ b ^ {1'b0, a[0] & b[1]}, 1'bx}")
+    wrongs = [X_GOLDEN.replace("{a ^ b, 1'bx}", expr) for expr in (
+        "{a ^ b ^ {1'b0, a[0] & b[1]}, 1'bx}",   # a wrong value on one input pattern
+        "{a[1] ^ b[1], 1'bx, 1'bx}",             # x where the golden is defined
+        "{a ^ b, 1'bz} ^ {1'bz, 2'b00}",         # z (read as x) on the top defined bit
+        "3'bxxx",                                # x everywhere: matches the x bit and nothing else
+    )]
     right = X_GOLDEN.replace("{a ^ b, 1'bx}", "{a ^ b, a[0]}")
     options = CheckOptions(replay_testbench=True, x_matches_anything=True)
-    batch = check(X_GOLDEN, [wrong, right], options)
-    alone = [check(X_GOLDEN, [c], options)[0] for c in (wrong, right)]
-    assert [v.kind for v in batch] == [v.kind for v in alone] == [VerdictKind.MISMATCH, VerdictKind.EQUIVALENT], \
-        [v.reason for v in batch + alone]
-    tb = tmp_path / "replay.v"
-    tb.write_text(alone[0].counterexample.testbench)
-    for name, source, passes in (("wrong", wrong, False), ("right", right, True)):
-        (tmp_path / f"{name}.v").write_text(source)
-        subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / f"{name}.vvp"), str(tb), str(tmp_path / f"{name}.v")],
-                       check=True)
-        run = subprocess.run(["vvp", "-n", str(tmp_path / f"{name}.vvp")], capture_output=True, text=True)
-        assert (run.returncode == 0 and "PASS" in run.stdout) == passes, (name, run.stdout)
+    batch = check(X_GOLDEN, wrongs + [right], options)
+    alone = [check(X_GOLDEN, [c], options)[0] for c in wrongs + [right]]
+    expected = [VerdictKind.MISMATCH] * len(wrongs) + [VerdictKind.EQUIVALENT]
+    assert [v.kind for v in batch] == [v.kind for v in alone] == expected, [v.reason for v in batch + alone]
+    for i, wrong in enumerate(wrongs):
+        tb = tmp_path / f"replay{i}.v"
+        tb.write_text(alone[i].counterexample.testbench)
+        for name, source, passes in ((f"wrong{i}", wrong, False), (f"right{i}", right, True)):
+            (tmp_path / f"{name}.v").write_text(source)
+            subprocess.run(["iverilog", "-g2012", "-o", str(tmp_path / f"{name}.vvp"), str(tb),
+                            str(tmp_path / f"{name}.v")], check=True)
+            run = subprocess.run(["vvp", "-n", str(tmp_path / f"{name}.vvp")], capture_output=True, text=True)
+            assert (run.returncode == 0 and "PASS" in run.stdout) == passes, (name, run.stdout)
